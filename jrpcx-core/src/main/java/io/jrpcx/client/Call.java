@@ -1,0 +1,115 @@
+package io.jrpcx.client;
+
+import io.jrpcx.Context;
+import io.jrpcx.Deadline;
+import io.jrpcx.DeadlineExceededException;
+import io.jrpcx.RpcException;
+import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * One call in flight, rpcx's {@code *Call}: what was called, and {@link #done()}, which completes
+ * with the reply or fails with an {@link RpcException}.
+ *
+ * <p>The future completes on a network thread: callbacks attached with {@code thenApply} and
+ * friends run there and must not block; use the {@code ...Async} variants for blocking work.
+ * Cancelling the future abandons the call: its response, if one comes, is dropped.
+ */
+public final class Call<T> {
+  private final String servicePath;
+  private final String serviceMethod;
+  private final Object args;
+  private final Context context;
+  final Type replyType;
+  private final CompletableFuture<T> done = new CompletableFuture<>();
+  private volatile Map<String, String> responseMetadata = Map.of();
+
+  Call(Context context, String servicePath, String serviceMethod, Object args, Type replyType) {
+    this.context = context;
+    this.servicePath = servicePath;
+    this.serviceMethod = serviceMethod;
+    this.args = args;
+    this.replyType = replyType;
+  }
+
+  public String servicePath() {
+    return servicePath;
+  }
+
+  public String serviceMethod() {
+    return serviceMethod;
+  }
+
+  public Object args() {
+    return args;
+  }
+
+  public Context context() {
+    return context;
+  }
+
+  /** Whether no reply is expected: the call completes once its frame is written. */
+  public boolean isOneway() {
+    return replyType == null;
+  }
+
+  /** Completes with the reply (null for oneway calls) or fails with an {@link RpcException}. */
+  public CompletableFuture<T> done() {
+    return done;
+  }
+
+  /** The metadata of the response; empty until the call succeeded or failed with a service error. */
+  public Map<String, String> responseMetadata() {
+    return responseMetadata;
+  }
+
+  /**
+   * Waits for the reply and returns it, or throws the call's {@link RpcException}. The wait is
+   * bounded by the context's deadline, which the client enforces.
+   */
+  public T await() {
+    try {
+      return done.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RpcException) {
+        throw (RpcException) cause;
+      }
+      throw new RpcException(String.valueOf(cause), cause);
+    } catch (CancellationException e) {
+      throw new RpcException("call " + servicePath + "." + serviceMethod + " was cancelled", e);
+    } catch (InterruptedException e) {
+      done.cancel(false);
+      Thread.currentThread().interrupt();
+      throw new RpcException("interrupted waiting for " + servicePath + "." + serviceMethod, e);
+    }
+  }
+
+  void setResponseMetadata(Map<String, String> metadata) {
+    this.responseMetadata = metadata;
+  }
+
+  @SuppressWarnings("unchecked")
+  boolean complete(Object reply) {
+    return done.complete((T) reply);
+  }
+
+  boolean fail(Throwable error) {
+    return done.completeExceptionally(error);
+  }
+
+  DeadlineExceededException deadlineExceeded() {
+    Deadline d = context.deadline();
+    return new DeadlineExceededException("call " + servicePath + "." + serviceMethod
+        + " exceeded its deadline" + (d == null ? "" : " (" + d + ")"));
+  }
+
+  @Override
+  public String toString() {
+    return "Call[" + servicePath + "." + serviceMethod + ", " + (done.isDone() ? "done" : "pending")
+        + "]";
+  }
+}

@@ -1,0 +1,289 @@
+package io.jrpcx.client;
+
+import io.jrpcx.client.breaker.Breaker;
+import io.jrpcx.client.breaker.RateBreaker;
+import io.jrpcx.codec.Codecs;
+import io.jrpcx.codec.SerializeType;
+import io.jrpcx.protocol.CompressType;
+import io.jrpcx.protocol.Compressors;
+import io.jrpcx.protocol.FrameCodec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Immutable client settings. {@link #DEFAULT} holds the values of Go rpcx's {@code DefaultOption}
+ * plus jrpcx's safe limits and its default breaker; change any with {@link #toBuilder()}:
+ *
+ * <pre>{@code
+ * ClientOptions json = ClientOptions.DEFAULT.toBuilder()
+ *     .serializeType(SerializeType.JSON)
+ *     .heartbeat(Duration.ofSeconds(10))
+ *     .build();
+ * }</pre>
+ */
+public final class ClientOptions {
+
+  /**
+   * MsgPack, no compression, 1 s connect timeout, no idle timeout, no heartbeat (30 s wait when
+   * enabled), 1 min TCP keepalive, a {@code RateBreaker(0.95, 100)} per connection, 64 MiB frame
+   * and decompression limits.
+   */
+  public static final ClientOptions DEFAULT = new Builder().build();
+
+  private final int serializeType;
+  private final int compressType;
+  private final Duration connectTimeout;
+  private final Duration idleTimeout;
+  private final Duration heartbeatInterval;
+  private final Duration maxWaitForHeartbeat;
+  private final Duration tcpKeepAlivePeriod;
+  private final Supplier<Breaker> breakerFactory;
+  private final int maxMessageLength;
+  private final int maxDecompressedLength;
+  private final Codecs codecs;
+  private final Compressors compressors;
+  private final List<ClientPlugin> plugins;
+  private final ServerMessageListener serverMessageListener;
+
+  private ClientOptions(Builder b) {
+    this.serializeType = b.serializeType;
+    this.compressType = b.compressType;
+    this.connectTimeout = b.connectTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.heartbeatInterval = b.heartbeatInterval;
+    this.maxWaitForHeartbeat = b.maxWaitForHeartbeat;
+    this.tcpKeepAlivePeriod = b.tcpKeepAlivePeriod;
+    this.breakerFactory = b.breakerFactory;
+    this.maxMessageLength = b.maxMessageLength;
+    this.maxDecompressedLength = b.maxDecompressedLength;
+    this.codecs = b.codecs;
+    this.compressors = b.compressors;
+    this.plugins = List.copyOf(b.plugins);
+    this.serverMessageListener = b.serverMessageListener;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these settings, to derive a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Codec of call arguments (replies are decoded with whatever type the server answers in). */
+  public int serializeType() {
+    return serializeType;
+  }
+
+  /** Compression of argument payloads larger than 1024 bytes; smaller ones go uncompressed. */
+  public int compressType() {
+    return compressType;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  /** How long the connection may receive nothing before it is closed; zero disables. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** Whether heartbeats are sent: {@link #heartbeatInterval()} is positive. */
+  public boolean heartbeat() {
+    return !heartbeatInterval.isZero();
+  }
+
+  /** Time between heartbeats; zero when heartbeats are off. */
+  public Duration heartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  /** How long to wait for a heartbeat's echo before the connection is declared dead and closed. */
+  public Duration maxWaitForHeartbeat() {
+    return maxWaitForHeartbeat;
+  }
+
+  public Duration tcpKeepAlivePeriod() {
+    return tcpKeepAlivePeriod;
+  }
+
+  /** Makes the breaker of each connection; null when calls are not guarded by a breaker. */
+  public Supplier<Breaker> breakerFactory() {
+    return breakerFactory;
+  }
+
+  public int maxMessageLength() {
+    return maxMessageLength;
+  }
+
+  public int maxDecompressedLength() {
+    return maxDecompressedLength;
+  }
+
+  public Codecs codecs() {
+    return codecs;
+  }
+
+  public Compressors compressors() {
+    return compressors;
+  }
+
+  public List<ClientPlugin> plugins() {
+    return plugins;
+  }
+
+  /** Receives server push messages, or null (they are then logged and dropped). */
+  public ServerMessageListener serverMessageListener() {
+    return serverMessageListener;
+  }
+
+  /** Builds {@link ClientOptions}; starts from the defaults. */
+  public static final class Builder {
+    private int serializeType = SerializeType.MSGPACK;
+    private int compressType = CompressType.NONE;
+    private Duration connectTimeout = Duration.ofSeconds(1);
+    private Duration idleTimeout = Duration.ZERO;
+    private Duration heartbeatInterval = Duration.ZERO;
+    private Duration maxWaitForHeartbeat = Duration.ofSeconds(30);
+    private Duration tcpKeepAlivePeriod = Duration.ofMinutes(1);
+    private Supplier<Breaker> breakerFactory = () -> new RateBreaker(0.95, 100);
+    private int maxMessageLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
+    private int maxDecompressedLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
+    private Codecs codecs = Codecs.defaults();
+    private Compressors compressors = Compressors.defaults();
+    private final List<ClientPlugin> plugins = new ArrayList<>();
+    private ServerMessageListener serverMessageListener;
+
+    private Builder() {}
+
+    private Builder(ClientOptions o) {
+      serializeType = o.serializeType;
+      compressType = o.compressType;
+      connectTimeout = o.connectTimeout;
+      idleTimeout = o.idleTimeout;
+      heartbeatInterval = o.heartbeatInterval;
+      maxWaitForHeartbeat = o.maxWaitForHeartbeat;
+      tcpKeepAlivePeriod = o.tcpKeepAlivePeriod;
+      breakerFactory = o.breakerFactory;
+      maxMessageLength = o.maxMessageLength;
+      maxDecompressedLength = o.maxDecompressedLength;
+      codecs = o.codecs;
+      compressors = o.compressors;
+      plugins.addAll(o.plugins);
+      serverMessageListener = o.serverMessageListener;
+    }
+
+    /** See {@link io.jrpcx.codec.SerializeType}; must be registered in {@link #codecs}. */
+    public Builder serializeType(int serializeType) {
+      if (serializeType < 0 || serializeType > SerializeType.MAX) {
+        throw new IllegalArgumentException("serialize type must be 0..15, was " + serializeType);
+      }
+      this.serializeType = serializeType;
+      return this;
+    }
+
+    /** See {@link CompressType}; must be registered in {@link #compressors} unless NONE. */
+    public Builder compressType(int compressType) {
+      if (compressType < 0 || compressType > CompressType.MAX) {
+        throw new IllegalArgumentException("compress type must be 0..7, was " + compressType);
+      }
+      this.compressType = compressType;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** Zero disables the idle timeout. */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** Sends a heartbeat every {@code interval}; zero turns heartbeats off (the default). */
+    public Builder heartbeat(Duration interval) {
+      this.heartbeatInterval = nonNegative(interval, "heartbeat interval");
+      return this;
+    }
+
+    public Builder maxWaitForHeartbeat(Duration wait) {
+      this.maxWaitForHeartbeat = positive(wait, "maxWaitForHeartbeat");
+      return this;
+    }
+
+    /** Zero leaves TCP keepalive off. */
+    public Builder tcpKeepAlivePeriod(Duration period) {
+      this.tcpKeepAlivePeriod = nonNegative(period, "tcpKeepAlivePeriod");
+      return this;
+    }
+
+    /** The breaker each connection gets; null for none. */
+    public Builder breaker(Supplier<Breaker> factory) {
+      this.breakerFactory = factory;
+      return this;
+    }
+
+    public Builder maxMessageLength(int bytes) {
+      this.maxMessageLength = bytes;
+      return this;
+    }
+
+    public Builder maxDecompressedLength(int bytes) {
+      this.maxDecompressedLength = bytes;
+      return this;
+    }
+
+    public Builder codecs(Codecs codecs) {
+      this.codecs = Objects.requireNonNull(codecs, "codecs");
+      return this;
+    }
+
+    public Builder compressors(Compressors compressors) {
+      this.compressors = Objects.requireNonNull(compressors, "compressors");
+      return this;
+    }
+
+    public Builder plugin(ClientPlugin plugin) {
+      plugins.add(Objects.requireNonNull(plugin, "plugin"));
+      return this;
+    }
+
+    public Builder serverMessageListener(ServerMessageListener listener) {
+      this.serverMessageListener = listener;
+      return this;
+    }
+
+    public ClientOptions build() {
+      if (codecs.get(serializeType) == null) {
+        throw new IllegalArgumentException("no codec registered for serialize type "
+            + serializeType);
+      }
+      if (compressType != CompressType.NONE && compressors.get(compressType) == null) {
+        throw new IllegalArgumentException("no compressor registered for compress type "
+            + compressType);
+      }
+      return new ClientOptions(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + d);
+      }
+      return d;
+    }
+
+    private static Duration nonNegative(Duration d, String what) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException(what + " must not be negative, was " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.jrpcx.client;
+
+import io.jrpcx.Context;
+import io.jrpcx.protocol.Message;
+
+/**
+ * A client plugin: any object implementing one or more of the nested hook interfaces, rpcx's
+ * client plugin points in Java form. Pass plugins to {@link ClientOptions.Builder#plugin}; hooks
+ * run in the order the plugins were added.
+ *
+ * <p>Go's {@code ConnCreated} may wrap the connection; Java plugins observe it and may refuse it.
+ */
+public interface ClientPlugin {
+
+  /** Before each call is sent (caller's thread). Throwing fails the call with that exception. */
+  interface PreCall extends ClientPlugin {
+    void preCall(Context ctx, String servicePath, String serviceMethod, Object args)
+        throws Exception;
+  }
+
+  /**
+   * After each call completed (the thread that completed it, often a network thread: do not
+   * block). {@code error} is null on success. Exceptions are logged only.
+   */
+  interface PostCall extends ClientPlugin {
+    void postCall(Context ctx, String servicePath, String serviceMethod, Object args,
+        Object reply, Throwable error) throws Exception;
+  }
+
+  /** A connection was established (caller's thread). Throwing closes it and fails connect. */
+  interface ConnectionCreated extends ClientPlugin {
+    void connectionCreated(String network, String address) throws Exception;
+  }
+
+  /** A connection could not be established (caller's thread). Exceptions are logged only. */
+  interface ConnectionCreateFailed extends ClientPlugin {
+    void connectionCreateFailed(String network, String address, Throwable cause)
+        throws Exception;
+  }
+
+  /** The connection closed, for whatever reason (network thread). Exceptions are logged only. */
+  interface ConnectionClosed extends ClientPlugin {
+    void connectionClosed(String network, String address) throws Exception;
+  }
+
+  /**
+   * A request is about to be encoded; it may be changed (caller's thread). Exceptions are logged
+   * only, as in rpcx.
+   */
+  interface BeforeEncode extends ClientPlugin {
+    void beforeEncode(Message request) throws Exception;
+  }
+
+  /**
+   * An inbound frame was decoded; it may be changed (network thread). Exceptions are logged only,
+   * as in rpcx.
+   */
+  interface AfterDecode extends ClientPlugin {
+    void afterDecode(Message message) throws Exception;
+  }
+}

@@ -1,0 +1,257 @@
+package io.jrpcx.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Converts between rpcx frames and {@link Message}s.
+ *
+ * <pre>
+ * offset size field
+ * 0      1    magic 0x08
+ * 1      1    version
+ * 2      1    flags: 0x80 response, 0x40 heartbeat, 0x20 oneway, 0x1C compress, 0x03 status
+ * 3      1    serialize type in the high nibble
+ * 4      8    seq (big-endian, like every integer here)
+ * 12     4    totalLen: bytes after this field
+ * 16     4+n  service path, 4+n service method, 4+m metadata block, 4+p payload
+ * </pre>
+ *
+ * <p>Decoding is strict where Go's decoder is lax (it recovers from out-of-range lengths into a
+ * half-filled message): every length must lie inside the frame, the metadata block must parse
+ * exactly, the frame length is checked against {@code maxMessageLength} before anything is
+ * allocated and decompression stops at {@code maxDecompressedLength}. Any violation is a
+ * {@link ProtocolException}.
+ *
+ * <p>Thread-safe and stateless apart from its configuration.
+ */
+public final class FrameCodec {
+  /** Length of the fixed header, up to and including totalLen. */
+  public static final int HEADER_LENGTH = 16;
+  /** Default cap on a frame (header included) and on a decompressed payload: 64 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_LENGTH = 64 << 20;
+
+  private static final int RESPONSE_BIT = 0x80;
+  private static final int HEARTBEAT_BIT = 0x40;
+  private static final int ONEWAY_BIT = 0x20;
+  private static final int COMPRESS_MASK = 0x1C;
+  private static final int STATUS_MASK = 0x03;
+
+  private final Compressors compressors;
+  private final int maxMessageLength;
+  private final int maxDecompressedLength;
+
+  /**
+   * @param maxMessageLength largest accepted frame in bytes, header included
+   * @param maxDecompressedLength largest payload a compressed payload may inflate to
+   */
+  public FrameCodec(Compressors compressors, int maxMessageLength, int maxDecompressedLength) {
+    this.compressors = Objects.requireNonNull(compressors, "compressors");
+    if (maxMessageLength < HEADER_LENGTH + 16) {
+      throw new IllegalArgumentException("maxMessageLength too small: " + maxMessageLength);
+    }
+    if (maxDecompressedLength < 0) {
+      throw new IllegalArgumentException("maxDecompressedLength < 0: " + maxDecompressedLength);
+    }
+    this.maxMessageLength = maxMessageLength;
+    this.maxDecompressedLength = maxDecompressedLength;
+  }
+
+  /** A codec with gzip and the 64 MiB default limits. */
+  public static FrameCodec defaults() {
+    return new FrameCodec(
+        Compressors.defaults(), DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_MESSAGE_LENGTH);
+  }
+
+  public int maxMessageLength() {
+    return maxMessageLength;
+  }
+
+  /** Fails unless {@code firstByte} is the rpcx magic; callers check it as soon as it arrives. */
+  public static void checkMagic(byte firstByte) {
+    if (firstByte != Message.MAGIC) {
+      throw new ProtocolException(
+          String.format("wrong magic number 0x%02x, expected 0x08", firstByte & 0xFF));
+    }
+  }
+
+  /**
+   * Reads the 16-byte header at {@code header.position()} without consuming it and returns the
+   * length of the whole frame, header included, after checking it against the maximum.
+   */
+  public int frameLength(ByteBuffer header) {
+    int p = header.position();
+    checkMagic(header.get(p));
+    long totalLen = Integer.toUnsignedLong(header.getInt(p + 12));
+    long frameLen = HEADER_LENGTH + totalLen;
+    if (frameLen > maxMessageLength) {
+      throw new ProtocolException(
+          "frame of " + frameLen + " bytes exceeds the maximum message length of "
+              + maxMessageLength);
+    }
+    if (totalLen < 16) {
+      throw new ProtocolException(
+          "totalLen " + totalLen + " is shorter than the four length fields it must hold");
+    }
+    return (int) frameLen;
+  }
+
+  /**
+   * Decodes one whole frame: {@code frame} holds exactly the frame, from the magic byte at its
+   * position to its limit. The buffer's position is advanced to its limit.
+   */
+  public Message decode(ByteBuffer frame) {
+    int frameLen = frameLength(frame);
+    if (frame.remaining() != frameLen) {
+      throw new ProtocolException(
+          "frame header says " + frameLen + " bytes but " + frame.remaining() + " were given");
+    }
+    Message m = new Message();
+    frame.get(); // magic, checked above
+    m.setVersion(frame.get());
+    int flags = frame.get() & 0xFF;
+    m.setResponse((flags & RESPONSE_BIT) != 0);
+    m.setHeartbeat((flags & HEARTBEAT_BIT) != 0);
+    m.setOneway((flags & ONEWAY_BIT) != 0);
+    m.setStatusType(flags & STATUS_MASK);
+    int compressType = (flags & COMPRESS_MASK) >>> 2;
+    m.setCompressType(compressType);
+    m.setSerializeType((frame.get() & 0xF0) >>> 4);
+    m.setSeq(frame.getLong());
+    frame.getInt(); // totalLen, checked by frameLength
+
+    m.setServicePath(readString(frame, "service path"));
+    m.setServiceMethod(readString(frame, "service method"));
+    int metaLen = readLength(frame, "metadata block");
+    if (metaLen > 0) {
+      readMetadata(frame, metaLen, m);
+    }
+    int payloadLen = readLength(frame, "payload");
+    byte[] payload = new byte[payloadLen];
+    frame.get(payload);
+    // Go ignores the payload length and takes the rest of the frame; Go never writes trailing
+    // bytes, so tolerating (skipping) them costs nothing and rejecting them gains nothing.
+    frame.position(frame.limit());
+
+    if (compressType != CompressType.NONE) {
+      Compressor c = compressors.get(compressType);
+      if (c == null) {
+        throw new ProtocolException("unsupported compress type " + compressType);
+      }
+      payload = c.decompress(payload, maxDecompressedLength);
+    }
+    m.setPayload(payload);
+    return m;
+  }
+
+  /** Decodes a frame held in an array. */
+  public Message decode(byte[] frame) {
+    if (frame.length < HEADER_LENGTH) {
+      throw new ProtocolException("frame of " + frame.length + " bytes is shorter than a header");
+    }
+    return decode(ByteBuffer.wrap(frame));
+  }
+
+  /**
+   * Encodes {@code m} into one frame, compressing the payload when its compress type says so.
+   * Fails when the frame would exceed the maximum message length, which the peer would refuse.
+   */
+  public byte[] encode(Message m) {
+    byte[] path = m.servicePath().getBytes(StandardCharsets.UTF_8);
+    byte[] method = m.serviceMethod().getBytes(StandardCharsets.UTF_8);
+    Map<String, String> metadata = m.metadata();
+    byte[][] meta = new byte[metadata.size() * 2][];
+    long metaLen = 0;
+    int i = 0;
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      meta[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
+      meta[i + 1] = e.getValue().getBytes(StandardCharsets.UTF_8);
+      metaLen += 8L + meta[i].length + meta[i + 1].length;
+      i += 2;
+    }
+    byte[] payload = m.payload();
+    if (m.compressType() != CompressType.NONE) {
+      Compressor c = compressors.get(m.compressType());
+      if (c == null) {
+        throw new ProtocolException("unsupported compress type " + m.compressType());
+      }
+      payload = c.compress(payload);
+    }
+    long totalLen = 16L + path.length + method.length + metaLen + payload.length;
+    if (HEADER_LENGTH + totalLen > maxMessageLength) {
+      throw new ProtocolException(
+          "message of " + (HEADER_LENGTH + totalLen) + " bytes exceeds the maximum message length of "
+              + maxMessageLength);
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) (HEADER_LENGTH + totalLen));
+    out.put(Message.MAGIC);
+    out.put((byte) m.version());
+    int flags = (m.isResponse() ? RESPONSE_BIT : 0)
+        | (m.isHeartbeat() ? HEARTBEAT_BIT : 0)
+        | (m.isOneway() ? ONEWAY_BIT : 0)
+        | (m.compressType() << 2)
+        | m.statusType();
+    out.put((byte) flags);
+    out.put((byte) (m.serializeType() << 4));
+    out.putLong(m.seq());
+    out.putInt((int) totalLen);
+    out.putInt(path.length).put(path);
+    out.putInt(method.length).put(method);
+    out.putInt((int) metaLen);
+    for (byte[] bytes : meta) {
+      out.putInt(bytes.length).put(bytes);
+    }
+    out.putInt(payload.length).put(payload);
+    return out.array();
+  }
+
+  private static int readLength(ByteBuffer frame, String what) {
+    if (frame.remaining() < 4) {
+      throw new ProtocolException("frame ends before the length of the " + what);
+    }
+    long len = Integer.toUnsignedLong(frame.getInt());
+    if (len > frame.remaining()) {
+      throw new ProtocolException(
+          "length of the " + what + " (" + len + ") points past the end of the frame ("
+              + frame.remaining() + " bytes left)");
+    }
+    return (int) len;
+  }
+
+  private static String readString(ByteBuffer frame, String what) {
+    int len = readLength(frame, what);
+    if (len == 0) {
+      return "";
+    }
+    byte[] bytes = new byte[len];
+    frame.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static void readMetadata(ByteBuffer frame, int metaLen, Message m) {
+    ByteBuffer block = frame.slice();
+    block.limit(metaLen);
+    frame.position(frame.position() + metaLen);
+    while (block.hasRemaining()) {
+      String key = readMetaString(block, "key");
+      String value = readMetaString(block, "value");
+      m.putMetadata(key, value); // a repeated key: the last occurrence wins, as in Go
+    }
+  }
+
+  private static String readMetaString(ByteBuffer block, String what) {
+    if (block.remaining() < 4) {
+      throw new ProtocolException("metadata block ends inside the length of a " + what);
+    }
+    long len = Integer.toUnsignedLong(block.getInt());
+    if (len > block.remaining()) {
+      throw new ProtocolException(
+          "metadata " + what + " of " + len + " bytes runs past the metadata block");
+    }
+    byte[] bytes = new byte[(int) len];
+    block.get(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

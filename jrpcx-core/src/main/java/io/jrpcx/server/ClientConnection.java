@@ -1,0 +1,30 @@
+package io.jrpcx.server;
+
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A client connected to a {@link Server}, as services and plugins see it. Obtained from
+ * {@link ServerContext#connection()}, plugin hooks or {@link Server#activeConnections()}.
+ */
+public interface ClientConnection {
+
+  SocketAddress remoteAddress();
+
+  SocketAddress localAddress();
+
+  /** Whether the connection is still open. */
+  boolean isActive();
+
+  /**
+   * Pushes a message to this client, rpcx's {@code Server.SendMessage}: a oneway request with
+   * serialize type none carrying {@code data} as its payload. The client never answers it. The
+   * future completes once the frame is handed to the socket, or fails when it cannot be.
+   */
+  CompletableFuture<Void> send(
+      String servicePath, String serviceMethod, Map<String, String> metadata, byte[] data);
+
+  /** Closes the connection. In-flight calls on it end with a connection error at the client. */
+  void close();
+}

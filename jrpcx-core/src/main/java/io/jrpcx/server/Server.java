@@ -1,0 +1,480 @@
+package io.jrpcx.server;
+
+import io.jrpcx.codec.Codecs;
+import io.jrpcx.protocol.Compressors;
+import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.transport.FrameDecoder;
+import io.jrpcx.transport.NettyTransport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An rpcx server: serves registered services over TCP or a unix socket to Go rpcx and jrpcx
+ * clients alike.
+ *
+ * <pre>{@code
+ * Server server = Server.builder().build();
+ * server.register("Arith", new Arith(), "");
+ * server.start("tcp", "127.0.0.1:8972");   // or serve(...), which blocks until the server stops
+ * ...
+ * server.shutdown(Duration.ofSeconds(10));
+ * }</pre>
+ *
+ * <p><b>Services.</b> Every public method of a registered object that has one of these shapes is
+ * served, under its name with the first letter upper-cased (or its {@link RpcName}):
+ * <pre>
+ * void mul(Context ctx, Args args, Reply reply) throws Exception   // rpcx style
+ * Reply mul(Args args)                                              // Java style
+ * Reply mul(ServerContext ctx, Args args)
+ * CompletableFuture&lt;Reply&gt; mul(Args args)                            // asynchronous
+ * </pre>
+ * The first parameter may be {@link io.jrpcx.Context} or {@link ServerContext} in every shape.
+ * Methods run on the handler executor, never on a network thread, so they may block.
+ *
+ * <p><b>Errors.</b> Callers get an rpcx error response ({@code __rpcx_error__}) for an unknown
+ * service or method, arguments that do not decode, a method that throws (its message, without a
+ * stack trace unless {@link Builder#includeStackTraces}), and a method still running when the
+ * caller's {@code __ServerTimeout} deadline passes. Bytes that are not rpcx frames close that one
+ * connection. Oneway requests never get a response.
+ *
+ * <p><b>Lifecycle.</b> {@link #shutdown(Duration)} unregisters the services from registries,
+ * stops accepting, stops reading new requests, waits for in-flight calls and then closes;
+ * {@link #close()} closes everything at once.
+ *
+ * <p>Thread-safe.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Server.class);
+
+  final FrameCodec frameCodec;
+  final Codecs codecs;
+  final ServerPlugins plugins;
+  final Authenticator authenticator;
+  final boolean includeStackTraces;
+  final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final int ioThreads;
+  private final Duration tcpKeepAlivePeriod;
+
+  private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
+  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicLong pushSeq = new AtomicLong();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Object drainLock = new Object();
+  private final CountDownLatch terminated = new CountDownLatch(1);
+
+  private final Object lifecycle = new Object();
+  private State state = State.NEW;
+  private EventLoopGroup group;
+  private Channel serverChannel;
+  private String boundAddress;
+
+  private enum State { NEW, SERVING, SHUTTING_DOWN, CLOSED }
+
+  private Server(Builder b) {
+    this.frameCodec = new FrameCodec(b.compressors, b.maxMessageLength, b.maxDecompressedLength);
+    this.codecs = b.codecs;
+    this.plugins = new ServerPlugins(b.plugins);
+    this.authenticator = b.authenticator;
+    this.includeStackTraces = b.includeStackTraces;
+    this.ioThreads = b.ioThreads;
+    this.tcpKeepAlivePeriod = b.tcpKeepAlivePeriod;
+    if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(b.handlerThreads, b.handlerThreads,
+          60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(b.maxQueuedRequests),
+          new io.netty.util.concurrent.DefaultThreadFactory("jrpcx-handler", true));
+      pool.allowCoreThreadTimeOut(true);
+      this.executor = pool;
+      this.ownedExecutor = pool;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers {@code service} under its class's simple name (or its {@link RpcName}) with empty
+   * metadata.
+   */
+  public void register(Object service) {
+    register(ServiceDefinition.defaultName(service), service, "");
+  }
+
+  /**
+   * Registers {@code service} as {@code name}. {@code metadata} is the URL query string registry
+   * plugins publish with it, e.g. {@code "weight=10&group=g1"}.
+   *
+   * @throws IllegalArgumentException when the name is taken or the object has no service method
+   * @throws IllegalStateException when a registry plugin failed; the service is served anyway
+   */
+  public void register(String name, Object service, String metadata) {
+    Objects.requireNonNull(service, "service");
+    ServiceDefinition def = ServiceDefinition.of(name, service, metadata);
+    if (services.putIfAbsent(name, def) != null) {
+      throw new IllegalArgumentException("service " + name + " is already registered");
+    }
+    IllegalStateException failure = null;
+    for (ServerPlugin.Register p : plugins.register) {
+      try {
+        p.register(name, service, def.metadata);
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("registry plugin failed to register " + name, e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Stops serving {@code name} and removes it from registries. Returns whether it was served. */
+  public boolean unregister(String name) {
+    if (services.remove(name) == null) {
+      return false;
+    }
+    for (ServerPlugin.Register p : plugins.register) {
+      try {
+        p.unregister(name);
+      } catch (Exception e) {
+        log.warn("registry plugin {} failed to unregister {}", p, name, e);
+      }
+    }
+    return true;
+  }
+
+  /** Names of the services served. */
+  public Set<String> services() {
+    return Set.copyOf(services.keySet());
+  }
+
+  /**
+   * Binds {@code address} on {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6} or
+   * {@code unix}) and returns once the server accepts connections. Port 0 picks a free port;
+   * {@link #address()} tells which.
+   */
+  public void start(String network, String address) {
+    SocketAddress bindAddress = NettyTransport.address(network, address);
+    boolean unix = NettyTransport.isUnix(network);
+    synchronized (lifecycle) {
+      if (state != State.NEW) {
+        throw new IllegalStateException("server already " + state.name().toLowerCase());
+      }
+      EventLoopGroup g = NettyTransport.newEventLoopGroup(ioThreads, "jrpcx-server-io");
+      ServerBootstrap b = new ServerBootstrap()
+          .group(g)
+          .channel(NettyTransport.serverChannel(network))
+          .childHandler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              ch.pipeline().addLast("frames", new FrameDecoder(frameCodec));
+              ch.pipeline().addLast("rpcx", new ServerHandler(Server.this));
+            }
+          });
+      if (!unix) {
+        b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
+        NettyTransport.applyKeepAlive(b, tcpKeepAlivePeriod, true);
+      }
+      try {
+        serverChannel = b.bind(bindAddress).syncUninterruptibly().channel();
+      } catch (RuntimeException e) {
+        g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        throw new IllegalStateException("cannot listen on " + network + "@" + address + ": "
+            + e.getMessage(), e);
+      }
+      group = g;
+      boundAddress = NettyTransport.format(serverChannel.localAddress());
+      state = State.SERVING;
+    }
+    log.info("jrpcx server listening on {}@{}", network, boundAddress);
+  }
+
+  /** {@link #start} and block until the server is shut down or closed, rpcx's {@code Serve}. */
+  public void serve(String network, String address) throws InterruptedException {
+    start(network, address);
+    awaitTermination();
+  }
+
+  /** Blocks until the server has shut down or closed. */
+  public void awaitTermination() throws InterruptedException {
+    terminated.await();
+  }
+
+  /** The bound address ({@code host:port} or the unix path), or null before {@link #start}. */
+  public String address() {
+    synchronized (lifecycle) {
+      return boundAddress;
+    }
+  }
+
+  /** The connected clients, e.g. to push messages to them. */
+  public List<ClientConnection> activeConnections() {
+    return new ArrayList<>(connections);
+  }
+
+  /** Pushes a message to {@code connection}; see {@link ClientConnection#send}. */
+  public java.util.concurrent.CompletableFuture<Void> sendMessage(ClientConnection connection,
+      String servicePath, String serviceMethod, Map<String, String> metadata, byte[] data) {
+    return connection.send(servicePath, serviceMethod, metadata, data);
+  }
+
+  /**
+   * Stops gracefully: removes every service from registries (so clients stop choosing this
+   * server), stops accepting connections and reading new requests, waits up to {@code timeout}
+   * for in-flight calls to be answered, then closes every connection.
+   *
+   * @return whether every in-flight call was answered before the timeout
+   */
+  public boolean shutdown(Duration timeout) {
+    synchronized (lifecycle) {
+      if (state == State.CLOSED || state == State.SHUTTING_DOWN) {
+        return inFlight.get() == 0;
+      }
+      state = State.SHUTTING_DOWN;
+    }
+    for (String name : services.keySet()) {
+      for (ServerPlugin.Register p : plugins.register) {
+        try {
+          p.unregister(name);
+        } catch (Exception e) {
+          log.warn("registry plugin {} failed to unregister {}", p, name, e);
+        }
+      }
+    }
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    for (ServerConnection c : connections) {
+      c.channel.config().setAutoRead(false);
+    }
+    boolean drained = awaitDrained(timeout);
+    if (!drained) {
+      log.warn("shutdown timed out with {} calls in flight", inFlight.get());
+    }
+    release();
+    return drained;
+  }
+
+  /** Closes the listener and every connection at once; calls in flight are not answered. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.SHUTTING_DOWN;
+    }
+    if (serverChannel != null) {
+      serverChannel.close().syncUninterruptibly();
+    }
+    release();
+  }
+
+  private void release() {
+    for (ServerConnection c : connections) {
+      c.channel.close();
+    }
+    EventLoopGroup g;
+    synchronized (lifecycle) {
+      g = group;
+      state = State.CLOSED;
+    }
+    if (g != null) {
+      g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+    terminated.countDown();
+  }
+
+  private boolean awaitDrained(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (drainLock) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  ServiceDefinition service(String name) {
+    return services.get(name);
+  }
+
+  long nextPushSeq() {
+    return pushSeq.incrementAndGet();
+  }
+
+  void callStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  void callFinished() {
+    if (inFlight.decrementAndGet() == 0) {
+      synchronized (drainLock) {
+        drainLock.notifyAll();
+      }
+    }
+  }
+
+  void connectionOpened(ServerConnection c) {
+    connections.add(c);
+  }
+
+  /** Returns whether the connection was known (so close hooks run once). */
+  boolean connectionClosed(ServerConnection c) {
+    return connections.remove(c);
+  }
+
+  /** Configures a {@link Server}. Every setting has a safe default. */
+  public static final class Builder {
+    private int maxMessageLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
+    private int maxDecompressedLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
+    private Codecs codecs = Codecs.defaults();
+    private Compressors compressors = Compressors.defaults();
+    private final List<ServerPlugin> plugins = new ArrayList<>();
+    private Authenticator authenticator;
+    private boolean includeStackTraces;
+    private Executor executor;
+    private int handlerThreads = 200;
+    private int maxQueuedRequests = 10_000;
+    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private Duration tcpKeepAlivePeriod = Duration.ofMinutes(3);
+
+    private Builder() {}
+
+    /**
+     * Largest frame accepted, header included (default 64 MiB). A bigger frame closes its
+     * connection before any of it is buffered.
+     */
+    public Builder maxMessageLength(int bytes) {
+      this.maxMessageLength = bytes;
+      return this;
+    }
+
+    /** Largest size a compressed payload may inflate to (default 64 MiB). */
+    public Builder maxDecompressedLength(int bytes) {
+      this.maxDecompressedLength = bytes;
+      return this;
+    }
+
+    /** Payload codecs by serialize type (default raw, JSON and MsgPack). */
+    public Builder codecs(Codecs codecs) {
+      this.codecs = Objects.requireNonNull(codecs, "codecs");
+      return this;
+    }
+
+    /** Payload compressors by compress type (default gzip). */
+    public Builder compressors(Compressors compressors) {
+      this.compressors = Objects.requireNonNull(compressors, "compressors");
+      return this;
+    }
+
+    /** Adds a plugin; see {@link ServerPlugin} for the hooks. */
+    public Builder plugin(ServerPlugin plugin) {
+      plugins.add(Objects.requireNonNull(plugin, "plugin"));
+      return this;
+    }
+
+    /** Checks the {@code __AUTH} token of every request (default: none). */
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = authenticator;
+      return this;
+    }
+
+    /**
+     * Appends the Java stack trace of a method's exception to the error text sent to callers
+     * (default false: the trace can reveal internals).
+     */
+    public Builder includeStackTraces(boolean include) {
+      this.includeStackTraces = include;
+      return this;
+    }
+
+    /**
+     * Runs service methods on {@code executor}, which the caller owns and shuts down. By default
+     * the server runs them on its own pool of {@link #handlerThreads} threads.
+     */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /** Threads of the default handler pool (default 200); they stop when idle for a minute. */
+    public Builder handlerThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("handlerThreads < 1");
+      }
+      this.handlerThreads = threads;
+      return this;
+    }
+
+    /**
+     * Requests the default handler pool queues when every thread is busy (default 10,000).
+     * Beyond that, callers get an "overloaded" error instead of unbounded memory growth.
+     */
+    public Builder maxQueuedRequests(int requests) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("maxQueuedRequests < 1");
+      }
+      this.maxQueuedRequests = requests;
+      return this;
+    }
+
+    /** Network threads (default: the number of processors). */
+    public Builder ioThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("ioThreads < 1");
+      }
+      this.ioThreads = threads;
+      return this;
+    }
+
+    /** TCP keepalive idle time of accepted connections (default 3 minutes, as in Go rpcx). */
+    public Builder tcpKeepAlivePeriod(Duration period) {
+      this.tcpKeepAlivePeriod = period;
+      return this;
+    }
+
+    public Server build() {
+      return new Server(this);
+    }
+  }
+}

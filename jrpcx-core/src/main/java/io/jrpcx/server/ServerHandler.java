@@ -1,0 +1,102 @@
+package io.jrpcx.server;
+
+import io.jrpcx.ServiceException;
+import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives decoded requests of one connection on its event loop: heartbeats are echoed right
+ * here, everything else is handed to the handler executor.
+ */
+final class ServerHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
+
+  private final Server server;
+  private ServerConnection conn;
+
+  ServerHandler(Server server) {
+    this.server = server;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    conn = new ServerConnection(server, ctx.channel());
+    if (!server.plugins.connectionAccepted(conn)) {
+      log.debug("plugin rejected connection from {}", conn.remoteAddress());
+      ctx.close();
+      return;
+    }
+    server.connectionOpened(conn);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (conn != null && server.connectionClosed(conn)) {
+      server.plugins.connectionClosed(conn);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Message request = (Message) msg;
+    // Go treats every inbound frame as a request, whatever its type bit says (spec 1.15).
+    try {
+      ServiceException rejected = server.plugins.postReadRequest(conn, request);
+      if (rejected != null) {
+        rejectWithoutCall(request, rejected.getMessage());
+        return;
+      }
+    } catch (Exception e) {
+      log.warn("closing connection {}: PostReadRequest plugin failed: {}", conn.remoteAddress(),
+          e.toString());
+      ctx.close();
+      return;
+    }
+    if (request.isHeartbeat()) {
+      server.plugins.heartbeat(conn, request);
+      // Echo the frame unchanged but for the type bit, as Go does; it is not routed to a service.
+      request.setResponse(true);
+      conn.write(server.frameCodec.encode(request), null);
+      return;
+    }
+    server.callStarted();
+    try {
+      server.executor.execute(new ServerCall(server, conn, request));
+    } catch (RejectedExecutionException e) {
+      server.callFinished();
+      rejectWithoutCall(request, "rpcx: server is overloaded or shutting down; " + request.servicePath()
+          + "." + request.serviceMethod() + " was not run");
+    }
+  }
+
+  private void rejectWithoutCall(Message request, String text) {
+    if (request.isOneway()) {
+      return;
+    }
+    Message response = request.newResponse()
+        .setStatusType(Message.STATUS_ERROR)
+        .putMetadata(Message.ERROR_KEY, text);
+    conn.write(server.frameCodec.encode(response), null);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof ProtocolException) {
+      log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+    } else if (cause instanceof IOException) {
+      log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("closing connection {} after an unexpected error", ctx.channel().remoteAddress(),
+          cause);
+    }
+    ctx.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.jrpcx.server;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A registered service: its name, registry metadata and methods by rpcx name. */
+final class ServiceDefinition {
+  final String name;
+  final Object service;
+  final String metadata;
+  private final Map<String, MethodInvoker> methods;
+
+  private ServiceDefinition(String name, Object service, String metadata,
+      Map<String, MethodInvoker> methods) {
+    this.name = name;
+    this.service = service;
+    this.metadata = metadata;
+    this.methods = methods;
+  }
+
+  static ServiceDefinition of(String name, Object service, String metadata) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("service name is empty");
+    }
+    Map<String, MethodInvoker> methods = new HashMap<>();
+    Method[] candidates = service.getClass().getMethods();
+    // Deterministic order makes the duplicate-name error name the same pair every run.
+    Arrays.sort(candidates, Comparator.comparing(Method::toGenericString));
+    for (Method m : candidates) {
+      MethodInvoker invoker = MethodInvoker.of(service, m);
+      if (invoker == null) {
+        continue;
+      }
+      MethodInvoker previous = methods.put(invoker.name, invoker);
+      if (previous != null) {
+        throw new IllegalArgumentException("service " + name + " has two methods named "
+            + invoker.name + "; rename one with @RpcName");
+      }
+    }
+    if (methods.isEmpty()) {
+      throw new IllegalArgumentException("service " + name + " (" + service.getClass().getName()
+          + ") has no public method of a supported shape: void m(Context, Args, Reply),"
+          + " Reply m(Args), Reply m(Context, Args), or the same returning CompletionStage<Reply>");
+    }
+    return new ServiceDefinition(name, service, metadata == null ? "" : metadata, Map.copyOf(methods));
+  }
+
+  static String defaultName(Object service) {
+    Class<?> type = service.getClass();
+    RpcName ann = type.getAnnotation(RpcName.class);
+    String name = ann != null ? ann.value() : type.getSimpleName();
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException(
+          "cannot name an anonymous class; use register(name, service, metadata)");
+    }
+    return name;
+  }
+
+  MethodInvoker method(String name) {
+    return methods.get(name);
+  }
+
+  Iterable<String> methodNames() {
+    return methods.keySet();
+  }
+}

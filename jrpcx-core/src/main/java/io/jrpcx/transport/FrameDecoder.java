@@ -1,0 +1,58 @@
+package io.jrpcx.transport;
+
+import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits the inbound byte stream into frames and decodes each into a {@link Message}.
+ *
+ * <p>The magic byte is checked as soon as it arrives and the frame length as soon as the 16-byte
+ * header has, so an oversize frame is refused before any of it is buffered. Bytes that are not a
+ * valid frame end decoding on this connection with a {@link ProtocolException} passed down the
+ * pipeline, whose handler logs it and closes the connection: the stream cannot be resynchronised.
+ * Other connections are unaffected.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+  private final FrameCodec codec;
+  private boolean failed;
+
+  public FrameDecoder(FrameCodec codec) {
+    this.codec = codec;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    int readable = in.readableBytes();
+    if (readable < 1) {
+      return;
+    }
+    try {
+      FrameCodec.checkMagic(in.getByte(in.readerIndex()));
+      if (readable < FrameCodec.HEADER_LENGTH) {
+        return;
+      }
+      int frameLen = codec.frameLength(in.nioBuffer(in.readerIndex(), FrameCodec.HEADER_LENGTH));
+      if (readable < frameLen) {
+        return;
+      }
+      Message m = codec.decode(in.nioBuffer(in.readerIndex(), frameLen));
+      in.skipBytes(frameLen);
+      out.add(m);
+    } catch (ProtocolException e) {
+      failed = true;
+      in.skipBytes(in.readableBytes());
+      // The connection's handler logs the reason and closes it; the client also fails its calls
+      // with this reason rather than a bare EOF.
+      ctx.fireExceptionCaught(e);
+    }
+  }
+}

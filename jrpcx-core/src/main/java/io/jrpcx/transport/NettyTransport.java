@@ -1,0 +1,160 @@
+package io.jrpcx.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Chooses Netty's native epoll transport when it loads (Linux x86_64) and NIO otherwise, and maps
+ * rpcx network names ({@code tcp}, {@code tcp4}, {@code tcp6}, {@code unix}) to channels and
+ * addresses.
+ */
+public final class NettyTransport {
+  private static final boolean EPOLL = Epoll.isAvailable();
+
+  private NettyTransport() {}
+
+  /** Whether the native epoll transport is in use. */
+  public static boolean isEpoll() {
+    return EPOLL;
+  }
+
+  /** A new event loop group of daemon threads named {@code name-N}. */
+  public static EventLoopGroup newEventLoopGroup(int threads, String name) {
+    IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, true), factory);
+  }
+
+  /** Whether {@code network} names a unix domain socket rather than TCP. */
+  public static boolean isUnix(String network) {
+    return "unix".equals(normalize(network));
+  }
+
+  public static Class<? extends Channel> clientChannel(String network) {
+    if (isUnix(network)) {
+      return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+    }
+    return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+
+  public static Class<? extends ServerChannel> serverChannel(String network) {
+    if (isUnix(network)) {
+      return EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+    }
+    return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  /**
+   * Parses an rpcx address for {@code network}: {@code host:port}, {@code [v6]:port} or
+   * {@code :port} (every interface) for TCP, a file path for unix.
+   */
+  public static SocketAddress address(String network, String address) {
+    String net = normalize(network);
+    if ("unix".equals(net)) {
+      if (address.isEmpty()) {
+        throw new IllegalArgumentException("unix socket path is empty");
+      }
+      return EPOLL ? new DomainSocketAddress(address) : UnixDomainSocketAddress.of(address);
+    }
+    int colon = address.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(
+          "address '" + address + "' has no port; expected host:port");
+    }
+    String host = address.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("address '" + address + "' has no numeric port", e);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range in '" + address + "'");
+    }
+    return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+  }
+
+  /** Renders an address the way rpcx keys do: {@code host:port}, or the unix path. */
+  public static String format(SocketAddress address) {
+    if (address instanceof InetSocketAddress) {
+      InetSocketAddress inet = (InetSocketAddress) address;
+      String host = inet.getAddress() != null ? inet.getAddress().getHostAddress()
+          : inet.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    if (address instanceof DomainSocketAddress) {
+      return ((DomainSocketAddress) address).path();
+    }
+    if (address instanceof UnixDomainSocketAddress) {
+      return ((UnixDomainSocketAddress) address).getPath().toString();
+    }
+    return String.valueOf(address);
+  }
+
+  /**
+   * Enables TCP keepalive with {@code period} as the idle time before probes, where the transport
+   * lets us set it (epoll); NIO falls back to the OS default idle time.
+   */
+  public static void applyKeepAlive(
+      io.netty.bootstrap.AbstractBootstrap<?, ?> bootstrap, Duration period, boolean child) {
+    if (period == null || period.isZero() || period.isNegative()) {
+      return;
+    }
+    int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, period.toSeconds()));
+    if (child) {
+      io.netty.bootstrap.ServerBootstrap sb = (io.netty.bootstrap.ServerBootstrap) bootstrap;
+      sb.childOption(ChannelOption.SO_KEEPALIVE, true);
+      if (EPOLL) {
+        sb.childOption(EpollChannelOption.TCP_KEEPIDLE, seconds);
+        sb.childOption(EpollChannelOption.TCP_KEEPINTVL, seconds);
+      }
+    } else {
+      bootstrap.option(ChannelOption.SO_KEEPALIVE, true);
+      if (EPOLL) {
+        bootstrap.option(EpollChannelOption.TCP_KEEPIDLE, seconds);
+        bootstrap.option(EpollChannelOption.TCP_KEEPINTVL, seconds);
+      }
+    }
+  }
+
+  private static String normalize(String network) {
+    String n = network == null || network.isEmpty() ? "tcp" : network.toLowerCase(Locale.ROOT);
+    switch (n) {
+      case "tcp":
+      case "tcp4":
+      case "tcp6":
+        return "tcp";
+      case "unix":
+        return "unix";
+      default:
+        throw new IllegalArgumentException(
+            "network '" + network + "' is not supported; use tcp, tcp4, tcp6 or unix");
+    }
+  }
+}
