@@ -1,0 +1,24 @@
+package io.jrpcx.examples;
+
+import io.jrpcx.Context;
+import io.jrpcx.client.Client;
+import io.jrpcx.client.ClientOptions;
+
+/**
+ * Calls Arith.Mul once, synchronously, like rpcx's {@code 101basic/client}.
+ *
+ * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithClient --addr 127.0.0.1:8972</pre>
+ */
+public final class ArithClient {
+  private ArithClient() {}
+
+  public static void main(String[] args) {
+    String addr = new Flags(args).get("addr", "127.0.0.1:8972");
+    try (Client client = new Client(ClientOptions.DEFAULT)) {
+      client.connect("tcp", addr);
+      Args a = new Args(10, 20);
+      Reply reply = client.call(Context.background(), "Arith", "Mul", a, Reply.class);
+      System.out.printf("%d * %d = %d%n", a.A, a.B, reply.C);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.jrpcx.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrpcx.Context;
+import io.jrpcx.ServiceException;
+import io.jrpcx.client.Client;
+import io.jrpcx.server.Server;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The example programs print what the README says they print. */
+class ExamplesTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private PrintStream original;
+
+  @BeforeEach
+  void captureStdout() {
+    original = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restoreStdout() {
+    System.setOut(original);
+  }
+
+  private String printed() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void quickstartPrintsTheProduct() {
+    Quickstart.main(new String[0]);
+    assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
+  }
+
+  @Test
+  void syncAndAsyncClientsTalkToArithServer() {
+    Server server = ArithServer.start("127.0.0.1:0");
+    try {
+      ArithClient.main(new String[] {"--addr", server.address()});
+      ArithAsyncClient.main(new String[] {"--addr=" + server.address()});
+      assertThat(printed()).isEqualTo(
+          "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void arithAddsAndErrorAlwaysFails() {
+    Server server = ArithServer.start("127.0.0.1:0");
+    try (Client client = new Client()) {
+      client.connect("tcp", server.address());
+      assertThat(client.call(Context.background(), "Arith", "Add", new Args(10, 20), Reply.class).C)
+          .isEqualTo(30);
+      assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Error", new Args(1, 2),
+          Reply.class)).isInstanceOf(ServiceException.class).hasMessage("Arith.Error always fails");
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+}
