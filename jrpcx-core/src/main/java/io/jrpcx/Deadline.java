@@ -11,6 +11,12 @@ import java.util.concurrent.TimeUnit;
  * milliseconds when the request is sent.
  */
 public final class Deadline implements Comparable<Deadline> {
+  /**
+   * Offsets are clamped to about 146 years either way: deadlines are compared by subtracting
+   * nanoTime values, which is only correct while they are less than 2^63 ns apart.
+   */
+  private static final long MAX_OFFSET = 1L << 62;
+
   private final long nanoTime;
 
   private Deadline(long nanoTime) {
@@ -19,12 +25,12 @@ public final class Deadline implements Comparable<Deadline> {
 
   /** A deadline {@code timeout} from now. A zero or negative timeout gives an expired deadline. */
   public static Deadline after(Duration timeout) {
-    return new Deadline(System.nanoTime() + saturatedNanos(timeout));
+    return new Deadline(System.nanoTime() + clamp(saturatedNanos(timeout)));
   }
 
   /** A deadline {@code amount} {@code unit}s from now. */
   public static Deadline after(long amount, TimeUnit unit) {
-    return new Deadline(System.nanoTime() + unit.toNanos(amount));
+    return new Deadline(System.nanoTime() + clamp(unit.toNanos(amount)));
   }
 
   /** Time left, negative once expired. */
@@ -70,7 +76,11 @@ public final class Deadline implements Comparable<Deadline> {
     try {
       return d.toNanos();
     } catch (ArithmeticException overflow) {
-      return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+      return d.isNegative() ? -MAX_OFFSET : MAX_OFFSET;
     }
+  }
+
+  private static long clamp(long offsetNanos) {
+    return Math.max(-MAX_OFFSET, Math.min(MAX_OFFSET, offsetNanos));
   }
 }

@@ -165,6 +165,9 @@ public final class Client implements AutoCloseable {
     }
     Channel ch = f.channel();
     ch.closeFuture().addListener(cf -> SharedEventLoopGroup.release());
+    if (breaker != null) {
+      breaker.success(); // the node accepted us: a half-open breaker's probe succeeded
+    }
     try {
       plugins.connectionCreated(network, address);
     } catch (Exception e) {
@@ -360,8 +363,13 @@ public final class Client implements AutoCloseable {
   /** An inbound frame, on the network thread. */
   void onMessage(Message m) {
     plugins.afterDecode(m);
-    if (!m.isResponse() && m.isOneway() && !m.isHeartbeat()) {
-      onServerPush(m);
+    if (!m.isResponse()) {
+      if (m.isOneway() && !m.isHeartbeat()) {
+        onServerPush(m);
+      } else {
+        // Go would match it to a call by seq; a request is never an answer, so do not.
+        log.warn("dropping request frame {} from server {}: not a push", m, address);
+      }
       return;
     }
     Call<?> call = pending.remove(m.seq());
