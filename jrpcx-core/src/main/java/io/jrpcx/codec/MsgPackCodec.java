@@ -25,9 +25,14 @@ public final class MsgPackCodec extends JacksonCodec {
     }
   }
 
-  /** A fresh mapper with the Go-compatible configuration, to adjust and pass to the constructor. */
+  /**
+   * A fresh mapper with the Go-compatible configuration, to adjust and pass to the constructor.
+   * Its parsers refuse an integer that does not fit the Java field (a uint64 above
+   * {@code Long.MAX_VALUE} into a {@code long}, 2^31 into an {@code int}) instead of truncating it
+   * as a plain {@link MessagePackFactory} does.
+   */
   public static ObjectMapper newGoCompatibleMapper() {
-    return goCompatible(JsonMapper.builder(new MessagePackFactory()));
+    return goCompatible(JsonMapper.builder(new RangeCheckedMessagePackFactory()));
   }
 
   @Override

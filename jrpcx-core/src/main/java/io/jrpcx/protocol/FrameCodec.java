@@ -83,7 +83,13 @@ public final class FrameCodec {
    */
   public int frameLength(ByteBuffer header) {
     int p = header.position();
-    checkMagic(header.get(p));
+    if (header.hasRemaining()) {
+      checkMagic(header.get(p));
+    }
+    if (header.remaining() < HEADER_LENGTH) {
+      throw new ProtocolException(
+          "frame of " + header.remaining() + " bytes is shorter than a header");
+    }
     long totalLen = Integer.toUnsignedLong(header.getInt(p + 12));
     long frameLen = HEADER_LENGTH + totalLen;
     if (frameLen > maxMessageLength) {
