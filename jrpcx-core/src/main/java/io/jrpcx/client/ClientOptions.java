@@ -196,6 +196,7 @@ public final class ClientOptions {
       return this;
     }
 
+    /** How long {@link Client#connect} waits for the connection (default 1 s). */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
@@ -213,6 +214,7 @@ public final class ClientOptions {
       return this;
     }
 
+    /** How long a heartbeat may go unanswered before the connection is closed (default 30 s). */
     public Builder maxWaitForHeartbeat(Duration wait) {
       this.maxWaitForHeartbeat = positive(wait, "maxWaitForHeartbeat");
       return this;
@@ -230,36 +232,43 @@ public final class ClientOptions {
       return this;
     }
 
+    /** Largest frame accepted or sent, header included (default 64 MiB). */
     public Builder maxMessageLength(int bytes) {
       this.maxMessageLength = bytes;
       return this;
     }
 
+    /** Largest size a compressed reply may inflate to (default 64 MiB). */
     public Builder maxDecompressedLength(int bytes) {
       this.maxDecompressedLength = bytes;
       return this;
     }
 
+    /** Payload codecs by serialize type (default raw, JSON and MsgPack). */
     public Builder codecs(Codecs codecs) {
       this.codecs = Objects.requireNonNull(codecs, "codecs");
       return this;
     }
 
+    /** Payload compressors by compress type (default gzip). */
     public Builder compressors(Compressors compressors) {
       this.compressors = Objects.requireNonNull(compressors, "compressors");
       return this;
     }
 
+    /** Adds a plugin; see {@link ClientPlugin} for the hooks. */
     public Builder plugin(ClientPlugin plugin) {
       plugins.add(Objects.requireNonNull(plugin, "plugin"));
       return this;
     }
 
+    /** Receives messages the server pushes; without one they are logged and dropped. */
     public Builder serverMessageListener(ServerMessageListener listener) {
       this.serverMessageListener = listener;
       return this;
     }
 
+    /** Checks that the chosen codec and compressor are registered and builds the options. */
     public ClientOptions build() {
       if (codecs.get(serializeType) == null) {
         throw new IllegalArgumentException("no codec registered for serialize type "
