@@ -72,6 +72,10 @@ class ClientServerTest {
     public Reply mulJava(Args args) {
       return new Reply(args.A * args.B);
     }
+
+    public String big(int n) {
+      return "x".repeat(n);
+    }
   }
 
   @AfterEach
@@ -409,6 +413,39 @@ class ClientServerTest {
         Reply.class))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("idle timeout");
+  }
+
+  @Test
+  void replyAboveTheClientsMaximumClosesTheConnectionAndSaysWhy() {
+    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
+        .maxMessageLength(1024).build());
+    assertThatThrownBy(() -> client.call(Context.background(), "Gate", "Big", 5000, String.class))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("exceeds the maximum message length of 1024");
+    await().atMost(Duration.ofSeconds(5)).until(client::isShutdown);
+  }
+
+  @Test
+  void requestAboveTheMaximumFailsLocallyAndKeepsTheConnection() {
+    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
+        .maxMessageLength(1024).build());
+    assertThatThrownBy(() -> client.call(Context.background(), "Echo", "Echo", "y".repeat(5000),
+        String.class))
+        .isInstanceOf(io.jrpcx.protocol.ProtocolException.class)
+        .hasMessageContaining("exceeds the maximum message length");
+    assertThat(client.call(Context.background(), "Echo", "Echo", "ok", String.class))
+        .isEqualTo("ok");
+  }
+
+  @Test
+  void argumentsTheCodecCannotEncodeFailTheCallLocally() {
+    Client raw = server.connect(
+        ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.NONE).build());
+    assertThatThrownBy(() -> raw.call(Context.background(), "Echo", "Echo", "not bytes",
+        byte[].class))
+        .isInstanceOf(io.jrpcx.CodecException.class)
+        .hasMessageContaining("SerializeNone can only send byte[]");
+    assertThat(raw.isShutdown()).isFalse();
   }
 
   @Test
