@@ -1,7 +1,6 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
-import io.jrpcx.Deadline;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.RpcException;
 import java.lang.reflect.Type;
@@ -102,9 +101,9 @@ public final class Call<T> {
   }
 
   DeadlineExceededException deadlineExceeded() {
-    Deadline d = context.deadline();
-    return new DeadlineExceededException("call " + servicePath + "." + serviceMethod
-        + " exceeded its deadline" + (d == null ? "" : " (" + d + ")"));
+    String what = servicePath.isEmpty() && serviceMethod.isEmpty() ? "heartbeat"
+        : "call " + servicePath + "." + serviceMethod;
+    return new DeadlineExceededException(what + " exceeded its deadline");
   }
 
   @Override

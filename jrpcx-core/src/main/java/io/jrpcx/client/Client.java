@@ -256,8 +256,10 @@ public final class Client implements AutoCloseable {
     }
     Deadline deadline = ctx.deadline();
     if (deadline != null) {
+      // Rounded up, so the server's deadline never falls before ours.
+      long nanos = deadline.remaining(TimeUnit.NANOSECONDS);
       request.putMetadata(Message.SERVER_TIMEOUT_KEY,
-          Long.toString(Math.max(0, deadline.remaining(TimeUnit.MILLISECONDS))));
+          Long.toString(Math.max(0, (nanos + 999_999) / 1_000_000)));
     }
     if (options.compressType() != CompressType.NONE && payload.length > COMPRESS_THRESHOLD) {
       request.setCompressType(options.compressType());
@@ -379,6 +381,13 @@ public final class Client implements AutoCloseable {
     }
     call.setResponseMetadata(m.metadata());
     if (m.isError()) {
+      Deadline deadline = call.context().deadline();
+      if (deadline != null && deadline.isExpired()) {
+        // Past its deadline the caller has its answer whichever of the two timers fired first,
+        // ours or the server's (which answers calls still running at __ServerTimeout).
+        finish(call, null, call.deadlineExceeded());
+        return;
+      }
       String text = m.errorText();
       finish(call, null, new ServiceException(
           text != null ? text : "rpcx: error response without " + Message.ERROR_KEY));

@@ -7,6 +7,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a test class when Netty reports a leaked buffer after it ran. Registered for every test
  * class through JUnit's extension auto-detection (see {@code junit-platform.properties}).
+ *
+ * <p>Detection needs the leaked buffer to have been garbage collected and noticed, so a leak is
+ * sometimes reported after a later class instead; the report names the allocation site either
+ * way, and Netty logs every leak at ERROR as well.
  */
 public final class LeakCheckExtension implements AfterAllCallback {
   static {
