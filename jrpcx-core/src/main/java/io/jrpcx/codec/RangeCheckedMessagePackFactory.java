@@ -10,7 +10,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.net.URL;
 import org.msgpack.jackson.dataformat.MessagePackFactory;
 
 /**
@@ -58,11 +57,6 @@ final class RangeCheckedMessagePackFactory extends MessagePackFactory {
   @Override
   public JsonParser createParser(File f) throws IOException {
     return wrap(super.createParser(f));
-  }
-
-  @Override
-  public JsonParser createParser(URL url) throws IOException {
-    return wrap(super.createParser(url));
   }
 
   @Override
