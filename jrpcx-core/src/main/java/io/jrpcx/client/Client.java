@@ -106,7 +106,8 @@ public final class Client implements AutoCloseable {
 
   /**
    * Connects to {@code address} over {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6} or
-   * {@code unix}), waiting at most the connect timeout.
+   * {@code unix}), waiting at most the connect timeout. It blocks, so it must not be called on a
+   * network thread, such as in a callback of a {@link Call}'s future.
    *
    * @throws ConnectionException when the connection cannot be made
    * @throws IllegalStateException when this client connected before or was closed
