@@ -9,9 +9,8 @@ import io.jrpcx.CodecException;
 import io.jrpcx.codec.JsonCodec;
 import io.jrpcx.codec.MsgPackCodec;
 import io.jrpcx.codec.SerializeType;
+import io.jrpcx.testing.Vectors;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -56,31 +55,13 @@ class GoldenVectorsTest {
   /** One row per vector, printed once after all vectors ran. Synchronized for parallel runs. */
   private static final Map<String, String[]> ROWS = Collections.synchronizedMap(new LinkedHashMap<>());
 
-  private static JsonNode manifest() {
-    try (InputStream in = GoldenVectorsTest.class.getResourceAsStream(DIR + "vectors.json")) {
-      assertThat(in).as("classpath resource %svectors.json", DIR).isNotNull();
-      return JSON.readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static List<JsonNode> vectorList() {
-    return StreamSupport.stream(manifest().get("vectors").spliterator(), false)
+    return StreamSupport.stream(Vectors.manifest().get("vectors").spliterator(), false)
         .collect(Collectors.toList());
   }
 
   static Stream<Arguments> vectors() {
     return vectorList().stream().map(v -> Arguments.of(v.get("name").asText(), v));
-  }
-
-  private static byte[] resource(String file) {
-    try (InputStream in = GoldenVectorsTest.class.getResourceAsStream(DIR + file)) {
-      assertThat(in).as("classpath resource %s%s", DIR, file).isNotNull();
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** The names of the .bin files in the vectors directory of the classpath (directory or jar). */
@@ -124,7 +105,7 @@ class GoldenVectorsTest {
   void goFrameDecodesToTheManifestAndReencodes(String name, JsonNode v) {
     String[] row = {name, "FAIL", "FAIL"};
     ROWS.put(name, row);
-    byte[] bin = resource(v.get("file").asText());
+    byte[] bin = Vectors.get(name).bytes;
 
     // ---- decode ----
     assertThat(bin.length).as("file size = frame_len").isEqualTo(v.get("frame_len").asInt());
@@ -174,7 +155,7 @@ class GoldenVectorsTest {
       throws IOException {
     JsonNode expectedJson = v.get("payload_json");
     int serialize = v.get("serialize_type").asInt();
-    byte[] payload = CODEC.decode(resource(v.get("file").asText())).payload();
+    byte[] payload = CODEC.decode(Vectors.get(name).bytes).payload();
     if (expectedJson == null || expectedJson.isNull()) {
       if (payload.length > 0) {
         // JSON text sent as msgpack: the Go server refused to decode it into Args, so must we.

@@ -17,6 +17,7 @@ import java.util.Map;
  * plain clone.
  */
 public final class Vectors {
+  private static JsonNode root;
   private static final Map<String, Vector> BY_NAME = load();
 
   private Vectors() {}
@@ -81,6 +82,11 @@ public final class Vectors {
     return v;
   }
 
+  /** The whole manifest, {@code vectors.json}, as recorded. */
+  public static JsonNode manifest() {
+    return root;
+  }
+
   public static List<Vector> all() {
     return new ArrayList<>(BY_NAME.values());
   }
@@ -90,7 +96,7 @@ public final class Vectors {
       if (in == null) {
         throw new IllegalStateException("test resource /vectors/vectors.json is missing");
       }
-      JsonNode root = new ObjectMapper().readTree(in);
+      root = new ObjectMapper().readTree(in);
       Map<String, Vector> vectors = new LinkedHashMap<>();
       for (JsonNode v : root.get("vectors")) {
         String file = v.get("file").asText();
