@@ -89,6 +89,7 @@ public final class Server implements AutoCloseable {
   private EventLoopGroup group;
   private Channel serverChannel;
   private String boundAddress;
+  private String boundNetwork;
 
   private enum State { NEW, SERVING, SHUTTING_DOWN, CLOSED }
 
@@ -176,18 +177,21 @@ public final class Server implements AutoCloseable {
   }
 
   /**
-   * Binds {@code address} on {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6} or
-   * {@code unix}) and returns once the server accepts connections. Port 0 picks a free port;
+   * Binds {@code address} on {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
+   * {@code unix}, or {@code inprocess} for callers in this JVM, where the address is any unique
+   * name) and returns once the server accepts connections. Port 0 picks a free port;
    * {@link #address()} tells which.
    */
   public void start(String network, String address) {
     SocketAddress bindAddress = NettyTransport.address(network, address);
-    boolean unix = NettyTransport.isUnix(network);
+    boolean tcp = NettyTransport.isTcp(network);
     synchronized (lifecycle) {
       if (state != State.NEW) {
         throw new IllegalStateException("server already " + state.name().toLowerCase());
       }
-      EventLoopGroup g = NettyTransport.newEventLoopGroup(ioThreads, "jrpcx-server-io");
+      EventLoopGroup g = NettyTransport.isInProcess(network)
+          ? NettyTransport.newInProcessEventLoopGroup(ioThreads, "jrpcx-server-local")
+          : NettyTransport.newEventLoopGroup(ioThreads, "jrpcx-server-io");
       ServerBootstrap b = new ServerBootstrap()
           .group(g)
           .channel(NettyTransport.serverChannel(network))
@@ -198,7 +202,7 @@ public final class Server implements AutoCloseable {
               ch.pipeline().addLast("rpcx", new ServerHandler(Server.this));
             }
           });
-      if (!unix) {
+      if (tcp) {
         b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
         NettyTransport.applyKeepAlive(b, tcpKeepAlivePeriod, true);
       }
@@ -210,6 +214,8 @@ public final class Server implements AutoCloseable {
             + e.getMessage(), e);
       }
       group = g;
+      boundNetwork = NettyTransport.isInProcess(network) ? NettyTransport.IN_PROCESS
+          : network;
       boundAddress = NettyTransport.format(serverChannel.localAddress());
       state = State.SERVING;
     }
@@ -232,6 +238,22 @@ public final class Server implements AutoCloseable {
     synchronized (lifecycle) {
       return boundAddress;
     }
+  }
+
+  /** The network the server listens on, as given to {@link #start}, or null before it. */
+  public String network() {
+    synchronized (lifecycle) {
+      return boundNetwork;
+    }
+  }
+
+  /**
+   * The registry metadata {@code serviceName} was registered with, or null when it is not
+   * served.
+   */
+  public String metadata(String serviceName) {
+    ServiceDefinition def = services.get(serviceName);
+    return def == null ? null : def.metadata;
   }
 
   /** The connected clients, e.g. to push messages to them. */

@@ -13,6 +13,10 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
@@ -28,11 +32,18 @@ import java.util.Locale;
 
 /**
  * Chooses Netty's native epoll transport when it loads (Linux x86_64) and NIO otherwise, and maps
- * rpcx network names ({@code tcp}, {@code tcp4}, {@code tcp6}, {@code unix}) to channels and
- * addresses.
+ * rpcx network names ({@code tcp}, {@code tcp4}, {@code tcp6}, {@code unix}, and
+ * {@value #IN_PROCESS} for calls inside one JVM) to channels and addresses.
+ *
+ * <p>The in-process network is Netty's local transport: frames pass between channels in memory,
+ * through the same pipeline (frame decoder, codecs, plugins) as TCP, so behaviour is identical;
+ * only the socket is gone. It is rpcx's {@code memu} network, under a name that says what it is.
  */
 public final class NettyTransport {
   private static final boolean EPOLL = Epoll.isAvailable();
+
+  /** The network name of in-JVM connections; its addresses are names, e.g. {@code arith-1}. */
+  public static final String IN_PROCESS = "inprocess";
 
   private NettyTransport() {}
 
@@ -48,12 +59,34 @@ public final class NettyTransport {
         threads, new DefaultThreadFactory(name, true), factory);
   }
 
+  /**
+   * A new event loop group for {@link #IN_PROCESS} channels, which cannot share the socket
+   * transport's event loops.
+   */
+  public static EventLoopGroup newInProcessEventLoopGroup(int threads, String name) {
+    return new MultiThreadIoEventLoopGroup(
+        threads, new DefaultThreadFactory(name, true), LocalIoHandler.newFactory());
+  }
+
+  /** Whether {@code network} is {@link #IN_PROCESS}. */
+  public static boolean isInProcess(String network) {
+    return IN_PROCESS.equals(normalize(network));
+  }
+
+  /** Whether {@code network} is a socket network whose TCP options apply. */
+  public static boolean isTcp(String network) {
+    return "tcp".equals(normalize(network));
+  }
+
   /** Whether {@code network} names a unix domain socket rather than TCP. */
   public static boolean isUnix(String network) {
     return "unix".equals(normalize(network));
   }
 
   public static Class<? extends Channel> clientChannel(String network) {
+    if (isInProcess(network)) {
+      return LocalChannel.class;
+    }
     if (isUnix(network)) {
       return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
     }
@@ -61,6 +94,9 @@ public final class NettyTransport {
   }
 
   public static Class<? extends ServerChannel> serverChannel(String network) {
+    if (isInProcess(network)) {
+      return LocalServerChannel.class;
+    }
     if (isUnix(network)) {
       return EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
     }
@@ -69,10 +105,16 @@ public final class NettyTransport {
 
   /**
    * Parses an rpcx address for {@code network}: {@code host:port}, {@code [v6]:port} or
-   * {@code :port} (every interface) for TCP, a file path for unix.
+   * {@code :port} (every interface) for TCP, a file path for unix, a name for in-process.
    */
   public static SocketAddress address(String network, String address) {
     String net = normalize(network);
+    if (IN_PROCESS.equals(net)) {
+      if (address.isEmpty()) {
+        throw new IllegalArgumentException("in-process address is empty; give it a name");
+      }
+      return new LocalAddress(address);
+    }
     if ("unix".equals(net)) {
       if (address.isEmpty()) {
         throw new IllegalArgumentException("unix socket path is empty");
@@ -107,6 +149,9 @@ public final class NettyTransport {
       String host = inet.getAddress() != null ? inet.getAddress().getHostAddress()
           : inet.getHostString();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    if (address instanceof LocalAddress) {
+      return ((LocalAddress) address).id();
     }
     if (address instanceof DomainSocketAddress) {
       return ((DomainSocketAddress) address).path();
@@ -152,9 +197,11 @@ public final class NettyTransport {
         return "tcp";
       case "unix":
         return "unix";
+      case IN_PROCESS:
+        return IN_PROCESS;
       default:
-        throw new IllegalArgumentException(
-            "network '" + network + "' is not supported; use tcp, tcp4, tcp6 or unix");
+        throw new IllegalArgumentException("network '" + network
+            + "' is not supported; use tcp, tcp4, tcp6, unix or " + IN_PROCESS);
     }
   }
 }
