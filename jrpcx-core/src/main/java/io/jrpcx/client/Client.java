@@ -73,7 +73,7 @@ public final class Client implements AutoCloseable {
 
   private final ClientOptions options;
   private final FrameCodec frameCodec;
-  private final ClientPlugins plugins;
+  private volatile ClientPlugins plugins;
   private final Breaker breaker;
   private final Codec codec;
   private final AtomicLong nextSeq = new AtomicLong();
@@ -85,6 +85,7 @@ public final class Client implements AutoCloseable {
   private volatile boolean connecting;
   private volatile boolean closing;
   private volatile boolean shutdown;
+  private volatile boolean closeWhenIdle;
   private volatile Throwable closeCause;
   private volatile String network = "";
   private volatile String address = "";
@@ -96,17 +97,27 @@ public final class Client implements AutoCloseable {
   }
 
   public Client(ClientOptions options) {
+    this(options, options.breakerFactory() == null ? null : options.breakerFactory().get(),
+        new ClientPlugins(options.plugins()));
+  }
+
+  /**
+   * For {@link XClient}: the breaker belongs to the node and outlives this connection, and the
+   * plugins are the XClient's.
+   */
+  Client(ClientOptions options, Breaker breaker, ClientPlugins plugins) {
     this.options = Objects.requireNonNull(options, "options");
     this.frameCodec = new FrameCodec(options.compressors(), options.maxMessageLength(),
         options.maxDecompressedLength());
-    this.plugins = new ClientPlugins(options.plugins());
-    this.breaker = options.breakerFactory() == null ? null : options.breakerFactory().get();
+    this.plugins = plugins;
+    this.breaker = breaker;
     this.codec = options.codecs().get(options.serializeType());
   }
 
   /**
-   * Connects to {@code address} over {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6} or
-   * {@code unix}), waiting at most the connect timeout. It blocks, so it must not be called on a
+   * Connects to {@code address} over {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
+   * {@code unix}, or {@code inprocess} for a server in this JVM), waiting at most the connect
+   * timeout. It blocks, so it must not be called on a
    * network thread, such as in a callback of a {@link Call}'s future.
    *
    * @throws ConnectionException when the connection cannot be made
@@ -114,7 +125,8 @@ public final class Client implements AutoCloseable {
    */
   public void connect(String network, String address) {
     Objects.requireNonNull(address, "address");
-    boolean unix = NettyTransport.isUnix(network);
+    boolean tcp = NettyTransport.isTcp(network);
+    SharedEventLoopGroup loops = SharedEventLoopGroup.forNetwork(network);
     java.net.SocketAddress remote = NettyTransport.address(network, address);
     synchronized (stateLock) {
       if (closing) {
@@ -131,7 +143,7 @@ public final class Client implements AutoCloseable {
       connecting = false;
       throw new BreakerOpenException("breaker open for " + network + "@" + address);
     }
-    EventLoopGroup group = SharedEventLoopGroup.acquire();
+    EventLoopGroup group = loops.acquire();
     Bootstrap b = new Bootstrap()
         .group(group)
         .channel(NettyTransport.clientChannel(network))
@@ -148,13 +160,13 @@ public final class Client implements AutoCloseable {
             ch.pipeline().addLast("rpcx", new ClientHandler(Client.this));
           }
         });
-    if (!unix) {
+    if (tcp) {
       b.option(ChannelOption.TCP_NODELAY, true);
       NettyTransport.applyKeepAlive(b, options.tcpKeepAlivePeriod(), false);
     }
     ChannelFuture f = b.connect(remote).awaitUninterruptibly();
     if (!f.isSuccess()) {
-      SharedEventLoopGroup.release();
+      loops.release();
       connecting = false;
       ConnectionException e = new ConnectionException(
           "dial " + network + " " + address + ": " + describe(f.cause()), f.cause());
@@ -165,7 +177,7 @@ public final class Client implements AutoCloseable {
       throw e;
     }
     Channel ch = f.channel();
-    ch.closeFuture().addListener(cf -> SharedEventLoopGroup.release());
+    ch.closeFuture().addListener(cf -> loops.release());
     if (breaker != null) {
       breaker.success(); // the node accepted us: a half-open breaker's probe succeeded
     }
@@ -315,6 +327,9 @@ public final class Client implements AutoCloseable {
       pending.remove(seq, call);
       if (armed != null) {
         armed.cancel(false);
+      }
+      if (closeWhenIdle && pending.isEmpty()) {
+        close();
       }
     });
     // Write failures close the channel, which fails every pending call, this one included.
@@ -520,6 +535,27 @@ public final class Client implements AutoCloseable {
     } else if (!connecting) {
       shutdown = true;
     }
+  }
+
+  /** Replaces the plugins; calls already sent keep the ones they started with. */
+  void usePlugins(ClientPlugins plugins) {
+    this.plugins = plugins;
+  }
+
+  /**
+   * Closes the connection once no call waits for an answer; for a node that left the service
+   * list, whose calls in flight should still get their answers. The caller sends no new calls.
+   */
+  void closeWhenIdle() {
+    closeWhenIdle = true;
+    if (pending.isEmpty()) {
+      close();
+    }
+  }
+
+  /** Whether calls can be sent: connected, not closed, not shut down. */
+  boolean isUsable() {
+    return writer != null && !closing && !shutdown;
   }
 
   /** Whether {@link #close()} was called. */

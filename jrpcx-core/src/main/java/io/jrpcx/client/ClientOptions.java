@@ -28,8 +28,9 @@ public final class ClientOptions {
 
   /**
    * MsgPack, no compression, 1 s connect timeout, no idle timeout, no heartbeat (30 s wait when
-   * enabled), 1 min TCP keepalive, a {@code RateBreaker(0.95, 100)} per connection, 64 MiB frame
-   * and decompression limits.
+   * enabled), 1 min TCP keepalive, a {@code RateBreaker(0.95, 100)} per node, 64 MiB frame and
+   * decompression limits; for XClients no group, 3 retries, no retry interval and a 10 ms backup
+   * latency.
    */
   public static final ClientOptions DEFAULT = new Builder().build();
 
@@ -47,6 +48,10 @@ public final class ClientOptions {
   private final Compressors compressors;
   private final List<ClientPlugin> plugins;
   private final ServerMessageListener serverMessageListener;
+  private final String group;
+  private final int retries;
+  private final Duration retryInterval;
+  private final Duration backupLatency;
 
   private ClientOptions(Builder b) {
     this.serializeType = b.serializeType;
@@ -63,6 +68,10 @@ public final class ClientOptions {
     this.compressors = b.compressors;
     this.plugins = List.copyOf(b.plugins);
     this.serverMessageListener = b.serverMessageListener;
+    this.group = b.group;
+    this.retries = b.retries;
+    this.retryInterval = b.retryInterval;
+    this.backupLatency = b.backupLatency;
   }
 
   public static Builder builder() {
@@ -142,6 +151,32 @@ public final class ClientOptions {
     return serverMessageListener;
   }
 
+  /**
+   * The group an {@link XClient} calls: only nodes whose metadata lists {@code group=<this>};
+   * empty (the default) for every node.
+   */
+  public String group() {
+    return group;
+  }
+
+  /**
+   * Extra attempts {@link FailMode#FAILOVER} and {@link FailMode#FAILTRY} make after a transport
+   * failure (default 3, so up to 4 attempts).
+   */
+  public int retries() {
+    return retries;
+  }
+
+  /** Pause between an XClient's attempts (default zero). */
+  public Duration retryInterval() {
+    return retryInterval;
+  }
+
+  /** How long {@link FailMode#FAILBACKUP} waits before it sends the backup request (10 ms). */
+  public Duration backupLatency() {
+    return backupLatency;
+  }
+
   /** Builds {@link ClientOptions}; starts from the defaults. */
   public static final class Builder {
     private int serializeType = SerializeType.MSGPACK;
@@ -158,6 +193,10 @@ public final class ClientOptions {
     private Compressors compressors = Compressors.defaults();
     private final List<ClientPlugin> plugins = new ArrayList<>();
     private ServerMessageListener serverMessageListener;
+    private String group = "";
+    private int retries = 3;
+    private Duration retryInterval = Duration.ZERO;
+    private Duration backupLatency = Duration.ofMillis(10);
 
     private Builder() {}
 
@@ -176,6 +215,10 @@ public final class ClientOptions {
       compressors = o.compressors;
       plugins.addAll(o.plugins);
       serverMessageListener = o.serverMessageListener;
+      group = o.group;
+      retries = o.retries;
+      retryInterval = o.retryInterval;
+      backupLatency = o.backupLatency;
     }
 
     /** See {@link io.jrpcx.codec.SerializeType}; must be registered in {@link #codecs}. */
@@ -265,6 +308,33 @@ public final class ClientOptions {
     /** Receives messages the server pushes; without one they are logged and dropped. */
     public Builder serverMessageListener(ServerMessageListener listener) {
       this.serverMessageListener = listener;
+      return this;
+    }
+
+    /** Calls only nodes of this group (rpcx's {@code Option.Group}); empty for all nodes. */
+    public Builder group(String group) {
+      this.group = Objects.requireNonNull(group, "group");
+      return this;
+    }
+
+    /** Extra attempts after a transport failure for Failover and Failtry (default 3). */
+    public Builder retries(int retries) {
+      if (retries < 0) {
+        throw new IllegalArgumentException("retries must not be negative, was " + retries);
+      }
+      this.retries = retries;
+      return this;
+    }
+
+    /** Pause between an XClient's attempts (default zero). */
+    public Builder retryInterval(Duration interval) {
+      this.retryInterval = nonNegative(interval, "retryInterval");
+      return this;
+    }
+
+    /** How long Failbackup waits for the first request before it sends the second (10 ms). */
+    public Builder backupLatency(Duration latency) {
+      this.backupLatency = nonNegative(latency, "backupLatency");
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
+import io.jrpcx.client.selector.SelectFunction;
 import io.jrpcx.protocol.Message;
 
 /**
@@ -57,5 +58,14 @@ public interface ClientPlugin {
    */
   interface AfterDecode extends ClientPlugin {
     void afterDecode(Message message) throws Exception;
+  }
+
+  /**
+   * Wraps every node selection of an {@link XClient}, rpcx's {@code WrapSelect}: return a function
+   * that may skip, replace or observe what {@code next} selects. Called once when the plugin is
+   * installed; the returned function runs on every selection and must be thread-safe.
+   */
+  interface WrapSelect extends ClientPlugin {
+    SelectFunction wrapSelect(SelectFunction next);
   }
 }

@@ -1,6 +1,7 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
+import io.jrpcx.client.selector.SelectFunction;
 import io.jrpcx.protocol.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,11 @@ final class ClientPlugins {
   private final List<ClientPlugin.ConnectionClosed> connectionClosed = new ArrayList<>();
   private final List<ClientPlugin.BeforeEncode> beforeEncode = new ArrayList<>();
   private final List<ClientPlugin.AfterDecode> afterDecode = new ArrayList<>();
+  private final List<ClientPlugin.WrapSelect> wrapSelect = new ArrayList<>();
+  private final List<ClientPlugin> all;
 
   ClientPlugins(List<ClientPlugin> plugins) {
+    this.all = List.copyOf(plugins);
     for (ClientPlugin p : plugins) {
       add(p, ClientPlugin.PreCall.class, preCall);
       add(p, ClientPlugin.PostCall.class, postCall);
@@ -29,7 +33,21 @@ final class ClientPlugins {
       add(p, ClientPlugin.ConnectionClosed.class, connectionClosed);
       add(p, ClientPlugin.BeforeEncode.class, beforeEncode);
       add(p, ClientPlugin.AfterDecode.class, afterDecode);
+      add(p, ClientPlugin.WrapSelect.class, wrapSelect);
     }
+  }
+
+  List<ClientPlugin> all() {
+    return all;
+  }
+
+  /** {@code base} wrapped by every WrapSelect plugin, the first added innermost, as in rpcx. */
+  SelectFunction wrapSelect(SelectFunction base) {
+    SelectFunction f = base;
+    for (ClientPlugin.WrapSelect p : wrapSelect) {
+      f = p.wrapSelect(f);
+    }
+    return f;
   }
 
   private static <T> void add(ClientPlugin p, Class<T> hook, List<T> list) {

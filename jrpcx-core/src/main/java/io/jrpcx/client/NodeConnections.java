@@ -1,0 +1,202 @@
+package io.jrpcx.client;
+
+import io.jrpcx.ConnectionException;
+import io.jrpcx.RpcException;
+import io.jrpcx.client.breaker.Breaker;
+import io.jrpcx.client.discovery.KVPair;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An XClient's connections: at most one per node, dialed on first use, re-dialed lazily once
+ * dead, with concurrent dials to one node merged into one. Each node keeps its breaker across
+ * re-dials, so a node that keeps failing stays shunned whatever connection it is on.
+ */
+final class NodeConnections implements AutoCloseable {
+  private final ClientOptions options;
+  private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+  private volatile ClientPlugins plugins;
+  private volatile boolean closed;
+
+  NodeConnections(ClientOptions options, ClientPlugins plugins) {
+    this.options = options;
+    this.plugins = plugins;
+  }
+
+  /**
+   * A usable connection to {@code key}, dialing it if needed; blocks while a dial is under way.
+   *
+   * @throws RpcException a {@link ConnectionException} when the node cannot be reached, a
+   *     {@link io.jrpcx.BreakerOpenException} when its breaker is open
+   */
+  Client get(String key) {
+    if (closed) {
+      throw new ConnectionException(ConnectionException.SHUT_DOWN);
+    }
+    return nodes.computeIfAbsent(key, Node::new).get();
+  }
+
+  /** Forgets nodes no longer listed; their connections close once their calls have answered. */
+  void retain(Collection<KVPair> listed) {
+    Set<String> keys = new HashSet<>();
+    for (KVPair p : listed) {
+      keys.add(p.key());
+    }
+    nodes.entrySet().removeIf(e -> {
+      if (keys.contains(e.getKey())) {
+        return false;
+      }
+      e.getValue().retire();
+      return true;
+    });
+  }
+
+  void usePlugins(ClientPlugins plugins) {
+    this.plugins = plugins;
+    for (Node n : nodes.values()) {
+      n.usePlugins(plugins);
+    }
+  }
+
+  /** The breaker of {@code key}, or null when the node has none yet (or breakers are off). */
+  Breaker breaker(String key) {
+    Node n = nodes.get(key);
+    return n == null ? null : n.breaker;
+  }
+
+  /** Fails every call in flight with "connection is shut down" and closes every connection. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Node n : nodes.values()) {
+      n.close();
+    }
+    nodes.clear();
+  }
+
+  private final class Node {
+    final String network;
+    final String address;
+    final Breaker breaker;
+    private Client client;
+    private CompletableFuture<Client> dialing;
+    private boolean retired;
+
+    Node(String key) {
+      KVPair pair = new KVPair(key, "");
+      this.network = pair.network();
+      this.address = pair.address();
+      this.breaker = options.breakerFactory() == null ? null : options.breakerFactory().get();
+    }
+
+    Client get() {
+      CompletableFuture<Client> dial;
+      boolean mine = false;
+      Client dead = null;
+      synchronized (this) {
+        if (retired) {
+          throw new ConnectionException(
+              ConnectionException.SHUT_DOWN + ": " + network + "@" + address + " left the list");
+        }
+        if (client != null) {
+          if (client.isUsable()) {
+            return client;
+          }
+          dead = client;
+          client = null;
+        }
+        if (dialing == null) {
+          dialing = new CompletableFuture<>();
+          mine = true;
+        }
+        dial = dialing;
+      }
+      if (dead != null) {
+        dead.close();
+      }
+      if (mine) {
+        dial(dial);
+      }
+      try {
+        return dial.join();
+      } catch (CompletionException e) {
+        if (e.getCause() instanceof RpcException) {
+          // A fresh exception per caller, so each stack trace shows its own call.
+          RpcException cause = (RpcException) e.getCause();
+          throw cause instanceof io.jrpcx.BreakerOpenException
+              ? new io.jrpcx.BreakerOpenException(cause.getMessage())
+              : new ConnectionException(cause.getMessage(), cause);
+        }
+        throw new ConnectionException("dial " + network + " " + address + " failed: "
+            + e.getCause(), e.getCause());
+      }
+    }
+
+    private void dial(CompletableFuture<Client> dial) {
+      Client c = new Client(options, breaker, plugins);
+      try {
+        c.connect(network, address);
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          dialing = null;
+        }
+        dial.completeExceptionally(e);
+        return;
+      }
+      boolean keep;
+      synchronized (this) {
+        dialing = null;
+        keep = !retired;
+        if (keep) {
+          client = c;
+        }
+      }
+      if (!keep) {
+        c.close();
+        dial.completeExceptionally(new ConnectionException(
+            ConnectionException.SHUT_DOWN + ": " + network + "@" + address + " left the list"));
+        return;
+      }
+      dial.complete(c);
+    }
+
+    void usePlugins(ClientPlugins plugins) {
+      Client c;
+      synchronized (this) {
+        c = client;
+      }
+      if (c != null) {
+        c.usePlugins(plugins);
+      }
+    }
+
+    void retire() {
+      Client c;
+      synchronized (this) {
+        retired = true;
+        c = client;
+        client = null;
+      }
+      if (c != null) {
+        c.closeWhenIdle();
+      }
+    }
+
+    void close() {
+      Client c;
+      synchronized (this) {
+        retired = true;
+        c = client;
+        client = null;
+      }
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+}

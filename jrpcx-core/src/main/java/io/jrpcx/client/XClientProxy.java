@@ -1,0 +1,160 @@
+package io.jrpcx.client;
+
+import io.jrpcx.Context;
+import io.jrpcx.server.RpcName;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The invocation handler behind {@link XClient#proxy}: every interface method is resolved once,
+ * when the proxy is made, to a service method name, an argument shape and a reply type, so a call
+ * does no reflection beyond the proxy dispatch itself.
+ */
+final class XClientProxy implements InvocationHandler {
+  private final XClient x;
+  private final Class<?> api;
+  private final Map<Method, Target> targets;
+
+  private XClientProxy(XClient x, Class<?> api, Map<Method, Target> targets) {
+    this.x = x;
+    this.api = api;
+    this.targets = targets;
+  }
+
+  static XClientProxy of(XClient x, Class<?> api) {
+    if (!api.isInterface()) {
+      throw new IllegalArgumentException(api.getName() + " is not an interface");
+    }
+    Map<Method, Target> targets = new HashMap<>();
+    for (Method m : api.getMethods()) {
+      if (m.isDefault() || Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      targets.put(m, Target.of(m));
+    }
+    return new XClientProxy(x, api, targets);
+  }
+
+  @Override
+  public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    Target t = targets.get(method);
+    if (t == null) {
+      if (method.isDefault()) {
+        return InvocationHandler.invokeDefault(proxy, method, args);
+      }
+      return objectMethod(proxy, method, args);
+    }
+    Context ctx = t.hasContext ? (Context) args[0] : Context.background();
+    Object callArgs = t.argsIndex < 0 ? null : args[t.argsIndex];
+    if (t.async) {
+      return x.callAsync(ctx, t.serviceMethod, callArgs, t.replyType);
+    }
+    Object reply = x.call(ctx, t.serviceMethod, callArgs, t.replyType);
+    return t.returnsVoid ? null : reply;
+  }
+
+  private Object objectMethod(Object proxy, Method method, Object[] args) {
+    switch (method.getName()) {
+      case "equals":
+        return proxy == args[0];
+      case "hashCode":
+        return System.identityHashCode(proxy);
+      case "toString":
+        return "XClient proxy of " + api.getName() + " for " + x.servicePath();
+      default:
+        throw new UnsupportedOperationException(method.toString());
+    }
+  }
+
+  /** What one interface method calls. */
+  private static final class Target {
+    final String serviceMethod;
+    final boolean hasContext;
+    final int argsIndex;
+    final boolean async;
+    final boolean returnsVoid;
+    final Type replyType;
+
+    private Target(String serviceMethod, boolean hasContext, int argsIndex, boolean async,
+        boolean returnsVoid, Type replyType) {
+      this.serviceMethod = serviceMethod;
+      this.hasContext = hasContext;
+      this.argsIndex = argsIndex;
+      this.async = async;
+      this.returnsVoid = returnsVoid;
+      this.replyType = replyType;
+    }
+
+    static Target of(Method m) {
+      Class<?>[] params = m.getParameterTypes();
+      boolean hasContext = params.length > 0 && params[0] == Context.class;
+      int rest = params.length - (hasContext ? 1 : 0);
+      if (rest > 1) {
+        throw new IllegalArgumentException(m + " takes " + params.length + " parameters; an"
+            + " rpcx method takes one arguments object, optionally after a Context");
+      }
+      int argsIndex = rest == 0 ? -1 : params.length - 1;
+      Class<?> raw = m.getReturnType();
+      boolean async = raw == CompletableFuture.class || raw == CompletionStage.class;
+      boolean returnsVoid = raw == void.class;
+      Type replyType;
+      if (async) {
+        Type generic = m.getGenericReturnType();
+        if (!(generic instanceof ParameterizedType)) {
+          throw new IllegalArgumentException(m + " must say what its future holds");
+        }
+        replyType = ((ParameterizedType) generic).getActualTypeArguments()[0];
+      } else if (returnsVoid) {
+        replyType = Object.class; // the reply is decoded and dropped
+      } else {
+        replyType = box(m.getGenericReturnType());
+      }
+      return new Target(serviceMethod(m), hasContext, argsIndex, async, returnsVoid, replyType);
+    }
+
+    private static String serviceMethod(Method m) {
+      RpcName name = m.getAnnotation(RpcName.class);
+      if (name != null) {
+        return name.value();
+      }
+      String n = m.getName();
+      return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    }
+
+    private static Type box(Type t) {
+      if (!(t instanceof Class) || !((Class<?>) t).isPrimitive()) {
+        return t;
+      }
+      Class<?> c = (Class<?>) t;
+      if (c == int.class) {
+        return Integer.class;
+      }
+      if (c == long.class) {
+        return Long.class;
+      }
+      if (c == boolean.class) {
+        return Boolean.class;
+      }
+      if (c == double.class) {
+        return Double.class;
+      }
+      if (c == float.class) {
+        return Float.class;
+      }
+      if (c == short.class) {
+        return Short.class;
+      }
+      if (c == byte.class) {
+        return Byte.class;
+      }
+      return Character.class;
+    }
+  }
+}
