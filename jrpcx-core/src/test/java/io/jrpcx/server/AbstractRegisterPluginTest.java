@@ -1,0 +1,100 @@
+package io.jrpcx.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.jrpcx.client.Client;
+import io.jrpcx.Context;
+import io.jrpcx.testing.ArithService;
+import io.jrpcx.testing.Args;
+import io.jrpcx.testing.Reply;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class AbstractRegisterPluginTest {
+
+  /** Keeps "registry entries" in a map, as a registry would. */
+  static final class MapRegistry extends AbstractRegisterPlugin {
+    final Map<String, String> entries = new ConcurrentHashMap<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    boolean clientClosed;
+
+    MapRegistry(Duration interval) {
+      super("tcp@127.0.0.1:8972", "/rpcx_test", interval);
+    }
+
+    @Override
+    protected void doRegister(String serviceName, String metadata) {
+      entries.put(serviceName, metadata);
+      events.add("register " + serviceName);
+    }
+
+    @Override
+    protected void doUnregister(String serviceName) {
+      entries.remove(serviceName);
+      events.add("unregister " + serviceName);
+    }
+
+    @Override
+    protected void refresh(String serviceName, String metadata) {
+      entries.put(serviceName, metadata);
+    }
+
+    @Override
+    protected void doClose() {
+      clientClosed = true;
+    }
+  }
+
+  @Test
+  void encodesMetadataTheWayGoDoes() {
+    Map<String, List<String>> values = AbstractRegisterPlugin.parseQuery(
+        "weight=10&group=g1&group=g0&name=a b*~");
+    assertThat(AbstractRegisterPlugin.encodeQuery(values))
+        .isEqualTo("group=g1&group=g0&name=a+b%2A~&weight=10");
+    assertThat(AbstractRegisterPlugin.parseQuery("a=1;b=2")).isEmpty();
+  }
+
+  @Test
+  void theUpdateLoopAddsCallAndConnectionRates() throws Exception {
+    MapRegistry plugin = new MapRegistry(Duration.ofMillis(50));
+    Server server = Server.builder().plugin(plugin).build();
+    server.register("Arith", new ArithService(), "weight=10&group=g1");
+    server.start("tcp", "127.0.0.1:0");
+    plugin.start();
+    try (Client client = new Client()) {
+      client.connect("tcp", server.address());
+      client.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class);
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+          plugin.entries.get("Arith")).matches(
+              "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10")
+          .doesNotContain("calls=0.00&connections=0.00"));
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+      plugin.close();
+    }
+    assertThat(plugin.entries).isEmpty();
+    assertThat(plugin.events).containsExactly("register Arith", "unregister Arith");
+    assertThat(plugin.clientClosed).isTrue();
+  }
+
+  @Test
+  void rejectsAnAddressWithoutNetwork() {
+    assertThatThrownBy(() -> new AbstractRegisterPlugin("127.0.0.1:8972", "/rpcx", Duration.ZERO) {
+      @Override
+      protected void doRegister(String serviceName, String metadata) {}
+
+      @Override
+      protected void doUnregister(String serviceName) {}
+
+      @Override
+      protected void refresh(String serviceName, String metadata) {}
+    }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("network@host:port");
+  }
+}
