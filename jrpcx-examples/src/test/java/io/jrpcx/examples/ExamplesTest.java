@@ -55,6 +55,25 @@ class ExamplesTest {
   }
 
   @Test
+  void xclientSyncAndAsyncExamplesTalkToArithServer() {
+    Server server = ArithServer.start("127.0.0.1:0");
+    try {
+      XClientArith.main(new String[] {"--addr", server.address()});
+      XClientArithAsync.main(new String[] {"--addr", server.address()});
+      assertThat(printed()).isEqualTo(
+          "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void failoverLoadLosesNoCallWhenANodeStops() throws Exception {
+    FailoverLoad.main(new String[] {"--duration", "2s", "--concurrency", "8"});
+    assertThat(printed()).containsPattern(": 0 failed of [1-9][0-9]* calls");
+  }
+
+  @Test
   void arithAddsAndErrorAlwaysFails() {
     Server server = ArithServer.start("127.0.0.1:0");
     try (Client client = new Client()) {
