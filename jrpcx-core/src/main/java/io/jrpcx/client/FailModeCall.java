@@ -88,13 +88,21 @@ final class FailModeCall<T> {
       fixedKey = key;
     }
     lastKey = key;
+    send(key, this::failed);
+  }
+
+  /** Sends one request to {@code key}: its reply completes the call, its failure goes on. */
+  private void send(String key, java.util.function.Consumer<Throwable> onFailure) {
     Call<T> call = x.send(key, ctx, method, args, replyType);
-    track(call);
+    inFlight.add(call);
+    if (result.isDone()) {
+      call.done().cancel(false);
+    }
     call.done().whenComplete((reply, error) -> {
       if (error == null) {
         result.complete(reply);
       } else {
-        failed(unwrap(error));
+        onFailure.accept(unwrap(error));
       }
     });
   }
@@ -177,15 +185,7 @@ final class FailModeCall<T> {
       result.completeExceptionally(new RpcException(e.getMessage(), e));
       return;
     }
-    Call<T> call = x.send(key, ctx, method, args, replyType);
-    track(call);
-    call.done().whenComplete((reply, error) -> {
-      if (error == null) {
-        result.complete(reply);
-      } else {
-        backupFailed(unwrap(error));
-      }
-    });
+    send(key, this::backupFailed);
   }
 
   private void backupFailed(Throwable error) {
@@ -201,13 +201,6 @@ final class FailModeCall<T> {
     }
     if (sendBackupNow) {
       runOn(x.retryExecutor(), this::backup, error);
-    }
-  }
-
-  private void track(Call<T> call) {
-    inFlight.add(call);
-    if (result.isDone()) {
-      call.done().cancel(false);
     }
   }
 

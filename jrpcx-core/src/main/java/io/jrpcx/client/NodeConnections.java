@@ -175,28 +175,26 @@ final class NodeConnections implements AutoCloseable {
       }
     }
 
+    /** The node left the list: no new calls; the connection closes once its calls answered. */
     void retire() {
-      Client c;
-      synchronized (this) {
-        retired = true;
-        c = client;
-        client = null;
-      }
+      Client c = detach();
       if (c != null) {
         c.closeWhenIdle();
       }
     }
 
     void close() {
-      Client c;
-      synchronized (this) {
-        retired = true;
-        c = client;
-        client = null;
-      }
+      Client c = detach();
       if (c != null) {
         c.close();
       }
+    }
+
+    private synchronized Client detach() {
+      retired = true;
+      Client c = client;
+      client = null;
+      return c;
     }
   }
 }
