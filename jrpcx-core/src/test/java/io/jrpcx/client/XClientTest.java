@@ -163,6 +163,35 @@ class XClientTest {
   }
 
   @Test
+  void concurrentFirstCallsShareOneDial() throws Exception {
+    cluster.start("a", "");
+    AtomicInteger dials = new AtomicInteger();
+    XClient x = arith(FailMode.FAILFAST, SelectMode.RANDOM_SELECT, ClientOptions.DEFAULT
+        .toBuilder().plugin((ClientPlugin.ConnectionCreated) (n, a) -> dials.incrementAndGet())
+        .build());
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        int n = t;
+        results.add(pool.submit(() -> {
+          start.await();
+          return x.call(ctx(), "Mul", new Args(n, 2), Reply.class).C;
+        }));
+      }
+      start.countDown();
+      for (int t = 0; t < 16; t++) {
+        assertThat(results.get(t).get(30, TimeUnit.SECONDS)).isEqualTo(t * 2);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(dials.get()).isEqualTo(1);
+    assertThat(cluster.node("a").server.activeConnections()).hasSize(1);
+  }
+
+  @Test
   @Timeout(120)
   void failoverLosesNoCallWhenOneOfThreeNodesIsKilledUnderLoad() throws Exception {
     cluster.start("a", "");
