@@ -193,6 +193,33 @@ class XClientFailModeTest {
   }
 
   @Test
+  void failtryRetriesANodeThatResetsMidCallThenReturnsItsError() {
+    String resetting = cluster.resetting("reset");
+    Dials dials = new Dials();
+    XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
+        noBreaker().retries(2).plugin(dials));
+
+    assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
+        .isInstanceOf(ConnectionException.class);
+    // Each attempt dialed the node again, because the reset killed the connection.
+    assertThat(dials.attempts).containsExactly(resetting, resetting, resetting);
+  }
+
+  @Test
+  void failtryDoesNotRetryASlowNodePastTheDeadline() {
+    cluster.start("slow", "");
+    cluster.node("slow").service.hold();
+    XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT, noBreaker());
+    try {
+      assertThatThrownBy(() -> x.call(Context.background().withTimeout(Duration.ofMillis(200)),
+          "Held", "k", String.class)).isInstanceOf(DeadlineExceededException.class);
+      assertThat(cluster.node("slow").service.calls()).isEqualTo(1);
+    } finally {
+      cluster.node("slow").service.release();
+    }
+  }
+
+  @Test
   void failtryRedialsANodeThatCameBack() throws Exception {
     cluster.start("flaky", "");
     String address = cluster.node("flaky").server.address();
