@@ -57,8 +57,18 @@ final class ServerCall implements Runnable {
               null, false);
           return;
         }
-        deadlineTimer = conn.channel.eventLoop().schedule(this::deadlineExpired, nanos,
-            TimeUnit.NANOSECONDS);
+        try {
+          deadlineTimer = conn.channel.eventLoop().schedule(this::deadlineExpired, nanos,
+              TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          // The server closed while this request waited for a handler thread: its connection
+          // is gone and nobody can receive an answer.
+          log.debug("dropping {}: the server closed before it ran", target());
+          if (answered.compareAndSet(false, true)) {
+            server.callFinished();
+          }
+          return;
+        }
       }
       ServiceDefinition service = server.service(request.servicePath());
       if (service == null) {
