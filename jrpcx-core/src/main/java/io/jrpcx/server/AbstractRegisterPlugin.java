@@ -155,8 +155,28 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
     return encodeQuery(values);
   }
 
+  /**
+   * Go's update loop: the entry as found in the registry ({@code current}, which an operator may
+   * have edited, e.g. to add {@code state=inactive}) with {@code calls} and {@code connections}
+   * taken from {@code withRates}; {@code withRates} itself when {@code current} does not parse.
+   */
+  protected static String mergeRates(String current, String withRates) {
+    Map<String, java.util.List<String>> values = parseQuery(current);
+    if (values.isEmpty() && !current.isEmpty()) {
+      return withRates;
+    }
+    Map<String, java.util.List<String>> rates = parseQuery(withRates);
+    for (String key : java.util.List.of("calls", "connections")) {
+      java.util.List<String> v = rates.get(key);
+      if (v != null) {
+        values.put(key, v);
+      }
+    }
+    return encodeQuery(values);
+  }
+
   /** Parses a query string into sorted keys; an unparsable string yields no keys, as in Go. */
-  static Map<String, java.util.List<String>> parseQuery(String query) {
+  protected static Map<String, java.util.List<String>> parseQuery(String query) {
     Map<String, java.util.List<String>> out = new TreeMap<>();
     if (query.isEmpty() || query.indexOf(';') >= 0) {
       return out;
@@ -180,7 +200,7 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
   }
 
   /** Go's {@code url.Values.Encode}: keys sorted, each value in order, query-escaped. */
-  static String encodeQuery(Map<String, java.util.List<String>> values) {
+  protected static String encodeQuery(Map<String, java.util.List<String>> values) {
     StringBuilder sb = new StringBuilder();
     for (Map.Entry<String, java.util.List<String>> e : new TreeMap<>(values).entrySet()) {
       for (String v : e.getValue()) {

@@ -61,6 +61,15 @@ class AbstractRegisterPluginTest {
   }
 
   @Test
+  void mergingRatesKeepsAnOperatorsEditsOfTheEntry() {
+    assertThat(AbstractRegisterPlugin.mergeRates("weight=10&state=inactive&calls=1.00",
+        "calls=2.50&connections=0.10&weight=10"))
+        .isEqualTo("calls=2.50&connections=0.10&state=inactive&weight=10");
+    assertThat(AbstractRegisterPlugin.mergeRates("a=1;b=2", "calls=1.00&connections=0.00"))
+        .isEqualTo("calls=1.00&connections=0.00");
+  }
+
+  @Test
   void theUpdateLoopAddsCallAndConnectionRates() throws Exception {
     MapRegistry plugin = new MapRegistry(Duration.ofMillis(50));
     Server server = Server.builder().plugin(plugin).build();
