@@ -1,0 +1,146 @@
+package io.jrpcx.registry.mdns;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The TXT record rpcx's mDNS plugin announces: the services of one server as a JSON array of
+ * {@code {"service","meta","service_address"}} objects, URL-query-escaped, in one TXT string. The
+ * bytes match Go's: {@code encoding/json} field order, {@code omitempty}, its HTML-safe escaping
+ * of {@code < > &} as {@code \u003c \u003e \u0026}, and {@code url.QueryEscape}.
+ *
+ * <p>A DNS TXT string holds at most 255 bytes, which one service with a few metadata keys already
+ * nearly fills. Longer text is split into consecutive 255-byte strings and the reader joins them;
+ * Go's plugin cannot announce such a record at all, and Go's client reads only the first string.
+ */
+final class RpcxTxt {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_STRING = 255;
+
+  private RpcxTxt() {}
+
+  /** One entry of the array. */
+  record Entry(String service, String meta, String serviceAddress) {}
+
+  /** The escaped text, as Go's plugin builds it, before it becomes TXT strings. */
+  static String text(List<Entry> entries) {
+    StringBuilder json = new StringBuilder("[");
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (i > 0) {
+        json.append(',');
+      }
+      json.append('{');
+      boolean first = true;
+      first = field(json, first, "service", e.service());
+      first = field(json, first, "meta", e.meta());
+      field(json, first, "service_address", e.serviceAddress());
+      json.append('}');
+    }
+    return queryEscape(json.append(']').toString());
+  }
+
+  /** The TXT RDATA: {@link #text} cut into length-prefixed strings of at most 255 bytes. */
+  static byte[] rdata(List<Entry> entries) {
+    byte[] text = text(entries).getBytes(StandardCharsets.US_ASCII); // escaped: ASCII only
+    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + text.length / 255 + 1);
+    for (int from = 0; from < text.length; from += MAX_STRING) {
+      int n = Math.min(MAX_STRING, text.length - from);
+      out.write(n);
+      out.write(text, from, n);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The entries of a TXT RDATA, its strings joined first.
+   *
+   * @throws IOException when the text is not escaped JSON of that shape
+   */
+  static List<Entry> parse(byte[] rdata) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; rdata != null && i < rdata.length; ) {
+      int n = rdata[i] & 0xff;
+      if (i + 1 + n > rdata.length) {
+        throw new IOException("TXT string overruns the record");
+      }
+      text.append(new String(rdata, i + 1, n, StandardCharsets.UTF_8));
+      i += 1 + n;
+    }
+    String json;
+    try {
+      json = URLDecoder.decode(text.toString(), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("TXT is not query-escaped: " + e.getMessage());
+    }
+    JsonNode array = JSON.readTree(json);
+    if (array == null || !array.isArray()) {
+      throw new IOException("TXT is not a JSON array");
+    }
+    List<Entry> out = new ArrayList<>(array.size());
+    for (JsonNode n : array) {
+      out.add(new Entry(n.path("service").asText(""), n.path("meta").asText(""),
+          n.path("service_address").asText("")));
+    }
+    return out;
+  }
+
+  private static boolean field(StringBuilder json, boolean first, String name, String value) {
+    if (value == null || value.isEmpty()) {
+      return first; // omitempty
+    }
+    if (!first) {
+      json.append(',');
+    }
+    json.append('"').append(name).append("\":");
+    jsonString(json, value);
+    return false;
+  }
+
+  /** A JSON string as Go's {@code encoding/json} writes it by default (HTML-safe). */
+  static void jsonString(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+
+  /** Go's {@code url.QueryEscape}: unreserved bytes kept, space as '+', the rest %XX. */
+  static String queryEscape(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || c == '.' || c == '~') {
+        sb.append((char) c);
+      } else if (c == ' ') {
+        sb.append('+');
+      } else {
+        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return sb.toString();
+  }
+}
