@@ -1,0 +1,140 @@
+package io.jrpcx.benchmark;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.jrpcx.Context;
+import io.jrpcx.benchmark.proto.BenchmarkMessage;
+import io.jrpcx.client.Client;
+import io.jrpcx.client.ClientOptions;
+import io.jrpcx.codec.SerializeType;
+import io.jrpcx.server.Server;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** jrpcx: {@link Server} with the {@link Bench} service, {@link Client}s calling it. */
+final class JrpcxPeer {
+  static final String SERVICE = "Bench";
+
+  private JrpcxPeer() {}
+
+  /**
+   * The benchmark service. {@code Say} takes the message in whatever codec the caller used
+   * (MsgPack or JSON), {@code SayProto} takes and returns its protobuf encoding as raw bytes,
+   * {@code Echo} returns the bytes it was sent.
+   */
+  public static final class Bench {
+    public GoogleMessage1 say(GoogleMessage1 m) {
+      return BenchMessages.serve(m);
+    }
+
+    public byte[] sayProto(byte[] message) throws InvalidProtocolBufferException {
+      return BenchMessages.serve(BenchmarkMessage.parseFrom(message)).toByteArray();
+    }
+
+    public byte[] echo(byte[] data) {
+      return data;
+    }
+  }
+
+  /** A server with the default settings, as users get it. */
+  static PeerServer startServer() {
+    Server server = Server.builder().build();
+    server.register(SERVICE, new Bench(), "");
+    server.start("tcp", "127.0.0.1:0");
+    String address = server.address();
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    return new PeerServer() {
+      @Override
+      public int port() {
+        return port;
+      }
+
+      @Override
+      public void close() {
+        server.close();
+      }
+    };
+  }
+
+  static PeerClient connect(int serializeType, String host, int port, int connections,
+      Workload workload) throws Exception {
+    ClientOptions options = ClientOptions.DEFAULT.toBuilder()
+        .serializeType(serializeType)
+        .connectTimeout(Duration.ofSeconds(10))
+        .build();
+    String address = new InetSocketAddress(host, port).getHostString() + ":" + port;
+    List<Client> clients = Parallel.open(connections, i -> {
+      Client c = new Client(options);
+      try {
+        c.connect("tcp", address);
+      } catch (RuntimeException e) {
+        c.close();
+        throw e;
+      }
+      return c;
+    }, Client::close);
+    return new JrpcxClient(clients.toArray(new Client[0]), serializeType, workload);
+  }
+
+  private static final class JrpcxClient implements PeerClient {
+    private final Client[] clients;
+    private final AtomicInteger next = new AtomicInteger();
+    private final Workload workload;
+    private final boolean raw;
+    private final GoogleMessage1 message = GoogleMessage1.filled();
+    private final BenchmarkMessage proto = message.toProto();
+    private final byte[] bytes;
+
+    JrpcxClient(Client[] clients, int serializeType, Workload workload) {
+      this.clients = clients;
+      this.workload = workload;
+      this.raw = serializeType == SerializeType.NONE;
+      this.bytes = workload.isMessage() ? null : BenchMessages.bytes(workload.size());
+    }
+
+    @Override
+    public CompletableFuture<?> call() {
+      Client c = clients[Math.floorMod(next.getAndIncrement(), clients.length)];
+      Context ctx = Context.background();
+      if (!workload.isMessage()) {
+        return c.go(ctx, SERVICE, "Echo", bytes, byte[].class).done().thenApply(reply -> {
+          if (!BenchMessages.isEcho(bytes, reply)) {
+            throw PeerClient.wrongReply(reply == null ? null : reply.length + " bytes");
+          }
+          return reply;
+        });
+      }
+      if (raw) {
+        // The application encodes and parses protobuf itself, as a protobuf codec would.
+        return c.go(ctx, SERVICE, "SayProto", proto.toByteArray(), byte[].class).done()
+            .thenApply(reply -> {
+              BenchmarkMessage m;
+              try {
+                m = BenchmarkMessage.parseFrom(reply);
+              } catch (InvalidProtocolBufferException e) {
+                throw new IllegalStateException(e);
+              }
+              if (!BenchMessages.isServed(m)) {
+                throw PeerClient.wrongReply(m);
+              }
+              return m;
+            });
+      }
+      return c.go(ctx, SERVICE, "Say", message, GoogleMessage1.class).done().thenApply(reply -> {
+        if (!BenchMessages.isServed(reply)) {
+          throw PeerClient.wrongReply(reply);
+        }
+        return reply;
+      });
+    }
+
+    @Override
+    public void close() {
+      for (Client c : clients) {
+        c.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.jrpcx.benchmark;
+
+import io.jrpcx.codec.SerializeType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The systems compared, all driven by the same {@link LoadGenerator} with the same message.
+ *
+ * <ul>
+ *   <li>{@code jrpcx-msgpack}, {@code jrpcx-json}: {@link io.jrpcx.client.Client} calling a
+ *       {@link io.jrpcx.server.Server}, the message as {@link GoogleMessage1} in MsgPack (rpcx's
+ *       default codec) or JSON.
+ *   <li>{@code jrpcx-raw}: the same client and server with SerializeNone: the payload is
+ *       {@code byte[]}; for the message it carries the protobuf encoding, made and parsed by the
+ *       application on both sides (what a protobuf codec would do), for the payload sweep the raw
+ *       bytes.
+ *   <li>{@code grpc}: gRPC-java unary calls over grpc-netty-shaded, protobuf messages, default
+ *       executors.
+ *   <li>{@code dubbo}: Apache Dubbo 3, its default {@code dubbo} protocol and Hessian2, direct URL
+ *       (no registry), asynchronous interface methods.
+ *   <li>{@code netty}: a length-prefixed echo over plain Netty: no RPC layer and no
+ *       serialization (the client sends pre-encoded protobuf bytes and only checks the length):
+ *       the practical ceiling of the machine.
+ * </ul>
+ */
+public enum Peer {
+  JRPCX_MSGPACK("jrpcx-msgpack"),
+  JRPCX_JSON("jrpcx-json"),
+  JRPCX_RAW("jrpcx-raw"),
+  GRPC("grpc"),
+  DUBBO("dubbo"),
+  NETTY("netty");
+
+  private final String id;
+
+  Peer(String id) {
+    this.id = id;
+  }
+
+  /** The name used on the command line, in the table and in the JSON. */
+  public String id() {
+    return id;
+  }
+
+  public boolean isJrpcx() {
+    return this == JRPCX_MSGPACK || this == JRPCX_JSON || this == JRPCX_RAW;
+  }
+
+  /**
+   * Whether this peer takes part in a workload: the payload sweep sends bytes, which jrpcx sends
+   * with SerializeNone ({@code jrpcx-raw}) only.
+   */
+  public boolean supports(Workload workload) {
+    return workload.isMessage() || (this != JRPCX_MSGPACK && this != JRPCX_JSON);
+  }
+
+  /** Starts this peer's server on 127.0.0.1 and a free port. */
+  PeerServer startServer() throws Exception {
+    switch (this) {
+      case JRPCX_MSGPACK:
+      case JRPCX_JSON:
+      case JRPCX_RAW:
+        return JrpcxPeer.startServer();
+      case GRPC:
+        return GrpcPeer.startServer();
+      case DUBBO:
+        return DubboPeer.startServer();
+      case NETTY:
+        return NettyEchoPeer.startServer();
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /** Connects {@code connections} connections to the server at {@code host:port}. */
+  PeerClient connect(String host, int port, int connections, Workload workload) throws Exception {
+    if (!supports(workload)) {
+      throw new IllegalArgumentException(id + " does not run " + workload);
+    }
+    switch (this) {
+      case JRPCX_MSGPACK:
+        return JrpcxPeer.connect(SerializeType.MSGPACK, host, port, connections, workload);
+      case JRPCX_JSON:
+        return JrpcxPeer.connect(SerializeType.JSON, host, port, connections, workload);
+      case JRPCX_RAW:
+        return JrpcxPeer.connect(SerializeType.NONE, host, port, connections, workload);
+      case GRPC:
+        return GrpcPeer.connect(host, port, connections, workload);
+      case DUBBO:
+        return DubboPeer.connect(host, port, connections, workload);
+      case NETTY:
+        return NettyEchoPeer.connect(host, port, connections, workload);
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /** The peer named {@code id}. */
+  public static Peer of(String id) {
+    for (Peer p : values()) {
+      if (p.id.equalsIgnoreCase(id.trim())) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("unknown peer '" + id + "'; peers: " + ids());
+  }
+
+  /** Every peer's id, comma-separated. */
+  public static String ids() {
+    return Arrays.stream(values()).map(Peer::id).collect(Collectors.joining(","));
+  }
+
+  /** Every peer, in table order. */
+  public static List<Peer> all() {
+    return List.of(values());
+  }
+}
