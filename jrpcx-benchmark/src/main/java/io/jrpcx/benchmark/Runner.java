@@ -107,6 +107,9 @@ final class Runner {
       progress.update(label + ": connecting");
       try (PeerClient client = row.peer.connect(HOST, server.port(), s.connections(),
           s.workload())) {
+        // One call before the clock starts: a peer's first call loads classes and sets up
+        // streams, which can take longer than a short window and is not what is measured.
+        client.call().get(30, TimeUnit.SECONDS);
         long[] cpu = new long[4];
         long[] rss = new long[1];
         LoadResult r = LoadGenerator.run(client, s.concurrency(), options.rate, options.warmup,

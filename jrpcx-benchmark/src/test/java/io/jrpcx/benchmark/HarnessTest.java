@@ -39,7 +39,7 @@ class HarnessTest {
   void everyPeerServesTheMessageFromItsOwnJvm() throws Exception {
     Path out = dir.resolve("latest.json");
 
-    List<Row> rows = run("--scenarios", "c1", "--warmup", "200ms", "--duration", "300ms",
+    List<Row> rows = run("--scenarios", "c1", "--warmup", "200ms", "--duration", "1s",
         "--server-jvm", SERVER_JVM, "--out", out.toString());
 
     assertThat(rows).extracting(r -> r.peer).containsExactly(Peer.values());
@@ -69,7 +69,7 @@ class HarnessTest {
     Path out = dir.resolve("idle.json");
 
     List<Row> rows = run("--peers", "jrpcx-raw,dubbo", "--scenarios", "payload-1KB,idle-16",
-        "--warmup", "200ms", "--duration", "300ms", "--server-jvm", SERVER_JVM,
+        "--warmup", "200ms", "--duration", "1s", "--server-jvm", SERVER_JVM,
         "--out", out.toString());
 
     assertThat(rows).extracting(r -> r.scenario.name() + " " + r.peer.id()).containsExactly(
