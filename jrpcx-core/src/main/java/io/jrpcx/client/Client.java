@@ -17,6 +17,7 @@ import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.transport.FrameDecoder;
 import io.jrpcx.transport.FrameWriter;
+import io.jrpcx.transport.NettyTls;
 import io.jrpcx.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -24,9 +25,12 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.Future;
 import java.lang.reflect.Type;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -117,15 +121,23 @@ public final class Client implements AutoCloseable {
   /**
    * Connects to {@code address} over {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
    * {@code unix}, or {@code inprocess} for a server in this JVM), waiting at most the connect
+   * timeout. With {@link ClientOptions#tls()} it also completes the TLS handshake within that
    * timeout. It blocks, so it must not be called on a
    * network thread, such as in a callback of a {@link Call}'s future.
    *
-   * @throws ConnectionException when the connection cannot be made
+   * @throws ConnectionException when the connection cannot be made; for a TLS failure the
+   *     message reads "TLS handshake with <i>address</i> failed: <i>reason</i>"
    * @throws IllegalStateException when this client connected before or was closed
+   * @throws IllegalArgumentException when TLS is configured and the network is not TCP
    */
   public void connect(String network, String address) {
     Objects.requireNonNull(address, "address");
+    long startNanos = System.nanoTime();
     boolean tcp = NettyTransport.isTcp(network);
+    SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
+    if (ssl != null && !tcp) {
+      throw new IllegalArgumentException("TLS is supported on tcp networks only, not " + network);
+    }
     SharedEventLoopGroup loops = SharedEventLoopGroup.forNetwork(network);
     java.net.SocketAddress remote = NettyTransport.address(network, address);
     synchronized (stateLock) {
@@ -152,6 +164,13 @@ public final class Client implements AutoCloseable {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (ssl != null) {
+              InetSocketAddress peer = (InetSocketAddress) remote;
+              // The SslHandler's own timer is a backstop; connect() waits less (what is left).
+              NettyTls.addClientHandler(ch, ssl,
+                  options.tls().serverName().orElse(peer.getHostString()), peer.getPort(),
+                  options.connectTimeout());
+            }
             ch.pipeline().addLast("frames", new FrameDecoder(frameCodec));
             if (!options.idleTimeout().isZero()) {
               ch.pipeline().addLast("idle", new IdleStateHandler(
@@ -178,6 +197,21 @@ public final class Client implements AutoCloseable {
     }
     Channel ch = f.channel();
     ch.closeFuture().addListener(cf -> loops.release());
+    if (ssl != null) {
+      ConnectionException tlsFailure = awaitHandshake(ch, startNanos);
+      if (tlsFailure != null) {
+        ch.close();
+        synchronized (stateLock) {
+          connecting = false;
+          shutdown = true;
+        }
+        plugins.connectionCreateFailed(network, address, tlsFailure);
+        if (breaker != null) {
+          breaker.fail();
+        }
+        throw tlsFailure;
+      }
+    }
     if (breaker != null) {
       breaker.success(); // the node accepted us: a half-open breaker's probe succeeded
     }
@@ -208,6 +242,24 @@ public final class Client implements AutoCloseable {
       // channel was set, so make sure the shutdown is observed.
       onConnectionClosed(null);
     }
+  }
+
+  /**
+   * Waits for the TLS handshake on {@code ch} for what is left of the connect timeout, which
+   * started at {@code startNanos}. Returns null once it succeeded, else why it did not.
+   */
+  private ConnectionException awaitHandshake(Channel ch, long startNanos) {
+    Future<Channel> handshake = NettyTls.handler(ch).handshakeFuture();
+    long left = options.connectTimeout().toNanos() - (System.nanoTime() - startNanos);
+    if (!handshake.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+      return new ConnectionException("TLS handshake with " + address
+          + " did not complete within the connect timeout of " + options.connectTimeout());
+    }
+    if (!handshake.isSuccess()) {
+      return new ConnectionException("TLS handshake with " + address + " failed: "
+          + NettyTls.reason(handshake.cause()), handshake.cause());
+    }
+    return null;
   }
 
   /**
@@ -447,6 +499,11 @@ public final class Client implements AutoCloseable {
   void onConnectionClosed(Throwable cause) {
     synchronized (stateLock) {
       if (shutdown) {
+        return;
+      }
+      if (connecting) {
+        // connect() has not finished (e.g. a failed TLS handshake): it sees the closed channel
+        // and reports it, so plugins never hear of a close without a create.
         return;
       }
       shutdown = true;

@@ -3,8 +3,10 @@ package io.jrpcx.client;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.transport.NettyTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -40,11 +42,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt)
+        .isSuccess()) {
+      // Fired before the TLS handler closes the channel, so calls fail with this reason.
+      client.setCloseCause(tlsError(((SslHandshakeCompletionEvent) evt).cause()));
+    }
     ctx.fireUserEventTriggered(evt);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (NettyTls.isTlsFailure(cause)) {
+      log.debug("connection to {} failed: TLS: {}", ctx.channel().remoteAddress(),
+          NettyTls.reason(cause));
+      client.setCloseCause(tlsError(cause));
+      ctx.close();
+      return;
+    }
     if (cause instanceof ProtocolException) {
       log.warn("closing connection to {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
     } else if (cause instanceof IOException) {
@@ -55,5 +69,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
     client.setCloseCause(cause);
     ctx.close();
+  }
+
+  private static ConnectionException tlsError(Throwable cause) {
+    return new ConnectionException("closed on a TLS error: " + NettyTls.reason(cause), cause);
   }
 }

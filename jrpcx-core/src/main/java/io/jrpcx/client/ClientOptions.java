@@ -1,5 +1,6 @@
 package io.jrpcx.client;
 
+import io.jrpcx.TlsConfig;
 import io.jrpcx.client.breaker.Breaker;
 import io.jrpcx.client.breaker.RateBreaker;
 import io.jrpcx.codec.Codecs;
@@ -7,6 +8,7 @@ import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Compressors;
 import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.transport.NettyTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +31,8 @@ public final class ClientOptions {
   /**
    * MsgPack, no compression, 1 s connect timeout, no idle timeout, no heartbeat (30 s wait when
    * enabled), 1 min TCP keepalive, a {@code RateBreaker(0.95, 100)} per node, 64 MiB frame and
-   * decompression limits; for XClients no group, 3 retries, no retry interval and a 10 ms backup
-   * latency.
+   * decompression limits, plaintext (no TLS); for XClients no group, 3 retries, no retry
+   * interval and a 10 ms backup latency.
    */
   public static final ClientOptions DEFAULT = new Builder().build();
 
@@ -52,6 +54,7 @@ public final class ClientOptions {
   private final int retries;
   private final Duration retryInterval;
   private final Duration backupLatency;
+  private final TlsConfig tls;
 
   private ClientOptions(Builder b) {
     this.serializeType = b.serializeType;
@@ -72,6 +75,7 @@ public final class ClientOptions {
     this.retries = b.retries;
     this.retryInterval = b.retryInterval;
     this.backupLatency = b.backupLatency;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -177,6 +181,11 @@ public final class ClientOptions {
     return backupLatency;
   }
 
+  /** The TLS settings connections are made with, or null for plaintext (the default). */
+  public TlsConfig tls() {
+    return tls;
+  }
+
   /** Builds {@link ClientOptions}; starts from the defaults. */
   public static final class Builder {
     private int serializeType = SerializeType.MSGPACK;
@@ -197,6 +206,7 @@ public final class ClientOptions {
     private int retries = 3;
     private Duration retryInterval = Duration.ZERO;
     private Duration backupLatency = Duration.ofMillis(10);
+    private TlsConfig tls;
 
     private Builder() {}
 
@@ -219,6 +229,7 @@ public final class ClientOptions {
       retries = o.retries;
       retryInterval = o.retryInterval;
       backupLatency = o.backupLatency;
+      tls = o.tls;
     }
 
     /** See {@link io.jrpcx.codec.SerializeType}; must be registered in {@link #codecs}. */
@@ -338,8 +349,24 @@ public final class ClientOptions {
       return this;
     }
 
-    /** Checks that the chosen codec and compressor are registered and builds the options. */
+    /**
+     * Connects over TLS with {@code tls} (mutual TLS when it holds key material); null (the
+     * default) connects in plaintext. {@link Client#connect} then also waits for the handshake,
+     * within the connect timeout. TCP only.
+     */
+    public Builder tls(TlsConfig tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Checks that the chosen codec and compressor are registered and that the TLS settings can
+     * be used, and builds the options.
+     */
     public ClientOptions build() {
+      if (tls != null) {
+        NettyTls.clientContext(tls); // fails here on unusable settings, not at the first connect
+      }
       if (codecs.get(serializeType) == null) {
         throw new IllegalArgumentException("no codec registered for serialize type "
             + serializeType);

@@ -2,7 +2,9 @@ package io.jrpcx.server;
 
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLSession;
 
 /**
  * A client connected to a {@link Server}, as services and plugins see it. Obtained from
@@ -16,6 +18,15 @@ public interface ClientConnection {
 
   /** Whether the connection is still open. */
   boolean isActive();
+
+  /**
+   * The TLS session of the connection, empty when it is plaintext. With mutual TLS,
+   * {@link SSLSession#getPeerPrincipal()} names the client's certificate, e.g. to authorise
+   * callers.
+   */
+  default Optional<SSLSession> tlsSession() {
+    return Optional.empty();
+  }
 
   /**
    * Pushes a message to this client, rpcx's {@code Server.SendMessage}: a oneway request with

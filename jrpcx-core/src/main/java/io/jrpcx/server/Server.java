@@ -1,15 +1,18 @@
 package io.jrpcx.server;
 
+import io.jrpcx.TlsConfig;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.protocol.Compressors;
 import io.jrpcx.protocol.FrameCodec;
 import io.jrpcx.transport.FrameDecoder;
+import io.jrpcx.transport.NettyTls;
 import io.jrpcx.transport.NettyTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +61,11 @@ import org.slf4j.LoggerFactory;
  * caller's {@code __ServerTimeout} deadline passes. Bytes that are not rpcx frames close that one
  * connection. Oneway requests never get a response.
  *
+ * <p><b>TLS.</b> With {@link Builder#tls} every connection is TLS (or mutual TLS) from its first
+ * byte; a client that does not complete the handshake, plaintext rpcx clients included, is logged
+ * and closed without affecting other connections. Services see the session through {@link
+ * ClientConnection#tlsSession()}.
+ *
  * <p><b>Lifecycle.</b> {@link #shutdown(Duration)} unregisters the services from registries,
  * stops accepting, stops reading new requests, waits for in-flight calls and then closes;
  * {@link #close()} closes everything at once.
@@ -76,6 +84,9 @@ public final class Server implements AutoCloseable {
   private final ExecutorService ownedExecutor;
   private final int ioThreads;
   private final Duration tcpKeepAlivePeriod;
+  private final TlsConfig tls;
+  /** Built once from {@link #tls}; null for plaintext. */
+  private final SslContext sslContext;
 
   private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -101,6 +112,8 @@ public final class Server implements AutoCloseable {
     this.includeStackTraces = b.includeStackTraces;
     this.ioThreads = b.ioThreads;
     this.tcpKeepAlivePeriod = b.tcpKeepAlivePeriod;
+    this.tls = b.tls;
+    this.sslContext = b.tls == null ? null : NettyTls.serverContext(b.tls);
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -181,10 +194,15 @@ public final class Server implements AutoCloseable {
    * {@code unix}, or {@code inprocess} for callers in this JVM, where the address is any unique
    * name) and returns once the server accepts connections. Port 0 picks a free port;
    * {@link #address()} tells which.
+   *
+   * @throws IllegalArgumentException when the server has TLS and the network is not TCP
    */
   public void start(String network, String address) {
     SocketAddress bindAddress = NettyTransport.address(network, address);
     boolean tcp = NettyTransport.isTcp(network);
+    if (sslContext != null && !tcp) {
+      throw new IllegalArgumentException("TLS is supported on tcp networks only, not " + network);
+    }
     synchronized (lifecycle) {
       if (state != State.NEW) {
         throw new IllegalStateException("server already " + state.name().toLowerCase());
@@ -198,6 +216,9 @@ public final class Server implements AutoCloseable {
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              if (sslContext != null) {
+                NettyTls.addServerHandler(ch, sslContext, tls.handshakeTimeout());
+              }
               ch.pipeline().addLast("frames", new FrameDecoder(frameCodec));
               ch.pipeline().addLast("rpcx", new ServerHandler(Server.this));
             }
@@ -219,7 +240,8 @@ public final class Server implements AutoCloseable {
       boundAddress = NettyTransport.format(serverChannel.localAddress());
       state = State.SERVING;
     }
-    log.info("jrpcx server listening on {}@{}", network, boundAddress);
+    log.info("jrpcx server listening on {}@{}{}", network, boundAddress,
+        tls == null ? "" : " with TLS (client certificates: " + tls.clientAuth() + ")");
   }
 
   /** {@link #start} and block until the server is shut down or closed, rpcx's {@code Serve}. */
@@ -245,6 +267,11 @@ public final class Server implements AutoCloseable {
     synchronized (lifecycle) {
       return boundNetwork;
     }
+  }
+
+  /** The TLS settings connections are served with, or null for plaintext. */
+  public TlsConfig tls() {
+    return tls;
   }
 
   /**
@@ -399,6 +426,7 @@ public final class Server implements AutoCloseable {
     private int maxQueuedRequests = 10_000;
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private Duration tcpKeepAlivePeriod = Duration.ofMinutes(3);
+    private TlsConfig tls;
 
     private Builder() {}
 
@@ -495,6 +523,25 @@ public final class Server implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves every connection over TLS with {@code tls}, which must hold key material; its
+     * {@link TlsConfig#clientAuth()} decides whether clients need certificates (mutual TLS).
+     * Null (the default) serves plaintext. TCP only.
+     */
+    public Builder tls(TlsConfig tls) {
+      if (tls != null && tls.keyManagerFactory().isEmpty()) {
+        throw new IllegalArgumentException("a TLS server needs key material: "
+            + "TlsConfig.builder().keyManager(certChain, privateKey)");
+      }
+      this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Builds the server (it listens once started).
+     *
+     * @throws IllegalArgumentException when the TLS settings cannot be used
+     */
     public Server build() {
       return new Server(this);
     }

@@ -4,11 +4,15 @@ import io.jrpcx.ConnectionException;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.transport.FrameWriter;
+import io.jrpcx.transport.NettyTls;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSession;
 
 /** The server's side of one accepted connection: its channel and the writer all replies share. */
 final class ServerConnection implements ClientConnection {
@@ -35,6 +39,12 @@ final class ServerConnection implements ClientConnection {
   @Override
   public boolean isActive() {
     return channel.isActive();
+  }
+
+  @Override
+  public Optional<SSLSession> tlsSession() {
+    SslHandler tls = NettyTls.handler(channel);
+    return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
   }
 
   @Override

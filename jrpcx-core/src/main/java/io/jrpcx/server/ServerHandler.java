@@ -3,8 +3,11 @@ package io.jrpcx.server;
 import io.jrpcx.ServiceException;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.transport.NettyTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.io.IOException;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -88,8 +91,30 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt)
+        .isSuccess()) {
+      // The TLS handler closes the connection itself; say why here, once.
+      Throwable cause = ((SslHandshakeCompletionEvent) evt).cause();
+      log.warn("closing connection {}: TLS handshake failed: {}", ctx.channel().remoteAddress(),
+          NettyTls.reason(cause));
+      NettyTls.answerPlaintextPeer(ctx.channel(), cause);
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof ProtocolException) {
+    if (NettyTls.isTlsFailure(cause)) {
+      SslHandler tls = NettyTls.handler(ctx.channel());
+      if (tls != null && tls.handshakeFuture().cause() != null) {
+        // Already logged by userEventTriggered.
+        log.debug("connection {} failed its TLS handshake", ctx.channel().remoteAddress(), cause);
+      } else {
+        log.warn("closing connection {}: TLS failed: {}", ctx.channel().remoteAddress(),
+            NettyTls.reason(cause));
+      }
+    } else if (cause instanceof ProtocolException) {
       log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
     } else if (cause instanceof IOException) {
       log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());

@@ -18,6 +18,10 @@ import java.util.List;
  * Other connections are unaffected.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
+  /** First bytes of a TLS handshake record (e.g. ClientHello) and of a TLS alert record. */
+  private static final byte TLS_HANDSHAKE = 0x16;
+  private static final byte TLS_ALERT = 0x15;
+
   private final FrameCodec codec;
   private boolean failed;
 
@@ -36,7 +40,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     try {
-      FrameCodec.checkMagic(in.getByte(in.readerIndex()));
+      byte first = in.getByte(in.readerIndex());
+      if (first == TLS_HANDSHAKE || first == TLS_ALERT) {
+        // Both are wrong magic numbers; say what the peer most likely is.
+        throw new ProtocolException(String.format("wrong magic number 0x%02x: the peer speaks "
+            + "TLS and this side does not (configure TLS on both sides)", first));
+      }
+      FrameCodec.checkMagic(first);
       if (readable < FrameCodec.HEADER_LENGTH) {
         return;
       }

@@ -1,6 +1,7 @@
 /**
  * Netty plumbing shared by server and client: event loops (epoll when available, NIO otherwise),
- * TCP and unix-socket addresses, the inbound frame decoder and the batching frame writer.
+ * TCP and unix-socket addresses, the inbound frame decoder, the batching frame writer, and the
+ * TLS handlers made from a {@link io.jrpcx.TlsConfig} ({@link io.jrpcx.transport.NettyTls}).
  *
  * <p>Internal: the classes here are public only so that {@code io.jrpcx.server} and
  * {@code io.jrpcx.client} can use them. They are not API and may change in any release; they are

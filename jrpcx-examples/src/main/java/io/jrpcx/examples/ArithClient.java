@@ -8,13 +8,18 @@ import io.jrpcx.client.ClientOptions;
  * Calls Arith.Mul once, synchronously, like rpcx's {@code 101basic/client}.
  *
  * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithClient --addr 127.0.0.1:8972</pre>
+ *
+ * <p>With {@code --ca ca.crt} it connects over TLS, trusting servers signed by that CA; adding
+ * {@code --cert client.crt --key client.key} presents a client certificate (mutual TLS).
  */
 public final class ArithClient {
   private ArithClient() {}
 
   public static void main(String[] args) {
-    String addr = new Flags(args).get("addr", "127.0.0.1:8972");
-    try (Client client = new Client(ClientOptions.DEFAULT)) {
+    Flags flags = new Flags(args);
+    String addr = flags.get("addr", "127.0.0.1:8972");
+    ClientOptions options = ClientOptions.DEFAULT.toBuilder().tls(flags.tls(false)).build();
+    try (Client client = new Client(options)) {
       client.connect("tcp", addr);
       Args a = new Args(10, 20);
       Reply reply = client.call(Context.background(), "Arith", "Mul", a, Reply.class);

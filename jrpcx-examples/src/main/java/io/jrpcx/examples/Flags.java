@@ -1,5 +1,7 @@
 package io.jrpcx.examples;
 
+import io.jrpcx.TlsConfig;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,5 +28,33 @@ final class Flags {
 
   String get(String name, String defaultValue) {
     return values.getOrDefault(name, defaultValue);
+  }
+
+  /**
+   * TLS from {@code --cert} and {@code --key} (this side's PEM chain and PKCS#8 key) and
+   * {@code --ca} (PEM certificates that sign the peer's); null when none is given. A server given
+   * {@code --ca} requires client certificates signed by it (mutual TLS).
+   */
+  TlsConfig tls(boolean server) {
+    String cert = values.get("cert");
+    String key = values.get("key");
+    String ca = values.get("ca");
+    if (cert == null && key == null && ca == null) {
+      return null;
+    }
+    TlsConfig.Builder b = TlsConfig.builder();
+    if (cert != null || key != null) {
+      if (cert == null || key == null) {
+        throw new IllegalArgumentException("--cert and --key go together");
+      }
+      b.keyManager(Path.of(cert), Path.of(key));
+    }
+    if (ca != null) {
+      b.trustManager(Path.of(ca));
+      if (server) {
+        b.clientAuth(TlsConfig.ClientAuth.REQUIRE);
+      }
+    }
+    return b.build();
   }
 }

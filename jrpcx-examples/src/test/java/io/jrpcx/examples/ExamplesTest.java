@@ -3,17 +3,21 @@ package io.jrpcx.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
 import io.jrpcx.ServiceException;
 import io.jrpcx.client.Client;
 import io.jrpcx.server.Server;
+import io.jrpcx.testing.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The example programs print what the README says they print. */
 class ExamplesTest {
@@ -49,6 +53,24 @@ class ExamplesTest {
       ArithAsyncClient.main(new String[] {"--addr=" + server.address()});
       assertThat(printed()).isEqualTo(
           "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void arithServerAndClientTalkMutualTlsWithTheTlsFlags(@TempDir Path dir) {
+    TestCertificates certs = TestCertificates.create(dir);
+    Server server = ArithServer.start("127.0.0.1:0", new Flags(new String[] {
+        "--cert", certs.server.cert.toString(), "--key", certs.server.key.toString(),
+        "--ca", certs.ca.cert.toString()}).tls(true));
+    try {
+      ArithClient.main(new String[] {"--addr", server.address(),
+          "--ca", certs.ca.cert.toString(),
+          "--cert", certs.client.cert.toString(), "--key", certs.client.key.toString()});
+      assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
+      assertThatThrownBy(() -> ArithClient.main(new String[] {"--addr", server.address()}))
+          .isInstanceOf(ConnectionException.class);
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
