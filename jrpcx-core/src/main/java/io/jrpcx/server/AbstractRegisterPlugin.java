@@ -40,6 +40,11 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
   private final AtomicLong connections = new AtomicLong();
   private final long startNanos = System.nanoTime();
   private final Object lifecycle = new Object();
+  /**
+   * Serialises writes of one plugin's entries: without it a refresh that read a service just
+   * before it was unregistered would write its entry back into the registry after the removal.
+   */
+  private final Object entries = new Object();
   private ScheduledExecutorService updater;
   private boolean closed;
 
@@ -104,12 +109,17 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
   }
 
   private void refreshAll() {
-    for (Map.Entry<String, String> e : services.entrySet()) {
+    for (String name : services.keySet()) {
       try {
-        refresh(e.getKey(), withRates(e.getValue()));
+        synchronized (entries) {
+          String metadata = services.get(name);
+          if (metadata != null) {
+            refresh(name, withRates(metadata));
+          }
+        }
       } catch (Exception ex) {
-        log.warn("refreshing {} in the registry failed; retrying in {}", e.getKey(),
-            updateInterval, ex);
+        log.warn("refreshing {} in the registry failed; retrying in {}", name, updateInterval,
+            ex);
       }
     }
   }
@@ -118,14 +128,18 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
   public final void register(String serviceName, Object service, String metadata)
       throws Exception {
     String m = metadata == null ? "" : metadata;
-    services.put(serviceName, m);
-    doRegister(serviceName, m);
+    synchronized (entries) {
+      services.put(serviceName, m);
+      doRegister(serviceName, m);
+    }
   }
 
   @Override
   public final void unregister(String serviceName) throws Exception {
-    if (services.remove(serviceName) != null) {
-      doUnregister(serviceName);
+    synchronized (entries) {
+      if (services.remove(serviceName) != null) {
+        doUnregister(serviceName);
+      }
     }
   }
 
