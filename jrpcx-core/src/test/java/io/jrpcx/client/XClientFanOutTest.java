@@ -62,12 +62,12 @@ class XClientFanOutTest {
     cluster.node("slow").service.hold();
     XClient x = xclient();
     try {
-      // The fast node answers well inside the deadline on a quiet machine; on a loaded one it
-      // may miss it too, which is still a deadline failure, so only the slow node is required.
+      // The slow node fails at the deadline. On a loaded machine the fast node may miss it too,
+      // and broadcast returns at the first failure, so either may be the one reported.
       assertThatThrownBy(() -> x.broadcast(Context.background().withTimeout(
           Duration.ofMillis(500)), "Held", "k", String.class))
           .isInstanceOfSatisfying(MultiNodeException.class, e -> assertThat(e.errors())
-              .containsKey(cluster.node("slow").key())
+              .isNotEmpty()
               .allSatisfy((k, v) -> assertThat(v).isInstanceOf(DeadlineExceededException.class)));
     } finally {
       cluster.node("slow").service.release();
