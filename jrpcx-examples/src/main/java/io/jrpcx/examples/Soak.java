@@ -167,11 +167,17 @@ public final class Soak {
         nextKill += killEvery.toNanos(); // the last victim is still down: skip this turn
       }
       if (killed != null && now >= restartAt) {
-        Child restarted = Child.start(killed.name, killed.port(), serverHeap);
-        servers.set(servers.indexOf(killed), restarted);
-        events.add("restarted " + killed.name);
-        killed = null;
-        restartAt = Long.MAX_VALUE;
+        try {
+          Child restarted = Child.start(killed.name, killed.port(), serverHeap);
+          servers.set(servers.indexOf(killed), restarted);
+          events.add("restarted " + killed.name);
+          killed = null;
+          restartAt = Long.MAX_VALUE;
+        } catch (IllegalStateException e) {
+          // e.g. its port was taken meanwhile; the node stays down a while longer
+          events.add("restart of " + killed.name + " failed (" + e.getMessage() + ")");
+          restartAt = now + down.toNanos();
+        }
       }
       if (now >= nextReport) {
         long calls = stats.calls.sum();
