@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.jrpcx.Context;
 import io.jrpcx.client.Call;
 import io.jrpcx.client.Client;
-import io.jrpcx.protocol.Message;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Reply;

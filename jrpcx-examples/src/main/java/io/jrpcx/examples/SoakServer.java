@@ -3,7 +3,6 @@ package io.jrpcx.examples;
 import io.jrpcx.server.Server;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 /**
