@@ -16,8 +16,9 @@ public enum FailMode {
   /** Retry on the same node: up to {@code retries + 1} attempts. */
   FAILTRY(2),
   /**
-   * Send a second request to a freshly selected node when the first has not completed within
-   * {@code backupLatency}; the first of the two to complete wins.
+   * Send a second request to another node (a fresh selection, never the first request's node
+   * while another is listed) when the first has not completed within {@code backupLatency}; the
+   * first of the two to complete wins.
    */
   FAILBACKUP(3);
 

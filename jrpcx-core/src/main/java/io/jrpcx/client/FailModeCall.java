@@ -35,6 +35,8 @@ final class FailModeCall<T> {
   private java.util.Set<String> failedKeys;
   private String lastKey;
   // Failbackup's bookkeeping.
+  /** The node of the first request; the backup goes elsewhere while another node is listed. */
+  private volatile String firstKey;
   private boolean backupSent;
   private int backupFailures;
 
@@ -75,7 +77,7 @@ final class FailModeCall<T> {
     try {
       key = fixedKey != null ? fixedKey : x.selectNode(ctx, method, args);
       if (failedKeys != null && failedKeys.contains(key)) {
-        key = avoidFailed(key);
+        key = avoid(failedKeys, key);
       }
     } catch (RpcException e) {
       failed(e);
@@ -108,25 +110,27 @@ final class FailModeCall<T> {
   }
 
   /**
+   * A node other than those in {@code avoided}, when there is one; {@code selected} otherwise.
    * Failover re-selects after a failure, and rpcx's selector may well pick the node that just
    * failed again: with a dead node among three, about one call in a hundred would then spend all
-   * its attempts on it. Selecting again, and then taking the first node not yet tried, spends
-   * the attempts on nodes that may answer.
+   * its attempts on it. Failbackup's backup request would likewise go to the slow node that has
+   * not answered the first one. Selecting again, and then taking the first node not yet tried,
+   * spends the attempts on nodes that may answer.
    */
-  private String avoidFailed(String selected) {
+  private String avoid(java.util.Set<String> avoided, String selected) {
     List<io.jrpcx.client.discovery.KVPair> servers = x.servers();
     for (int i = 0; i < servers.size(); i++) {
       String again = x.selectNode(ctx, method, args);
-      if (!failedKeys.contains(again)) {
+      if (!avoided.contains(again)) {
         return again;
       }
     }
     for (io.jrpcx.client.discovery.KVPair p : servers) {
-      if (!failedKeys.contains(p.key())) {
+      if (!avoided.contains(p.key())) {
         return p.key();
       }
     }
-    return selected; // every node failed once: let the selector decide
+    return selected; // every node is avoided: let the selector decide
   }
 
   private void failed(Throwable error) {
@@ -155,9 +159,11 @@ final class FailModeCall<T> {
 
   /**
    * Failbackup: the first request now, a second one to a fresh selection when the first has not
-   * completed within the backup latency. The first answer wins. Unlike rpcx, a transport failure
-   * of the first request sends the backup at once instead of being returned, and the call fails
-   * only when both failed; a service error is an answer and is returned as it is.
+   * completed within the backup latency. The first answer wins. Unlike rpcx, the backup goes to
+   * another node than the first request whenever there is one (rpcx's selector may pick the same
+   * slow node twice), a transport failure of the first request sends the backup at once instead
+   * of being returned, and the call fails only when both failed; a service error is an answer
+   * and is returned as it is.
    */
   private void startBackup() {
     backup();
@@ -178,6 +184,12 @@ final class FailModeCall<T> {
     String key;
     try {
       key = x.selectNode(ctx, method, args);
+      String first = firstKey;
+      if (first == null) {
+        firstKey = key;
+      } else if (first.equals(key)) {
+        key = avoid(java.util.Set.of(first), key);
+      }
     } catch (RpcException e) {
       backupFailed(e);
       return;

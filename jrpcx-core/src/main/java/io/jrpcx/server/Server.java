@@ -94,6 +94,8 @@ public final class Server implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object drainLock = new Object();
   private final CountDownLatch terminated = new CountDownLatch(1);
+  /** Set once {@link #shutdown} stops reading; see {@link #stopReading}. */
+  private volatile boolean draining;
 
   private final Object lifecycle = new Object();
   private State state = State.NEW;
@@ -297,7 +299,10 @@ public final class Server implements AutoCloseable {
   /**
    * Stops gracefully: removes every service from registries (so clients stop choosing this
    * server), stops accepting connections and reading new requests, waits up to {@code timeout}
-   * for in-flight calls to be answered, then closes every connection.
+   * for in-flight calls to be answered, then closes every connection. Every request read before
+   * reading stopped is answered (within the timeout); requests sent after that are never run,
+   * and their callers see the connection close, a {@link io.jrpcx.ConnectionException} that
+   * Failover retries on another node.
    *
    * @return whether every in-flight call was answered before the timeout
    */
@@ -320,15 +325,47 @@ public final class Server implements AutoCloseable {
     if (serverChannel != null) {
       serverChannel.close().syncUninterruptibly();
     }
-    for (ServerConnection c : connections) {
-      c.channel.config().setAutoRead(false);
-    }
-    boolean drained = awaitDrained(timeout);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean drained = stopReading(deadline) && awaitDrained(deadline);
     if (!drained) {
       log.warn("shutdown timed out with {} calls in flight", inFlight.get());
     }
     release();
     return drained;
+  }
+
+  /**
+   * Stops reading requests on every connection. Switching a channel's auto-read off from here
+   * would not stop a read its network thread is in the middle of: a request decoded from it
+   * afterwards could be started after the drain saw no call in flight, and then never answered.
+   * So auto-read goes off on each connection's own network thread, and this waits for that:
+   * whatever was read before is counted in flight by then. Requests that still arrive (on a
+   * connection accepted just before the listener closed, say) see {@link #draining} and are
+   * dropped unread; their callers see the connection close and may retry elsewhere.
+   */
+  private boolean stopReading(long deadline) {
+    draining = true;
+    List<io.netty.util.concurrent.Future<?>> stopped = new ArrayList<>();
+    for (ServerConnection c : connections) {
+      Channel ch = c.channel;
+      try {
+        stopped.add(ch.eventLoop().submit(() -> ch.config().setAutoRead(false)));
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // its network thread is gone, and the connection with it
+      }
+    }
+    for (io.netty.util.concurrent.Future<?> f : stopped) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@link #shutdown} has stopped reading requests: any still read are not run. */
+  boolean draining() {
+    return draining;
   }
 
   /** Closes the listener and every connection at once; calls in flight are not answered. */
@@ -364,8 +401,7 @@ public final class Server implements AutoCloseable {
     terminated.countDown();
   }
 
-  private boolean awaitDrained(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  private boolean awaitDrained(long deadline) {
     synchronized (drainLock) {
       while (inFlight.get() > 0) {
         long left = deadline - System.nanoTime();

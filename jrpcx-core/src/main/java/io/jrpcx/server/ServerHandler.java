@@ -50,6 +50,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     Message request = (Message) msg;
+    if (server.draining()) {
+      // Read after shutdown stopped reading: not run, never answered; the connection closes
+      // once the calls accepted before are answered, and the caller may retry elsewhere.
+      log.debug("dropping {}.{} from {}: the server is shutting down", request.servicePath(),
+          request.serviceMethod(), conn.remoteAddress());
+      return;
+    }
     // Go treats every inbound frame as a request, whatever its type bit says (spec 1.15).
     try {
       ServiceException rejected = server.plugins.postReadRequest(conn, request);

@@ -252,6 +252,25 @@ class XClientFailModeTest {
   }
 
   @Test
+  void failbackupSendsTheBackupToAnotherNodeThanTheFirstRequest() {
+    cluster.start("slow", "");
+    cluster.start("fast", "");
+    cluster.node("slow").service.hold();
+    // Random selection picks the slow node for the first request about half the time; a backup
+    // selected at random again would go to the slow node too in one call of four.
+    XClient x = xclient(FailMode.FAILBACKUP, SelectMode.RANDOM_SELECT,
+        noBreaker().backupLatency(Duration.ofMillis(20)));
+    try {
+      for (int i = 0; i < 20; i++) {
+        assertThat(x.call(ctx(), "Held", "k" + i, String.class)).isEqualTo("fast");
+      }
+      assertThat(cluster.node("slow").service.calls()).isPositive();
+    } finally {
+      cluster.node("slow").service.release();
+    }
+  }
+
+  @Test
   void failbackupSendsTheBackupAtOnceWhenTheFirstNodeRefuses() {
     cluster.refusing("down");
     cluster.start("good", "");
