@@ -69,7 +69,8 @@ final class XClientProxy implements InvocationHandler {
       case "toString":
         return "XClient proxy of " + api.getName() + " for " + x.servicePath();
       default:
-        throw new UnsupportedOperationException(method.toString());
+        // An interface proxy receives only equals, hashCode and toString from Object.
+        throw new IllegalStateException("unexpected method " + method);
     }
   }
 
