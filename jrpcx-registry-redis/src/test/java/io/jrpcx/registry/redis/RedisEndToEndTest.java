@@ -11,6 +11,7 @@ import io.jrpcx.client.XClient;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.NodeService;
+import io.jrpcx.testing.TcpProxy;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;

@@ -16,6 +16,7 @@ import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.NodeService;
 import io.jrpcx.testing.Reply;
+import io.jrpcx.testing.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

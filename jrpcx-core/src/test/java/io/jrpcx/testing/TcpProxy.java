@@ -1,4 +1,4 @@
-package io.jrpcx.registry.redis;
+package io.jrpcx.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP forwarder on a loopback port to {@code 127.0.0.1:<targetPort>}, so that a test can cut a
- * client off its server abruptly: {@link #close()} closes the listener and resets every
- * forwarded connection, and later connection attempts are refused. This is how a test "kills" a
- * jrpcx server's registry plugin without letting it unregister.
+ * A loopback TCP relay to {@code 127.0.0.1:<targetPort>}, whose {@link #kill()} makes the client
+ * behind it vanish the way a crashed process does: the listener closes, every relayed connection
+ * is reset (no FIN, no goodbye at any layer) and later connection attempts are refused. Registry
+ * tests use it to "kill" a server's registry client without letting it unregister.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
-  TcpProxy(int targetPort) throws IOException {
+  public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "tcp-proxy-" + listener.getLocalPort());
@@ -30,7 +30,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:<port>} to connect to instead of the target. */
-  String address() {
+  public String address() {
     return "127.0.0.1:" + listener.getLocalPort();
   }
 
@@ -45,12 +45,12 @@ final class TcpProxy implements AutoCloseable {
         pump(in, out);
         pump(out, in);
       } catch (IOException e) {
-        // listener closed, or the target refused: the client sees its connection go
+        // the listener closed, or the target refused: the client sees its connection go
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private static void pump(Socket from, Socket to) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[8192];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -60,7 +60,7 @@ final class TcpProxy implements AutoCloseable {
           out.flush();
         }
       } catch (IOException e) {
-        // closed by close() or by the peer
+        // closed by kill() or by a peer
       } finally {
         closeQuietly(from);
         closeQuietly(to);
@@ -70,13 +70,12 @@ final class TcpProxy implements AutoCloseable {
     t.start();
   }
 
-  /** Cuts every forwarded connection with a reset and refuses new ones. */
-  @Override
-  public void close() throws IOException {
-    listener.close();
+  /** Refuses new connections and resets every relayed one. Idempotent. */
+  public void kill() {
+    closeQuietly(listener);
     for (Socket s : sockets) {
       try {
-        s.setSoLinger(true, 0);
+        s.setSoLinger(true, 0); // close with RST
       } catch (IOException e) {
         // already closed
       }
@@ -84,11 +83,17 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket s) {
+  /** {@link #kill()}. */
+  @Override
+  public void close() {
+    kill();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
     try {
-      s.close();
-    } catch (IOException e) {
-      // nothing to do
+      c.close();
+    } catch (Exception e) {
+      // best effort
     }
   }
 }
