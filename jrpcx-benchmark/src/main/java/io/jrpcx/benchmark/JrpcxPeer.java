@@ -6,6 +6,7 @@ import io.jrpcx.benchmark.proto.BenchmarkMessage;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.SerializeType;
+import io.jrpcx.server.NonBlocking;
 import io.jrpcx.server.Server;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,8 +23,10 @@ final class JrpcxPeer {
   /**
    * The benchmark service. {@code Say} takes the message in whatever codec the caller used
    * (MsgPack or JSON), {@code SayProto} takes and returns its protobuf encoding as raw bytes,
-   * {@code Echo} returns the bytes it was sent.
+   * {@code Echo} returns the bytes it was sent. None of them blocks, so they run on the network
+   * thread ({@link NonBlocking}), as gRPC's services do with {@code directExecutor()}.
    */
+  @NonBlocking
   public static final class Bench {
     public GoogleMessage1 say(GoogleMessage1 m) {
       return BenchMessages.serve(m);

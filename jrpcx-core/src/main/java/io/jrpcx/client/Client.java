@@ -20,6 +20,7 @@ import io.jrpcx.transport.FrameWriter;
 import io.jrpcx.transport.NettyTls;
 import io.jrpcx.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -338,14 +339,14 @@ public final class Client implements AutoCloseable {
     long seq = nextSeq.getAndIncrement();
     request.setSeq(seq);
     plugins.beforeEncode(request);
-    byte[] frame;
+    FrameWriter w = writer;
+    ByteBuf frame;
     try {
-      frame = frameCodec.encode(request);
+      frame = frameCodec.encode(request, w.alloc());
     } catch (ProtocolException e) {
       finish(call, null, e);
       return;
     }
-    FrameWriter w = writer;
     if (call.isOneway()) {
       w.write(frame, error -> {
         if (error == null) {
@@ -358,6 +359,7 @@ public final class Client implements AutoCloseable {
     }
     pending.put(seq, call);
     if (closing || shutdown) {
+      frame.release();
       // close() may have swept the table before this entry went in.
       if (pending.remove(seq, call)) {
         finish(call, null, shutDownError());

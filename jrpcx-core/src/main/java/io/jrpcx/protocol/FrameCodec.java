@@ -1,5 +1,9 @@
 package io.jrpcx.protocol;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -165,17 +169,28 @@ public final class FrameCodec {
    * Fails when the frame would exceed the maximum message length, which the peer would refuse.
    */
   public byte[] encode(Message m) {
-    byte[] path = m.servicePath().getBytes(StandardCharsets.UTF_8);
-    byte[] method = m.serviceMethod().getBytes(StandardCharsets.UTF_8);
+    return encodeFrame(m, null).array();
+  }
+
+  /**
+   * Encodes {@code m} into one frame in a buffer from {@code alloc}, typically a pooled direct
+   * buffer handed straight to the socket: the frame is built once, where it is written from,
+   * instead of in a {@code byte[]} that the transport copies again. The caller owns the buffer.
+   */
+  public ByteBuf encode(Message m, ByteBufAllocator alloc) {
+    return encodeFrame(m, Objects.requireNonNull(alloc, "alloc"));
+  }
+
+  /** With a null {@code alloc}, the frame is a heap buffer whose array is exactly the frame. */
+  private ByteBuf encodeFrame(Message m, ByteBufAllocator alloc) {
+    String path = m.servicePath();
+    String method = m.serviceMethod();
+    int pathLen = ByteBufUtil.utf8Bytes(path);
+    int methodLen = ByteBufUtil.utf8Bytes(method);
     Map<String, String> metadata = m.metadata();
-    byte[][] meta = new byte[metadata.size() * 2][];
     long metaLen = 0;
-    int i = 0;
     for (Map.Entry<String, String> e : metadata.entrySet()) {
-      meta[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
-      meta[i + 1] = e.getValue().getBytes(StandardCharsets.UTF_8);
-      metaLen += 8L + meta[i].length + meta[i + 1].length;
-      i += 2;
+      metaLen += 8L + ByteBufUtil.utf8Bytes(e.getKey()) + ByteBufUtil.utf8Bytes(e.getValue());
     }
     byte[] payload = m.payload();
     if (m.compressType() != CompressType.NONE) {
@@ -185,32 +200,46 @@ public final class FrameCodec {
       }
       payload = c.compress(payload);
     }
-    long totalLen = 16L + path.length + method.length + metaLen + payload.length;
+    long totalLen = 16L + pathLen + methodLen + metaLen + payload.length;
     if (HEADER_LENGTH + totalLen > maxMessageLength) {
       throw new ProtocolException(
           "message of " + (HEADER_LENGTH + totalLen) + " bytes exceeds the maximum message length of "
               + maxMessageLength);
     }
-    ByteBuffer out = ByteBuffer.allocate((int) (HEADER_LENGTH + totalLen));
-    out.put(Message.MAGIC);
-    out.put((byte) m.version());
-    int flags = (m.isResponse() ? RESPONSE_BIT : 0)
-        | (m.isHeartbeat() ? HEARTBEAT_BIT : 0)
-        | (m.isOneway() ? ONEWAY_BIT : 0)
-        | (m.compressType() << 2)
-        | m.statusType();
-    out.put((byte) flags);
-    out.put((byte) (m.serializeType() << 4));
-    out.putLong(m.seq());
-    out.putInt((int) totalLen);
-    out.putInt(path.length).put(path);
-    out.putInt(method.length).put(method);
-    out.putInt((int) metaLen);
-    for (byte[] bytes : meta) {
-      out.putInt(bytes.length).put(bytes);
+    int frameLen = (int) (HEADER_LENGTH + totalLen);
+    ByteBuf out = alloc == null
+        ? Unpooled.wrappedBuffer(new byte[frameLen]).clear()
+        : alloc.ioBuffer(frameLen, frameLen);
+    try {
+      out.writeByte(Message.MAGIC);
+      out.writeByte(m.version());
+      int flags = (m.isResponse() ? RESPONSE_BIT : 0)
+          | (m.isHeartbeat() ? HEARTBEAT_BIT : 0)
+          | (m.isOneway() ? ONEWAY_BIT : 0)
+          | (m.compressType() << 2)
+          | m.statusType();
+      out.writeByte(flags);
+      out.writeByte(m.serializeType() << 4);
+      out.writeLong(m.seq());
+      out.writeInt((int) totalLen);
+      writeString(out, path, pathLen);
+      writeString(out, method, methodLen);
+      out.writeInt((int) metaLen);
+      for (Map.Entry<String, String> e : metadata.entrySet()) {
+        writeString(out, e.getKey(), ByteBufUtil.utf8Bytes(e.getKey()));
+        writeString(out, e.getValue(), ByteBufUtil.utf8Bytes(e.getValue()));
+      }
+      out.writeInt(payload.length).writeBytes(payload);
+      return out;
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
     }
-    out.putInt(payload.length).put(payload);
-    return out.array();
+  }
+
+  private static void writeString(ByteBuf out, String s, int utf8Len) {
+    out.writeInt(utf8Len);
+    ByteBufUtil.reserveAndWriteUtf8(out, s, utf8Len);
   }
 
   private static int readLength(ByteBuffer frame, String what) {

@@ -28,15 +28,19 @@ final class MethodInvoker {
   final String name;
   final Type argType;
   final boolean rpcxStyle;
+  /** Runs on the network thread: annotated {@link NonBlocking}, or its class is. */
+  final boolean nonBlocking;
   private final int contextKind;
   private final MethodHandle handle;
   private final MethodHandle replyFactory;
 
-  private MethodInvoker(String name, Type argType, boolean rpcxStyle, int contextKind,
+  private MethodInvoker(String name, Type argType, boolean rpcxStyle, boolean nonBlocking,
+      int contextKind,
       MethodHandle handle, MethodHandle replyFactory) {
     this.name = name;
     this.argType = argType;
     this.rpcxStyle = rpcxStyle;
+    this.nonBlocking = nonBlocking;
     this.contextKind = contextKind;
     this.handle = handle;
     this.replyFactory = replyFactory;
@@ -58,6 +62,8 @@ final class MethodInvoker {
     Class<?> ret = method.getReturnType();
     int firstKind = params.length > 0 ? contextKind(params[0]) : NO_CONTEXT;
     String name = rpcName(method);
+    boolean nonBlocking = method.isAnnotationPresent(NonBlocking.class)
+        || target.getClass().isAnnotationPresent(NonBlocking.class);
     try {
       method.setAccessible(true); // public methods of non-public classes, e.g. nested services
       MethodHandle mh = MethodHandles.lookup().unreflect(method).bindTo(target);
@@ -66,7 +72,7 @@ final class MethodInvoker {
         MethodHandle factory = replyFactory(method, replyClass);
         MethodHandle h = mh.asType(
             MethodType.methodType(void.class, Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], true, firstKind, h, factory);
+        return new MethodInvoker(name, generic[1], true, nonBlocking, firstKind, h, factory);
       }
       if (ret == void.class) {
         return null; // Java style must return its reply; void one-arg methods look like setters
@@ -74,11 +80,11 @@ final class MethodInvoker {
       if (params.length == 2 && firstKind != NO_CONTEXT) {
         MethodHandle h = mh.asType(
             MethodType.methodType(Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], false, firstKind, h, null);
+        return new MethodInvoker(name, generic[1], false, nonBlocking, firstKind, h, null);
       }
       if (params.length == 1 && firstKind == NO_CONTEXT) {
         MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class));
-        return new MethodInvoker(name, generic[0], false, NO_CONTEXT, h, null);
+        return new MethodInvoker(name, generic[0], false, nonBlocking, NO_CONTEXT, h, null);
       }
       return null;
     } catch (IllegalAccessException | RuntimeException e) {

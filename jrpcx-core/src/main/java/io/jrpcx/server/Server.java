@@ -432,7 +432,9 @@ public final class Server implements AutoCloseable {
   }
 
   void callFinished() {
-    if (inFlight.decrementAndGet() == 0) {
+    // Only a draining shutdown waits for zero; it sets draining before reading inFlight, so one
+    // of the two always sees the other.
+    if (inFlight.decrementAndGet() == 0 && draining) {
       synchronized (drainLock) {
         drainLock.notifyAll();
       }

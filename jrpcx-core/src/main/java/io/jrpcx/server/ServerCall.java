@@ -217,22 +217,22 @@ final class ServerCall implements Runnable {
       response.setCompressType(request.compressType());
     }
     server.plugins.preWriteResponse(conn, request, response);
-    byte[] frame;
     try {
-      frame = server.frameCodec.encode(response);
+      conn.write(response, error -> written(response, error, closeAfter));
     } catch (ProtocolException e) {
       Message tooLarge = request.newResponse().setStatusType(Message.STATUS_ERROR)
           .putMetadata(Message.ERROR_KEY, "rpcx: the response of " + target()
               + " cannot be sent: " + e.getMessage());
-      frame = server.frameCodec.encode(tooLarge);
+      conn.write(tooLarge, error -> written(tooLarge, error, closeAfter));
     }
-    conn.write(frame, error -> {
-      server.plugins.postWriteResponse(conn, request, response, error);
-      server.callFinished();
-      if (closeAfter) {
-        conn.close();
-      }
-    });
+  }
+
+  private void written(Message response, Throwable error, boolean closeAfter) {
+    server.plugins.postWriteResponse(conn, request, response, error);
+    server.callFinished();
+    if (closeAfter) {
+      conn.close();
+    }
   }
 
   private String errorText(Throwable t) {

@@ -5,6 +5,7 @@ import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.transport.FrameWriter;
 import io.jrpcx.transport.NettyTls;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
@@ -66,10 +67,10 @@ final class ServerConnection implements ClientConnection {
     if (metadata != null) {
       push.setMetadata(metadata);
     }
-    byte[] frame;
+    ByteBuf frame;
     try {
       server.plugins.preWriteRequest(this, push);
-      frame = server.frameCodec.encode(push);
+      frame = server.frameCodec.encode(push, writer.alloc());
     } catch (Exception e) {
       done.completeExceptionally(e);
       return done;
@@ -86,9 +87,14 @@ final class ServerConnection implements ClientConnection {
     return done;
   }
 
-  /** Writes an encoded frame; {@code onWritten} gets null or the failure. */
-  void write(byte[] frame, Consumer<Throwable> onWritten) {
-    writer.write(frame, onWritten);
+  /**
+   * Encodes and writes one message; {@code onWritten} gets null or the failure.
+   *
+   * @throws io.jrpcx.protocol.ProtocolException when the frame would exceed the maximum message
+   *     length; nothing is written then
+   */
+  void write(Message message, Consumer<Throwable> onWritten) {
+    writer.write(server.frameCodec.encode(message, writer.alloc()), onWritten);
   }
 
   @Override

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives decoded requests of one connection on its event loop: heartbeats are echoed right
- * here, everything else is handed to the handler executor.
+ * Receives decoded requests of one connection on its event loop: heartbeats, unknown services
+ * and methods, and {@link NonBlocking} methods are answered right here, everything else is handed
+ * to the handler executor.
  */
 final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
@@ -74,17 +75,32 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       server.plugins.heartbeat(conn, request);
       // Echo the frame unchanged but for the type bit, as Go does; it is not routed to a service.
       request.setResponse(true);
-      conn.write(server.frameCodec.encode(request), null);
+      conn.write(request, null);
       return;
     }
     server.callStarted();
+    ServerCall call = new ServerCall(server, conn, request);
+    if (runsInline(request)) {
+      call.run();
+      return;
+    }
     try {
-      server.executor.execute(new ServerCall(server, conn, request));
+      server.executor.execute(call);
     } catch (RejectedExecutionException e) {
       server.callFinished();
       rejectWithoutCall(request, "rpcx: server is overloaded or shutting down; " + request.servicePath()
           + "." + request.serviceMethod() + " was not run");
     }
+  }
+
+  /**
+   * {@link NonBlocking} methods run right here; so do unknown ones, to answer the error, unless an
+   * authenticator, which may block, must see them first.
+   */
+  private boolean runsInline(Message request) {
+    ServiceDefinition service = server.service(request.servicePath());
+    MethodInvoker method = service == null ? null : service.method(request.serviceMethod());
+    return method == null ? server.authenticator == null : method.nonBlocking;
   }
 
   private void rejectWithoutCall(Message request, String text) {
@@ -94,7 +110,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     Message response = request.newResponse()
         .setStatusType(Message.STATUS_ERROR)
         .putMetadata(Message.ERROR_KEY, text);
-    conn.write(server.frameCodec.encode(response), null);
+    conn.write(response, null);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.jrpcx.transport;
 
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
@@ -14,9 +15,14 @@ import java.util.function.Consumer;
 /**
  * Writes encoded frames to one channel from any thread, with one flush per burst.
  *
- * <p>Callers enqueue; the first enqueue of a burst schedules a single task on the channel's event
- * loop that writes everything queued and flushes once. Under load many frames share one system
- * call instead of each paying for its own wake-up and flush.
+ * <p>Callers on other threads enqueue; the first enqueue of a burst schedules a single task on the
+ * channel's event loop that writes everything queued and flushes once. Callers already on the
+ * event loop (handlers that answer inline, callbacks of completed calls) write at once and leave
+ * the flush to that same task, which runs after the loop has handled every readable channel. Under
+ * load many frames share one system call instead of each paying for its own wake-up and flush.
+ *
+ * <p>Frames are {@link ByteBuf}s from {@link #alloc()}, which this writer releases once written or
+ * failed.
  */
 public final class FrameWriter {
   /** Frames written between flushes at most, so one busy burst cannot starve the socket. */
@@ -26,17 +32,37 @@ public final class FrameWriter {
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = this::drain;
+  /** Frames written on the event loop since the last flush; touched only on the event loop. */
+  private int unflushed;
 
   public FrameWriter(Channel channel) {
     this.channel = channel;
   }
 
+  /** The allocator frames for this writer should come from: the channel's, usually pooled. */
+  public ByteBufAllocator alloc() {
+    return channel.alloc();
+  }
+
   /**
-   * Queues one frame. {@code onWritten}, when not null, receives null once the frame is handed to
-   * the socket, or the failure.
+   * Writes or queues one frame and takes ownership of it. {@code onWritten}, when not null,
+   * receives null once the frame is handed to the socket, or the failure.
    */
-  public void write(byte[] frame, Consumer<Throwable> onWritten) {
+  public void write(ByteBuf frame, Consumer<Throwable> onWritten) {
+    if (channel.eventLoop().inEventLoop()) {
+      channel.write(frame, promise(onWritten));
+      if (++unflushed == MAX_FRAMES_PER_FLUSH) {
+        channel.flush();
+        unflushed = 0;
+      }
+      scheduleDrain();
+      return;
+    }
     queue.add(new Pending(frame, onWritten));
+    scheduleDrain();
+  }
+
+  private void scheduleDrain() {
     if (scheduled.compareAndSet(false, true)) {
       try {
         channel.eventLoop().execute(drainTask);
@@ -46,25 +72,27 @@ public final class FrameWriter {
     }
   }
 
+  private ChannelPromise promise(Consumer<Throwable> onWritten) {
+    if (onWritten == null) {
+      return channel.voidPromise();
+    }
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener((ChannelFutureListener) f -> onWritten.accept(f.cause()));
+    return promise;
+  }
+
   private void drain() {
-    int sinceFlush = 0;
+    int sinceFlush = unflushed;
     Pending p;
     while ((p = queue.poll()) != null) {
-      ChannelPromise promise;
-      if (p.onWritten == null) {
-        promise = channel.voidPromise();
-      } else {
-        promise = channel.newPromise();
-        Consumer<Throwable> listener = p.onWritten;
-        promise.addListener((ChannelFutureListener) f -> listener.accept(f.cause()));
-      }
-      channel.write(Unpooled.wrappedBuffer(p.frame), promise);
+      channel.write(p.frame, promise(p.onWritten));
       if (++sinceFlush == MAX_FRAMES_PER_FLUSH) {
         channel.flush();
         sinceFlush = 0;
       }
     }
     channel.flush();
+    unflushed = 0;
     scheduled.set(false);
     // A frame queued after the last poll but before the flag was cleared found the flag set and
     // did not schedule: pick it up here.
@@ -76,6 +104,7 @@ public final class FrameWriter {
   private void failAll(Throwable cause) {
     Pending p;
     while ((p = queue.poll()) != null) {
+      p.frame.release();
       if (p.onWritten != null) {
         p.onWritten.accept(cause);
       }
@@ -84,10 +113,10 @@ public final class FrameWriter {
   }
 
   private static final class Pending {
-    final byte[] frame;
+    final ByteBuf frame;
     final Consumer<Throwable> onWritten;
 
-    Pending(byte[] frame, Consumer<Throwable> onWritten) {
+    Pending(ByteBuf frame, Consumer<Throwable> onWritten) {
       this.frame = frame;
       this.onWritten = onWritten;
     }

@@ -71,6 +71,40 @@ class ServerFeaturesTest {
         .isEqualTo(9);
   }
 
+  /** Reports the thread each call ran on; {@code Inline} is {@link NonBlocking}. */
+  public static class Threads {
+    public String pooled(Args a) {
+      return Thread.currentThread().getName();
+    }
+
+    @NonBlocking
+    public String inline(Args a) {
+      return Thread.currentThread().getName();
+    }
+  }
+
+  @NonBlocking
+  public static class InlineThreads {
+    public String any(Args a) {
+      return Thread.currentThread().getName();
+    }
+  }
+
+  @Test
+  void nonBlockingMethodsRunOnTheNetworkThreadAndOthersOnTheHandlerPool() {
+    Server server = start(Server.builder().build());
+    server.register(new Threads());
+    server.register(new InlineThreads());
+    Client client = connect(server);
+    Args args = new Args(1, 2);
+    assertThat(client.call(Context.background(), "Threads", "Pooled", args, String.class))
+        .startsWith("jrpcx-handler");
+    assertThat(client.call(Context.background(), "Threads", "Inline", args, String.class))
+        .startsWith("jrpcx-server-io");
+    assertThat(client.call(Context.background(), "InlineThreads", "Any", args, String.class))
+        .startsWith("jrpcx-server-io");
+  }
+
   @Test
   void registeringAnObjectWithoutServiceMethodsFailsClearly() {
     Server server = Server.builder().build();
