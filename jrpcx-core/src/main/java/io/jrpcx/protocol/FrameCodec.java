@@ -94,7 +94,24 @@ public final class FrameCodec {
       throw new ProtocolException(
           "frame of " + header.remaining() + " bytes is shorter than a header");
     }
-    long totalLen = Integer.toUnsignedLong(header.getInt(p + 12));
+    return checkedFrameLength(Integer.toUnsignedLong(header.getInt(p + 12)));
+  }
+
+  /**
+   * {@link #frameLength(ByteBuffer)} for the header at {@code buf.readerIndex()}, which must have
+   * {@link #HEADER_LENGTH} readable bytes.
+   */
+  public int frameLength(ByteBuf buf) {
+    int p = buf.readerIndex();
+    checkMagic(buf.getByte(p));
+    if (buf.readableBytes() < HEADER_LENGTH) {
+      throw new ProtocolException(
+          "frame of " + buf.readableBytes() + " bytes is shorter than a header");
+    }
+    return checkedFrameLength(buf.getUnsignedInt(p + 12));
+  }
+
+  private int checkedFrameLength(long totalLen) {
     long frameLen = HEADER_LENGTH + totalLen;
     if (frameLen > maxMessageLength) {
       throw new ProtocolException(
@@ -113,37 +130,60 @@ public final class FrameCodec {
    * position to its limit. The buffer's position is advanced to its limit.
    */
   public Message decode(ByteBuffer frame) {
-    int frameLen = frameLength(frame);
-    if (frame.remaining() != frameLen) {
+    Message m = decode(Unpooled.wrappedBuffer(frame));
+    frame.position(frame.limit());
+    return m;
+  }
+
+  /** Decodes a frame held in an array. */
+  public Message decode(byte[] frame) {
+    if (frame.length < HEADER_LENGTH) {
+      throw new ProtocolException("frame of " + frame.length + " bytes is shorter than a header");
+    }
+    return decode(Unpooled.wrappedBuffer(frame));
+  }
+
+  /**
+   * Decodes one whole frame: {@code frame}'s readable bytes are exactly the frame. They are read
+   * where they lie, whatever the buffer (pooled, direct, composite); only the strings and the
+   * payload are copied out. The reader index is advanced past the frame.
+   */
+  public Message decode(ByteBuf frame) {
+    if (frame.readableBytes() < HEADER_LENGTH) {
       throw new ProtocolException(
-          "frame header says " + frameLen + " bytes but " + frame.remaining() + " were given");
+          "frame of " + frame.readableBytes() + " bytes is shorter than a header");
+    }
+    int frameLen = frameLength(frame);
+    if (frame.readableBytes() != frameLen) {
+      throw new ProtocolException(
+          "frame header says " + frameLen + " bytes but " + frame.readableBytes() + " were given");
     }
     Message m = new Message();
-    frame.get(); // magic, checked above
-    m.setVersion(frame.get());
-    int flags = frame.get() & 0xFF;
+    frame.skipBytes(1); // magic, checked above
+    m.setVersion(frame.readByte());
+    int flags = frame.readUnsignedByte();
     m.setResponse((flags & RESPONSE_BIT) != 0);
     m.setHeartbeat((flags & HEARTBEAT_BIT) != 0);
     m.setOneway((flags & ONEWAY_BIT) != 0);
     m.setStatusType(flags & STATUS_MASK);
     int compressType = (flags & COMPRESS_MASK) >>> 2;
     m.setCompressType(compressType);
-    m.setSerializeType((frame.get() & 0xF0) >>> 4);
-    m.setSeq(frame.getLong());
-    frame.getInt(); // totalLen, checked by frameLength
+    m.setSerializeType((frame.readUnsignedByte() & 0xF0) >>> 4);
+    m.setSeq(frame.readLong());
+    frame.skipBytes(4); // totalLen, checked by frameLength
 
     m.setServicePath(readString(frame, "service path"));
     m.setServiceMethod(readString(frame, "service method"));
     int metaLen = readLength(frame, "metadata block");
     if (metaLen > 0) {
-      readMetadata(frame, metaLen, m);
+      readMetadata(frame.readSlice(metaLen), m);
     }
     int payloadLen = readLength(frame, "payload");
     byte[] payload = new byte[payloadLen];
-    frame.get(payload);
+    frame.readBytes(payload);
     // Go ignores the payload length and takes the rest of the frame; Go never writes trailing
     // bytes, so tolerating (skipping) them costs nothing and rejecting them gains nothing.
-    frame.position(frame.limit());
+    frame.skipBytes(frame.readableBytes());
 
     if (compressType != CompressType.NONE) {
       Compressor c = compressors.get(compressType);
@@ -154,14 +194,6 @@ public final class FrameCodec {
     }
     m.setPayload(payload);
     return m;
-  }
-
-  /** Decodes a frame held in an array. */
-  public Message decode(byte[] frame) {
-    if (frame.length < HEADER_LENGTH) {
-      throw new ProtocolException("frame of " + frame.length + " bytes is shorter than a header");
-    }
-    return decode(ByteBuffer.wrap(frame));
   }
 
   /**
@@ -242,51 +274,50 @@ public final class FrameCodec {
     ByteBufUtil.reserveAndWriteUtf8(out, s, utf8Len);
   }
 
-  private static int readLength(ByteBuffer frame, String what) {
-    if (frame.remaining() < 4) {
+  private static int readLength(ByteBuf frame, String what) {
+    if (frame.readableBytes() < 4) {
       throw new ProtocolException("frame ends before the length of the " + what);
     }
-    long len = Integer.toUnsignedLong(frame.getInt());
-    if (len > frame.remaining()) {
+    long len = frame.readUnsignedInt();
+    if (len > frame.readableBytes()) {
       throw new ProtocolException(
           "length of the " + what + " (" + len + ") points past the end of the frame ("
-              + frame.remaining() + " bytes left)");
+              + frame.readableBytes() + " bytes left)");
     }
     return (int) len;
   }
 
-  private static String readString(ByteBuffer frame, String what) {
+  private static String readString(ByteBuf frame, String what) {
     int len = readLength(frame, what);
-    if (len == 0) {
-      return "";
-    }
-    byte[] bytes = new byte[len];
-    frame.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
+    return readUtf8(frame, len);
   }
 
-  private static void readMetadata(ByteBuffer frame, int metaLen, Message m) {
-    ByteBuffer block = frame.slice();
-    block.limit(metaLen);
-    frame.position(frame.position() + metaLen);
-    while (block.hasRemaining()) {
+  private static void readMetadata(ByteBuf block, Message m) {
+    while (block.isReadable()) {
       String key = readMetaString(block, "key");
       String value = readMetaString(block, "value");
       m.putMetadata(key, value); // a repeated key: the last occurrence wins, as in Go
     }
   }
 
-  private static String readMetaString(ByteBuffer block, String what) {
-    if (block.remaining() < 4) {
+  private static String readMetaString(ByteBuf block, String what) {
+    if (block.readableBytes() < 4) {
       throw new ProtocolException("metadata block ends inside the length of a " + what);
     }
-    long len = Integer.toUnsignedLong(block.getInt());
-    if (len > block.remaining()) {
+    long len = block.readUnsignedInt();
+    if (len > block.readableBytes()) {
       throw new ProtocolException(
           "metadata " + what + " of " + len + " bytes runs past the metadata block");
     }
-    byte[] bytes = new byte[(int) len];
-    block.get(bytes);
-    return new String(bytes, StandardCharsets.UTF_8);
+    return readUtf8(block, (int) len);
+  }
+
+  private static String readUtf8(ByteBuf buf, int len) {
+    if (len == 0) {
+      return "";
+    }
+    String s = buf.toString(buf.readerIndex(), len, StandardCharsets.UTF_8);
+    buf.skipBytes(len);
+    return s;
   }
 }

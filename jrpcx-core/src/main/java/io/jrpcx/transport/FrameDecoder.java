@@ -1,7 +1,6 @@
 package io.jrpcx.transport;
 
 import io.jrpcx.protocol.FrameCodec;
-import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,6 +20,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   /** First bytes of a TLS handshake record (e.g. ClientHello) and of a TLS alert record. */
   private static final byte TLS_HANDSHAKE = 0x16;
   private static final byte TLS_ALERT = 0x15;
+
+  /** Frames above this are buffered into room reserved up front, see {@link #decode}. */
+  private static final int LARGE_FRAME = 64 * 1024;
 
   private final FrameCodec codec;
   private boolean failed;
@@ -50,13 +52,18 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       if (readable < FrameCodec.HEADER_LENGTH) {
         return;
       }
-      int frameLen = codec.frameLength(in.nioBuffer(in.readerIndex(), FrameCodec.HEADER_LENGTH));
+      int frameLen = codec.frameLength(in);
       if (readable < frameLen) {
+        int missing = frameLen - readable;
+        if (frameLen > LARGE_FRAME && in.writableBytes() < missing) {
+          // Room for the rest of a large frame in few steps, so later reads are copied in once
+          // rather than the buffer being regrown (and copied whole) many times. Each step is at
+          // most 8x what has arrived: a header alone cannot make us allocate its claimed length.
+          in.ensureWritable((int) Math.min(missing, 8L * readable));
+        }
         return;
       }
-      Message m = codec.decode(in.nioBuffer(in.readerIndex(), frameLen));
-      in.skipBytes(frameLen);
-      out.add(m);
+      out.add(codec.decode(in.readSlice(frameLen)));
     } catch (ProtocolException e) {
       failed = true;
       in.skipBytes(in.readableBytes());

@@ -76,6 +76,10 @@ class ClientServerTest {
     public String big(int n) {
       return "x".repeat(n);
     }
+
+    public byte[] bytes(byte[] b) {
+      return b;
+    }
   }
 
   @AfterEach
@@ -323,6 +327,27 @@ class ClientServerTest {
         .satisfies(e -> assertThat(((ServiceException) e).isServiceError()).isTrue());
     assertThat(client.call(Context.background(), "Arith", "Mul", new Args(7, 8), Reply.class).C)
         .isEqualTo(56);
+  }
+
+  @Test
+  void multiMegabytePayloadsCrossIntactBothWaysWhileOthersShareTheConnection() throws Exception {
+    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
+        .serializeType(io.jrpcx.codec.SerializeType.NONE)
+        .build());
+    java.util.Random random = new java.util.Random(42);
+    List<byte[]> sent = new java.util.ArrayList<>();
+    List<Call<byte[]>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      // Large frames arrive in many reads; small ones in between must not be disturbed.
+      byte[] payload = new byte[i % 3 == 0 ? 37 : (3 << 20) + i];
+      random.nextBytes(payload);
+      sent.add(payload);
+      calls.add(client.go(Context.background(), "Gate", "Bytes", payload, byte[].class));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      assertThat(calls.get(i).done().get(30, TimeUnit.SECONDS)).as("reply %d", i)
+          .isEqualTo(sent.get(i));
+    }
   }
 
   @Test
