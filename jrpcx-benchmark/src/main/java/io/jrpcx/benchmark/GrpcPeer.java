@@ -42,6 +42,7 @@ final class GrpcPeer {
   static PeerServer startServer() throws Exception {
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new BenchService())
+        .directExecutor()
         .maxInboundMessageSize(MAX_MESSAGE)
         .build()
         .start();
@@ -63,6 +64,7 @@ final class GrpcPeer {
     List<ManagedChannel> channels = Parallel.open(connections, i ->
         NettyChannelBuilder.forAddress(host, port)
             .usePlaintext()
+            .directExecutor()
             .maxInboundMessageSize(MAX_MESSAGE)
             .build(), ManagedChannel::shutdownNow);
     BenchGrpc.BenchStub[] stubs = new BenchGrpc.BenchStub[channels.size()];

@@ -53,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * CompletableFuture&lt;Reply&gt; mul(Args args)                            // asynchronous
  * </pre>
  * The first parameter may be {@link io.jrpcx.Context} or {@link ServerContext} in every shape.
- * Methods run on the handler executor, never on a network thread, so they may block.
+ * Methods run on the handler executor, so they may block; methods marked {@link NonBlocking} run
+ * on the network thread instead.
  *
  * <p><b>Errors.</b> Callers get an rpcx error response ({@code __rpcx_error__}) for an unknown
  * service or method, arguments that do not decode, a method that throws (its message, without a
