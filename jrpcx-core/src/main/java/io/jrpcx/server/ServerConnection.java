@@ -3,6 +3,7 @@ package io.jrpcx.server;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.transport.FrameWriter;
 import io.jrpcx.transport.NettyTls;
 import io.netty.channel.Channel;
@@ -11,11 +12,12 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 
 /** The server's side of one accepted connection: its channel and the writer all replies share. */
-final class ServerConnection implements ClientConnection {
+final class ServerConnection implements Caller {
   final Channel channel;
   private final Server server;
   private final FrameWriter writer;
@@ -56,6 +58,10 @@ final class ServerConnection implements ClientConnection {
           "cannot push to " + remoteAddress() + ": " + ConnectionException.SHUT_DOWN));
       return done;
     }
+    if (PortSharing.servesOtherProtocol(channel)) {
+      done.completeExceptionally(PortSharing.noPush(this));
+      return done;
+    }
     Message push = new Message()
         .setOneway(true)
         .setSerializeType(SerializeType.NONE)
@@ -84,6 +90,26 @@ final class ServerConnection implements ClientConnection {
       }
     });
     return done;
+  }
+
+  @Override
+  public ScheduledExecutorService timer() {
+    return channel.eventLoop();
+  }
+
+  @Override
+  public void respond(Message request, Message response, boolean refused,
+      Consumer<Throwable> onSent) {
+    byte[] frame;
+    try {
+      frame = server.frameCodec.encode(response);
+    } catch (ProtocolException e) {
+      Message tooLarge = request.newResponse().setStatusType(Message.STATUS_ERROR)
+          .putMetadata(Message.ERROR_KEY, "rpcx: the response of " + request.servicePath() + "."
+              + request.serviceMethod() + " cannot be sent: " + e.getMessage());
+      frame = server.frameCodec.encode(tooLarge);
+    }
+    writer.write(frame, onSent);
   }
 
   /** Writes an encoded frame; {@code onWritten} gets null or the failure. */
