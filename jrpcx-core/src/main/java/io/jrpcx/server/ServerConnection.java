@@ -7,7 +7,6 @@ import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.transport.FrameWriter;
 import io.jrpcx.transport.NettyTls;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +44,7 @@ final class ServerConnection implements Caller {
 
   @Override
   public Optional<SSLSession> tlsSession() {
-    SslHandler tls = NettyTls.handler(channel);
-    return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
+    return NettyTls.session(channel);
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.jrpcx.gateway;
 import io.jrpcx.server.ClientConnection;
 import io.jrpcx.transport.NettyTls;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +34,7 @@ final class HttpCaller implements ClientConnection {
 
   @Override
   public Optional<SSLSession> tlsSession() {
-    SslHandler tls = NettyTls.handler(channel);
-    return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
+    return NettyTls.session(channel);
   }
 
   /** Always fails: HTTP answers requests, it has no way to deliver a message nobody asked for. */

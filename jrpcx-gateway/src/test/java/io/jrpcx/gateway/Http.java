@@ -49,6 +49,30 @@ final class Http {
         .header("Content-Type", "application/json").POST(body(json));
   }
 
+  /**
+   * An authenticator that guards service {@code Guarded} only: its callers need
+   * {@code Authorization: Bearer s3cret}.
+   */
+  static io.jrpcx.server.Authenticator guardedBySecret() {
+    return (conn, request, token) -> {
+      if (request.servicePath().equals("Guarded") && !"Bearer s3cret".equals(token)) {
+        throw new io.jrpcx.ServiceException("unauthorized: bad token");
+      }
+    };
+  }
+
+  /** A raw HTTP/1.1 gateway POST of {@code json} to Arith, with extra header lines. */
+  static String rawArith(String method, String json, String... headers) {
+    StringBuilder b = new StringBuilder("POST /Arith HTTP/1.1\r\nHost: x\r\n")
+        .append("X-RPCX-ServiceMethod: ").append(method).append("\r\n")
+        .append("X-RPCX-SerializeType: 1\r\n");
+    for (String h : headers) {
+      b.append(h).append("\r\n");
+    }
+    return b.append("Content-Length: ").append(json.length()).append("\r\n\r\n").append(json)
+        .toString();
+  }
+
   /** A raw TCP connection to write any bytes to and read what comes back. */
   static final class Raw implements AutoCloseable {
     private final Socket socket;

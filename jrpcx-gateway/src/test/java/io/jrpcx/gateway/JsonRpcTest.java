@@ -2,7 +2,6 @@ package io.jrpcx.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jrpcx.ServiceException;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.TestServer;
 import java.net.http.HttpRequest;
@@ -20,11 +19,7 @@ class JsonRpcTest {
   final TestServer server = TestServer.create(
       b -> b.sharePortWith(Gateway.builder()
               .cors(Cors.origins("https://app.example")).build())
-          .authenticator((conn, request, token) -> {
-            if (request.servicePath().equals("Guarded") && !"Bearer s3cret".equals(token)) {
-              throw new ServiceException("unauthorized: bad token");
-            }
-          }),
+          .authenticator(Http.guardedBySecret()),
       s -> {
         s.register("Guarded", new ArithService(), "");
         s.register("Notify", new Notify(), "");

@@ -73,16 +73,14 @@ class PortSharingTest {
     Client client = server.connect();
     try (Http.Raw keptAlive = new Http.Raw(server.address());
          Http.Raw garbage = new Http.Raw(server.address())) {
-      keptAlive.write("POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Mul\r\n"
-          + "X-RPCX-SerializeType: 1\r\nContent-Length: 13\r\n\r\n{\"A\":2,\"B\":2}");
+      keptAlive.write(Http.rawArith("Mul", "{\"A\":2,\"B\":2}"));
       assertThat(keptAlive.readHead()).startsWith("HTTP/1.1 200 OK");
       keptAlive.readBytes(7);
 
       String answer = garbage.write("\u0001\u0002 this is not HTTP\r\n\r\n").readToEnd();
 
       assertThat(answer).startsWith("HTTP/1.1 400 Bad Request").contains("connection: close");
-      keptAlive.write("POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Add\r\n"
-          + "X-RPCX-SerializeType: 1\r\nContent-Length: 13\r\n\r\n{\"A\":2,\"B\":2}");
+      keptAlive.write(Http.rawArith("Add", "{\"A\":2,\"B\":2}"));
       assertThat(keptAlive.readHead()).startsWith("HTTP/1.1 200 OK");
       assertThat(client.call(Context.background(), "Arith", "Mul", new Args(6, 7), Reply.class).C)
           .isEqualTo(42);
@@ -172,6 +170,27 @@ class PortSharingTest {
           .isEqualTo(20);
     } finally {
       tls.close();
+    }
+  }
+
+  @Test
+  void aRequestRateLimitRefusalIs429AndTheConnectionStaysUsable() throws Exception {
+    Server limited = Server.builder().sharePortWith(Gateway.create())
+        .plugin(io.jrpcx.plugin.RequestRateLimitPlugin.of(Duration.ofHours(1), 1)).build();
+    limited.register("Arith", new ArithService(), "");
+    limited.start("tcp", "127.0.0.1:0");
+    try {
+      HttpResponse<String> first = Http.send(Http.gateway(limited.address(), "Arith", "Mul",
+          "{\"A\":1,\"B\":1}"));
+      HttpResponse<String> second = Http.send(Http.gateway(limited.address(), "Arith", "Mul",
+          "{\"A\":1,\"B\":1}"));
+
+      assertThat(first.statusCode()).isEqualTo(200);
+      assertThat(second.statusCode()).isEqualTo(429);
+      assertThat(second.headers().firstValue("X-RPCX-ErrorMessage"))
+          .hasValue("request reached rate limit");
+    } finally {
+      limited.close();
     }
   }
 
