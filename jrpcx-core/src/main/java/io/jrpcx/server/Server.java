@@ -67,6 +67,10 @@ import org.slf4j.LoggerFactory;
  * and closed without affecting other connections. Services see the session through {@link
  * ClientConnection#tlsSession()}.
  *
+ * <p><b>Other protocols on the port.</b> With {@link Builder#sharePortWith} a connection whose
+ * first byte is not rpcx's {@code 0x08} is handed to another protocol (e.g. the HTTP gateway of
+ * {@code jrpcx-gateway}), which runs its requests through this server with {@link #dispatch}.
+ *
  * <p><b>Lifecycle.</b> {@link #shutdown(Duration)} unregisters the services from registries,
  * stops accepting, stops reading new requests, waits for in-flight calls and then closes;
  * {@link #close()} closes everything at once.
