@@ -4,6 +4,7 @@ import io.jrpcx.TlsConfig;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.protocol.Compressors;
 import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.protocol.Message;
 import io.jrpcx.transport.FrameDecoder;
 import io.jrpcx.transport.NettyTls;
 import io.jrpcx.transport.NettyTransport;
@@ -67,6 +68,10 @@ import org.slf4j.LoggerFactory;
  * and closed without affecting other connections. Services see the session through {@link
  * ClientConnection#tlsSession()}.
  *
+ * <p><b>Other protocols on the port.</b> With {@link Builder#sharePortWith} a connection whose
+ * first byte is not rpcx's {@code 0x08} is handed to another protocol (e.g. the HTTP gateway of
+ * {@code jrpcx-gateway}), which runs its requests through this server with {@link #dispatch}.
+ *
  * <p><b>Lifecycle.</b> {@link #shutdown(Duration)} unregisters the services from registries,
  * stops accepting, stops reading new requests, waits for in-flight calls and then closes;
  * {@link #close()} closes everything at once.
@@ -77,6 +82,10 @@ public final class Server implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Server.class);
 
   final FrameCodec frameCodec;
+  private final Compressors compressors;
+  private final int maxDecompressedLength;
+  /** Another protocol served on the port, or null for rpcx alone. */
+  private final SharedPortProtocol sharedPort;
   final Codecs codecs;
   final ServerPlugins plugins;
   final Authenticator authenticator;
@@ -109,6 +118,9 @@ public final class Server implements AutoCloseable {
 
   private Server(Builder b) {
     this.frameCodec = new FrameCodec(b.compressors, b.maxMessageLength, b.maxDecompressedLength);
+    this.compressors = b.compressors;
+    this.maxDecompressedLength = b.maxDecompressedLength;
+    this.sharedPort = b.sharedPort;
     this.codecs = b.codecs;
     this.plugins = new ServerPlugins(b.plugins);
     this.authenticator = b.authenticator;
@@ -222,8 +234,13 @@ public final class Server implements AutoCloseable {
               if (sslContext != null) {
                 NettyTls.addServerHandler(ch, sslContext, tls.handshakeTimeout());
               }
-              ch.pipeline().addLast("frames", new FrameDecoder(frameCodec));
-              ch.pipeline().addLast("rpcx", new ServerHandler(Server.this));
+              if (sharedPort != null) {
+                ch.pipeline().addLast(PortSharing.DETECTOR,
+                    new PortSharing.Detector(Server.this, sharedPort));
+              }
+              ch.pipeline().addLast(PortSharing.FRAMES, new FrameDecoder(frameCodec));
+              ch.pipeline().addLast(SharedPortProtocol.CONNECTION_HANDLER,
+                  new ServerHandler(Server.this));
             }
           });
       if (tcp) {
@@ -286,9 +303,58 @@ public final class Server implements AutoCloseable {
     return def == null ? null : def.metadata;
   }
 
-  /** The connected clients, e.g. to push messages to them. */
+  /**
+   * The connected rpcx clients, e.g. to push messages to them. Connections of a
+   * {@link SharedPortProtocol} are not listed.
+   */
   public List<ClientConnection> activeConnections() {
-    return new ArrayList<>(connections);
+    List<ClientConnection> rpcx = new ArrayList<>(connections.size());
+    for (ServerConnection c : connections) {
+      if (!PortSharing.servesOtherProtocol(c.channel)) {
+        rpcx.add(c);
+      }
+    }
+    return rpcx;
+  }
+
+  /**
+   * Runs {@code request} through this server as if it had been read from an rpcx connection, for
+   * a {@link SharedPortProtocol} that translates its own requests: PostReadRequest plugins,
+   * heartbeat echo, the authenticator ({@code __AUTH}), the caller's deadline
+   * ({@code __ServerTimeout}), the handler executor, PreCall and PostCall plugins, and the same
+   * error responses. Counted in flight, so {@link #shutdown} waits for it.
+   *
+   * <p>The stage completes with the response message (an error response carries
+   * {@link Message#ERROR_KEY}), with null at once for a oneway request, exceptionally with an
+   * {@link AuthenticationException} when the authenticator refused the request, and with the
+   * plugin's exception when a PostReadRequest plugin failed other than with a
+   * {@link io.jrpcx.ServiceException} (an rpcx connection would be closed). It completes on the
+   * thread that finished the call: do not block there. Plugins and services see {@code from} as
+   * the caller's connection, except that {@link ClientConnection#close()} on it does nothing: the
+   * protocol owns its connection.
+   *
+   * @throws IllegalStateException when the server was never started
+   */
+  public java.util.concurrent.CompletionStage<Message> dispatch(ClientConnection from,
+      Message request) {
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(request, "request");
+    return DispatchedCaller.dispatch(this, from, request);
+  }
+
+  /** Largest frame accepted, header included; also the largest request body of other protocols. */
+  public int maxMessageLength() {
+    return frameCodec.maxMessageLength();
+  }
+
+  /** Largest size a compressed payload may inflate to. */
+  public int maxDecompressedLength() {
+    return maxDecompressedLength;
+  }
+
+  /** The payload compressors, by compress type. */
+  public Compressors compressors() {
+    return compressors;
   }
 
   /** Pushes a message to {@code connection}; see {@link ClientConnection#send}. */
@@ -420,6 +486,16 @@ public final class Server implements AutoCloseable {
     return true;
   }
 
+  /** A network thread to run timers of dispatched calls on. */
+  java.util.concurrent.ScheduledExecutorService timer() {
+    synchronized (lifecycle) {
+      if (group == null) {
+        throw new IllegalStateException("the server is not started");
+      }
+      return group.next();
+    }
+  }
+
   ServiceDefinition service(String name) {
     return services.get(name);
   }
@@ -466,6 +542,7 @@ public final class Server implements AutoCloseable {
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private Duration tcpKeepAlivePeriod = Duration.ofMinutes(3);
     private TlsConfig tls;
+    private SharedPortProtocol sharedPort;
 
     private Builder() {}
 
@@ -573,6 +650,18 @@ public final class Server implements AutoCloseable {
             + "TlsConfig.builder().keyManager(certChain, privateKey)");
       }
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * Serves {@code protocol} on the server's port as well, e.g. the HTTP gateway and JSON-RPC of
+     * module {@code jrpcx-gateway}: a connection whose first byte is rpcx's magic {@code 0x08}
+     * speaks rpcx exactly as without it, any other connection is handed to {@code protocol} (after
+     * the TLS handshake, with {@link #tls}). Null (the default) serves rpcx alone, and a first
+     * byte other than {@code 0x08} closes the connection.
+     */
+    public Builder sharePortWith(SharedPortProtocol protocol) {
+      this.sharedPort = protocol;
       return this;
     }
 

@@ -6,7 +6,6 @@ import io.jrpcx.ServiceException;
 import io.jrpcx.codec.Codec;
 import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
-import io.jrpcx.protocol.ProtocolException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -30,13 +29,13 @@ final class ServerCall implements Runnable {
   static final int COMPRESS_THRESHOLD = 1024;
 
   private final Server server;
-  private final ServerConnection conn;
+  private final Caller conn;
   private final Message request;
   private final ServerContext ctx;
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile Future<?> deadlineTimer;
 
-  ServerCall(Server server, ServerConnection conn, Message request) {
+  ServerCall(Server server, Caller conn, Message request) {
     this.server = server;
     this.conn = conn;
     this.request = request;
@@ -58,7 +57,7 @@ final class ServerCall implements Runnable {
           return;
         }
         try {
-          deadlineTimer = conn.channel.eventLoop().schedule(this::deadlineExpired, nanos,
+          deadlineTimer = conn.timer().schedule(this::deadlineExpired, nanos,
               TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
           // The server closed while this request waited for a handler thread: its connection
@@ -217,22 +216,13 @@ final class ServerCall implements Runnable {
       response.setCompressType(request.compressType());
     }
     server.plugins.preWriteResponse(conn, request, response);
-    try {
-      conn.write(response, error -> written(response, error, closeAfter));
-    } catch (ProtocolException e) {
-      Message tooLarge = request.newResponse().setStatusType(Message.STATUS_ERROR)
-          .putMetadata(Message.ERROR_KEY, "rpcx: the response of " + target()
-              + " cannot be sent: " + e.getMessage());
-      conn.write(tooLarge, error -> written(tooLarge, error, closeAfter));
-    }
-  }
-
-  private void written(Message response, Throwable error, boolean closeAfter) {
-    server.plugins.postWriteResponse(conn, request, response, error);
-    server.callFinished();
-    if (closeAfter) {
-      conn.close();
-    }
+    conn.respond(request, response, closeAfter, error -> {
+      server.plugins.postWriteResponse(conn, request, response, error);
+      server.callFinished();
+      if (closeAfter) {
+        conn.close();
+      }
+    });
   }
 
   private String errorText(Throwable t) {

@@ -3,20 +3,21 @@ package io.jrpcx.server;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.transport.FrameWriter;
 import io.jrpcx.transport.NettyTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SslHandler;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 
 /** The server's side of one accepted connection: its channel and the writer all replies share. */
-final class ServerConnection implements ClientConnection {
+final class ServerConnection implements Caller {
   final Channel channel;
   private final Server server;
   private final FrameWriter writer;
@@ -44,8 +45,7 @@ final class ServerConnection implements ClientConnection {
 
   @Override
   public Optional<SSLSession> tlsSession() {
-    SslHandler tls = NettyTls.handler(channel);
-    return tls == null ? Optional.empty() : Optional.of(tls.engine().getSession());
+    return NettyTls.session(channel);
   }
 
   @Override
@@ -55,6 +55,10 @@ final class ServerConnection implements ClientConnection {
     if (!channel.isActive()) {
       done.completeExceptionally(new ConnectionException(
           "cannot push to " + remoteAddress() + ": " + ConnectionException.SHUT_DOWN));
+      return done;
+    }
+    if (PortSharing.servesOtherProtocol(channel)) {
+      done.completeExceptionally(PortSharing.noPush(this));
       return done;
     }
     Message push = new Message()
@@ -87,11 +91,31 @@ final class ServerConnection implements ClientConnection {
     return done;
   }
 
+  @Override
+  public ScheduledExecutorService timer() {
+    return channel.eventLoop();
+  }
+
+  @Override
+  public void respond(Message request, Message response, boolean refused,
+      Consumer<Throwable> onSent) {
+    ByteBuf frame;
+    try {
+      frame = server.frameCodec.encode(response, writer.alloc());
+    } catch (ProtocolException e) {
+      Message tooLarge = request.newResponse().setStatusType(Message.STATUS_ERROR)
+          .putMetadata(Message.ERROR_KEY, "rpcx: the response of " + request.servicePath() + "."
+              + request.serviceMethod() + " cannot be sent: " + e.getMessage());
+      frame = server.frameCodec.encode(tooLarge, writer.alloc());
+    }
+    writer.write(frame, onSent);
+  }
+
   /**
    * Encodes and writes one message; {@code onWritten} gets null or the failure.
    *
-   * @throws io.jrpcx.protocol.ProtocolException when the frame would exceed the maximum message
-   *     length; nothing is written then
+   * @throws ProtocolException when the frame would exceed the maximum message length; nothing is
+   *     written then
    */
   void write(Message message, Consumer<Throwable> onWritten) {
     writer.write(server.frameCodec.encode(message, writer.alloc()), onWritten);

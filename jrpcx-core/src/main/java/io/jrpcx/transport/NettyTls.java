@@ -133,6 +133,13 @@ public final class NettyTls {
   /** A TLS record: alert (21), version 3.3, length 2, fatal (2), unexpected_message (10). */
   private static final byte[] UNEXPECTED_MESSAGE_ALERT = {21, 3, 3, 0, 2, 2, 10};
 
+  /** The TLS session of {@code ch}, empty when the connection is plaintext. */
+  public static java.util.Optional<javax.net.ssl.SSLSession> session(Channel ch) {
+    SslHandler tls = handler(ch);
+    return tls == null ? java.util.Optional.empty()
+        : java.util.Optional.of(tls.engine().getSession());
+  }
+
   /** {@code ch}'s TLS handler, or null when the connection is plaintext. */
   public static SslHandler handler(Channel ch) {
     return (SslHandler) ch.pipeline().get(HANDLER_NAME);

@@ -1,0 +1,56 @@
+package io.jrpcx.gateway;
+
+import io.jrpcx.protocol.Message;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * What kind of failure an rpcx error response reports, read from the server's error texts. These
+ * are rpcx's wire texts (Go clients see the same ones), so they are stable; anything else is the
+ * service's own error.
+ */
+enum RpcxErrors {
+  /** Unknown service or method. */
+  NOT_FOUND(HttpResponseStatus.NOT_FOUND, -32601),
+  /** The arguments did not decode, or no codec has the serialize type. */
+  BAD_ARGUMENTS(HttpResponseStatus.BAD_REQUEST, -32602),
+  /** A request rate limit refused the request. */
+  RATE_LIMITED(HttpResponseStatus.TOO_MANY_REQUESTS, -32603),
+  /** The server did not run the request: overloaded or shutting down. */
+  UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE, -32603),
+  /** The service (or a plugin) failed: the text is its error. */
+  FAILED(HttpResponseStatus.INTERNAL_SERVER_ERROR, -32603);
+
+  final HttpResponseStatus status;
+  final int jsonRpcCode;
+
+  RpcxErrors(HttpResponseStatus status, int jsonRpcCode) {
+    this.status = status;
+    this.jsonRpcCode = jsonRpcCode;
+  }
+
+  static RpcxErrors of(Message response, String text) {
+    if (text.equals("rpcx: can't find service " + response.servicePath())
+        || text.equals("rpcx: can't find method " + response.serviceMethod())) {
+      return NOT_FOUND;
+    }
+    if (text.startsWith("rpcx: can't decode the args of " + response.servicePath() + "."
+        + response.serviceMethod() + ": ")
+        || text.equals("can not find codec for " + response.serializeType())) {
+      return BAD_ARGUMENTS;
+    }
+    if (text.equals("request reached rate limit")) {
+      return RATE_LIMITED;
+    }
+    if (text.startsWith("rpcx: server is overloaded or shutting down; ")
+        || text.startsWith("rpcx: server is shutting down; ")) {
+      return UNAVAILABLE;
+    }
+    return FAILED;
+  }
+
+  /** The error text of an error response. */
+  static String text(Message response) {
+    String text = response.metadata(Message.ERROR_KEY);
+    return text == null ? "rpcx: error response without an error text" : text;
+  }
+}
