@@ -119,7 +119,10 @@ final class ServerCall implements Runnable {
       if (method.rpcxStyle) {
         reply = method.newReply();
       }
-      Object result = method.invoke(ctx, args, reply);
+      Object result;
+      try (ServerPlugins.MethodScope scope = server.plugins.enterMethod(ctx)) {
+        result = method.invoke(ctx, args, reply);
+      }
       if (result instanceof CompletionStage) {
         Object finalArgs = args;
         ((CompletionStage<?>) result).whenComplete(
