@@ -138,6 +138,20 @@ class MicrometerMetricsTest {
   }
 
   @Test
+  void aCallWhoseConnectionClosesBeforeItsAnswerCountsAsAnError() throws Exception {
+    Client client = metered();
+    client.go(Context.background(), "Gate", "Hold", "lost", String.class);
+    assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    client.close();
+    await().atMost(WAIT).until(() -> gauge("rpcx.server.calls.active") == 0);
+    assertThat(timer("rpcx.server.calls", "Gate", "Hold", "error").count()).isEqualTo(1);
+    // The method's late answer finds no connection and is not counted a second time.
+    gate.open.countDown();
+    await().atMost(WAIT).until(() -> server.server().activeConnections().isEmpty());
+    assertThat(registry.find("rpcx.server.calls").timers()).hasSize(1);
+  }
+
+  @Test
   void namesTheServerNeverServedAreTaggedUnknown() {
     Client client = metered();
     client.call(Context.background(), "Arith", "Mul", new Args(1, 1), Reply.class);

@@ -17,6 +17,7 @@ import io.jrpcx.testing.TestServer;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -28,6 +29,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,11 +49,12 @@ class OpenTelemetryTracingTest {
           .build())
       .build();
   private final Tracer testTracer = otel.getTracer("test");
+  private final Traced traced = new Traced(testTracer);
 
   @RegisterExtension
   final TestServer server = TestServer.create(
       b -> b.plugin(OpenTelemetryServerTracing.builder(otel).build()),
-      s -> s.register("Traced", new Traced(testTracer), ""));
+      s -> s.register("Traced", traced, ""));
 
   /** Reports what the method saw as current: its span's parent and the caller's baggage. */
   public static class Traced {
@@ -58,6 +62,13 @@ class OpenTelemetryTracingTest {
 
     Traced(Tracer tracer) {
       this.tracer = tracer;
+    }
+
+    final CompletableFuture<SpanContext> onewayContext = new CompletableFuture<>();
+
+    public String note(String ignored) {
+      onewayContext.complete(Span.current().getSpanContext());
+      return "noted";
     }
 
     public String work(String ignored) {
@@ -174,6 +185,17 @@ class OpenTelemetryTracingTest {
     SpanData inner = awaitSpan(s -> s.getName().equals("inner work"));
     assertThat(inner.getParentSpanId()).isEqualTo(serverSpan.getSpanId());
     assertThat(inner.getTraceId()).isEqualTo(serverSpan.getTraceId());
+  }
+
+  @Test
+  void aOnewayMethodRunsInTheCallersContextWithoutAServerSpan() throws Exception {
+    Client client = traced();
+    client.go(io.jrpcx.Context.background(), "Traced", "Note", "x", (Class<?>) null).await();
+    SpanContext seen = traced.onewayContext.get(10, TimeUnit.SECONDS);
+    SpanData clientSpan = awaitSpan(SpanKind.CLIENT);
+    assertThat(seen.getTraceId()).isEqualTo(clientSpan.getTraceId());
+    assertThat(seen.getSpanId()).isEqualTo(clientSpan.getSpanId());
+    assertThat(exporter.getFinishedSpanItems()).noneMatch(s -> s.getKind() == SpanKind.SERVER);
   }
 
   @Test
