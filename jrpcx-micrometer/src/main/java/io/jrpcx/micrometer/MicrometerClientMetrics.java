@@ -4,11 +4,7 @@ import io.jrpcx.client.Call;
 import io.jrpcx.client.ClientPlugin;
 import io.jrpcx.protocol.Message;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.Tags;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -60,16 +56,10 @@ public final class MicrometerClientMetrics implements ClientPlugin.CallStarted,
     this.registry = b.registry;
     this.timers = new CallTimers(registry, "rpcx.client.calls",
         "Calls made by the client, timed from start to completion", b.tags);
-    Gauge.builder("rpcx.client.calls.active", activeCalls, AtomicInteger::get)
-        .description("Calls started and not yet completed")
-        .tags(b.tags)
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("rpcx.client.connections", connections, AtomicInteger::get)
-        .description("Open connections to servers")
-        .tags(b.tags)
-        .strongReference(true)
-        .register(registry);
+    b.gauge("rpcx.client.calls.active", "Calls started and not yet completed", activeCalls,
+        AtomicInteger::get);
+    b.gauge("rpcx.client.connections", "Open connections to servers", connections,
+        AtomicInteger::get);
     this.connectionFailures = Counter.builder("rpcx.client.connections.failed")
         .description("Connection attempts that failed")
         .tags(b.tags)
@@ -95,13 +85,14 @@ public final class MicrometerClientMetrics implements ClientPlugin.CallStarted,
 
   private void completed(Call<?> call, long start, Throwable error) {
     try {
-      activeCalls.decrementAndGet();
       long nanos = registry.config().clock().monotonicTime() - start;
       timers.get(call.servicePath(), call.serviceMethod(),
           error == null ? CallTimers.SUCCESS : CallTimers.ERROR, exceptionTag(error))
           .record(nanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       failures.report("call completion", e);
+    } finally {
+      activeCalls.decrementAndGet();
     }
   }
 
@@ -138,21 +129,12 @@ public final class MicrometerClientMetrics implements ClientPlugin.CallStarted,
   }
 
   /** Options of {@link MicrometerClientMetrics}. */
-  public static final class Builder {
-    private final MeterRegistry registry;
-    private Tags tags = Tags.empty();
-
+  public static final class Builder extends MetricsBuilder<Builder, MicrometerClientMetrics> {
     private Builder(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      super(registry);
     }
 
-    /** Tags added to every meter, e.g. to tell apart two clients sharing a registry. */
-    public Builder tags(Iterable<Tag> tags) {
-      this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
-      return this;
-    }
-
-    /** Registers the gauges in the registry and returns the plugin. */
+    @Override
     public MicrometerClientMetrics build() {
       return new MicrometerClientMetrics(this);
     }

@@ -4,12 +4,9 @@ import io.jrpcx.protocol.Message;
 import io.jrpcx.server.ClientConnection;
 import io.jrpcx.server.ServerContext;
 import io.jrpcx.server.ServerPlugin;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -70,16 +67,9 @@ public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccep
     this.registry = b.registry;
     this.timers = new CallTimers(registry, "rpcx.server.calls",
         "Calls answered by the server, timed from request read to response written", b.tags);
-    Gauge.builder("rpcx.server.calls.active", active, Map::size)
-        .description("Requests read and not yet answered")
-        .tags(b.tags)
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("rpcx.server.connections", this, MicrometerServerMetrics::openConnections)
-        .description("Open client connections")
-        .tags(b.tags)
-        .strongReference(true)
-        .register(registry);
+    b.gauge("rpcx.server.calls.active", "Requests read and not yet answered", active, Map::size);
+    b.gauge("rpcx.server.connections", "Open client connections", this,
+        MicrometerServerMetrics::openConnections);
   }
 
   /** A builder of metrics recorded into {@code registry}. */
@@ -181,21 +171,12 @@ public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccep
   }
 
   /** Options of {@link MicrometerServerMetrics}. */
-  public static final class Builder {
-    private final MeterRegistry registry;
-    private Tags tags = Tags.empty();
-
+  public static final class Builder extends MetricsBuilder<Builder, MicrometerServerMetrics> {
     private Builder(MeterRegistry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      super(registry);
     }
 
-    /** Tags added to every meter, e.g. to tell apart two servers sharing a registry. */
-    public Builder tags(Iterable<Tag> tags) {
-      this.tags = Tags.of(Objects.requireNonNull(tags, "tags"));
-      return this;
-    }
-
-    /** Registers the gauges in the registry and returns the plugin. */
+    @Override
     public MicrometerServerMetrics build() {
       return new MicrometerServerMetrics(this);
     }

@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
@@ -94,24 +93,12 @@ public final class OpenTelemetryClientTracing implements ClientPlugin.CallStarte
   }
 
   /** Options of {@link OpenTelemetryClientTracing}. */
-  public static final class Builder {
-    private final OpenTelemetry openTelemetry;
-    private TextMapPropagator propagator = RpcSpans.W3C;
-
+  public static final class Builder extends TracingBuilder<Builder, OpenTelemetryClientTracing> {
     private Builder(OpenTelemetry openTelemetry) {
-      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      super(openTelemetry);
     }
 
-    /**
-     * How the span's context is written into the request metadata; by default W3C trace context
-     * and W3C baggage. Pass {@code openTelemetry.getPropagators().getTextMapPropagator()} to use
-     * the application's configured propagators.
-     */
-    public Builder propagator(TextMapPropagator propagator) {
-      this.propagator = Objects.requireNonNull(propagator, "propagator");
-      return this;
-    }
-
+    @Override
     public OpenTelemetryClientTracing build() {
       return new OpenTelemetryClientTracing(this);
     }

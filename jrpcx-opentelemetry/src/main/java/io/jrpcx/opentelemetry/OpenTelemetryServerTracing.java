@@ -13,7 +13,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -149,24 +148,12 @@ public final class OpenTelemetryServerTracing implements ServerPlugin.PostReadRe
   }
 
   /** Options of {@link OpenTelemetryServerTracing}. */
-  public static final class Builder {
-    private final OpenTelemetry openTelemetry;
-    private TextMapPropagator propagator = RpcSpans.W3C;
-
+  public static final class Builder extends TracingBuilder<Builder, OpenTelemetryServerTracing> {
     private Builder(OpenTelemetry openTelemetry) {
-      this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
+      super(openTelemetry);
     }
 
-    /**
-     * How the caller's context is read from the request metadata; by default W3C trace context
-     * and W3C baggage. Pass {@code openTelemetry.getPropagators().getTextMapPropagator()} to use
-     * the application's configured propagators.
-     */
-    public Builder propagator(TextMapPropagator propagator) {
-      this.propagator = Objects.requireNonNull(propagator, "propagator");
-      return this;
-    }
-
+    @Override
     public OpenTelemetryServerTracing build() {
       return new OpenTelemetryServerTracing(this);
     }
