@@ -38,11 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * name. Calls whose connection closed before their response was written count as errors.
  *
  * <p>Oneway requests get no response, so they are neither timed nor counted as active here.
- * Add this plugin before plugins that reject requests or connections (rate limits, IP filters)
- * so that the rejected requests are counted as errors; requests that never reached this plugin
- * are not counted. A failure inside the registry never fails a call: it is logged once at WARN.
- * One instance serves one server; give servers that share a registry distinguishing
- * {@linkplain Builder#tags tags}, since gauges with the same name and tags are registered once.
+ * Add this plugin before plugins that reject requests (rate limits) so that the rejected
+ * requests are counted as errors; requests that never reached this plugin are not counted.
+ * Connections a later plugin refuses are not counted as open. A failure inside the registry never
+ * fails a call: it is logged once at WARN. One instance serves one server; give servers that
+ * share a registry distinguishing tags ({@code builder(registry).tags(...)}), since gauges with
+ * the same name and tags are registered once.
  */
 public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccept,
     ServerPlugin.PostConnClose, ServerPlugin.PostReadRequest, ServerPlugin.PreCall,
