@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
 import io.jrpcx.ServiceException;
 import io.jrpcx.client.Call;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
+import io.jrpcx.plugin.IpFilterPlugin;
 import io.jrpcx.plugin.RequestRateLimitPlugin;
+import io.jrpcx.server.Server;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestServer;
@@ -113,6 +116,29 @@ class MicrometerMetricsTest {
     b.close();
     await().atMost(WAIT).until(() -> gauge("rpcx.server.connections") == 0
         && gauge("rpcx.client.connections") == 0);
+  }
+
+  @Test
+  void connectionsALaterPluginRefusesAreNotCountedAsOpen() {
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    try (Server filtered = Server.builder()
+        .plugin(MicrometerServerMetrics.builder(own).build())
+        .plugin(IpFilterPlugin.deny("127.0.0.1"))
+        .build()) {
+      filtered.start("tcp", "127.0.0.1:0");
+      for (int i = 0; i < 3; i++) {
+        Client refused = new Client();
+        try {
+          refused.connect("tcp", filtered.address());
+          await().atMost(WAIT).until(refused::isShutdown);
+        } catch (ConnectionException closedAtOnce) {
+          // the server may close it before connect() returns
+        } finally {
+          refused.close();
+        }
+      }
+      assertThat(own.get("rpcx.server.connections").gauge().value()).isZero();
+    }
   }
 
   @Test
