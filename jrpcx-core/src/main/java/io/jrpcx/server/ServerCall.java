@@ -119,9 +119,12 @@ final class ServerCall implements Runnable {
       if (method.rpcxStyle) {
         reply = method.newReply();
       }
+      ServerPlugins.MethodScope scope = server.plugins.enterMethod(ctx);
       Object result;
-      try (ServerPlugins.MethodScope scope = server.plugins.enterMethod(ctx)) {
+      try {
         result = method.invoke(ctx, args, reply);
+      } finally {
+        scope.close();
       }
       if (result instanceof CompletionStage) {
         Object finalArgs = args;
