@@ -294,6 +294,15 @@ public final class Client implements AutoCloseable {
     Objects.requireNonNull(servicePath, "servicePath");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
     Call<T> call = new Call<>(ctx, servicePath, serviceMethod, args, replyType);
+    Message request = new Message()
+        .setServicePath(servicePath)
+        .setServiceMethod(serviceMethod)
+        .setSerializeType(options.serializeType())
+        .setOneway(replyType == null);
+    if (!ctx.metadata().isEmpty()) {
+      request.setMetadata(ctx.metadata());
+    }
+    plugins.callStarted(call, request, address);
     if (refuseIfUnusable(call)) {
       return call;
     }
@@ -311,15 +320,7 @@ public final class Client implements AutoCloseable {
       finish(call, null, e);
       return call;
     }
-    Message request = new Message()
-        .setServicePath(servicePath)
-        .setServiceMethod(serviceMethod)
-        .setSerializeType(options.serializeType())
-        .setOneway(replyType == null)
-        .setPayload(payload);
-    if (!ctx.metadata().isEmpty()) {
-      request.setMetadata(ctx.metadata());
-    }
+    request.setPayload(payload);
     Deadline deadline = ctx.deadline();
     if (deadline != null) {
       // Rounded up, so the server's deadline never falls before ours.

@@ -13,6 +13,20 @@ import io.jrpcx.protocol.Message;
  */
 public interface ClientPlugin {
 
+  /**
+   * A call started (caller's thread), before PreCall and before the client checks that it can
+   * send it; the place to keep state per call, such as a timer or a tracing span. {@code request}
+   * is the message that will be sent, with the context's metadata but no payload yet: metadata
+   * added here, such as a trace context, goes out with it. {@code call.done()} completes exactly
+   * once whatever happens next (sent or refused, answered, failed, timed out or cancelled), so a
+   * callback attached to it ends the per-call state. {@code address} is the node's address as
+   * given to {@link Client#connect}. Runs for each attempt of an {@link XClient} call.
+   * Exceptions are logged only: observing a call never fails it.
+   */
+  interface CallStarted extends ClientPlugin {
+    void callStarted(Call<?> call, Message request, String address) throws Exception;
+  }
+
   /** Before each call is sent (caller's thread). Throwing fails the call with that exception. */
   interface PreCall extends ClientPlugin {
     void preCall(Context ctx, String servicePath, String serviceMethod, Object args)

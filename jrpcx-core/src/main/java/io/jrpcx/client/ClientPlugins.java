@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 final class ClientPlugins {
   private static final Logger log = LoggerFactory.getLogger(ClientPlugins.class);
 
+  private final List<ClientPlugin.CallStarted> callStarted = new ArrayList<>();
   private final List<ClientPlugin.PreCall> preCall = new ArrayList<>();
   private final List<ClientPlugin.PostCall> postCall = new ArrayList<>();
   private final List<ClientPlugin.ConnectionCreated> connectionCreated = new ArrayList<>();
@@ -26,6 +27,7 @@ final class ClientPlugins {
   ClientPlugins(List<ClientPlugin> plugins) {
     this.all = List.copyOf(plugins);
     for (ClientPlugin p : plugins) {
+      add(p, ClientPlugin.CallStarted.class, callStarted);
       add(p, ClientPlugin.PreCall.class, preCall);
       add(p, ClientPlugin.PostCall.class, postCall);
       add(p, ClientPlugin.ConnectionCreated.class, connectionCreated);
@@ -58,6 +60,17 @@ final class ClientPlugins {
 
   boolean hasPostCall() {
     return !postCall.isEmpty();
+  }
+
+  void callStarted(Call<?> call, Message request, String address) {
+    for (ClientPlugin.CallStarted p : callStarted) {
+      try {
+        p.callStarted(call, request, address);
+      } catch (Exception e) {
+        log.warn("CallStarted plugin {} failed on {}.{}; the call goes on", p, call.servicePath(),
+            call.serviceMethod(), e);
+      }
+    }
   }
 
   void preCall(Context ctx, String path, String method, Object args) throws Exception {

@@ -118,7 +118,13 @@ final class ServerCall implements Runnable {
       if (method.rpcxStyle) {
         reply = method.newReply();
       }
-      Object result = method.invoke(ctx, args, reply);
+      ServerPlugins.MethodScope scope = server.plugins.enterMethod(ctx);
+      Object result;
+      try {
+        result = method.invoke(ctx, args, reply);
+      } finally {
+        scope.close();
+      }
       if (result instanceof CompletionStage) {
         Object finalArgs = args;
         ((CompletionStage<?>) result).whenComplete(

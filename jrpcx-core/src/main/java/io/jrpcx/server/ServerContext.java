@@ -81,8 +81,12 @@ public final class ServerContext {
     return Context.background().withDeadline(deadline);
   }
 
-  /** The request message, for plugins and the server itself. */
-  Message request() {
+  /**
+   * The request message, for plugins: its identity is the same in every hook that sees the
+   * request ({@link ServerPlugin.PostReadRequest} to {@link ServerPlugin.PostWriteResponse}), so
+   * a plugin can key per-call state by it. Services should not change it.
+   */
+  public Message request() {
     return request;
   }
 

@@ -110,7 +110,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     Message response = request.newResponse()
         .setStatusType(Message.STATUS_ERROR)
         .putMetadata(Message.ERROR_KEY, text);
-    conn.write(response, null);
+    // Through the write hooks like every other answer, so plugins see each request end.
+    server.plugins.preWriteResponse(conn, request, response);
+    conn.write(response, error -> server.plugins.postWriteResponse(conn, request, response, error));
   }
 
   @Override

@@ -57,6 +57,18 @@ public interface ServerPlugin {
   }
 
   /**
+   * Wraps the run of the service method on the thread that runs it (handler executor), for state
+   * bound to that thread such as a tracing context the method's own spans should nest under.
+   * {@code enter} runs after the PreCall hooks, right before the method; what it returns (null for
+   * nothing) is closed on the same thread as soon as the method returns. For an asynchronous
+   * method that is when it has returned its {@link java.util.concurrent.CompletionStage}, not when
+   * that completes. Exceptions are logged only.
+   */
+  interface AroundMethod extends ServerPlugin {
+    AutoCloseable enter(ServerContext ctx) throws Exception;
+  }
+
+  /**
    * After the service method completed (the thread that completed it). Returns the reply to send,
    * possibly replaced. {@code error} is the method's failure or null. Throwing turns a successful
    * call into a service error; it never replaces the method's own error.

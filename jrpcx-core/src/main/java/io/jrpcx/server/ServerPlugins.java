@@ -20,6 +20,7 @@ final class ServerPlugins {
   final List<ServerPlugin.PostReadRequest> postReadRequest = new ArrayList<>();
   final List<ServerPlugin.Heartbeat> heartbeat = new ArrayList<>();
   final List<ServerPlugin.PreCall> preCall = new ArrayList<>();
+  final List<ServerPlugin.AroundMethod> aroundMethod = new ArrayList<>();
   final List<ServerPlugin.PostCall> postCall = new ArrayList<>();
   final List<ServerPlugin.PreWriteResponse> preWriteResponse = new ArrayList<>();
   final List<ServerPlugin.PostWriteResponse> postWriteResponse = new ArrayList<>();
@@ -34,6 +35,7 @@ final class ServerPlugins {
       add(p, ServerPlugin.PostReadRequest.class, postReadRequest);
       add(p, ServerPlugin.Heartbeat.class, heartbeat);
       add(p, ServerPlugin.PreCall.class, preCall);
+      add(p, ServerPlugin.AroundMethod.class, aroundMethod);
       add(p, ServerPlugin.PostCall.class, postCall);
       add(p, ServerPlugin.PreWriteResponse.class, preWriteResponse);
       add(p, ServerPlugin.PostWriteResponse.class, postWriteResponse);
@@ -102,6 +104,46 @@ final class ServerPlugins {
       args = p.preCall(ctx, args);
     }
     return args;
+  }
+
+  /**
+   * Runs the AroundMethod hooks; closing the result closes what they returned, the last entered
+   * first. Costs nothing when no plugin has the hook.
+   */
+  MethodScope enterMethod(ServerContext ctx) {
+    if (aroundMethod.isEmpty()) {
+      return MethodScope.NONE;
+    }
+    AutoCloseable[] entered = new AutoCloseable[aroundMethod.size()];
+    for (int i = 0; i < entered.length; i++) {
+      ServerPlugin.AroundMethod p = aroundMethod.get(i);
+      try {
+        entered[i] = p.enter(ctx);
+      } catch (Exception e) {
+        log.warn("AroundMethod plugin {} failed to enter {}.{}; the method runs without it", p,
+            ctx.servicePath(), ctx.serviceMethod(), e);
+      }
+    }
+    return () -> {
+      for (int i = entered.length - 1; i >= 0; i--) {
+        if (entered[i] != null) {
+          try {
+            entered[i].close();
+          } catch (Exception e) {
+            log.warn("AroundMethod plugin {} failed to leave {}.{}", aroundMethod.get(i),
+                ctx.servicePath(), ctx.serviceMethod(), e);
+          }
+        }
+      }
+    };
+  }
+
+  /** What {@link #enterMethod} entered; closing it never throws. */
+  interface MethodScope extends AutoCloseable {
+    MethodScope NONE = () -> { };
+
+    @Override
+    void close();
   }
 
   void preWriteResponse(ClientConnection c, Message request, Message response) {
