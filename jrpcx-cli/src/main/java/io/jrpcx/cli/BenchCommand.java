@@ -27,10 +27,11 @@ import picocli.CommandLine.Spec;
  * connections, for {@code -n} calls or {@code -d} time. The arguments are encoded once and the
  * replies are not decoded, so the client's codec costs nothing and the server is what is measured.
  */
-@Command(name = "bench", sortOptions = false,
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = Jrpcx.Version.class,
     description = "Call SERVICE.METHOD under load and report throughput and latency.",
     footer = {"", "Example:",
-        "  jrpcx bench tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}' -c 64 -d 30s"})
+        "  jrpcx bench tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}' -c 64 -d 30s%n"})
 final class BenchCommand implements Callable<Integer> {
   private static final int DISTINCT_ERRORS_SHOWN = 5;
 

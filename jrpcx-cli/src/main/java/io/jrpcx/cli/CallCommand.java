@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jrpcx call}: one call, the reply printed as JSON. */
-@Command(name = "call", sortOptions = false,
+@Command(name = "call", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = Jrpcx.Version.class,
     description = "Call SERVICE.METHOD once and print the reply as JSON (raw: as text).",
-    footer = {"", "Example:", "  jrpcx call tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}'"})
+    footer = {"", "Example:", "  jrpcx call tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}'%n"})
 final class CallCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -45,7 +45,7 @@ final class LatencyReport {
     if (us < 10_000) {
       return String.format(Locale.ROOT, "%.3fms", us / 1000.0);
     }
-    if (us < 10_000_000) {
+    if (us < 1_000_000) {
       return String.format(Locale.ROOT, "%.1fms", us / 1000.0);
     }
     return String.format(Locale.ROOT, "%.2fs", us / 1e6);

@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jrpcx list}: the services in a registry, their nodes and the nodes' metadata. */
-@Command(name = "list", sortOptions = false,
+@Command(name = "list", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = Jrpcx.Version.class,
     description = "List the services registered under a base path, their nodes and metadata.",
     footer = {"", "Example:",
-        "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test"})
+        "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test%n"})
 final class ListCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

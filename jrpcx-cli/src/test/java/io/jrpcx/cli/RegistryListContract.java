@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What {@code jrpcx list} must do against every registry: real jrpcx servers register through the
@@ -102,13 +103,11 @@ abstract class RegistryListContract {
   }
 
   @Test
+  @Timeout(20) // bounded by --timeout, not by a library's retries
   void anUnreachableRegistryFailsWithExitCode3WithinTheTimeout() {
-    long start = System.nanoTime();
     Cli.Result r = Cli.run("list", "--registry", unreachableUrl(), "--timeout", "1s");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNREACHABLE);
     assertThat(r.err()).startsWith("error: cannot reach ");
-    // Bounded: the command gives up after its timeout, not after a library's retries.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
   }
 
   /** Lists until the node {@code last} registered shows up; registration may be asynchronous. */
