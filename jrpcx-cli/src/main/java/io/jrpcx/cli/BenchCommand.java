@@ -82,8 +82,8 @@ final class BenchCommand implements Callable<Integer> {
     }
     Duration duration = amount.calls == null && amount.duration == null
         ? Duration.ofSeconds(10) : amount.duration;
-    if (duration != null && (duration.isZero() || duration.isNegative())) {
-      throw new CliException(ExitCodes.USAGE, "-d must be positive");
+    if (duration != null) {
+      DurationConverter.requirePositive(duration, "-d");
     }
     byte[] payload = rpc.payload(System.in);
     PrintWriter out = spec.commandLine().getOut();

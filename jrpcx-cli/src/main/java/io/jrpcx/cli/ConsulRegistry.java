@@ -32,7 +32,7 @@ final class ConsulRegistry implements Registry {
 
   @Override
   public ServiceTable list(String basePath) throws Exception {
-    String prefix = ZooKeeperRegistry.trimSlashes(basePath) + "/";
+    String prefix = Registry.trimSlashes(basePath) + "/";
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/kv/" + escape(prefix)
         + "?recurse")).timeout(timeout).GET().build();
     HttpResponse<String> r;

@@ -42,6 +42,15 @@ final class DurationConverter implements ITypeConverter<Duration> {
     return Duration.ofNanos(nanos);
   }
 
+  /** {@code d}, which {@code option} set; zero or less is a usage error. */
+  static Duration requirePositive(Duration d, String option) {
+    if (d.isZero() || d.isNegative()) {
+      throw new CliException(ExitCodes.USAGE, option + " must be positive, was "
+          + format(d));
+    }
+    return d;
+  }
+
   /** {@code d} the way it was probably written: 10s, 500ms, 2m30s. */
   static String format(Duration d) {
     long ms = d.toMillis();

@@ -34,10 +34,7 @@ final class EtcdRegistry implements Registry {
 
   @Override
   public ServiceTable list(String basePath) throws Exception {
-    String base = basePath;
-    while (base.length() > 1 && base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
+    String base = Registry.trimTrailingSlashes(basePath);
     String prefix = base + "/";
     CompletableFuture<GetResponse> f = client.getKVClient().get(bytes(prefix),
         GetOption.builder().isPrefix(true).build());

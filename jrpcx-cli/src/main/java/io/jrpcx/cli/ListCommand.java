@@ -44,9 +44,7 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (timeout.isZero() || timeout.isNegative()) {
-      throw new CliException(ExitCodes.USAGE, "--timeout must be positive");
-    }
+    DurationConverter.requirePositive(timeout, "--timeout");
     ServiceTable table;
     try (Registry r = Registry.open(registry, timeout)) {
       table = r.list(basePath);

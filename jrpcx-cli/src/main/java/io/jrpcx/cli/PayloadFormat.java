@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.jrpcx.codec.MsgPackCodec;
 import io.jrpcx.codec.SerializeType;
 import java.io.IOException;
@@ -22,30 +23,10 @@ import java.util.Base64;
  */
 enum PayloadFormat {
   /** rpcx's default: the JSON tree as MessagePack, maps keyed as written, as Go decodes them. */
-  MSGPACK(SerializeType.MSGPACK) {
-    @Override
-    byte[] encode(String args) {
-      return writeTree(MSGPACK_MAPPER, parseJson(args));
-    }
-
-    @Override
-    String render(byte[] reply, boolean pretty) {
-      return renderTree(readTree(MSGPACK_MAPPER, reply, "msgpack"), pretty);
-    }
-  },
-  JSON(SerializeType.JSON) {
-    @Override
-    byte[] encode(String args) {
-      return writeTree(JSON_MAPPER, parseJson(args));
-    }
-
-    @Override
-    String render(byte[] reply, boolean pretty) {
-      return renderTree(readTree(JSON_MAPPER, reply, "JSON"), pretty);
-    }
-  },
+  MSGPACK(SerializeType.MSGPACK, "msgpack"),
+  JSON(SerializeType.JSON, "JSON"),
   /** SerializeNone: the argument's UTF-8 bytes as they are; a reply printed as text or base64. */
-  RAW(SerializeType.NONE) {
+  RAW(SerializeType.NONE, "raw") {
     @Override
     byte[] encode(String args) {
       return args.getBytes(StandardCharsets.UTF_8);
@@ -67,9 +48,15 @@ enum PayloadFormat {
   private static final ObjectMapper MSGPACK_MAPPER = MsgPackCodec.newGoCompatibleMapper();
 
   private final int serializeType;
+  private final String label;
 
-  PayloadFormat(int serializeType) {
+  PayloadFormat(int serializeType, String label) {
     this.serializeType = serializeType;
+    this.label = label;
+  }
+
+  private ObjectMapper mapper() {
+    return this == MSGPACK ? MSGPACK_MAPPER : JSON_MAPPER;
   }
 
   int serializeType() {
@@ -77,10 +64,34 @@ enum PayloadFormat {
   }
 
   /** The payload for {@code args}; bad JSON is a {@link CliException} with its location. */
-  abstract byte[] encode(String args);
+  byte[] encode(String args) {
+    JsonNode tree = parseJson(args);
+    try {
+      return mapper().writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new CliException(ExitCodes.USAGE, "cannot encode the arguments as " + label + ": "
+          + e.getMessage(), e);
+    }
+  }
 
   /** The reply as text: JSON for JSON and msgpack, the bytes themselves for raw. */
-  abstract String render(byte[] reply, boolean pretty);
+  String render(byte[] reply, boolean pretty) {
+    JsonNode tree = NullNode.getInstance();
+    if (reply.length > 0) {
+      try {
+        tree = mapper().readTree(reply);
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.REMOTE_ERROR, "the reply is not valid " + label + ": "
+            + firstLine(e.getMessage()), e);
+      }
+    }
+    try {
+      return (pretty ? PRETTY : JSON_MAPPER).writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new CliException(ExitCodes.REMOTE_ERROR, "cannot print the reply as JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
 
   /** Whether {@link #render} prints {@code reply} as base64: raw bytes that are not UTF-8. */
   boolean rendersAsBase64(byte[] reply) {
@@ -106,35 +117,6 @@ enum PayloadFormat {
       throw new CliException(ExitCodes.USAGE, "bad JSON arguments: no JSON value given");
     }
     return tree;
-  }
-
-  private static byte[] writeTree(ObjectMapper mapper, JsonNode tree) {
-    try {
-      return mapper.writeValueAsBytes(tree);
-    } catch (JsonProcessingException e) {
-      throw new CliException(ExitCodes.USAGE, "cannot encode the arguments: " + e.getMessage(), e);
-    }
-  }
-
-  private static JsonNode readTree(ObjectMapper mapper, byte[] reply, String codec) {
-    if (reply.length == 0) {
-      return com.fasterxml.jackson.databind.node.NullNode.getInstance();
-    }
-    try {
-      return mapper.readTree(reply);
-    } catch (IOException e) {
-      throw new CliException(ExitCodes.REMOTE_ERROR, "the reply is not valid " + codec + ": "
-          + firstLine(e.getMessage()), e);
-    }
-  }
-
-  private static String renderTree(JsonNode tree, boolean pretty) {
-    try {
-      return (pretty ? PRETTY : JSON_MAPPER).writeValueAsString(tree);
-    } catch (JsonProcessingException e) {
-      throw new CliException(ExitCodes.REMOTE_ERROR, "cannot print the reply as JSON: "
-          + e.getOriginalMessage(), e);
-    }
   }
 
   /** {@code bytes} as text if they are valid UTF-8, else null. */

@@ -51,10 +51,7 @@ final class RedisRegistry implements Registry {
 
   @Override
   public ServiceTable list(String basePath) {
-    String base = basePath;
-    while (base.length() > 1 && base.endsWith("/")) {
-      base = base.substring(0, base.length() - 1);
-    }
+    String base = Registry.trimTrailingSlashes(basePath);
     String prefix = "/" + base + "/"; // libkv's normalisation prefixes one '/'
     try (StatefulRedisConnection<String, String> connection = client.connect()) {
       RedisCommands<String, String> redis = connection.sync();

@@ -27,10 +27,7 @@ interface Registry extends AutoCloseable {
   static Registry open(String url, Duration timeout) {
     int sep = url.indexOf("://");
     String scheme = sep < 0 ? "" : url.substring(0, sep);
-    String hosts = sep < 0 ? "" : url.substring(sep + 3);
-    while (hosts.endsWith("/")) {
-      hosts = hosts.substring(0, hosts.length() - 1);
-    }
+    String hosts = sep < 0 ? "" : trimSlashes(url.substring(sep + 3));
     if (hosts.isEmpty()) {
       throw new CliException(ExitCodes.USAGE, "registry '" + url + "' names no server; expected "
           + "zookeeper://host:port, etcd://host:port, consul://host:port or redis://host:port");
@@ -50,5 +47,23 @@ interface Registry extends AutoCloseable {
     String why = cause == null ? "no answer within " + DurationConverter.format(timeout)
         : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new CliException(ExitCodes.UNREACHABLE, "cannot reach " + what + ": " + why, cause);
+  }
+
+  /** {@code path} without leading and trailing slashes: {@code /rpcx_test/} is {@code rpcx_test}. */
+  static String trimSlashes(String path) {
+    int from = 0;
+    while (from < path.length() && path.charAt(from) == '/') {
+      from++;
+    }
+    return trimTrailingSlashes(path.substring(from));
+  }
+
+  /** {@code path} without trailing slashes, but {@code /} stays. */
+  static String trimTrailingSlashes(String path) {
+    int to = path.length();
+    while (to > 1 && path.charAt(to - 1) == '/') {
+      to--;
+    }
+    return path.substring(0, to);
   }
 }

@@ -72,9 +72,7 @@ final class RpcOptions {
     }
     service = serviceMethod.substring(0, dot);
     method = serviceMethod.substring(dot + 1);
-    if (timeout.isZero() || timeout.isNegative()) {
-      throw new CliException(ExitCodes.USAGE, "--timeout must be positive");
-    }
+    DurationConverter.requirePositive(timeout, "--timeout");
   }
 
   Target target() {

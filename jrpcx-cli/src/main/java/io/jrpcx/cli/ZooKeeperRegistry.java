@@ -38,7 +38,7 @@ final class ZooKeeperRegistry implements Registry {
     if (!zk.blockUntilConnected(Math.toIntExact(timeout.toMillis()), TimeUnit.MILLISECONDS)) {
       throw Registry.unreachable("ZooKeeper at " + servers, timeout, null);
     }
-    String base = "/" + trimSlashes(basePath);
+    String base = "/" + Registry.trimSlashes(basePath);
     ServiceTable table = new ServiceTable();
     for (String service : children(base.equals("/") ? "/" : base)) {
       String dir = (base.equals("/") ? "" : base) + "/" + service;
@@ -63,17 +63,6 @@ final class ZooKeeperRegistry implements Registry {
     }
   }
 
-  static String trimSlashes(String path) {
-    int from = 0;
-    int to = path.length();
-    while (from < to && path.charAt(from) == '/') {
-      from++;
-    }
-    while (to > from && path.charAt(to - 1) == '/') {
-      to--;
-    }
-    return path.substring(from, to);
-  }
 
   @Override
   public void close() {
