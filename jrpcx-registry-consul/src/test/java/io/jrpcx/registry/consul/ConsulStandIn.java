@@ -57,7 +57,7 @@ import java.util.regex.Pattern;
  * checks or consistency modes. State lives in memory: {@link #close()} and a new stand-in on the
  * same port is a Consul dev agent restart.
  */
-final class ConsulStandIn implements AutoCloseable {
+public final class ConsulStandIn implements AutoCloseable {
   static final Duration CONSUL_MIN_TTL = Duration.ofSeconds(10);
   static final Duration CONSUL_MAX_TTL = Duration.ofSeconds(86_400);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -131,7 +131,7 @@ final class ConsulStandIn implements AutoCloseable {
     server.start();
   }
 
-  static ConsulStandIn start() throws IOException {
+  public static ConsulStandIn start() throws IOException {
     return new ConsulStandIn(new Options());
   }
 
@@ -144,7 +144,7 @@ final class ConsulStandIn implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:port}, as the plugin and discovery take it. */
-  String address() {
+  public String address() {
     return "127.0.0.1:" + port();
   }
 

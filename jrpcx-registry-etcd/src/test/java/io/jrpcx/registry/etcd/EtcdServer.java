@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link #wipeData()} makes the next start an etcd that lost everything. The server is killed
  * after the class, and by a shutdown hook should the JVM end first.
  */
-final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
+public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
   static final String INSTALL_HINT = "the etcd server binary was not found on PATH or at "
       + "/usr/bin/etcd; the etcd registry tests need a real etcd: install it with "
       + "'apt-get install etcd-server' (Debian/Ubuntu) or put an etcd 3.4+ binary on PATH";
@@ -67,7 +67,7 @@ final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** {@code http://127.0.0.1:<client port>}. */
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + clientPort;
   }
 

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... redis.address() ... redis.commands().keys("*") ...
  * }</pre>
  */
-final class RedisServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class RedisServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   static final String INSTALL_HINT = "redis-server is required by the jrpcx-registry-redis tests"
       + " and was not found (looked at $REDIS_SERVER, $PATH and /usr/bin/redis-server)."
       + " Install it with: apt-get install redis-server";
@@ -56,7 +56,7 @@ final class RedisServer implements BeforeAllCallback, BeforeEachCallback, AfterA
   private RedisClient client;
   private StatefulRedisConnection<String, String> connection;
 
-  RedisServer() {
+  public RedisServer() {
     this(System.getenv(), true);
   }
 
@@ -143,7 +143,7 @@ final class RedisServer implements BeforeAllCallback, BeforeEachCallback, AfterA
   }
 
   /** {@code 127.0.0.1:<port>}. */
-  String address() {
+  public String address() {
     return "127.0.0.1:" + port;
   }
 

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ... .zkServers(zk.connectString()) ...
  * }</pre>
  */
-final class ZooKeeperServer implements BeforeEachCallback, AfterEachCallback {
+public final class ZooKeeperServer implements BeforeEachCallback, AfterEachCallback {
   static final int TICK_MS = 500;
 
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -53,7 +53,7 @@ final class ZooKeeperServer implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** {@code 127.0.0.1:port}. */
-  String connectString() {
+  public String connectString() {
     return "127.0.0.1:" + port;
   }
 

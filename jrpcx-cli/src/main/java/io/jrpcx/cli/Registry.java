@@ -1,0 +1,69 @@
+package io.jrpcx.cli;
+
+import java.time.Duration;
+
+/**
+ * Reads every service under a base path from one kind of registry, in rpcx's layout for it.
+ * One implementation per registry; {@link #open} picks it from the URL scheme.
+ */
+interface Registry extends AutoCloseable {
+
+  /**
+   * The services under {@code basePath}, spelled as the servers spell it.
+   *
+   * @throws CliException with {@link ExitCodes#UNREACHABLE} when the registry does not answer
+   *     within the timeout given to {@link #open}
+   */
+  ServiceTable list(String basePath) throws Exception;
+
+  @Override
+  void close();
+
+  /**
+   * A registry client for {@code url}: {@code zookeeper://h:p[,h2:p2]}, {@code etcd://h:p[,...]},
+   * {@code consul://h:p} or {@code redis://[:password@]h:p[/db]}. Nothing is contacted until
+   * {@link #list}.
+   */
+  static Registry open(String url, Duration timeout) {
+    int sep = url.indexOf("://");
+    String scheme = sep < 0 ? "" : url.substring(0, sep);
+    String hosts = sep < 0 ? "" : trimSlashes(url.substring(sep + 3));
+    if (hosts.isEmpty()) {
+      throw new CliException(ExitCodes.USAGE, "registry '" + url + "' names no server; expected "
+          + "zookeeper://host:port, etcd://host:port, consul://host:port or redis://host:port");
+    }
+    return switch (scheme) {
+      case "zookeeper", "zk" -> new ZooKeeperRegistry(hosts, timeout);
+      case "etcd" -> new EtcdRegistry(hosts, timeout);
+      case "consul" -> new ConsulRegistry(hosts, timeout);
+      case "redis", "rediss" -> new RedisRegistry(url, timeout);
+      default -> throw new CliException(ExitCodes.USAGE, "registry '" + url + "': unknown kind '"
+          + scheme + "'; use zookeeper://, etcd://, consul:// or redis://");
+    };
+  }
+
+  /** The failure for a registry that did not answer. */
+  static CliException unreachable(String what, Duration timeout, Throwable cause) {
+    String why = cause == null ? "no answer within " + DurationConverter.format(timeout)
+        : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    return new CliException(ExitCodes.UNREACHABLE, "cannot reach " + what + ": " + why, cause);
+  }
+
+  /** {@code path} without leading and trailing slashes: {@code /rpcx_test/} is {@code rpcx_test}. */
+  static String trimSlashes(String path) {
+    int from = 0;
+    while (from < path.length() && path.charAt(from) == '/') {
+      from++;
+    }
+    return trimTrailingSlashes(path.substring(from));
+  }
+
+  /** {@code path} without trailing slashes, but {@code /} stays. */
+  static String trimTrailingSlashes(String path) {
+    int to = path.length();
+    while (to > 1 && path.charAt(to - 1) == '/') {
+      to--;
+    }
+    return path.substring(0, to);
+  }
+}
