@@ -32,6 +32,7 @@ public final class TestCluster implements AfterEachCallback {
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
   private final Map<String, KVPair> listed = new LinkedHashMap<>();
+  private final java.util.Set<String> refusingKeys = new java.util.HashSet<>();
 
   /** A server node; {@code key()} is its {@code tcp@host:port}. */
   public static final class Node {
@@ -63,17 +64,28 @@ public final class TestCluster implements AfterEachCallback {
   /** Starts node {@code name} on {@code address}, e.g. to bring a stopped node back. */
   public String start(String name, String metadata, String address,
       Consumer<Server.Builder> configure) {
-    Server.Builder b = Server.builder();
-    configure.accept(b);
-    Server server = b.build();
-    NodeService service = new NodeService(name);
-    server.register("Node", service, metadata);
-    server.register("Arith", new ArithService(), metadata);
-    server.start("tcp", address);
+    Server server;
+    NodeService service;
+    do {
+      Server.Builder b = Server.builder();
+      configure.accept(b);
+      server = b.build();
+      service = new NodeService(name);
+      server.register("Node", service, metadata);
+      server.register("Arith", new ArithService(), metadata);
+      server.start("tcp", address);
+      // The kernel may hand a refusing node's freed port to this server; that node would then
+      // answer instead of refusing.
+    } while (refusingKeys.contains("tcp@" + server.address()) && closeQuietly(server));
     Node node = new Node(name, server, service);
     nodes.put(name, node);
     listed.put(name, new KVPair(node.key(), metadata));
     return node.key();
+  }
+
+  private static boolean closeQuietly(Server server) {
+    server.close();
+    return true;
   }
 
   public Node node(String name) {
@@ -104,6 +116,7 @@ public final class TestCluster implements AfterEachCallback {
       throw new IllegalStateException(e);
     }
     String key = "tcp@127.0.0.1:" + port;
+    refusingKeys.add(key);
     listed.put(name, new KVPair(key, ""));
     return key;
   }
