@@ -21,7 +21,11 @@ import java.util.Locale;
  * classes the caller declares are instantiated.
  */
 final class MsgPackFastReader {
+  private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[256]);
+
   private final byte[] d;
+  /** Scratch for decoding non-ASCII strs, fetched on the first one. */
+  private char[] chars;
   private final ClassValue<MsgPackBinding> bindings;
   private final Locale locale;
   private int pos;
@@ -340,9 +344,80 @@ final class MsgPackFastReader {
     throw MsgPackFastPath.FALLBACK;
   }
 
-  /** The parser decodes str bytes as UTF-8 (see {@link MsgPackFastPath}: the default charset). */
+  /**
+   * The str bytes as Jackson's parser decodes them: UTF-8 (see {@link MsgPackFastPath} on the
+   * default charset). Well-formed non-ASCII text is decoded here into a reused char array, which
+   * allocates less than the JDK's decoder; anything malformed goes to the JDK's decoder, whose
+   * replacement of bad sequences is then exactly the parser's.
+   */
   private String string(int off, int len) {
-    return new String(d, off, len, StandardCharsets.UTF_8);
+    int end = off + len;
+    int i = off;
+    while (i < end && d[i] >= 0) {
+      i++;
+    }
+    if (i == end) {
+      return new String(d, off, len, StandardCharsets.UTF_8);
+    }
+    if (chars == null || chars.length < len) {
+      chars = scratch(len);
+    }
+    char[] cs = chars;
+    int n = 0;
+    for (i = off; i < end; ) {
+      int b0 = d[i];
+      if (b0 >= 0) {
+        cs[n++] = (char) b0;
+        i++;
+        continue;
+      }
+      b0 &= 0xff;
+      if (b0 >= 0xc2 && b0 <= 0xdf && i + 1 < end && isContinuation(d[i + 1])) {
+        cs[n++] = (char) (((b0 & 0x1f) << 6) | (d[i + 1] & 0x3f));
+        i += 2;
+      } else if (b0 >= 0xe0 && b0 <= 0xef && i + 2 < end && isContinuation(d[i + 2])) {
+        int b1 = d[i + 1] & 0xff;
+        int lo = b0 == 0xe0 ? 0xa0 : 0x80; // no overlong forms
+        int hi = b0 == 0xed ? 0x9f : 0xbf; // no surrogates
+        if (b1 < lo || b1 > hi) {
+          return new String(d, off, len, StandardCharsets.UTF_8);
+        }
+        cs[n++] = (char) (((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (d[i + 2] & 0x3f));
+        i += 3;
+      } else if (b0 >= 0xf0 && b0 <= 0xf4 && i + 3 < end && isContinuation(d[i + 2])
+          && isContinuation(d[i + 3])) {
+        int b1 = d[i + 1] & 0xff;
+        int lo = b0 == 0xf0 ? 0x90 : 0x80;
+        int hi = b0 == 0xf4 ? 0x8f : 0xbf; // up to U+10FFFF
+        if (b1 < lo || b1 > hi) {
+          return new String(d, off, len, StandardCharsets.UTF_8);
+        }
+        int cp = ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((d[i + 2] & 0x3f) << 6)
+            | (d[i + 3] & 0x3f);
+        cs[n++] = Character.highSurrogate(cp);
+        cs[n++] = Character.lowSurrogate(cp);
+        i += 4;
+      } else {
+        return new String(d, off, len, StandardCharsets.UTF_8);
+      }
+    }
+    return new String(cs, 0, n);
+  }
+
+  private static boolean isContinuation(byte b) {
+    return (b & 0xc0) == 0x80;
+  }
+
+  /** A per-thread char array of at least {@code len}, kept while it is not large. */
+  private static char[] scratch(int len) {
+    char[] cs = CHARS.get();
+    if (cs.length < len) {
+      cs = new char[Math.max(len, cs.length * 2)];
+      if (cs.length <= (64 << 10)) {
+        CHARS.set(cs);
+      }
+    }
+    return cs;
   }
 
   /**

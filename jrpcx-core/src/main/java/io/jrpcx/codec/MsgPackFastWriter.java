@@ -19,6 +19,8 @@ final class MsgPackFastWriter {
 
   private byte[] buf = new byte[1024];
   private int pos;
+  /** A string's chars, copied out at once: cheaper than charAt per char. */
+  private char[] chars = new char[256];
 
   /** The msgpack of {@code bean}; throws {@link MsgPackFastPath#FALLBACK} to leave it to Jackson. */
   static byte[] write(MsgPackBinding binding, Object bean, ClassValue<MsgPackBinding> bindings)
@@ -31,6 +33,9 @@ final class MsgPackFastWriter {
     } finally {
       if (w.buf.length > MAX_RETAINED) {
         w.buf = new byte[1024];
+      }
+      if (w.chars.length > MAX_RETAINED) {
+        w.chars = new char[256];
       }
     }
   }
@@ -51,7 +56,14 @@ final class MsgPackFastWriter {
     Property[] props = b.properties;
     mapHeader(props.length);
     for (Property p : props) {
-      raw(p.key);
+      byte[] key = p.key;
+      ensure(key.length);
+      byte[] out = buf;
+      int at = pos;
+      for (int i = 0; i < key.length; i++) { // keys are short: a loop beats arraycopy's set-up
+        out[at + i] = key[i];
+      }
+      pos = at + key.length;
       Field f = p.field;
       switch (p.kind) {
         case INT:
@@ -211,72 +223,59 @@ final class MsgPackFastWriter {
   }
 
   /**
-   * UTF-8 with the smallest str header for its length. A lone surrogate is left to Jackson, whose
-   * encoder's handling of it is its own business.
+   * UTF-8 with the smallest str header for its length, in one pass over the chars: the body goes
+   * after room for the header its worst case (3 bytes a char) needs, and moves back when the
+   * actual length takes a shorter one. A lone surrogate is left to Jackson, whose encoder's
+   * handling of it is its own business.
    */
   void writeString(String s) {
     int n = s.length();
-    int utf8 = n;
-    for (int i = 0; i < n; i++) {
-      if (s.charAt(i) >= 0x80) {
-        utf8 = utf8Length(s, i);
-        break;
-      }
+    if (n > (Integer.MAX_VALUE - 16) / 3) {
+      throw MsgPackFastPath.FALLBACK;
     }
-    strHeader(utf8);
-    ensure(utf8);
+    if (chars.length < n) {
+      chars = new char[Math.max(n, chars.length * 2)];
+    }
+    char[] cs = chars;
+    s.getChars(0, n, cs, 0);
+    int room = strHeaderLength(n * 3);
+    ensure(room + n * 3);
     byte[] b = buf;
-    int p = pos;
-    if (utf8 == n) {
-      for (int i = 0; i < n; i++) {
-        b[p++] = (byte) s.charAt(i);
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        char c = s.charAt(i);
-        if (c < 0x80) {
-          b[p++] = (byte) c;
-        } else if (c < 0x800) {
-          b[p++] = (byte) (0xc0 | (c >> 6));
-          b[p++] = (byte) (0x80 | (c & 0x3f));
-        } else if (Character.isHighSurrogate(c)) {
-          int cp = Character.toCodePoint(c, s.charAt(++i)); // paired: utf8Length checked
-          b[p++] = (byte) (0xf0 | (cp >> 18));
-          b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
-          b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
-          b[p++] = (byte) (0x80 | (cp & 0x3f));
-        } else {
-          b[p++] = (byte) (0xe0 | (c >> 12));
-          b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
-          b[p++] = (byte) (0x80 | (c & 0x3f));
-        }
-      }
-    }
-    pos = p;
-  }
-
-  /** The UTF-8 length of {@code s}, whose chars before {@code from} are ASCII. */
-  private static int utf8Length(String s, int from) {
-    int len = from;
-    int n = s.length();
-    for (int i = from; i < n; i++) {
-      char c = s.charAt(i);
+    int start = pos + room;
+    int p = start;
+    for (int i = 0; i < n; i++) {
+      char c = cs[i];
       if (c < 0x80) {
-        len++;
+        b[p++] = (byte) c;
       } else if (c < 0x800) {
-        len += 2;
+        b[p++] = (byte) (0xc0 | (c >> 6));
+        b[p++] = (byte) (0x80 | (c & 0x3f));
       } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
-          len += 4;
-          i++;
-        } else {
+        if (!Character.isHighSurrogate(c) || i + 1 == n || !Character.isLowSurrogate(cs[i + 1])) {
           throw MsgPackFastPath.FALLBACK;
         }
+        int cp = Character.toCodePoint(c, cs[++i]);
+        b[p++] = (byte) (0xf0 | (cp >> 18));
+        b[p++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+        b[p++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+        b[p++] = (byte) (0x80 | (cp & 0x3f));
       } else {
-        len += 3;
+        b[p++] = (byte) (0xe0 | (c >> 12));
+        b[p++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+        b[p++] = (byte) (0x80 | (c & 0x3f));
       }
     }
-    return len;
+    int len = p - start;
+    int header = strHeaderLength(len);
+    if (header != room) {
+      System.arraycopy(b, start, b, pos + header, len);
+    }
+    strHeader(len);
+    pos += len;
+  }
+
+  private static int strHeaderLength(int len) {
+    return len < 32 ? 1 : len < 256 ? 2 : len < 65536 ? 3 : 5;
   }
 
   private void strHeader(int len) {
