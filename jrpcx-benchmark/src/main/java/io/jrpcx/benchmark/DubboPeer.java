@@ -17,7 +17,8 @@ import org.apache.dubbo.rpc.model.FrameworkModel;
  * configured through the API with no registry: the client names the server by a direct URL. QoS
  * is off (its fixed port would clash between client and server), calls time out after a minute
  * instead of Dubbo's one second, and a failed call is not retried. The service does not block, so
- * it runs on Dubbo's network threads ({@code dispatcher="direct"}), as jrpcx's runs on its own.
+ * it runs on Dubbo's network threads ({@code dispatcher="direct"}), as jrpcx's runs on its own;
+ * {@code -Djrpcx.bench.pooled=true} leaves Dubbo's default dispatcher.
  */
 final class DubboPeer {
   private static final int TIMEOUT_MILLIS = 60_000;
@@ -57,7 +58,9 @@ final class DubboPeer {
     ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
     protocol.setHost("127.0.0.1");
     protocol.setPayload(MAX_PAYLOAD);
-    protocol.setDispatcher("direct");
+    if (!Boolean.getBoolean("jrpcx.bench.pooled")) {
+      protocol.setDispatcher("direct");
+    }
     ServiceConfig<DubboBench> service = new ServiceConfig<>();
     service.setInterface(DubboBench.class);
     service.setRef(new Impl());

@@ -40,9 +40,13 @@ final class GrpcPeer {
   }
 
   static PeerServer startServer() throws Exception {
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
+    if (!Boolean.getBoolean("jrpcx.bench.pooled")) {
+      builder.directExecutor();
+    }
+    Server server = builder
         .addService(new BenchService())
-        .directExecutor()
         .maxInboundMessageSize(MAX_MESSAGE)
         .build()
         .start();

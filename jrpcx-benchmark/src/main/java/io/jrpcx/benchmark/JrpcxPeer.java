@@ -23,11 +23,9 @@ final class JrpcxPeer {
   /**
    * The benchmark service. {@code Say} takes the message in whatever codec the caller used
    * (MsgPack or JSON), {@code SayProto} takes and returns its protobuf encoding as raw bytes,
-   * {@code Echo} returns the bytes it was sent. None of them blocks, so they run on the network
-   * thread ({@link NonBlocking}), as gRPC's services do with {@code directExecutor()}.
+   * {@code Echo} returns the bytes it was sent. Served as is, they run on the handler pool.
    */
-  @NonBlocking
-  public static final class Bench {
+  public static class Bench {
     public GoogleMessage1 say(GoogleMessage1 m) {
       return BenchMessages.serve(m);
     }
@@ -41,10 +39,21 @@ final class JrpcxPeer {
     }
   }
 
-  /** A server with the default settings, as users get it. */
+  /**
+   * {@link Bench} on the network thread ({@link NonBlocking}), since none of its methods blocks:
+   * what gRPC's services get from {@code directExecutor()}. The benchmarked service.
+   */
+  @NonBlocking
+  public static final class InlineBench extends Bench {}
+
+  /**
+   * A server with the default settings, as users get it, serving {@link InlineBench}, or {@link
+   * Bench} on the handler pool with {@code -Djrpcx.bench.pooled=true} (to measure the difference).
+   */
   static PeerServer startServer() {
     Server server = Server.builder().build();
-    server.register(SERVICE, new Bench(), "");
+    server.register(SERVICE,
+        Boolean.getBoolean("jrpcx.bench.pooled") ? new Bench() : new InlineBench(), "");
     server.start("tcp", "127.0.0.1:0");
     String address = server.address();
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));

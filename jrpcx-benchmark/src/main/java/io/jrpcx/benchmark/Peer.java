@@ -11,15 +11,17 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code jrpcx-msgpack}, {@code jrpcx-json}: {@link io.jrpcx.client.Client} calling a
  *       {@link io.jrpcx.server.Server}, the message as {@link GoogleMessage1} in MsgPack (rpcx's
- *       default codec) or JSON.
+ *       default codec) or JSON. The service is {@code @NonBlocking}: it runs on the network
+ *       thread.
  *   <li>{@code jrpcx-raw}: the same client and server with SerializeNone: the payload is
  *       {@code byte[]}; for the message it carries the protobuf encoding, made and parsed by the
  *       application on both sides (what a protobuf codec would do), for the payload sweep the raw
  *       bytes.
- *   <li>{@code grpc}: gRPC-java unary calls over grpc-netty-shaded, protobuf messages, default
- *       executors.
+ *   <li>{@code grpc}: gRPC-java unary calls over grpc-netty-shaded, protobuf messages, the
+ *       service on the network threads ({@code directExecutor()}).
  *   <li>{@code dubbo}: Apache Dubbo 3, its default {@code dubbo} protocol and Hessian2, direct URL
- *       (no registry), asynchronous interface methods.
+ *       (no registry), asynchronous interface methods, the service on the
+ *       network threads ({@code dispatcher="direct"}).
  *   <li>{@code netty}: a length-prefixed echo over plain Netty: no RPC layer and no
  *       serialization (the client sends pre-encoded protobuf bytes and only checks the length):
  *       the practical ceiling of the machine.

@@ -76,7 +76,9 @@ public final class TestCluster implements AfterEachCallback {
       server.start("tcp", address);
       // The kernel may hand a refusing node's freed port to this server; that node would then
       // answer instead of refusing.
-    } while (refusingKeys.contains("tcp@" + server.address()) && closeQuietly(server));
+    } while (address.endsWith(":0") && refusingKeys.contains("tcp@" + server.address())
+        && closeQuietly(server));
+    refusingKeys.remove("tcp@" + server.address()); // a refusing node brought up on its port
     Node node = new Node(name, server, service);
     nodes.put(name, node);
     listed.put(name, new KVPair(node.key(), metadata));
