@@ -451,8 +451,15 @@ public final class Server implements AutoCloseable {
   }
 
   private void release() {
+    // Each close is a task on the connection's network thread, queued behind any answer already
+    // handed to it (a shared-port protocol's, say). Wait for them: a network thread that sees its
+    // group shutting down closes its channels at once, ahead of the tasks still queued.
+    List<io.netty.channel.ChannelFuture> closed = new ArrayList<>();
     for (ServerConnection c : connections) {
-      c.channel.close();
+      closed.add(c.channel.close());
+    }
+    for (io.netty.channel.ChannelFuture f : closed) {
+      f.awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
     EventLoopGroup g;
     synchronized (lifecycle) {
