@@ -16,9 +16,9 @@ import org.apache.dubbo.rpc.model.FrameworkModel;
  * Apache Dubbo 3: the default {@code dubbo} protocol with its default Hessian2 serialization,
  * configured through the API with no registry: the client names the server by a direct URL. QoS
  * is off (its fixed port would clash between client and server), calls time out after a minute
- * instead of Dubbo's one second, and a failed call is not retried. The service does not block, so
- * it runs on Dubbo's network threads ({@code dispatcher="direct"}), as jrpcx's runs on its own;
- * {@code -Djrpcx.bench.pooled=true} leaves Dubbo's default dispatcher.
+ * instead of Dubbo's one second, and a failed call is not retried. The service runs on Dubbo's
+ * default dispatcher, or on its network threads ({@code dispatcher="direct"}) with
+ * {@code -Djrpcx.bench.direct=true}.
  */
 final class DubboPeer {
   private static final int TIMEOUT_MILLIS = 60_000;
@@ -58,7 +58,7 @@ final class DubboPeer {
     ProtocolConfig protocol = new ProtocolConfig("dubbo", port);
     protocol.setHost("127.0.0.1");
     protocol.setPayload(MAX_PAYLOAD);
-    if (!Boolean.getBoolean("jrpcx.bench.pooled")) {
+    if (Boolean.getBoolean("jrpcx.bench.direct")) {
       protocol.setDispatcher("direct");
     }
     ServiceConfig<DubboBench> service = new ServiceConfig<>();

@@ -42,7 +42,7 @@ final class GrpcPeer {
   static PeerServer startServer() throws Exception {
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0));
-    if (!Boolean.getBoolean("jrpcx.bench.pooled")) {
+    if (Boolean.getBoolean("jrpcx.bench.direct")) {
       builder.directExecutor();
     }
     Server server = builder

@@ -5,6 +5,8 @@ import io.jrpcx.Context;
 import io.jrpcx.benchmark.proto.BenchmarkMessage;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
+import io.jrpcx.codec.Codecs;
+import io.jrpcx.codec.MsgPackCodec;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.server.NonBlocking;
 import io.jrpcx.server.Server;
@@ -41,19 +43,24 @@ final class JrpcxPeer {
 
   /**
    * {@link Bench} on the network thread ({@link NonBlocking}), since none of its methods blocks:
-   * what gRPC's services get from {@code directExecutor()}. The benchmarked service.
+   * what gRPC's services get from {@code directExecutor()}.
    */
   @NonBlocking
   public static final class InlineBench extends Bench {}
 
   /**
-   * A server with the default settings, as users get it, serving {@link InlineBench}, or {@link
-   * Bench} on the handler pool with {@code -Djrpcx.bench.pooled=true} (to measure the difference).
+   * A server with the default settings, as users get it, serving {@link Bench} on the handler
+   * pool, or {@link InlineBench} with {@code -Djrpcx.bench.direct=true}.
    */
   static PeerServer startServer() {
-    Server server = Server.builder().build();
+    Server.Builder builder = Server.builder().codecs(codecs());
+    Integer handlerThreads = Integer.getInteger("jrpcx.bench.handlerThreads");
+    if (handlerThreads != null) {
+      builder.handlerThreads(handlerThreads);
+    }
+    Server server = builder.build();
     server.register(SERVICE,
-        Boolean.getBoolean("jrpcx.bench.pooled") ? new Bench() : new InlineBench(), "");
+        Boolean.getBoolean("jrpcx.bench.direct") ? new InlineBench() : new Bench(), "");
     server.start("tcp", "127.0.0.1:0");
     String address = server.address();
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
@@ -70,10 +77,24 @@ final class JrpcxPeer {
     };
   }
 
+  /**
+   * The default codecs, or with {@code -Djrpcx.bench.jacksonMsgpack=true} a MsgPack codec that
+   * goes through Jackson for every value (as before the plain-class fast path), to measure it.
+   */
+  private static Codecs codecs() {
+    if (!Boolean.getBoolean("jrpcx.bench.jacksonMsgpack")) {
+      return Codecs.defaults();
+    }
+    return Codecs.defaults().toBuilder()
+        .add(new MsgPackCodec(MsgPackCodec.newGoCompatibleMapper()))
+        .build();
+  }
+
   static PeerClient connect(int serializeType, String host, int port, int connections,
       Workload workload) throws Exception {
     ClientOptions options = ClientOptions.DEFAULT.toBuilder()
         .serializeType(serializeType)
+        .codecs(codecs())
         .connectTimeout(Duration.ofSeconds(10))
         .build();
     String address = new InetSocketAddress(host, port).getHostString() + ":" + port;

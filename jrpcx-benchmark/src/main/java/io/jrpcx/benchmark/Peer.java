@@ -11,21 +11,24 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code jrpcx-msgpack}, {@code jrpcx-json}: {@link io.jrpcx.client.Client} calling a
  *       {@link io.jrpcx.server.Server}, the message as {@link GoogleMessage1} in MsgPack (rpcx's
- *       default codec) or JSON. The service is {@code @NonBlocking}: it runs on the network
- *       thread.
+ *       default codec) or JSON.
  *   <li>{@code jrpcx-raw}: the same client and server with SerializeNone: the payload is
  *       {@code byte[]}; for the message it carries the protobuf encoding, made and parsed by the
  *       application on both sides (what a protobuf codec would do), for the payload sweep the raw
  *       bytes.
- *   <li>{@code grpc}: gRPC-java unary calls over grpc-netty-shaded, protobuf messages, the
- *       service on the network threads ({@code directExecutor()}).
+ *   <li>{@code grpc}: gRPC-java unary calls over grpc-netty-shaded, protobuf messages, default
+ *       server executor.
  *   <li>{@code dubbo}: Apache Dubbo 3, its default {@code dubbo} protocol and Hessian2, direct URL
- *       (no registry), asynchronous interface methods, the service on the
- *       network threads ({@code dispatcher="direct"}).
+ *       (no registry), asynchronous interface methods, default dispatcher.
  *   <li>{@code netty}: a length-prefixed echo over plain Netty: no RPC layer and no
  *       serialization (the client sends pre-encoded protobuf bytes and only checks the length):
  *       the practical ceiling of the machine.
  * </ul>
+ *
+ * <p>Every server runs the service on its default handler threads. With {@code
+ * -Djrpcx.bench.direct=true} (on the runner and in {@code --server-jvm}) each runs it on its
+ * network threads instead: jrpcx's {@code @NonBlocking}, gRPC's {@code directExecutor()}, Dubbo's
+ * {@code dispatcher="direct"}.
  */
 public enum Peer {
   JRPCX_MSGPACK("jrpcx-msgpack"),
