@@ -258,6 +258,8 @@ public final class FrameCodec {
       writeString(out, method, methodLen);
       out.writeInt((int) metaLen);
       for (Map.Entry<String, String> e : metadata.entrySet()) {
+        // Lengths are scanned again rather than kept: writeUtf8 without a known length reserves
+        // three bytes a char, which the exactly sized frame does not have.
         writeString(out, e.getKey(), ByteBufUtil.utf8Bytes(e.getKey()));
         writeString(out, e.getValue(), ByteBufUtil.utf8Bytes(e.getValue()));
       }
