@@ -29,6 +29,13 @@ import java.util.Objects;
  * allocated and decompression stops at {@code maxDecompressedLength}. Any violation is a
  * {@link ProtocolException}.
  *
+ * <p>Counts are bounded as well as sizes: the service path and method may hold at most
+ * {@code maxNameLength} bytes each (Go's names are identifiers), the metadata block at most
+ * {@code maxMetadataBytes} bytes and {@code maxMetadataPairs} pairs. {@link #checkPrefix} applies
+ * the length limits to the first bytes of a frame, so a stream decoder refuses a frame whose path
+ * claims 40 MiB before buffering it; the pair count is checked while pairs are read, so no more
+ * than the limit is ever allocated.
+ *
  * <p>Thread-safe and stateless apart from its configuration.
  */
 public final class FrameCodec {
@@ -36,6 +43,12 @@ public final class FrameCodec {
   public static final int HEADER_LENGTH = 16;
   /** Default cap on a frame (header included) and on a decompressed payload: 64 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 64 << 20;
+  /** Default cap on the service path and on the service method, in UTF-8 bytes: 1 KiB. */
+  public static final int DEFAULT_MAX_NAME_LENGTH = 1024;
+  /** Default cap on the number of metadata pairs of one frame. */
+  public static final int DEFAULT_MAX_METADATA_PAIRS = 1024;
+  /** Default cap on the metadata block of one frame: 1 MiB. */
+  public static final int DEFAULT_MAX_METADATA_BYTES = 1 << 20;
 
   private static final int RESPONSE_BIT = 0x80;
   private static final int HEARTBEAT_BIT = 0x40;
@@ -46,13 +59,38 @@ public final class FrameCodec {
   private final Compressors compressors;
   private final int maxMessageLength;
   private final int maxDecompressedLength;
+  private final int maxNameLength;
+  private final int maxMetadataPairs;
+  private final int maxMetadataBytes;
 
   /**
+   * A codec with the default name and metadata limits.
+   *
    * @param maxMessageLength largest accepted frame in bytes, header included
    * @param maxDecompressedLength largest payload a compressed payload may inflate to
    */
   public FrameCodec(Compressors compressors, int maxMessageLength, int maxDecompressedLength) {
+    this(compressors, maxMessageLength, maxDecompressedLength, DEFAULT_MAX_NAME_LENGTH,
+        DEFAULT_MAX_METADATA_PAIRS, DEFAULT_MAX_METADATA_BYTES);
+  }
+
+  /**
+   * @param maxMessageLength largest accepted frame in bytes, header included
+   * @param maxDecompressedLength largest payload a compressed payload may inflate to
+   * @param maxNameLength largest service path and service method, in UTF-8 bytes
+   * @param maxMetadataPairs most metadata pairs in one frame
+   * @param maxMetadataBytes largest metadata block, in bytes
+   */
+  public FrameCodec(Compressors compressors, int maxMessageLength, int maxDecompressedLength,
+      int maxNameLength, int maxMetadataPairs, int maxMetadataBytes) {
     this.compressors = Objects.requireNonNull(compressors, "compressors");
+    if (maxNameLength < 1 || maxMetadataPairs < 0 || maxMetadataBytes < 0) {
+      throw new IllegalArgumentException("name and metadata limits must be positive: "
+          + maxNameLength + ", " + maxMetadataPairs + ", " + maxMetadataBytes);
+    }
+    this.maxNameLength = maxNameLength;
+    this.maxMetadataPairs = maxMetadataPairs;
+    this.maxMetadataBytes = maxMetadataBytes;
     if (maxMessageLength < HEADER_LENGTH + 16) {
       throw new IllegalArgumentException("maxMessageLength too small: " + maxMessageLength);
     }
@@ -71,6 +109,62 @@ public final class FrameCodec {
 
   public int maxMessageLength() {
     return maxMessageLength;
+  }
+
+  /** Largest service path or method accepted, in UTF-8 bytes. */
+  public int maxNameLength() {
+    return maxNameLength;
+  }
+
+  /** Most metadata pairs accepted in one frame. */
+  public int maxMetadataPairs() {
+    return maxMetadataPairs;
+  }
+
+  /** Largest metadata block accepted, in bytes. */
+  public int maxMetadataBytes() {
+    return maxMetadataBytes;
+  }
+
+  /**
+   * Checks the length fields of the frame starting at {@code buf.readerIndex()} that have already
+   * arrived (path, method, metadata block) against the limits, so that a frame announcing an
+   * over-limit name or metadata block is refused before the rest of it is waited for. The header
+   * must have been checked with {@link #frameLength(ByteBuf)}.
+   */
+  public void checkPrefix(ByteBuf buf) {
+    int start = buf.readerIndex();
+    int readable = buf.readableBytes();
+    int at = HEADER_LENGTH;
+    for (int field = 0; field < 3; field++) {
+      if (readable < at + 4) {
+        return;
+      }
+      long len = buf.getUnsignedInt(start + at);
+      if (field < 2) {
+        checkName(len, field == 0 ? "service path" : "service method");
+      } else {
+        checkMetadataBytes(len);
+      }
+      at += 4 + (int) Math.min(len, Integer.MAX_VALUE - 8);
+      if (at < 0) {
+        return;
+      }
+    }
+  }
+
+  private void checkName(long len, String what) {
+    if (len > maxNameLength) {
+      throw new ProtocolException(
+          what + " of " + len + " bytes exceeds the maximum name length of " + maxNameLength);
+    }
+  }
+
+  private void checkMetadataBytes(long len) {
+    if (len > maxMetadataBytes) {
+      throw new ProtocolException("metadata block of " + len
+          + " bytes exceeds the maximum metadata size of " + maxMetadataBytes);
+    }
   }
 
   /** Fails unless {@code firstByte} is the rpcx magic; callers check it as soon as it arrives. */
@@ -149,6 +243,16 @@ public final class FrameCodec {
    * payload are copied out. The reader index is advanced past the frame.
    */
   public Message decode(ByteBuf frame) {
+    return decode(frame, null);
+  }
+
+  /**
+   * {@link #decode(ByteBuf)} with the memory an inflated payload needs asked of {@code memory}
+   * before it is allocated, step by step as inflation proceeds: when it refuses, decoding stops
+   * with a {@link PayloadRefusedException} that carries the frame's header fields, so the caller
+   * can answer "overloaded" rather than run out of memory. A null {@code memory} grants all.
+   */
+  public Message decode(ByteBuf frame, java.util.function.IntPredicate memory) {
     if (frame.readableBytes() < HEADER_LENGTH) {
       throw new ProtocolException(
           "frame of " + frame.readableBytes() + " bytes is shorter than a header");
@@ -172,11 +276,12 @@ public final class FrameCodec {
     m.setSeq(frame.readLong());
     frame.skipBytes(4); // totalLen, checked by frameLength
 
-    m.setServicePath(readString(frame, "service path"));
-    m.setServiceMethod(readString(frame, "service method"));
+    m.setServicePath(readName(frame, "service path"));
+    m.setServiceMethod(readName(frame, "service method"));
     int metaLen = readLength(frame, "metadata block");
+    checkMetadataBytes(metaLen);
     if (metaLen > 0) {
-      readMetadata(frame.readSlice(metaLen), m);
+      readMetadata(frame.readSlice(metaLen), m, maxMetadataPairs);
     }
     int payloadLen = readLength(frame, "payload");
     byte[] payload = new byte[payloadLen];
@@ -190,7 +295,15 @@ public final class FrameCodec {
       if (c == null) {
         throw new ProtocolException("unsupported compress type " + compressType);
       }
-      payload = c.decompress(payload, maxDecompressedLength);
+      if (memory == null) {
+        payload = c.decompress(payload, maxDecompressedLength);
+      } else {
+        try {
+          payload = c.decompress(payload, maxDecompressedLength, memory);
+        } catch (PayloadRefusedException e) {
+          throw new PayloadRefusedException(m, e.getMessage());
+        }
+      }
     }
     m.setPayload(payload);
     return m;
@@ -289,13 +402,19 @@ public final class FrameCodec {
     return (int) len;
   }
 
-  private static String readString(ByteBuf frame, String what) {
+  private String readName(ByteBuf frame, String what) {
     int len = readLength(frame, what);
+    checkName(len, what);
     return readUtf8(frame, len);
   }
 
-  private static void readMetadata(ByteBuf block, Message m) {
+  private static void readMetadata(ByteBuf block, Message m, int maxPairs) {
+    int pairs = 0;
     while (block.isReadable()) {
+      if (++pairs > maxPairs) {
+        throw new ProtocolException(
+            "metadata holds more than the maximum of " + maxPairs + " pairs");
+      }
       String key = readMetaString(block, "key");
       String value = readMetaString(block, "value");
       m.putMetadata(key, value); // a repeated key: the last occurrence wins, as in Go

@@ -20,4 +20,10 @@ interface Caller extends ClientConnection {
    * {@code refused} says the authenticator refused the request.
    */
   void respond(Message request, Message response, boolean refused, Consumer<Throwable> onSent);
+
+  /**
+   * Called once when a call this caller started ends (answered, dropped or refused), with the
+   * bytes of the server's memory budget its request held.
+   */
+  default void callFinished(long charge) {}
 }

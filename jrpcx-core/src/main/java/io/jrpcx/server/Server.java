@@ -7,7 +7,11 @@ import io.jrpcx.protocol.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.transport.FrameDecoder;
 import io.jrpcx.transport.NettyTls;
+import io.jrpcx.transport.MemoryBudget;
 import io.jrpcx.transport.NettyTransport;
+import io.jrpcx.transport.ReadGate;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -97,6 +101,17 @@ public final class Server implements AutoCloseable {
   private final TlsConfig tls;
   /** Built once from {@link #tls}; null for plaintext. */
   private final SslContext sslContext;
+  /** What every connection's requests and responses hold, against one limit. */
+  final MemoryBudget memory;
+  private final ConnectionLimits connectionLimits;
+  private final Duration idleTimeout;
+  private final Duration frameTimeout;
+  private final Duration writeStallTimeout;
+  private final WriteBufferWaterMark waterMark;
+  /** Errors (out of memory, say) caught on network threads, in handlers or past them. */
+  private final AtomicLong networkThreadErrors = new AtomicLong();
+  /** Keeps peer-caused WARN lines to a few a second. */
+  final LogLimiter connectionWarnings = new LogLimiter(10);
 
   private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -110,6 +125,8 @@ public final class Server implements AutoCloseable {
   private final Object lifecycle = new Object();
   private State state = State.NEW;
   private EventLoopGroup group;
+  /** The listening socket's own loop, which runs no connection: no peer's bytes can stop it. */
+  private EventLoopGroup acceptGroup;
   private Channel serverChannel;
   private String boundAddress;
   private String boundNetwork;
@@ -117,7 +134,8 @@ public final class Server implements AutoCloseable {
   private enum State { NEW, SERVING, SHUTTING_DOWN, CLOSED }
 
   private Server(Builder b) {
-    this.frameCodec = new FrameCodec(b.compressors, b.maxMessageLength, b.maxDecompressedLength);
+    this.frameCodec = new FrameCodec(b.compressors, b.maxMessageLength, b.maxDecompressedLength,
+        b.maxNameLength, b.maxMetadataPairs, b.maxMetadataBytes);
     this.compressors = b.compressors;
     this.maxDecompressedLength = b.maxDecompressedLength;
     this.sharedPort = b.sharedPort;
@@ -129,6 +147,15 @@ public final class Server implements AutoCloseable {
     this.tcpKeepAlivePeriod = b.tcpKeepAlivePeriod;
     this.tls = b.tls;
     this.sslContext = b.tls == null ? null : NettyTls.serverContext(b.tls);
+    this.memory = new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
+        : MemoryBudget.defaultLimit());
+    this.connectionLimits = new ConnectionLimits(b.maxConnections > 0 ? b.maxConnections
+        : defaultMaxConnections(), b.maxConnectionsPerIp);
+    this.idleTimeout = b.idleTimeout;
+    this.frameTimeout = b.frameTimeout;
+    this.writeStallTimeout = b.writeStallTimeout;
+    this.waterMark = new WriteBufferWaterMark(b.writeBufferLowWaterMark,
+        b.writeBufferHighWaterMark);
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -222,15 +249,35 @@ public final class Server implements AutoCloseable {
       if (state != State.NEW) {
         throw new IllegalStateException("server already " + state.name().toLowerCase());
       }
-      EventLoopGroup g = NettyTransport.isInProcess(network)
-          ? NettyTransport.newInProcessEventLoopGroup(ioThreads, "jrpcx-server-local")
-          : NettyTransport.newEventLoopGroup(ioThreads, "jrpcx-server-io");
+      boolean inProcess = NettyTransport.isInProcess(network);
+      EventLoopGroup g = NettyTransport.newGuardedEventLoopGroup(ioThreads,
+          inProcess ? "jrpcx-server-local" : "jrpcx-server-io", inProcess, networkThreadErrors);
+      EventLoopGroup accept = NettyTransport.newGuardedEventLoopGroup(1,
+          inProcess ? "jrpcx-server-local-accept" : "jrpcx-server-accept", inProcess,
+          networkThreadErrors);
       ServerBootstrap b = new ServerBootstrap()
-          .group(g)
+          .group(accept, g)
           .channel(NettyTransport.serverChannel(network))
+          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              String refusal = connectionLimits.admit(ch);
+              if (refusal != null) {
+                long suppressed = connectionWarnings.admit();
+                if (suppressed >= 0) {
+                  log.warn("refusing connection from {}: {}{}", ch.remoteAddress(), refusal,
+                      LogLimiter.suffix(suppressed));
+                }
+                ch.config().setAutoRead(false);
+                ch.close();
+                return;
+              }
+              if (!idleTimeout.isZero()) {
+                ch.pipeline().addLast("idle", new IdleStateHandler(
+                    idleTimeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+              }
+              ch.pipeline().addLast("guard", new ConnectionGuard(writeStallTimeout));
               if (sslContext != null) {
                 NettyTls.addServerHandler(ch, sslContext, tls.handshakeTimeout());
               }
@@ -238,9 +285,11 @@ public final class Server implements AutoCloseable {
                 ch.pipeline().addLast(PortSharing.DETECTOR,
                     new PortSharing.Detector(Server.this, sharedPort));
               }
-              ch.pipeline().addLast(PortSharing.FRAMES, new FrameDecoder(frameCodec));
+              FrameDecoder.ConnectionMemory held = new FrameDecoder.ConnectionMemory();
+              ch.pipeline().addLast(PortSharing.FRAMES,
+                  FrameDecoder.forServer(frameCodec, memory, frameTimeout, held));
               ch.pipeline().addLast(SharedPortProtocol.CONNECTION_HANDLER,
-                  new ServerHandler(Server.this));
+                  new ServerHandler(Server.this, held));
             }
           });
       if (tcp) {
@@ -251,10 +300,12 @@ public final class Server implements AutoCloseable {
         serverChannel = b.bind(bindAddress).syncUninterruptibly().channel();
       } catch (RuntimeException e) {
         g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+        accept.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         throw new IllegalStateException("cannot listen on " + network + "@" + address + ": "
             + e.getMessage(), e);
       }
       group = g;
+      acceptGroup = accept;
       boundNetwork = NettyTransport.isInProcess(network) ? NettyTransport.IN_PROCESS
           : network;
       boundAddress = NettyTransport.format(serverChannel.localAddress());
@@ -389,15 +440,13 @@ public final class Server implements AutoCloseable {
         }
       }
     }
-    if (serverChannel != null) {
-      serverChannel.close().syncUninterruptibly();
-    }
     long deadline = System.nanoTime() + timeout.toNanos();
+    closeListener(deadline);
     boolean drained = stopReading(deadline) && awaitDrained(deadline);
     if (!drained) {
       log.warn("shutdown timed out with {} calls in flight", inFlight.get());
     }
-    release();
+    release(deadline);
     return drained;
   }
 
@@ -416,7 +465,7 @@ public final class Server implements AutoCloseable {
     for (ServerConnection c : connections) {
       Channel ch = c.channel;
       try {
-        stopped.add(ch.eventLoop().submit(() -> ch.config().setAutoRead(false)));
+        stopped.add(ch.eventLoop().submit(() -> ReadGate.of(ch).pause(ReadGate.DRAINING)));
       } catch (java.util.concurrent.RejectedExecutionException e) {
         // its network thread is gone, and the connection with it
       }
@@ -435,7 +484,10 @@ public final class Server implements AutoCloseable {
     return draining;
   }
 
-  /** Closes the listener and every connection at once; calls in flight are not answered. */
+  /**
+   * Closes the listener and every connection at once; calls in flight are not answered. Returns
+   * within {@link #CLOSE_TIMEOUT} even when a network thread is stuck.
+   */
   @Override
   public void close() {
     synchronized (lifecycle) {
@@ -444,13 +496,29 @@ public final class Server implements AutoCloseable {
       }
       state = State.SHUTTING_DOWN;
     }
-    if (serverChannel != null) {
-      serverChannel.close().syncUninterruptibly();
-    }
-    release();
+    long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+    closeListener(deadline);
+    release(deadline);
   }
 
-  private void release() {
+  /** Longest {@link #close()} waits for network threads to finish. */
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private void closeListener(long deadline) {
+    if (serverChannel != null) {
+      // Bounded: a listener whose thread is stuck or gone must not hold up the shutdown.
+      awaitUntil(serverChannel.close(), deadline);
+    }
+  }
+
+  /**
+   * Closes every connection and stops the network threads, waiting for each step no later than
+   * {@code deadline} (and at least a moment, so a shutdown whose drain took all its time still
+   * gets queued answers out). Threads still running then are daemons and never keep the JVM up.
+   */
+  private void release(long deadline) {
+    long atLeast = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    long until = Math.max(deadline, atLeast);
     // Each close is a task on the connection's network thread, queued behind any answer already
     // handed to it (a shared-port protocol's, say). Wait for them: a network thread that sees its
     // group shutting down closes its channels at once, ahead of the tasks still queued.
@@ -459,20 +527,80 @@ public final class Server implements AutoCloseable {
       closed.add(c.channel.close());
     }
     for (io.netty.channel.ChannelFuture f : closed) {
-      f.awaitUninterruptibly(2, TimeUnit.SECONDS);
+      awaitUntil(f, until);
     }
     EventLoopGroup g;
+    EventLoopGroup accept;
     synchronized (lifecycle) {
       g = group;
+      accept = acceptGroup;
       state = State.CLOSED;
     }
+    List<io.netty.util.concurrent.Future<?>> stopping = new ArrayList<>();
+    if (accept != null) {
+      stopping.add(accept.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+    }
     if (g != null) {
-      g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      stopping.add(g.shutdownGracefully(0, 2, TimeUnit.SECONDS));
+    }
+    for (io.netty.util.concurrent.Future<?> f : stopping) {
+      if (!awaitUntil(f, until)) {
+        log.warn("a network thread did not stop in time; the server is closed without it");
+      }
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
     terminated.countDown();
+  }
+
+  private static boolean awaitUntil(io.netty.util.concurrent.Future<?> f, long deadline) {
+    long left = deadline - System.nanoTime();
+    return f.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Errors caught on network threads since the server started ({@code OutOfMemoryError} while
+   * reading a peer's frame, say): each closed the connection that caused it, or was caught past
+   * the handlers, and no network thread was lost to it.
+   */
+  public long networkThreadErrors() {
+    return networkThreadErrors.get();
+  }
+
+  void networkThreadError() {
+    networkThreadErrors.incrementAndGet();
+  }
+
+  /** Bytes the server holds for its peers now: see {@link Builder#memoryBudget}. */
+  public long memoryInUse() {
+    return memory.used();
+  }
+
+  /** The most bytes the server has held for its peers at once. */
+  public long memoryPeak() {
+    return memory.peak();
+  }
+
+  /** Connections refused by {@link Builder#maxConnections} or {@link
+   * Builder#maxConnectionsPerIp}. */
+  public long refusedConnections() {
+    return connectionLimits.refused();
+  }
+
+  /**
+   * The default connection cap: the process's file descriptor limit less room for everything
+   * else it opens, so new peers are refused by the server, not by {@code EMFILE}.
+   */
+  private static int defaultMaxConnections() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
+      long fds = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+      long cap = fds - Math.max(64, fds / 10);
+      return (int) Math.max(16, Math.min(Integer.MAX_VALUE, cap));
+    }
+    return 10_000;
   }
 
   private boolean awaitDrained(long deadline) {
@@ -550,8 +678,140 @@ public final class Server implements AutoCloseable {
     private Duration tcpKeepAlivePeriod = Duration.ofMinutes(3);
     private TlsConfig tls;
     private SharedPortProtocol sharedPort;
+    private int maxNameLength = FrameCodec.DEFAULT_MAX_NAME_LENGTH;
+    private int maxMetadataPairs = FrameCodec.DEFAULT_MAX_METADATA_PAIRS;
+    private int maxMetadataBytes = FrameCodec.DEFAULT_MAX_METADATA_BYTES;
+    private long memoryBudget;
+    private int maxConnections;
+    private int maxConnectionsPerIp = Integer.MAX_VALUE;
+    private Duration idleTimeout = Duration.ZERO;
+    private Duration frameTimeout = Duration.ofSeconds(60);
+    private Duration writeStallTimeout = Duration.ofSeconds(60);
+    private int writeBufferLowWaterMark = 1 << 20;
+    private int writeBufferHighWaterMark = 4 << 20;
 
     private Builder() {}
+
+    /**
+     * Longest service path and service method accepted, in UTF-8 bytes (default 1 KiB; Go's names
+     * are identifiers). A frame with a longer one closes its connection as soon as the length
+     * field arrives.
+     */
+    public Builder maxNameLength(int bytes) {
+      this.maxNameLength = positive(bytes, "maxNameLength");
+      return this;
+    }
+
+    /**
+     * Most metadata pairs in one request (default 1,024). A frame with more closes its
+     * connection; no more than this many pairs are ever decoded.
+     */
+    public Builder maxMetadataPairs(int pairs) {
+      this.maxMetadataPairs = positive(pairs, "maxMetadataPairs");
+      return this;
+    }
+
+    /**
+     * Largest metadata block of one request (default 1 MiB). A frame with a larger one closes its
+     * connection as soon as the length field arrives.
+     */
+    public Builder maxMetadataBytes(int bytes) {
+      this.maxMetadataBytes = positive(bytes, "maxMetadataBytes");
+      return this;
+    }
+
+    /**
+     * Bytes the server may hold for all its peers together (default: half of the smaller of the
+     * maximum heap and the maximum direct memory): frames being read, requests until their call
+     * ends (inflated payloads included) and responses until written. When it is spent, the
+     * connections that want more stop being read until memory is released; connections holding
+     * little still get small requests read (up to a quarter past the budget); a payload that
+     * cannot be inflated within it is answered with an "overloaded" error. A frame larger than the
+     * whole budget closes its connection.
+     */
+    public Builder memoryBudget(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("memoryBudget < 1");
+      }
+      this.memoryBudget = bytes;
+      return this;
+    }
+
+    /**
+     * Most connections open at once (default: the process's file descriptor limit less a tenth,
+     * at least 64, for everything else it opens). One more is closed as soon as it is accepted.
+     */
+    public Builder maxConnections(int connections) {
+      this.maxConnections = positive(connections, "maxConnections");
+      return this;
+    }
+
+    /** Most connections open at once from one IP address (default: no limit). */
+    public Builder maxConnectionsPerIp(int connections) {
+      this.maxConnectionsPerIp = positive(connections, "maxConnectionsPerIp");
+      return this;
+    }
+
+    /**
+     * Closes a connection on which no byte arrived for {@code timeout} (default
+     * {@link Duration#ZERO}: never). Off by default because Go rpcx clients send no heartbeats
+     * unless configured to, and a Go {@code Client} whose idle connection was closed fails its
+     * next call instead of reconnecting; set it when every client heartbeats more often.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * Time within which a frame must be received whole once its first byte arrived (default 60
+     * s; {@link Duration#ZERO}: no limit). A peer that starts a frame and trickles or stops is
+     * closed with the reason logged. Time this server spends not reading (its memory budget spent,
+     * its answers not read) does not count against the peer.
+     */
+    public Builder frameTimeout(Duration timeout) {
+      this.frameTimeout = nonNegative(timeout, "frameTimeout");
+      return this;
+    }
+
+    /**
+     * Outbound bytes queued on a connection above which the server stops reading its requests
+     * ({@code high}), and below which it reads again ({@code low}) (defaults 1 MiB and 4 MiB):
+     * a peer that sends requests but does not read the answers cannot make the server queue
+     * them without end. Applies to every protocol on the port and to server push.
+     */
+    public Builder writeBufferWaterMarks(int low, int high) {
+      if (low < 0 || high < low) {
+        throw new IllegalArgumentException("need 0 <= low <= high: " + low + ", " + high);
+      }
+      this.writeBufferLowWaterMark = low;
+      this.writeBufferHighWaterMark = high;
+      return this;
+    }
+
+    /**
+     * Closes a connection whose outbound bytes stayed above the high watermark for {@code timeout}
+     * (default 60 s; {@link Duration#ZERO}: never): its peer is not reading.
+     */
+    public Builder writeStallTimeout(Duration timeout) {
+      this.writeStallTimeout = nonNegative(timeout, "writeStallTimeout");
+      return this;
+    }
+
+    private static int positive(int value, String what) {
+      if (value < 1) {
+        throw new IllegalArgumentException(what + " < 1: " + value);
+      }
+      return value;
+    }
+
+    private static Duration nonNegative(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(what + " is negative: " + d);
+      }
+      return d;
+    }
 
     /**
      * Largest frame accepted, header included (default 64 MiB). A bigger frame closes its

@@ -32,14 +32,27 @@ final class ServerCall implements Runnable {
   private final Caller conn;
   private final Message request;
   private final ServerContext ctx;
+  /** Bytes of the server's memory budget the request holds until the call ends. */
+  private final long charge;
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile Future<?> deadlineTimer;
 
   ServerCall(Server server, Caller conn, Message request) {
+    this(server, conn, request, 0);
+  }
+
+  ServerCall(Server server, Caller conn, Message request, long charge) {
     this.server = server;
     this.conn = conn;
     this.request = request;
+    this.charge = charge;
     this.ctx = new ServerContext(conn, request, deadlineOf(request));
+  }
+
+  /** The one end of every call: counted out of the server and its connection. */
+  private void finished() {
+    server.callFinished();
+    conn.callFinished(charge);
   }
 
   @Override
@@ -64,19 +77,21 @@ final class ServerCall implements Runnable {
           // is gone and nobody can receive an answer.
           log.debug("dropping {}: the server closed before it ran", target());
           if (answered.compareAndSet(false, true)) {
-            server.callFinished();
+            finished();
           }
           return;
         }
       }
       ServiceDefinition service = server.service(request.servicePath());
       if (service == null) {
-        answerError("rpcx: can't find service " + request.servicePath(), null, null, false);
+        answerError("rpcx: can't find service " + Texts.clip(request.servicePath()), null, null,
+            false);
         return;
       }
       MethodInvoker method = service.method(request.serviceMethod());
       if (method == null) {
-        answerError("rpcx: can't find method " + request.serviceMethod(), null, null, false);
+        answerError("rpcx: can't find method " + Texts.clip(request.serviceMethod()), null, null,
+            false);
         return;
       }
       Codec codec = server.codecs.get(request.serializeType());
@@ -200,7 +215,7 @@ final class ServerCall implements Runnable {
       timer.cancel(false);
     }
     if (request.isOneway()) {
-      server.callFinished();
+      finished();
       if (closeAfter) {
         conn.close();
       }
@@ -224,7 +239,7 @@ final class ServerCall implements Runnable {
     server.plugins.preWriteResponse(conn, request, response);
     conn.respond(request, response, closeAfter, error -> {
       server.plugins.postWriteResponse(conn, request, response, error);
-      server.callFinished();
+      finished();
       if (closeAfter) {
         conn.close();
       }
@@ -232,6 +247,10 @@ final class ServerCall implements Runnable {
   }
 
   private String errorText(Throwable t) {
+    if (t instanceof VirtualMachineError) {
+      // "Java heap space" tells a caller nothing it can use, and tells an attacker it worked.
+      return "rpcx: internal server error serving " + target();
+    }
     String text = t.getMessage();
     if (text == null || text.isEmpty()) {
       text = t.getClass().getName();
@@ -245,7 +264,7 @@ final class ServerCall implements Runnable {
   }
 
   private String target() {
-    return request.servicePath() + "." + request.serviceMethod();
+    return Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod());
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -4,7 +4,13 @@ import io.jrpcx.ConnectionException;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.transport.FrameDecoder;
 import io.jrpcx.transport.FrameWriter;
+import io.jrpcx.transport.ReadGate;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.jrpcx.transport.NettyTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -18,14 +24,82 @@ import javax.net.ssl.SSLSession;
 
 /** The server's side of one accepted connection: its channel and the writer all replies share. */
 final class ServerConnection implements Caller {
+  /** Responses above this are replaced by an "overloaded" error when the budget is spent. */
+  private static final int LARGE_RESPONSE = 64 * 1024;
+
   final Channel channel;
   private final Server server;
   private final FrameWriter writer;
+  private final FrameDecoder.ConnectionMemory held;
+  /** Calls of this connection started and not finished. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  /** Set when the connection is to close once its calls are answered. */
+  private volatile boolean closing;
 
-  ServerConnection(Server server, Channel channel) {
+  ServerConnection(Server server, Channel channel, FrameDecoder.ConnectionMemory held) {
     this.server = server;
     this.channel = channel;
     this.writer = new FrameWriter(channel);
+    this.held = held;
+  }
+
+  void callStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  @Override
+  public void callFinished(long charge) {
+    release(charge);
+    if (inFlight.decrementAndGet() == 0 && closing) {
+      closeWhenFlushed();
+    }
+  }
+
+  /** Gives back what a request of this connection held of the memory budget. */
+  void release(long charge) {
+    if (charge > 0) {
+      held.remove(charge);
+      server.memory.release(charge);
+    }
+  }
+
+  /**
+   * Stops reading and closes the connection once the calls already read are answered (at most
+   * {@code graceSeconds} later): bad bytes after good requests cost the peer the connection, not
+   * the answers it was owed.
+   */
+  void closeAfterAnswers(long graceSeconds) {
+    closing = true;
+    ReadGate.of(channel).pause(ReadGate.CLOSING);
+    if (inFlight.get() == 0) {
+      closeWhenFlushed();
+    } else {
+      channel.eventLoop().schedule(() -> {
+        channel.close();
+      }, graceSeconds, TimeUnit.SECONDS);
+    }
+  }
+
+  private void closeWhenFlushed() {
+    // Behind any answer the writer has queued on the event loop.
+    channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
+        .addListener(ChannelFutureListener.CLOSE));
+  }
+
+  /**
+   * Hands {@code frame} to the writer with its bytes counted in the memory budget until written.
+   */
+  private void writeCounted(ByteBuf frame, Consumer<Throwable> onWritten) {
+    int size = frame.readableBytes();
+    if (!server.memory.tryReserveSmall(size)) {
+      server.memory.forceReserve(size);
+    }
+    writer.write(frame, error -> {
+      server.memory.release(size);
+      if (onWritten != null) {
+        onWritten.accept(error);
+      }
+    });
   }
 
   @Override
@@ -79,7 +153,7 @@ final class ServerConnection implements Caller {
       done.completeExceptionally(e);
       return done;
     }
-    writer.write(frame, error -> {
+    writeCounted(frame, error -> {
       server.plugins.postWriteRequest(this, push, error);
       if (error == null) {
         done.complete(null);
@@ -102,13 +176,40 @@ final class ServerConnection implements Caller {
     ByteBuf frame;
     try {
       frame = server.frameCodec.encode(response, writer.alloc());
+      if (frame.readableBytes() > LARGE_RESPONSE
+          && !server.memory.tryReserveSmall(frame.readableBytes())) {
+        frame.release();
+        frame = errorFrame(request, "rpcx: server is overloaded; the response of "
+            + target(request) + " was dropped");
+      } else if (frame.readableBytes() > LARGE_RESPONSE) {
+        // Reserved just above: hand it to the writer with that reservation.
+        int size = frame.readableBytes();
+        writer.write(frame, error -> {
+          server.memory.release(size);
+          onSent.accept(error);
+        });
+        return;
+      }
     } catch (ProtocolException e) {
-      Message tooLarge = request.newResponse().setStatusType(Message.STATUS_ERROR)
-          .putMetadata(Message.ERROR_KEY, "rpcx: the response of " + request.servicePath() + "."
-              + request.serviceMethod() + " cannot be sent: " + e.getMessage());
-      frame = server.frameCodec.encode(tooLarge, writer.alloc());
+      frame = errorFrame(request, "rpcx: the response of " + target(request)
+          + " cannot be sent: " + Texts.clip(e.getMessage()));
+    } catch (OutOfMemoryError e) {
+      server.networkThreadError();
+      frame = errorFrame(request, "rpcx: server is overloaded; the response of "
+          + target(request) + " was dropped");
     }
-    writer.write(frame, onSent);
+    writeCounted(frame, onSent);
+  }
+
+  /** A bare error response: no metadata of the request's, so it always fits in a frame. */
+  private ByteBuf errorFrame(Message request, String text) {
+    Message error = request.newResponse().setStatusType(Message.STATUS_ERROR)
+        .putMetadata(Message.ERROR_KEY, text);
+    return server.frameCodec.encode(error, writer.alloc());
+  }
+
+  private static String target(Message request) {
+    return Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod());
   }
 
   /**
@@ -118,7 +219,7 @@ final class ServerConnection implements Caller {
    *     written then
    */
   void write(Message message, Consumer<Throwable> onWritten) {
-    writer.write(server.frameCodec.encode(message, writer.alloc()), onWritten);
+    writeCounted(server.frameCodec.encode(message, writer.alloc()), onWritten);
   }
 
   @Override

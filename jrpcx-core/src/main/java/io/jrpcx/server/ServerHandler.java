@@ -3,6 +3,8 @@ package io.jrpcx.server;
 import io.jrpcx.ServiceException;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.transport.FrameDecoder;
+import io.jrpcx.transport.InboundFrame;
 import io.jrpcx.transport.NettyTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,16 +23,21 @@ import org.slf4j.LoggerFactory;
 final class ServerHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerHandler.class);
 
+  /** How long a connection closed for a protocol error waits for its answers to go out. */
+  private static final long ANSWER_GRACE_SECONDS = 10;
+
   private final Server server;
+  private final FrameDecoder.ConnectionMemory held;
   private ServerConnection conn;
 
-  ServerHandler(Server server) {
+  ServerHandler(Server server, FrameDecoder.ConnectionMemory held) {
     this.server = server;
+    this.held = held;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    conn = new ServerConnection(server, ctx.channel());
+    conn = new ServerConnection(server, ctx.channel(), held);
     if (!server.plugins.connectionAccepted(conn)) {
       log.debug("plugin rejected connection from {}", conn.remoteAddress());
       ctx.close();
@@ -50,36 +57,62 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Message request = (Message) msg;
+    InboundFrame frame = (InboundFrame) msg;
+    Message request = frame.message();
+    long charge = frame.charge();
     if (server.draining()) {
       // Read after shutdown stopped reading: not run, never answered; the connection closes
       // once the calls accepted before are answered, and the caller may retry elsewhere.
-      log.debug("dropping {}.{} from {}: the server is shutting down", request.servicePath(),
-          request.serviceMethod(), conn.remoteAddress());
+      conn.release(charge);
+      log.debug("dropping {}.{} from {}: the server is shutting down",
+          Texts.clip(request.servicePath()), Texts.clip(request.serviceMethod()),
+          conn.remoteAddress());
       return;
     }
+    if (frame.refusal() != null) {
+      rejectWithoutCall(request, "rpcx: server is overloaded (" + frame.refusal() + "); "
+          + Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod())
+          + " was not run");
+      return;
+    }
+    try {
+      serve(ctx, request, charge);
+    } catch (RuntimeException e) {
+      conn.release(charge);
+      throw e;
+    }
+  }
+
+  private void serve(ChannelHandlerContext ctx, Message request, long charge) {
     // Go treats every inbound frame as a request, whatever its type bit says (spec 1.15).
     try {
       ServiceException rejected = server.plugins.postReadRequest(conn, request);
       if (rejected != null) {
+        conn.release(charge);
         rejectWithoutCall(request, rejected.getMessage());
         return;
       }
     } catch (Exception e) {
+      conn.release(charge);
       log.warn("closing connection {}: PostReadRequest plugin failed: {}", conn.remoteAddress(),
           e.toString());
       ctx.close();
       return;
     }
     if (request.isHeartbeat()) {
-      server.plugins.heartbeat(conn, request);
-      // Echo the frame unchanged but for the type bit, as Go does; it is not routed to a service.
-      request.setResponse(true);
-      conn.write(request, null);
+      try {
+        server.plugins.heartbeat(conn, request);
+        // Echo the frame unchanged but for the type bit, as Go does; not routed to a service.
+        request.setResponse(true);
+        conn.write(request, null);
+      } finally {
+        conn.release(charge);
+      }
       return;
     }
     server.callStarted();
-    ServerCall call = new ServerCall(server, conn, request);
+    conn.callStarted();
+    ServerCall call = new ServerCall(server, conn, request, charge);
     if (runsInline(request)) {
       call.run();
       return;
@@ -88,8 +121,10 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       server.executor.execute(call);
     } catch (RejectedExecutionException e) {
       server.callFinished();
-      rejectWithoutCall(request, "rpcx: server is overloaded or shutting down; " + request.servicePath()
-          + "." + request.serviceMethod() + " was not run");
+      conn.callFinished(charge);
+      rejectWithoutCall(request, "rpcx: server is overloaded or shutting down; "
+          + Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod())
+          + " was not run");
     }
   }
 
@@ -130,6 +165,29 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    try {
+      handle(ctx, cause);
+    } catch (Throwable t) {
+      // Even logging can fail when memory is gone: the connection still goes.
+      server.networkThreadError();
+      ctx.close();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Throwable cause) {
+    VirtualMachineError fatal = vmError(cause);
+    if (fatal != null) {
+      // Caused by what this peer sent, most likely (a huge frame decoded at a bad moment): its
+      // connection goes, the network thread and every other connection stay.
+      server.networkThreadError();
+      long suppressed = server.connectionWarnings.admit();
+      if (suppressed >= 0) {
+        log.error("closing connection {} after {} on its network thread{}",
+            ctx.channel().remoteAddress(), fatal.toString(), LogLimiter.suffix(suppressed));
+      }
+      ctx.close();
+      return;
+    }
     if (NettyTls.isTlsFailure(cause)) {
       SslHandler tls = NettyTls.handler(ctx.channel());
       if (tls != null && tls.handshakeFuture().cause() != null) {
@@ -140,13 +198,35 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
             NettyTls.reason(cause));
       }
     } else if (cause instanceof ProtocolException) {
-      log.warn("closing connection {}: {}", ctx.channel().remoteAddress(), cause.getMessage());
+      long suppressed = server.connectionWarnings.admit();
+      if (suppressed >= 0) {
+        log.warn("closing connection {}: {}{}", ctx.channel().remoteAddress(),
+            Texts.clip(cause.getMessage()), LogLimiter.suffix(suppressed));
+      }
+      if (conn != null) {
+        // Requests read before the bad bytes are answered first, then the connection goes.
+        conn.closeAfterAnswers(ANSWER_GRACE_SECONDS);
+        return;
+      }
     } else if (cause instanceof IOException) {
+      // A peer going away (reset, broken pipe) is ordinary: no stack trace.
       log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
-      log.warn("closing connection {} after an unexpected error", ctx.channel().remoteAddress(),
-          cause);
+      long suppressed = server.connectionWarnings.admit();
+      if (suppressed >= 0) {
+        log.warn("closing connection {} after an unexpected error{}",
+            ctx.channel().remoteAddress(), LogLimiter.suffix(suppressed), cause);
+      }
     }
     ctx.close();
+  }
+
+  private static VirtualMachineError vmError(Throwable t) {
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof VirtualMachineError) {
+        return (VirtualMachineError) t;
+      }
+    }
+    return null;
   }
 }

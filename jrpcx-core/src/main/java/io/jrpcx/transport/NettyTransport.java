@@ -60,6 +60,19 @@ public final class NettyTransport {
   }
 
   /**
+   * A new event loop group whose threads survive any {@link Throwable} escaping their I/O step
+   * (see {@link SafeIoHandler}), counted in {@code escaped}: for servers, where one peer's bytes
+   * must never cost every other peer its network thread.
+   */
+  public static EventLoopGroup newGuardedEventLoopGroup(int threads, String name,
+      boolean inProcess, java.util.concurrent.atomic.AtomicLong escaped) {
+    IoHandlerFactory factory = inProcess ? LocalIoHandler.newFactory()
+        : EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+        SafeIoHandler.wrap(factory, escaped));
+  }
+
+  /**
    * A new event loop group for {@link #IN_PROCESS} channels, which cannot share the socket
    * transport's event loops.
    */

@@ -28,6 +28,11 @@ final class ChildJvm implements AutoCloseable {
   private final CompletableFuture<String> ready = new CompletableFuture<>();
   private final AtomicInteger held = new AtomicInteger();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
+  /** Lines that tell of a server in distress, kept whole (clipped) whatever the tail keeps. */
+  private final java.util.Queue<String> alarms = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicLong longestLine =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile String readyLine;
   private String key;
 
   private ChildJvm(String name, Process process) {
@@ -40,14 +45,42 @@ final class ChildJvm implements AutoCloseable {
 
   /** Launches child {@code name} with {@code args}; {@link #awaitReady()} waits for it. */
   static ChildJvm launch(String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"),
-        ChildServer.class.getName(), name));
+    return launch(ChildServer.class, List.of("-Xmx128m", "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1"), name, args);
+  }
+
+  /**
+   * Launches {@code main} (which prints {@link ChildServer#READY} like it) in a JVM with {@code
+   * jvmOptions}, as child {@code name} with {@code args}.
+   */
+  static ChildJvm launch(Class<?> main, List<String> jvmOptions, String name, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-cp", System.getProperty("java.class.path"), main.getName(), name));
     command.addAll(List.of(args));
     return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
+  /** The words of a line that says the server ran out of memory or lost a network thread. */
+  private static final List<String> ALARMS = List.of("OutOfMemoryError", "Java heap space",
+      "Unexpected exception from an event executor", "Cannot reserve", "direct buffer memory");
+
+  /** Lines the child printed that tell of distress (see {@link #ALARMS}), each clipped. */
+  List<String> alarms() {
+    return List.copyOf(alarms);
+  }
+
+  /** Length of the longest line the child printed. */
+  long longestLine() {
+    return longestLine.get();
+  }
+
+  /** The rest of the child's READY line, after the key: whatever it chose to report. */
+  String readyDetails() {
+    return readyLine;
   }
 
   /** Waits until the child listens; returns this. */
@@ -67,7 +100,15 @@ final class ChildJvm implements AutoCloseable {
     try (BufferedReader r = new BufferedReader(
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
+        longestLine.accumulateAndGet(line.length(), Math::max);
+        for (String alarm : ALARMS) {
+          if (line.contains(alarm)) {
+            alarms.add(line.length() > 300 ? line.substring(0, 300) + "..." : line);
+            break;
+          }
+        }
         if (line.startsWith(ChildServer.READY + " ")) {
+          readyLine = line;
           ready.complete(line);
         } else if (line.startsWith(ChildServer.HELD + " ")) {
           held.incrementAndGet();
