@@ -44,11 +44,12 @@ public final class GzipCompressor implements Compressor {
       int size = 0;
       while (true) {
         if (size == out.length) {
+          // Full: one more byte tells whether the payload is done, before anything is grown.
+          int next = in.read();
+          if (next < 0) {
+            return out;
+          }
           if (size == maxLength) {
-            // One more byte means the payload is over the limit: refuse before growing.
-            if (in.read() < 0) {
-              return out;
-            }
             throw new ProtocolException(
                 "gzip payload inflates past the maximum decompressed length of " + maxLength
                     + " bytes");
@@ -58,6 +59,7 @@ public final class GzipCompressor implements Compressor {
           // the largest array, which the caller releases when the payload is done with.
           grant(memory, grown - out.length);
           out = Arrays.copyOf(out, grown);
+          out[size++] = (byte) next;
         }
         int n = in.read(out, size, out.length - size);
         if (n < 0) {

@@ -96,7 +96,67 @@ class FrameDecoderFuzzTest {
     Parse expected = parseSequentially(input);
     stream(input, new int[] {input.length}, expected);
     stream(input, splitPoints(input), expected);
+    budgeted(input, splitPoints(input), expected);
     LEAKS.tick();
+  }
+
+  /** A server's budget smaller than the stream decoder's frame limit, so the fuzzer reaches it. */
+  private static final long BUDGET = 8 << 10;
+
+  /**
+   * The server's decoder under a memory budget of {@link #BUDGET}, each request's charge released
+   * as soon as it is emitted (as a fast server would): the budget's total never passes its hard
+   * limit, whatever the input (no allocation above the budget is ever granted); every frame the
+   * plain parse finds is emitted, or the stream ends with a {@link ProtocolException} (a frame
+   * larger than the whole budget), or its payload is refused for want of memory; and once the
+   * channel is closed, nothing is left reserved.
+   */
+  private static void budgeted(byte[] input, int[] ends, Parse expected) {
+    MemoryBudget budget = new MemoryBudget(BUDGET);
+    FrameDecoder.ConnectionMemory held = new FrameDecoder.ConnectionMemory();
+    EmbeddedChannel channel = new EmbeddedChannel(
+        FrameDecoder.forServer(STREAM, budget, java.time.Duration.ZERO, held));
+    int emitted = 0;
+    boolean failed = false;
+    int start = 0;
+    for (int end : ends) {
+      ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(1, end - start));
+      chunk.writeBytes(input, start, end - start);
+      start = end;
+      try {
+        channel.writeInbound(chunk);
+      } catch (ProtocolException e) {
+        failed = true;
+      }
+      for (Object o; (o = channel.readInbound()) != null; ) {
+        InboundFrame f = (InboundFrame) o;
+        emitted++;
+        held.remove(f.charge());
+        budget.release(f.charge());
+      }
+      channel.runPendingTasks();
+      for (Object o; (o = channel.readInbound()) != null; ) {
+        InboundFrame f = (InboundFrame) o;
+        emitted++;
+        held.remove(f.charge());
+        budget.release(f.charge());
+      }
+      if (budget.peak() > BUDGET + BUDGET / 4) {
+        throw new AssertionError("budget of " + BUDGET + " granted " + budget.peak());
+      }
+    }
+    try {
+      channel.finishAndReleaseAll();
+    } catch (ProtocolException e) {
+      failed = true;
+    }
+    if (budget.used() != 0 || held.bytes() != 0) {
+      throw new AssertionError("left reserved after close: " + budget.used() + " / "
+          + held.bytes());
+    }
+    if (!failed && expected.error == null && emitted != expected.frames.size()) {
+      throw new AssertionError("emitted " + emitted + " of " + expected.frames.size() + " frames");
+    }
   }
 
   @AfterAll
