@@ -259,20 +259,10 @@ public final class Server implements AutoCloseable {
           .group(accept, g)
           .channel(NettyTransport.serverChannel(network))
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+          .handler(new AcceptGuard())
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-              String refusal = connectionLimits.admit(ch);
-              if (refusal != null) {
-                long suppressed = connectionWarnings.admit();
-                if (suppressed >= 0) {
-                  log.warn("refusing connection from {}: {}{}", ch.remoteAddress(), refusal,
-                      LogLimiter.suffix(suppressed));
-                }
-                ch.config().setAutoRead(false);
-                ch.close();
-                return;
-              }
               if (!idleTimeout.isZero()) {
                 ch.pipeline().addLast("idle", new IdleStateHandler(
                     idleTimeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
@@ -501,6 +491,32 @@ public final class Server implements AutoCloseable {
     release(deadline);
   }
 
+  /**
+   * Counts each connection on the listener's own thread, as it is accepted, and closes one over
+   * the limits there and then: checked later, on the connection's network thread, a burst of
+   * connections would be accepted faster than the surplus is closed, and the process would run
+   * out of file descriptors all the same.
+   */
+  private final class AcceptGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+      Channel child = (Channel) msg;
+      String refusal = connectionLimits.admit(child);
+      if (refusal == null) {
+        ctx.fireChannelRead(msg);
+        return;
+      }
+      long suppressed = connectionWarnings.admit();
+      if (suppressed >= 0) {
+        log.warn("refusing connection from {}: {}{}", child.remoteAddress(), refusal,
+            LogLimiter.suffix(suppressed));
+      }
+      // Not registered with any event loop yet: closed as Netty's own acceptor closes a child
+      // it cannot register.
+      child.unsafe().closeForcibly();
+    }
+  }
+
   /** Longest {@link #close()} waits for network threads to finish. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -597,7 +613,8 @@ public final class Server implements AutoCloseable {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
       long fds = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
-      long cap = fds - Math.max(64, fds / 10);
+      // Room for the JVM's own files (class path jars, epoll and pipe descriptors, logs).
+      long cap = fds - Math.max(128, fds / 10);
       return (int) Math.max(16, Math.min(Integer.MAX_VALUE, cap));
     }
     return 10_000;
@@ -739,7 +756,9 @@ public final class Server implements AutoCloseable {
 
     /**
      * Most connections open at once (default: the process's file descriptor limit less a tenth,
-     * at least 64, for everything else it opens). One more is closed as soon as it is accepted.
+     * at least 128, for everything else it opens). One more is closed as soon as it is accepted,
+     * with a (rate-limited) WARN: peers see a closed connection rather than a server that stops
+     * accepting with {@code EMFILE}.
      */
     public Builder maxConnections(int connections) {
       this.maxConnections = positive(connections, "maxConnections");

@@ -64,9 +64,26 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 
+  /**
+   * {@link #launch(Class, List, String, String...)} under a file descriptor limit of {@code
+   * fileLimit} ({@code ulimit -n} in a shell that then becomes the JVM).
+   */
+  static ChildJvm launchWithFileLimit(Class<?> main, List<String> jvmOptions, int fileLimit,
+      String name, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("bash", "-c",
+        "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\""));
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+        "-cp", System.getProperty("java.class.path"), main.getName(), name));
+    command.addAll(List.of(args));
+    return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+  }
+
   /** The words of a line that says the server ran out of memory or lost a network thread. */
   private static final List<String> ALARMS = List.of("OutOfMemoryError", "Java heap space",
-      "Unexpected exception from an event executor", "Cannot reserve", "direct buffer memory");
+      "Unexpected exception from an event executor", "Cannot reserve", "direct buffer memory",
+      "Too many open files");
 
   /** Lines the child printed that tell of distress (see {@link #ALARMS}), each clipped. */
   List<String> alarms() {

@@ -160,6 +160,59 @@ class HostileClientTest {
     assertThat(server.longestLine()).as("longest line the server logged").isLessThan(2_000);
   }
 
+  @Test
+  void connectionsPastTheFileLimitAreRefusedByTheServerNotByTheKernel() throws Exception {
+    // Another server, under a file limit of 512: its default cap leaves room for its own files.
+    probeClient.close();
+    server.close();
+    server = ChildJvm.launchWithFileLimit(AttackedServer.class,
+        List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), 512, "limited",
+        Long.toString(STALL_MILLIS)).awaitReady();
+    probeClient = new Client();
+    String key = server.key();
+    probeClient.connect("tcp", key.substring(key.indexOf('@') + 1));
+    probe = new Probe(probeClient);
+    probe.start();
+    List<Socket> held = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      held.add(connect());
+    }
+    // Every surplus connection is closed as it is accepted: the server's count says when all
+    // 600 have been seen, then each socket tells at once whether it is closed.
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      String p = probeClient.call(Context.background().withTimeout(Duration.ofSeconds(1)),
+          "Stats", "Peaks", "", String.class);
+      return p.matches(".*refused=[1-9][0-9]{2}.*");
+    });
+    int refused = 0;
+    for (Socket s : held) {
+      s.setSoTimeout(20);
+      try {
+        if (s.getInputStream().read() < 0) {
+          refused++;
+        }
+      } catch (java.net.SocketTimeoutException open) {
+        // accepted and kept
+      } catch (IOException reset) {
+        refused++;
+      }
+    }
+    assertThat(refused).as("connections the server closed at once").isBetween(100, 500);
+    for (Socket s : held) {
+      s.close();
+    }
+    String peaks = await().atMost(Duration.ofSeconds(20)).until(() -> {
+      try {
+        return probeClient.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Stats",
+            "Peaks", "", String.class);
+      } catch (Exception e) {
+        return null;
+      }
+    }, java.util.Objects::nonNull);
+    assertThat(peaks).doesNotContain("refused=0");
+    assertWellBehavedClientServedThroughout("600 connections against a file limit of 512");
+  }
+
   // ---- the well-behaved client ----
 
   private void assertWellBehavedClientServedThroughout(String attack) throws Exception {
