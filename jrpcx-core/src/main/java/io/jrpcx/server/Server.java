@@ -76,6 +76,15 @@ import org.slf4j.LoggerFactory;
  * first byte is not rpcx's {@code 0x08} is handed to another protocol (e.g. the HTTP gateway of
  * {@code jrpcx-gateway}), which runs its requests through this server with {@link #dispatch}.
  *
+ * <p><b>Limits.</b> One peer cannot stop the server for the others: names and metadata are bounded
+ * from the first bytes of a frame ({@link Builder#maxNameLength}, {@link
+ * Builder#maxMetadataPairs}, {@link Builder#maxMetadataBytes}); what all connections hold is
+ * bounded by one {@link Builder#memoryBudget memory budget}; a connection whose peer does not read
+ * its answers stops being read and is closed after {@link Builder#writeStallTimeout}; half-sent
+ * frames are closed after {@link Builder#frameTimeout}; connections are capped in all and per
+ * address; an {@link Error} on a network thread costs only the connection that caused it
+ * ({@link #networkThreadErrors()}).
+ *
  * <p><b>Lifecycle.</b> {@link #shutdown(Duration)} unregisters the services from registries,
  * stops accepting, stops reading new requests, waits for in-flight calls and then closes;
  * {@link #close()} closes everything at once.
