@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +84,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
 
   private MdnsRegisterPlugin(Builder b) {
     super(b.serviceAddress, "", b.updateInterval);
-    String host = hostname();
+    String host = b.instanceName != null && b.hostName != null ? null : hostname();
     this.instanceName = b.instanceName != null ? b.instanceName : host;
     this.hostName = b.hostName != null ? b.hostName : host;
     this.domain = b.domain;
@@ -342,7 +344,20 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
     }
   }
 
-  private static String hostname() {
+  /**
+   * The kernel's host name, as Go's {@code os.Hostname()} reads it. Not
+   * {@code InetAddress.getLocalHost()} first: that resolves the name, which can hang for seconds
+   * on a host without DNS, and may return another name than Go's.
+   */
+  static String hostname() {
+    try {
+      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      if (!name.isEmpty()) {
+        return name;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {
