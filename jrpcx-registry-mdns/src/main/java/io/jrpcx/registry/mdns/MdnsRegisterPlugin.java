@@ -76,7 +76,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   // Guarded by lock. Insertion order is registration order, as in Go's slice.
   private final Map<String, String> announced = new LinkedHashMap<>();
   private List<String> leftOut = List.of();
-  private MdnsSocket socket;
+  private volatile MdnsSocket socket;
   private List<Inet4Address> addresses;
   private ScheduledExecutorService timer;
   private volatile Zone zone;

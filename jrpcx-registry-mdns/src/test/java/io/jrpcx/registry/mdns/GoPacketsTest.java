@@ -106,6 +106,30 @@ class GoPacketsTest {
   }
 
   @Test
+  void answersInstanceAndEnumerationQuestionsAsZeroconfAndUnicastWhenAsked() {
+    Zone z = zone(META);
+    Message instance = new Message(7, 0, List.of(new Dns.Question(
+        "rpcx-go-host._rpcxservices.local.", Dns.TXT, 1 | Dns.UNICAST_RESPONSE)), List.of(),
+        List.of(), List.of());
+    List<Zone.Response> r = z.answer(instance);
+    assertThat(r).singleElement().satisfies(x -> {
+      assertThat(x.unicast()).isTrue();
+      assertThat(x.message().id()).isEqualTo(7);
+      assertThat(x.message().answers()).extracting(Record::type)
+          .containsExactly(Dns.SRV, Dns.TXT, Dns.PTR, Dns.PTR, Dns.A);
+      assertThat(x.message().answers()).noneMatch(Record::cacheFlush);
+    });
+    Message types = new Message(8, 0, List.of(new Dns.Question(
+        "_services._dns-sd._udp.local.", Dns.PTR, 1)), List.of(), List.of(), List.of());
+    assertThat(z.answer(types)).singleElement().satisfies(x -> assertThat(
+        x.message().answers()).extracting(Record::toString).containsExactly(
+            "_services._dns-sd._udp.local. PTR class=0x1 ttl=3200 _rpcxservices.local."));
+    Message other = new Message(9, 0, List.of(new Dns.Question("_http._tcp.local.", Dns.PTR,
+        1)), List.of(), List.of(), List.of());
+    assertThat(z.answer(other)).isEmpty();
+  }
+
+  @Test
   void ignoresProbesAndKnownAnswers() throws IOException {
     assertThat(zone(META).answer(GoPackets.decode("mdns_server_probe"))).isEmpty();
     Message query = GoPackets.decode("mdns_client_browse_query");
