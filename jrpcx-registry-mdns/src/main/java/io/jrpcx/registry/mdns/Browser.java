@@ -42,15 +42,42 @@ final class Browser {
     List<RpcxTxt.Entry> entries;
     long txtExpires;
     /**
-     * When each record should be asked for again (80% of its TTL, RFC 6762 §5.2), 0 once asked:
-     * zeroconf refreshes the TXT by itself but the PTR and SRV only when someone browses.
+     * When each record is asked for again: zeroconf refreshes the TXT by itself, but the PTR and
+     * SRV only when someone browses.
      */
-    long ptrRefresh;
-    long srvRefresh;
-    long txtRefresh;
+    final Refresh ptrRefresh = new Refresh();
+    final Refresh srvRefresh = new Refresh();
+    final Refresh txtRefresh = new Refresh();
 
     Instance(String name) {
       this.name = name;
+    }
+  }
+
+  /**
+   * RFC 6762 §5.2: a record still wanted is queried at 80%, 85%, 90% and 95% of its TTL, so
+   * that one lost answer does not let a live record expire.
+   */
+  static final class Refresh {
+    private static final double[] AT = {0.80, 0.85, 0.90, 0.95};
+    private long received;
+    private long ttlNanos;
+    private int asked = AT.length;
+
+    void received(long now, long ttlSeconds) {
+      received = now;
+      ttlNanos = ttlSeconds * 1_000_000_000L;
+      asked = 0;
+    }
+
+    /** Whether a query is due now; each of the four points is due once. */
+    boolean due(long now) {
+      boolean due = false;
+      while (asked < AT.length && now - (received + (long) (AT[asked] * ttlNanos)) >= 0) {
+        asked++;
+        due = true;
+      }
+      return due;
     }
   }
 
@@ -126,7 +153,7 @@ final class Browser {
         Instance i = instance(name);
         if (i != null) {
           i.ptrExpires = expires;
-          i.ptrRefresh = refreshAt(now, r.ttl());
+          i.ptrRefresh.received(now, r.ttl());
         }
         return false;
       }
@@ -142,7 +169,7 @@ final class Browser {
           i.target = r.target().toLowerCase(Locale.ROOT);
           i.port = r.port();
           i.srvExpires = expires;
-          i.srvRefresh = refreshAt(now, r.ttl());
+          i.srvRefresh.received(now, r.ttl());
         }
         return false;
       }
@@ -167,7 +194,7 @@ final class Browser {
         boolean changed = !entries.equals(i.entries);
         i.entries = List.copyOf(entries);
         i.txtExpires = expires;
-        i.txtRefresh = refreshAt(now, r.ttl());
+        i.txtRefresh.received(now, r.ttl());
         return changed;
       }
       case Dns.A, Dns.AAAA -> {
@@ -201,11 +228,6 @@ final class Browser {
     }
   }
 
-  private static long refreshAt(long now, long ttl) {
-    long at = now + ttl * 800_000_000L;
-    return at == 0 ? 1 : at;
-  }
-
   private Instance instance(String name) {
     Instance i = instances.get(name);
     if (i == null) {
@@ -221,8 +243,8 @@ final class Browser {
   }
 
   /**
-   * Drops what expired. Returns whether some TXT is due for a refresh query (80% of its TTL
-   * passed without a new one), so the caller can browse again before it expires.
+   * Drops what expired. Returns whether a record is due for a refresh query (80%, 85%, 90% or
+   * 95% of its TTL passed without a new one), so the caller can browse again before it expires.
    */
   boolean expire() {
     long now = clock.getAsLong();
@@ -239,18 +261,8 @@ final class Browser {
           it.remove();
           changed |= i.entries != null;
         } else {
-          if (i.ptrRefresh != 0 && now - i.ptrRefresh >= 0) {
-            i.ptrRefresh = 0;
-            refresh = true;
-          }
-          if (i.srvRefresh != 0 && now - i.srvRefresh >= 0) {
-            i.srvRefresh = 0;
-            refresh = true;
-          }
-          if (i.txtRefresh != 0 && now - i.txtRefresh >= 0) {
-            i.txtRefresh = 0;
-            refresh = true;
-          }
+          // Not short-circuited: each record's due points are consumed.
+          refresh |= i.ptrRefresh.due(now) | i.srvRefresh.due(now) | i.txtRefresh.due(now);
         }
       }
       for (var it = hosts.values().iterator(); it.hasNext(); ) {

@@ -183,7 +183,7 @@ class GoPacketsTest {
   }
 
   @Test
-  void recordsExpireWithTheirTtlAndAreAskedForAgainBefore() throws IOException {
+  void recordsExpireWithTheirTtlAndAreAskedForAgainFromEightyPercentOn() throws IOException {
     AtomicLong now = new AtomicLong(1);
     Browser b = new Browser("_rpcxservices.local.", now::get);
     b.received(GoPackets.decode("mdns_server_announce_1"));
@@ -191,7 +191,11 @@ class GoPacketsTest {
     assertThat(b.expire()).as("nothing due before 80% of 3200 s").isFalse();
     now.addAndGet(2L * 1_000_000_000L);
     assertThat(b.expire()).as("a query is due at 80% of the TTL").isTrue();
+    assertThat(b.expire()).as("once").isFalse();
+    now.addAndGet(160L * 1_000_000_000L);
+    assertThat(b.expire()).as("and again at 85%, the answer having been lost").isTrue();
     assertThat(b.instances()).hasSize(1);
+    now.addAndGet(-160L * 1_000_000_000L);
     now.addAndGet(640L * 1_000_000_000L);
     b.expire();
     assertThat(b.instances()).isEmpty();
