@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.StandardProtocolFamily;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * One IPv4 mDNS endpoint: UDP port 5353 shared with every other mDNS stack of the host
  * ({@code SO_REUSEADDR}), joined to 224.0.0.251 on one interface, sending there with IP TTL 1
  * (as Go's zeroconf does: nothing leaves the link) and looped back, so that processes of one host
- * see each other. A daemon thread decodes what arrives and hands it to the handler; anything
- * malformed, and anything the handler throws, is logged at DEBUG and dropped.
+ * see each other. A daemon thread decodes what arrives from the interface's own subnets and hands
+ * it to the handler; anything else, anything malformed, and anything the handler throws, is
+ * logged at DEBUG and dropped.
  */
 final class MdnsSocket implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MdnsSocket.class);
@@ -40,6 +42,7 @@ final class MdnsSocket implements Closeable {
   private final DatagramChannel channel;
   private final NetworkInterface nif;
   private final InetSocketAddress group;
+  private final List<InterfaceAddress> link;
   private final Thread receiver;
   private volatile boolean closed;
 
@@ -59,6 +62,7 @@ final class MdnsSocket implements Closeable {
       throw e;
     }
     this.channel = ch;
+    this.link = List.copyOf(nif.getInterfaceAddresses());
     receiver = new Thread(() -> receive(handler), name);
     receiver.setDaemon(true);
     receiver.start();
@@ -94,6 +98,11 @@ final class MdnsSocket implements Closeable {
         }
         continue;
       }
+      if (!onLink(from.getAddress())) {
+        // The port is bound on every interface; RFC 6762 §11: only the link's own peers count.
+        log.debug("dropping an mDNS message from {}, not on {}", from, nif.getName());
+        continue;
+      }
       Dns.Message m;
       try {
         m = Dns.decode(buf.array(), buf.position());
@@ -107,6 +116,28 @@ final class MdnsSocket implements Closeable {
         log.debug("dropping an mDNS message from {} its handler refused", from, e);
       }
     }
+  }
+
+  /** Whether {@code a} is in one of the interface's subnets. */
+  boolean onLink(InetAddress a) {
+    byte[] b = a.getAddress();
+    for (InterfaceAddress ia : link) {
+      byte[] net = ia.getAddress().getAddress();
+      if (net.length == b.length && samePrefix(net, b, ia.getNetworkPrefixLength())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean samePrefix(byte[] x, byte[] y, int bits) {
+    for (int i = 0; i < x.length && bits > 0; i++, bits -= 8) {
+      int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+      if (((x[i] ^ y[i]) & mask) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override

@@ -103,6 +103,16 @@ class HostilePacketsTest {
   }
 
   @Test
+  void onlyPeersOnTheInterfacesOwnSubnetsAreHeard() throws Exception {
+    MdnsSocket s = closer.later(new MdnsSocket(NetworkInterface.getByInetAddress(loopback()),
+        (m, from) -> { }, "link"));
+    assertThat(s.onLink(java.net.InetAddress.getByName("127.0.0.1"))).isTrue();
+    assertThat(s.onLink(java.net.InetAddress.getByName("127.1.2.3"))).isTrue();
+    assertThat(s.onLink(java.net.InetAddress.getByName("192.0.2.99"))).isFalse();
+    assertThat(s.onLink(java.net.InetAddress.getByName("10.255.255.1"))).isFalse();
+  }
+
+  @Test
   @Timeout(40)
   void theReceiveLoopSurvivesGarbageAndReadsTheNextGoodMessage() throws Exception {
     MdnsSocket sender = closer.later(new MdnsSocket(NetworkInterface.getByInetAddress(
