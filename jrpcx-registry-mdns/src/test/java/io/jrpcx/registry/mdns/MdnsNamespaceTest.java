@@ -109,8 +109,9 @@ class MdnsNamespaceTest {
     } catch (IOException e) {
       throw new AssertionError("this test needs iproute2's ip command", e);
     }
-    netns = "jrpcx-mdns-" + UUID.randomUUID().toString().substring(0, 8);
-    run("ip", "netns", "add", netns);
+    String name = "jrpcx-mdns-" + UUID.randomUUID().toString().substring(0, 8);
+    run("ip", "netns", "add", name);
+    netns = name; // from here on @AfterEach deletes it, whatever fails next
     run("ip", "-n", netns, "link", "set", "lo", "up");
     run("ip", "-n", netns, "link", "set", "lo", "multicast", "on");
     // zeroconf-style stacks skip loopback-only interfaces; the Go capture used this address.
@@ -119,12 +120,16 @@ class MdnsNamespaceTest {
 
   @AfterEach
   void deleteNamespace() throws Exception {
-    for (Child c : children) {
-      c.process.destroyForcibly();
-      c.process.waitFor(10, TimeUnit.SECONDS);
-    }
-    if (netns != null) {
-      run("ip", "netns", "del", netns);
+    try {
+      for (Child c : children) {
+        c.process.destroyForcibly();
+        c.process.waitFor(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      if (netns != null) {
+        run("ip", "netns", "del", netns);
+        netns = null;
+      }
     }
   }
 
