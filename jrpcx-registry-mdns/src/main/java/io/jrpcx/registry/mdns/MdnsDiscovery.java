@@ -12,28 +12,29 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import javax.jmdns.JmDNS;
-import javax.jmdns.ServiceEvent;
-import javax.jmdns.ServiceInfo;
-import javax.jmdns.ServiceListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the servers of one service over mDNS / DNS-SD, as Go rpcx's {@code MDNSDiscovery}: it
- * browses instances of {@code _rpcxservices._tcp.local.}, decodes each instance's TXT (the
- * URL-query-escaped JSON array written by {@link MdnsRegisterPlugin} and by Go servers) and reports
- * one node per entry, key {@code service_address}, value {@code meta}.
+ * Finds the servers of one service over mDNS / DNS-SD, as Go rpcx's {@code MDNSDiscovery} does:
+ * it multicasts Go's browse query (a PTR question for {@code _rpcxservices.local.}), caches the
+ * PTR, SRV, TXT and A records of every response it sees (answers to anyone's query and
+ * unsolicited announcements alike), decodes each instance's TXT (the URL-query-escaped JSON array
+ * written by {@link MdnsRegisterPlugin} and by Go servers) and reports one node per entry, key
+ * {@code service_address}, value {@code meta}.
  *
  * <p>Unlike Go, only the entries of this discovery's service are kept: Go reports every service
- * of every server as a node of whatever service it was asked for. The list is browsed again every
- * {@code watchInterval}, and at once whenever JmDNS reports an instance added, resolved (a new
- * TXT) or removed; every change publishes the full list, sorted by key.
+ * of every server as a node of whatever service it was asked for. A node appears as soon as its
+ * server's TXT arrives and leaves when the server's goodbye (TTL 0) or a TXT without it arrives,
+ * or when its records expire: a server that died without a goodbye stays listed for its records'
+ * TTL (3200 s for Go and jrpcx servers unless configured). The query is sent again every
+ * {@code watchInterval}, and whenever a cached record reaches 80% of its TTL, so live servers
+ * never expire. Every change publishes the full list, sorted by key.
  *
  * <pre>{@code
  * MdnsDiscovery d = MdnsDiscovery.builder()
@@ -44,65 +45,44 @@ import org.slf4j.LoggerFactory;
  *     ClientOptions.DEFAULT);
  * }</pre>
  *
- * <p>The constructor browses once, waiting at most {@code timeout} when nothing is known yet
- * (JmDNS typically needs a few seconds to see a new instance). A node leaves when its server
- * withdraws it (unregister, goodbye packets on close) or when its records expire from JmDNS's
- * cache, so a crashed server stays listed for its records' TTL. A template and its clones share
- * one JmDNS instance, closed with the last of them (closing
- * JmDNS takes about two seconds). Thread-safe.
+ * <p>The constructor browses once, waiting at most {@code timeout} while no node is known. A
+ * template and its clones share one socket and cache, closed with the last of them. IPv4 only.
+ * Thread-safe.
  */
 public final class MdnsDiscovery extends AbstractServiceDiscovery {
   private static final Logger log = LoggerFactory.getLogger(MdnsDiscovery.class);
+  /** How often expired records are dropped. */
+  private static final long SWEEP_MILLIS = 250;
 
   private final Shared shared;
   private final String servicePath;
-  private final ScheduledExecutorService executor;
-  private final AtomicBoolean browseQueued = new AtomicBoolean();
-  private final ServiceListener listener = new ServiceListener() {
-    @Override
-    public void serviceAdded(ServiceEvent event) {
-      // JmDNS resolves it next; serviceResolved follows with the TXT.
-    }
-
-    @Override
-    public void serviceRemoved(ServiceEvent event) {
-      queueBrowse();
-    }
-
-    @Override
-    public void serviceResolved(ServiceEvent event) {
-      queueBrowse();
-    }
-  };
-  private final JmDNS jmdns;
+  private final Runnable listener = this::update;
+  private final CountDownLatch found = new CountDownLatch(1);
 
   private MdnsDiscovery(Shared shared, String servicePath) {
     this.shared = shared;
     this.servicePath = servicePath;
-    shared.retain();
     if (servicePath == null) {
-      executor = null;
-      jmdns = null;
+      shared.retain();
       return;
     }
+    Browser browser;
     try {
-      jmdns = shared.jmdns();
+      browser = shared.open();
     } catch (IOException e) {
-      shared.release();
       throw new UncheckedIOException("cannot start mDNS on " + shared.bindAddress, e);
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-mdns-discovery-" + servicePath);
-      t.setDaemon(true);
-      return t;
-    });
-    browse();
-    jmdns.addServiceListener(shared.type, listener);
-    long every = shared.watchInterval.toNanos();
-    executor.scheduleWithFixedDelay(this::browse, every, every, TimeUnit.NANOSECONDS);
+    browser.addListener(listener);
+    update();
+    shared.browse();
+    try {
+      found.await(shared.timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  /** A discovery of {@code servicePath} with the default settings (JmDNS picks the interface). */
+  /** A discovery of {@code servicePath} with the default settings. */
   public static MdnsDiscovery create(String servicePath) {
     return builder().servicePath(servicePath).build();
   }
@@ -124,7 +104,7 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
     return servicePath;
   }
 
-  /** A discovery of {@code servicePath} with the same settings and JmDNS instance. */
+  /** A discovery of {@code servicePath} with the same settings, socket and cache. */
   @Override
   public MdnsDiscovery clone(String servicePath) {
     return new MdnsDiscovery(shared, Objects.requireNonNull(servicePath, "servicePath"));
@@ -132,56 +112,32 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
 
   @Override
   protected void doClose() {
-    if (jmdns != null) {
-      jmdns.removeServiceListener(shared.type, listener);
-      executor.shutdownNow();
+    Browser b = shared.browser;
+    if (servicePath != null && b != null) {
+      b.removeListener(listener);
     }
     shared.release();
   }
 
-  private void queueBrowse() {
-    if (browseQueued.compareAndSet(false, true)) {
-      try {
-        executor.execute(() -> {
-          browseQueued.set(false);
-          browse();
-        });
-      } catch (RejectedExecutionException e) {
-        // closed meanwhile
-      }
-    }
-  }
-
-  /**
-   * One browse, published. JmDNS's own collector is updated before listeners like ours are
-   * called, so a browse triggered by an event already sees that event.
-   */
-  private void browse() {
-    if (isClosed()) {
+  private void update() {
+    Browser b = shared.browser;
+    if (b == null || isClosed()) {
       return;
     }
-    try {
-      ServiceInfo[] infos = jmdns.list(shared.type, shared.timeout.toMillis());
-      publish(nodes(infos));
-    } catch (RuntimeException e) {
-      log.warn("browsing {} for {} failed; trying again in {}", shared.type, servicePath,
-          shared.watchInterval, e);
+    List<KVPair> nodes = nodes(b.instances());
+    publish(nodes);
+    if (!nodes.isEmpty()) {
+      found.countDown();
     }
   }
 
-  private List<KVPair> nodes(ServiceInfo[] infos) {
+  private List<KVPair> nodes(List<Browser.Instance> instances) {
+    // Sorted by instance so that, when two announce one address, the same one wins every time.
+    instances.sort(Comparator.comparing(i -> i.name));
     List<KVPair> nodes = new ArrayList<>();
     Set<String> keys = new HashSet<>();
-    for (ServiceInfo info : infos) {
-      List<RpcxTxt.Entry> entries;
-      try {
-        entries = RpcxTxt.parse(info.getTextBytes());
-      } catch (IOException e) {
-        log.debug("ignoring instance {}: its TXT is not rpcx's: {}", info.getQualifiedName(),
-            e.getMessage());
-        continue;
-      }
-      for (RpcxTxt.Entry e : entries) {
+    for (Browser.Instance i : instances) {
+      for (RpcxTxt.Entry e : i.entries) {
         if (e.service().equals(servicePath) && !e.serviceAddress().isEmpty()
             && keys.add(e.serviceAddress())) {
           nodes.add(new KVPair(e.serviceAddress(), e.meta()));
@@ -194,22 +150,24 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
 
   @Override
   public String toString() {
-    return "MdnsDiscovery{" + shared.type + ", " + (servicePath == null ? "template"
+    return "MdnsDiscovery{" + shared.service + ", " + (servicePath == null ? "template"
         : servicePath) + ", " + services() + "}";
   }
 
-  /** Settings and the JmDNS instance a template shares with its clones. */
+  /** Settings, socket and cache a template shares with its clones. */
   private static final class Shared {
     final InetAddress bindAddress;
-    final String type;
+    final String service;
     final Duration timeout;
     final Duration watchInterval;
     private int refs;
-    private JmDNS jmdns;
+    private MdnsSocket socket;
+    private ScheduledExecutorService timer;
+    volatile Browser browser;
 
-    Shared(InetAddress bindAddress, String type, Duration timeout, Duration watchInterval) {
+    Shared(InetAddress bindAddress, String service, Duration timeout, Duration watchInterval) {
       this.bindAddress = bindAddress;
-      this.type = type;
+      this.service = service;
       this.timeout = timeout;
       this.watchInterval = watchInterval;
     }
@@ -218,27 +176,64 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
       refs++;
     }
 
-    synchronized JmDNS jmdns() throws IOException {
-      if (jmdns == null) {
-        jmdns = JmDNS.create(bindAddress, "jrpcx-discovery");
+    /** Retains and, for the first user, joins the group and starts browsing. */
+    synchronized Browser open() throws IOException {
+      if (browser == null) {
+        Browser b = new Browser(service, System::nanoTime);
+        socket = new MdnsSocket(MdnsSocket.chooseInterface(bindAddress),
+            (m, from) -> b.received(m), "jrpcx-mdns-browser");
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "jrpcx-mdns-discovery");
+          t.setDaemon(true);
+          return t;
+        });
+        long every = watchInterval.toNanos();
+        timer.scheduleWithFixedDelay(this::browse, every, every, TimeUnit.NANOSECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+          if (b.expire()) {
+            browse();
+          }
+        }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        browser = b;
       }
-      return jmdns;
+      refs++;
+      return browser;
+    }
+
+    /** Go's browse: the query, twice back to back as zeroconf sends it, with fresh ids. */
+    void browse() {
+      MdnsSocket s;
+      Browser b;
+      synchronized (this) {
+        s = socket;
+        b = browser;
+      }
+      if (s == null) {
+        return;
+      }
+      try {
+        for (int i = 0; i < 2; i++) {
+          s.send(Dns.encode(b.query(ThreadLocalRandom.current().nextInt(0x10000)), false));
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("mDNS browse query for {} failed; trying again in {}", service, watchInterval,
+            e);
+      }
     }
 
     void release() {
-      JmDNS closing = null;
+      MdnsSocket s = null;
       synchronized (this) {
-        if (--refs == 0) {
-          closing = jmdns;
-          jmdns = null;
+        if (--refs == 0 && socket != null) {
+          s = socket;
+          socket = null;
+          browser = null;
+          timer.shutdownNow();
+          timer = null;
         }
       }
-      if (closing != null) {
-        try {
-          closing.close();
-        } catch (IOException e) {
-          log.debug("closing JmDNS failed", e);
-        }
+      if (s != null) {
+        s.close();
       }
     }
   }
@@ -253,7 +248,10 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
 
     private Builder() {}
 
-    /** The address (and so the interface) to browse on. Default: JmDNS's own choice. */
+    /**
+     * The address, and so the interface, to browse on. Default: the first up, multicast-capable,
+     * non-loopback interface with an IPv4 address.
+     */
     public Builder bindAddress(InetAddress address) {
       this.bindAddress = Objects.requireNonNull(address, "address");
       return this;
@@ -266,13 +264,13 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** How long a browse waits for answers when nothing is known yet; default 5 s. */
+    /** How long the constructor waits for a first node; default 5 s. */
     public Builder timeout(Duration timeout) {
       this.timeout = positive(timeout, "timeout");
       return this;
     }
 
-    /** How often the list is browsed again besides JmDNS's events; default 10 s. */
+    /** How often the browse query is sent again; default 10 s. */
     public Builder watchInterval(Duration interval) {
       this.watchInterval = positive(interval, "watchInterval");
       return this;
@@ -286,15 +284,11 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
 
     /**
      * Makes the discovery; unless it is a template, it has browsed once when this returns
-     * (waiting at most {@code timeout}).
+     * (waiting at most {@code timeout} for a first node).
      */
     public MdnsDiscovery build() {
-      return new MdnsDiscovery(shared(), servicePath);
-    }
-
-    private Shared shared() {
-      return new Shared(bindAddress, MdnsRegisterPlugin.SERVICE + "._tcp." + domain, timeout,
-          watchInterval);
+      return new MdnsDiscovery(new Shared(bindAddress, MdnsRegisterPlugin.SERVICE + "." + domain,
+          timeout, watchInterval), servicePath);
     }
 
     private static Duration positive(Duration d, String name) {

@@ -2,7 +2,6 @@ package io.jrpcx.registry.mdns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +14,10 @@ import java.util.List;
  * bytes match Go's: {@code encoding/json} field order, {@code omitempty}, its HTML-safe escaping
  * of {@code < > &} as {@code \u003c \u003e \u0026}, and {@code url.QueryEscape}.
  *
- * <p>A DNS TXT string holds at most 255 bytes, which one service with a few metadata keys already
- * nearly fills. Longer text is split into consecutive 255-byte strings and the reader joins them;
- * Go's plugin cannot announce such a record at all, and Go's client reads only the first string.
+ * <p>A DNS TXT string holds at most 255 bytes and Go writes the whole array into one string,
+ * never splitting it: Go's miekg/dns cannot even pack a longer one, so a Go server with a longer
+ * text announces nothing, and Go's client reads only the first string. {@link #fit} therefore
+ * keeps the text in one string and leaves out the services that do not fit.
  */
 final class RpcxTxt {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -46,32 +46,73 @@ final class RpcxTxt {
     return queryEscape(json.append(']').toString());
   }
 
-  /** The TXT RDATA: {@link #text} cut into length-prefixed strings of at most 255 bytes. */
-  static byte[] rdata(List<Entry> entries) {
-    byte[] text = text(entries).getBytes(StandardCharsets.US_ASCII); // escaped: ASCII only
-    ByteArrayOutputStream out = new ByteArrayOutputStream(text.length + text.length / 255 + 1);
-    for (int from = 0; from < text.length; from += MAX_STRING) {
-      int n = Math.min(MAX_STRING, text.length - from);
-      out.write(n);
-      out.write(text, from, n);
+  /** What one TXT string can carry: the text and the services left out to keep it so. */
+  record Fit(byte[] string, List<String> leftOut) {}
+
+  /**
+   * The TXT string Go's client can read: the escaped text of as many whole services as fit 255
+   * bytes, taken in registration order; a service that does not fit is left out and the later
+   * ones are still tried, so a long service does not hide the short ones after it.
+   */
+  static Fit fit(List<Entry> entries) {
+    List<Entry> kept = new ArrayList<>(entries.size());
+    List<String> leftOut = new ArrayList<>();
+    String text = text(kept);
+    for (Entry e : entries) {
+      kept.add(e);
+      String with = text(kept);
+      if (with.length() <= MAX_STRING) {
+        text = with;
+      } else {
+        kept.remove(kept.size() - 1);
+        leftOut.add(e.service());
+      }
     }
-    return out.toByteArray();
+    return new Fit(text.getBytes(StandardCharsets.US_ASCII), List.copyOf(leftOut));
   }
 
   /**
-   * The entries of a TXT RDATA, its strings joined first.
+   * The TXT RDATA Go writes: {@link #text} as one length-prefixed string.
+   *
+   * @throws IllegalArgumentException when the text is longer than 255 bytes, which Go cannot
+   *     send either (see {@link #fit})
+   */
+  static byte[] rdata(List<Entry> entries) {
+    byte[] text = text(entries).getBytes(StandardCharsets.US_ASCII); // escaped: ASCII only
+    if (text.length > MAX_STRING) {
+      throw new IllegalArgumentException("TXT text of " + text.length + " bytes does not fit "
+          + "one TXT string");
+    }
+    byte[] out = new byte[text.length + 1];
+    out[0] = (byte) text.length;
+    System.arraycopy(text, 0, out, 1, text.length);
+    return out;
+  }
+
+  /**
+   * The entries of a TXT RDATA, its strings joined first (jrpcx before 0.1 split long text
+   * over several strings; Go never writes more than one).
    *
    * @throws IOException when the text is not escaped JSON of that shape
    */
   static List<Entry> parse(byte[] rdata) throws IOException {
-    StringBuilder text = new StringBuilder();
+    List<byte[]> strings = new ArrayList<>();
     for (int i = 0; rdata != null && i < rdata.length; ) {
       int n = rdata[i] & 0xff;
       if (i + 1 + n > rdata.length) {
         throw new IOException("TXT string overruns the record");
       }
-      text.append(new String(rdata, i + 1, n, StandardCharsets.UTF_8));
+      strings.add(java.util.Arrays.copyOfRange(rdata, i + 1, i + 1 + n));
       i += 1 + n;
+    }
+    return parse(strings);
+  }
+
+  /** The entries of the strings of a TXT record, joined. */
+  static List<Entry> parse(List<byte[]> strings) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (byte[] s : strings) {
+      text.append(new String(s, StandardCharsets.UTF_8));
     }
     String json;
     try {

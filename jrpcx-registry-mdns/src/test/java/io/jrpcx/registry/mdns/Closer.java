@@ -8,8 +8,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Closes what a test opened: plain resources first, newest first, then everything holding a JmDNS
- * instance in parallel, since each JmDNS takes about two seconds to close.
+ * Closes what a test opened: plain resources first, newest first, then the mDNS plugins and
+ * discoveries in parallel.
  */
 final class Closer implements AfterEachCallback {
   private final List<AutoCloseable> plain = new ArrayList<>();
@@ -20,7 +20,7 @@ final class Closer implements AfterEachCallback {
     return c;
   }
 
-  /** For resources holding a JmDNS instance. */
+  /** For mDNS plugins and discoveries, closed in parallel after the rest. */
   <T extends AutoCloseable> T laterSlow(T c) {
     slow.add(c);
     return c;

@@ -4,25 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.mdns.Dns.Message;
+import io.jrpcx.registry.mdns.Dns.Record;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.EchoService;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import javax.jmdns.JmDNS;
-import javax.jmdns.ServiceInfo;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The plugin's announcement and the discovery's reading, with real JmDNS instances multicasting
- * on 127.0.0.1: the spec's layout, Go-written instances, metadata changes, per-service filtering.
+ * The plugin's announcements and the discovery's reading over real multicast on 127.0.0.1 in one
+ * JVM: the Go layout as a raw mDNS observer sees it, Go's own bytes read by the discovery, Go's
+ * browse query answered, per-service filtering, unregister, and the 255-byte TXT limit.
  */
 class MdnsRegistryTest {
-  static final String TYPE = "_rpcxservices._tcp.local.";
-  /** JmDNS usually needs 3 to 4 s to see a new instance on loopback. */
+  static final String TYPE = "_rpcxservices.local.";
+  /** Generous: announcements arrive within a few hundred ms on loopback. */
   static final Duration SEEN = Duration.ofSeconds(15);
 
   @RegisterExtension final Closer closer = new Closer();
@@ -31,90 +37,157 @@ class MdnsRegistryTest {
     return InetAddress.getByName("127.0.0.1");
   }
 
+  /** Instance names of their own, so that parallel runs on one host do not mix. */
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
   MdnsDiscovery discovery(String service) throws Exception {
     return closer.laterSlow(MdnsDiscovery.builder().bindAddress(loopback())
         .timeout(Duration.ofMillis(300)).watchInterval(Duration.ofSeconds(1))
         .servicePath(service).build());
   }
 
-  /** A JmDNS instance playing another host: a Go server, or a raw observer. */
-  JmDNS otherHost(String name) throws Exception {
-    return closer.laterSlow(JmDNS.create(loopback(), name));
+  /** Another mDNS host on the group: records what arrives, sends raw bytes. */
+  record RawHost(MdnsSocket socket, Queue<Message> seen) implements AutoCloseable {
+    @Override
+    public void close() {
+      socket.close();
+    }
   }
 
-  static byte[] oneTxtString(String text) {
-    byte[] b = new byte[text.length() + 1];
-    b[0] = (byte) text.length();
-    System.arraycopy(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, b, 1,
-        text.length());
-    return b;
+  RawHost rawHost() throws Exception {
+    Queue<Message> seen = new ConcurrentLinkedQueue<>();
+    MdnsSocket s = new MdnsSocket(NetworkInterface.getByInetAddress(loopback()),
+        (m, from) -> seen.add(m), "raw-host");
+    return closer.later(new RawHost(s, seen));
+  }
+
+  private static boolean announces(Message m, String instance) {
+    return m.isResponse() && m.answers().stream().anyMatch(r -> r.type() == Dns.SRV
+        && r.name().equals(instance));
   }
 
   @Test
   @Timeout(40)
-  void announcesTheSpecLayoutAndReportsOnlyTheAskedService() throws Exception {
+  void announcesGosLayoutAndReportsOnlyTheAskedService() throws Exception {
+    RawHost observer = rawHost();
+    String name = unique("rpcx-layout");
     MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
-        .serviceAddress("tcp@10.0.0.5:8972").instanceName("rpcx-layout")
+        .serviceAddress("tcp@10.0.0.5:8972").instanceName(name).hostName(name)
         .bindAddress(loopback()).updateInterval(Duration.ZERO).build());
     Server server = closer.later(Server.builder().plugin(plugin).build());
     server.register("Arith", new ArithService(), "weight=10&group=g1");
     server.start("tcp", "127.0.0.1:0");
     assertThat(plugin.type()).isEqualTo(TYPE);
+    assertThat(plugin.ttl()).isEqualTo(Duration.ofSeconds(3200));
 
-    // What any mDNS host sees: instance, port, and the one TXT string Go would send.
-    JmDNS observer = otherHost("observer");
-    ServiceInfo seen = await().atMost(SEEN).until(
-        () -> observer.getServiceInfo(TYPE, "rpcx-layout", 500), i -> i != null
-            && i.getTextBytes() != null && i.getTextBytes().length > 1);
-    assertThat(seen.getPort()).isEqualTo(8972);
-    assertThat(seen.getQualifiedName()).isEqualTo("rpcx-layout." + TYPE);
-    assertThat(seen.getTextBytes()).isEqualTo(oneTxtString("%5B%7B%22service%22%3A%22Arith%22"
-        + "%2C%22meta%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22"
-        + "tcp%4010.0.0.5%3A8972%22%7D%5D"));
+    // What any mDNS host sees: zeroconf's announcement, with the one TXT string Go sends.
+    String instance = name + "._rpcxservices.local.";
+    Message a = await().atMost(SEEN).until(() -> observer.seen().stream()
+        .filter(m -> announces(m, instance)).findFirst().orElse(null), m -> m != null);
+    assertThat(a.flags()).isEqualTo(0x8000);
+    assertThat(a.answers()).extracting(Record::toString).containsExactly(
+        instance + " SRV class=0x8001 ttl=3200 0 0 8972 " + name + ".local.",
+        instance + " TXT class=0x8001 ttl=3200 [%5B%7B%22service%22%3A%22Arith%22%2C%22meta"
+            + "%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp%40"
+            + "10.0.0.5%3A8972%22%7D%5D]",
+        "_rpcxservices.local. PTR class=0x1 ttl=3200 " + instance,
+        "_services._dns-sd._udp.local. PTR class=0x1 ttl=3200 _rpcxservices.local.",
+        name + ".local. A class=0x8001 ttl=120 7f000001");
 
     MdnsDiscovery arith = discovery("Arith");
     await().atMost(SEEN).until(() -> arith.services().equals(
         List.of(new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"))));
 
-    // A second service goes into the same TXT; the Arith discovery still lists one node.
-    server.register("Echo", new EchoService(), "weight=5");
+    // A second service goes into the same TXT (232 bytes: it still fits one string); the Arith
+    // discovery still lists one node.
+    server.register("Echo", new EchoService(), "");
     MdnsDiscovery echo = discovery("Echo");
     await().atMost(SEEN).until(() -> echo.services().equals(
-        List.of(new KVPair("tcp@10.0.0.5:8972", "weight=5"))));
+        List.of(new KVPair("tcp@10.0.0.5:8972", ""))));
     assertThat(arith.services()).hasSize(1);
 
     // Unregistering announces the rest of the list.
     server.unregister("Arith");
     await().atMost(SEEN).until(() -> arith.services().isEmpty());
     assertThat(echo.services()).hasSize(1);
+
+    // close(): unregister TXT "[...]" and then the goodbye, every record with TTL 0.
+    server.close();
+    plugin.close();
+    Message bye = await().atMost(SEEN).until(() -> observer.seen().stream()
+        .filter(m -> announces(m, instance) && m.answers().get(0).ttl() == 0).findFirst()
+        .orElse(null), m -> m != null);
+    assertThat(bye.answers()).allMatch(r -> r.ttl() == 0).hasSize(5);
+    await().atMost(SEEN).until(() -> echo.services().isEmpty());
   }
 
   @Test
   @Timeout(40)
-  void readsInstancesAnnouncedAsGoRpcxServersDoAndSeesMetadataChanges() throws Exception {
-    JmDNS go = otherHost("go-server");
-    // Exactly what Go's MDNSRegisterPlugin announces for Arith (text printed by Go).
-    ServiceInfo info = ServiceInfo.create(TYPE, "go-host", 8972, 0, 0, oneTxtString(
-        "%5B%7B%22service%22%3A%22Arith%22%2C%22meta%22%3A%22weight%3D10%5Cu0026group%3Dg1%22"
-            + "%2C%22service_address%22%3A%22tcp%4010.0.0.5%3A8972%22%7D%5D"));
-    go.registerService(info);
-    // Another Go server with another service: Go's discovery would list it as an Arith node.
-    go.registerService(ServiceInfo.create(TYPE, "go-host-2", 8973, 0, 0, RpcxTxt.rdata(List.of(
-        new RpcxTxt.Entry("Echo", "", "tcp@10.0.0.6:8973")))));
-
+  void readsGoServersFromGosOwnBytesUntilTheirGoodbye() throws Exception {
+    RawHost go = rawHost();
     MdnsDiscovery template = closer.laterSlow(MdnsDiscovery.builder().bindAddress(loopback())
         .timeout(Duration.ofMillis(300)).watchInterval(Duration.ofSeconds(1)).build());
     MdnsDiscovery d = closer.laterSlow(template.clone("Arith"));
+    go.socket().send(GoPackets.get("mdns_server_announce_1"));
     await().atMost(SEEN).until(() -> d.services().equals(
-        List.of(new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"))));
+        List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META))));
 
-    info.setText(RpcxTxt.rdata(List.of(new RpcxTxt.Entry("Arith",
-        "weight=10&group=g1&state=inactive", "tcp@10.0.0.5:8972"))));
-    await().atMost(SEEN).until(() -> "inactive".equals(d.services().get(0).metadata("state")));
-
-    info.setText(RpcxTxt.rdata(List.of(new RpcxTxt.Entry("Arith", "weight=3",
-        "tcp@10.0.0.5:8972"))));
+    go.socket().send(GoPackets.get("mdns_server_txt_refresh"));
     await().atMost(SEEN).until(() -> d.services().equals(
-        List.of(new KVPair("tcp@10.0.0.5:8972", "weight=3"))));
+        List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META_REFRESHED))));
+
+    go.socket().send(GoPackets.get("mdns_server_goodbye"));
+    await().atMost(SEEN).until(() -> d.services().isEmpty());
+  }
+
+  @Test
+  @Timeout(40)
+  void answersGosBrowseQuery() throws Exception {
+    RawHost client = rawHost();
+    String name = unique("rpcx-answer");
+    MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
+        .serviceAddress("tcp@10.0.0.6:8973").instanceName(name).hostName(name)
+        .bindAddress(loopback()).updateInterval(Duration.ZERO).build());
+    plugin.start();
+    plugin.register("Arith", new ArithService(), "");
+    String instance = name + "._rpcxservices.local.";
+    byte[] query = GoPackets.get("mdns_client_browse_query");
+    int id = Dns.decode(query, query.length).id();
+    client.socket().send(query);
+    Message answer = await().atMost(SEEN).until(() -> client.seen().stream()
+        .filter(m -> m.id() == id && m.isResponse() && m.answers().stream()
+            .anyMatch(r -> instance.equals(r.target()))).findFirst().orElse(null),
+        m -> m != null);
+    assertThat(answer.flags()).isEqualTo(0x8400);
+    assertThat(answer.answers()).extracting(Record::toString)
+        .containsExactly("_rpcxservices.local. PTR class=0x1 ttl=3200 " + instance);
+    assertThat(answer.additional()).extracting(Record::type)
+        .containsExactly(Dns.SRV, Dns.TXT, Dns.A);
+    assertThat(RpcxTxt.parse(answer.additional().get(1).strings()))
+        .containsExactly(new RpcxTxt.Entry("Arith", "", "tcp@10.0.0.6:8973"));
+  }
+
+  @Test
+  @Timeout(40)
+  void servicesBeyondOneTxtStringAreLeftOutAndTheRestStaysReadable() throws Exception {
+    String name = unique("rpcx-long");
+    MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
+        .serviceAddress("tcp@10.0.0.7:8974").instanceName(name).hostName(name)
+        .bindAddress(loopback()).updateInterval(Duration.ZERO).build());
+    plugin.start();
+    plugin.register("Arith", new ArithService(), "weight=10&group=g1");
+    plugin.register("Long", new EchoService(), "note=" + "x".repeat(120));
+    plugin.register("Echo", new EchoService(), "");
+    MdnsDiscovery arith = discovery("Arith");
+    MdnsDiscovery echo = discovery("Echo");
+    await().atMost(SEEN).until(() -> arith.services().size() == 1
+        && echo.services().size() == 1);
+    byte[] txt = plugin.zone().txt();
+    assertThat(txt.length).isLessThanOrEqualTo(255);
+    assertThat(RpcxTxt.parse(List.of(txt))).extracting(RpcxTxt.Entry::service)
+        .containsExactly("Arith", "Echo");
+    assertThat(new String(txt, StandardCharsets.US_ASCII)).doesNotContain("Long");
   }
 }

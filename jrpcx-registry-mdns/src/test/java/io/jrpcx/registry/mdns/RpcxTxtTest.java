@@ -45,16 +45,38 @@ class RpcxTxtTest {
   }
 
   @Test
-  void textOverTheTxtStringLimitIsSplitAndJoinedBack() throws IOException {
-    // Go's text for these two is 265 bytes: more than one TXT string (255) can hold.
-    List<RpcxTxt.Entry> two = List.of(ARITH, new RpcxTxt.Entry("Echo", "weight=5",
-        "tcp@10.0.0.5:8972"));
-    assertThat(RpcxTxt.text(two)).hasSize(265);
-    byte[] rdata = RpcxTxt.rdata(two);
-    assertThat(rdata[0] & 0xff).isEqualTo(255);
-    assertThat(rdata[256] & 0xff).isEqualTo(10);
-    assertThat(rdata).hasSize(267);
-    assertThat(RpcxTxt.parse(rdata)).isEqualTo(two);
+  void servicesThatDoNotFitOneTxtStringAreLeftOutInsteadOfSplit() throws IOException {
+    // Go's text for Arith + Echo is 265 bytes: more than one TXT string (255) holds, and Go
+    // never splits it. What fits is kept; Echo is left out.
+    RpcxTxt.Entry echo = new RpcxTxt.Entry("Echo", "weight=5", "tcp@10.0.0.5:8972");
+    assertThat(RpcxTxt.text(List.of(ARITH, echo))).hasSize(265);
+    RpcxTxt.Fit fit = RpcxTxt.fit(List.of(ARITH, echo));
+    assertThat(fit.leftOut()).containsExactly("Echo");
+    assertThat(new String(fit.string(), StandardCharsets.US_ASCII))
+        .isEqualTo(RpcxTxt.text(List.of(ARITH)));
+    assertThatThrownBy(() -> RpcxTxt.rdata(List.of(ARITH, echo)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aServiceTooLongForTheStringDoesNotHideTheShortOnesAfterIt() {
+    RpcxTxt.Entry huge = new RpcxTxt.Entry("Huge", "note=" + "x".repeat(300), "tcp@h:1");
+    RpcxTxt.Entry small = new RpcxTxt.Entry("Small", "", "tcp@h:1");
+    RpcxTxt.Fit fit = RpcxTxt.fit(List.of(huge, ARITH, small));
+    assertThat(fit.leftOut()).containsExactly("Huge");
+    assertThat(new String(fit.string(), StandardCharsets.US_ASCII))
+        .isEqualTo(RpcxTxt.text(List.of(ARITH, small)));
+    assertThat(fit.string().length).isLessThanOrEqualTo(255);
+    assertThat(RpcxTxt.fit(List.of(huge)).string()).isEqualTo("%5B%5D".getBytes(
+        StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void stillReadsTextSplitOverSeveralStrings() throws IOException {
+    String text = RpcxTxt.text(List.of(ARITH));
+    byte[] a = text.substring(0, 100).getBytes(StandardCharsets.US_ASCII);
+    byte[] b = text.substring(100).getBytes(StandardCharsets.US_ASCII);
+    assertThat(RpcxTxt.parse(List.of(a, b))).containsExactly(ARITH);
   }
 
   @Test
