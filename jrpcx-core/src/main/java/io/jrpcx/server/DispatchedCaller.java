@@ -71,7 +71,7 @@ final class DispatchedCaller implements Caller {
   }
 
   private static String target(Message request) {
-    return request.servicePath() + "." + request.serviceMethod();
+    return Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod());
   }
 
   @Override
