@@ -134,22 +134,24 @@ public final class FrameCodec {
    */
   public void checkPrefix(ByteBuf buf) {
     int start = buf.readerIndex();
-    int readable = buf.readableBytes();
-    int at = HEADER_LENGTH;
+    long frameLen = HEADER_LENGTH + buf.getUnsignedInt(start + 12);
+    // Only this frame's bytes: what follows it belongs to the next frame.
+    long end = Math.min(buf.readableBytes(), frameLen);
+    long at = HEADER_LENGTH;
     for (int field = 0; field < 3; field++) {
-      if (readable < at + 4) {
+      if (end < at + 4) {
         return;
       }
-      long len = buf.getUnsignedInt(start + at);
+      long len = buf.getUnsignedInt(start + (int) at);
+      if (at + 4 + len > frameLen) {
+        return; // points past the frame: decode says so once the frame is in
+      }
       if (field < 2) {
         checkName(len, field == 0 ? "service path" : "service method");
       } else {
         checkMetadataBytes(len);
       }
-      at += 4 + (int) Math.min(len, Integer.MAX_VALUE - 8);
-      if (at < 0) {
-        return;
-      }
+      at += 4 + len;
     }
   }
 
