@@ -125,7 +125,7 @@ final class JsonRpc {
     int dot = name.lastIndexOf('.');
     if (dot <= 0 || dot == name.length() - 1) {
       return done(notification ? null : error(echoId, METHOD_NOT_FOUND,
-          "Method not found: \"" + name + "\" is not Service.Method"));
+          "Method not found: \"" + Texts.bounded(name) + "\" is not Service.Method"));
     }
     JsonNode params = request.get("params");
     Message m = new Message()
@@ -146,8 +146,8 @@ final class JsonRpc {
             : t.getMessage());
       }
       if (response.isError()) {
-        String text = RpcxErrors.text(response);
-        return error(echoId, RpcxErrors.of(response, text).jsonRpcCode, text);
+        return error(echoId, RpcxErrors.of(response, RpcxErrors.rawText(response)).jsonRpcCode,
+            RpcxErrors.text(response));
       }
       ObjectNode ok = MAPPER.createObjectNode().put("jsonrpc", "2.0");
       if (response.payload().length == 0) {

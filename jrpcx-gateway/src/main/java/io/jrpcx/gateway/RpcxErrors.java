@@ -48,8 +48,26 @@ enum RpcxErrors {
     return FAILED;
   }
 
-  /** The error text of an error response. */
+  /**
+   * The error text of an error response, with an over-long service path or method in it (the
+   * server's "can't find" texts quote them) cut to {@link Texts#MAX_QUOTED} characters. Classify
+   * with {@link #of} on {@link #rawText} first: it compares the exact names.
+   */
   static String text(Message response) {
+    String text = rawText(response);
+    String path = response.servicePath();
+    String method = response.serviceMethod();
+    if (path.length() > Texts.MAX_QUOTED) {
+      text = text.replace(path, Texts.bounded(path));
+    }
+    if (method.length() > Texts.MAX_QUOTED) {
+      text = text.replace(method, Texts.bounded(method));
+    }
+    return text;
+  }
+
+  /** The error text of an error response, as the server wrote it. */
+  static String rawText(Message response) {
     String text = response.metadata(Message.ERROR_KEY);
     return text == null ? "rpcx: error response without an error text" : text;
   }
