@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.cors.CorsHandler;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -35,10 +36,23 @@ import java.util.Objects;
  * <p>Immutable and thread-safe; one gateway may serve several servers.
  */
 public final class Gateway implements SharedPortProtocol {
+  /** Default {@link Builder#headerTimeout}. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+  /** Default {@link Builder#bodyTimeout}. */
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+  /** Default {@link Builder#idleTimeout}. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   private final Cors cors;
+  private final Duration headerTimeout;
+  private final Duration bodyTimeout;
+  private final Duration idleTimeout;
 
   private Gateway(Builder b) {
     this.cors = b.cors;
+    this.headerTimeout = b.headerTimeout;
+    this.bodyTimeout = b.bodyTimeout;
+    this.idleTimeout = b.idleTimeout;
   }
 
   /** A gateway without CORS: browsers on other origins cannot call it. */
@@ -55,11 +69,29 @@ public final class Gateway implements SharedPortProtocol {
     return cors;
   }
 
+  /** How long a request's line and headers may take from its first byte; zero: no limit. */
+  public Duration headerTimeout() {
+    return headerTimeout;
+  }
+
+  /** How long a request's body may take after its headers; zero: no limit. */
+  public Duration bodyTimeout() {
+    return bodyTimeout;
+  }
+
+  /** How long a keep-alive connection may wait for its next request; zero: no limit. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
   @Override
   public void initChannel(Channel channel, Server server) {
     ChannelPipeline p = channel.pipeline();
     String before = CONNECTION_HANDLER;
+    HttpTimeouts timeouts = new HttpTimeouts(this);
+    p.addBefore(before, "http-timeouts-bytes", timeouts.bytesSeen());
     p.addBefore(before, "http", new HttpServerCodec());
+    p.addBefore(before, "http-timeouts", timeouts);
     // Answers Expect: 100-continue, and 413 from Content-Length alone when the body is too big.
     p.addBefore(before, "http-aggregator", new HttpObjectAggregator(server.maxMessageLength()));
     if (cors != null) {
@@ -70,12 +102,16 @@ public final class Gateway implements SharedPortProtocol {
 
   @Override
   public String toString() {
-    return "Gateway[cors=" + cors + "]";
+    return "Gateway[cors=" + cors + ", headerTimeout=" + headerTimeout + ", bodyTimeout="
+        + bodyTimeout + ", idleTimeout=" + idleTimeout + "]";
   }
 
   /** Configures a {@link Gateway}. */
   public static final class Builder {
     private Cors cors;
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     private Builder() {}
 
@@ -86,6 +122,52 @@ public final class Gateway implements SharedPortProtocol {
     public Builder cors(Cors cors) {
       this.cors = Objects.requireNonNull(cors, "cors");
       return this;
+    }
+
+    /**
+     * How long a request's line and headers may take to arrive, counted from its first byte
+     * (default 10 s): a client that sends them slowly, or stops halfway, gets 408 Request Timeout
+     * and its connection is closed. {@link Duration#ZERO} turns the limit off.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public Builder headerTimeout(Duration timeout) {
+      this.headerTimeout = checked("headerTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a request's whole body may take to arrive, counted from the end of its headers
+     * (default 30 s): a client that trickles it, or stops halfway, gets 408 Request Timeout and
+     * its connection is closed. {@link Duration#ZERO} turns the limit off.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public Builder bodyTimeout(Duration timeout) {
+      this.bodyTimeout = checked("bodyTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * How long a keep-alive connection may wait for its next request once every request on it
+     * has been answered (default 60 s); then it is closed, without a response, as HTTP servers
+     * close idle connections. The time a call takes on the server never counts.
+     * {@link Duration#ZERO} turns the limit off.
+     *
+     * @throws IllegalArgumentException when {@code timeout} is negative
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = checked("idleTimeout", timeout);
+      return this;
+    }
+
+    private static Duration checked(String name, Duration timeout) {
+      Objects.requireNonNull(timeout, name);
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException(name + " must be positive, or zero for no limit, was "
+            + timeout);
+      }
+      return timeout;
     }
 
     public Gateway build() {

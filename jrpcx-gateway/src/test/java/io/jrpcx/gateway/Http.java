@@ -80,10 +80,15 @@ final class Http {
     private final OutputStream out;
 
     Raw(String address) throws IOException {
+      this(address, Duration.ofSeconds(20));
+    }
+
+    /** A connection whose reads fail after {@code readTimeout} without a byte. */
+    Raw(String address, Duration readTimeout) throws IOException {
       int colon = address.lastIndexOf(':');
       socket = new Socket(address.substring(0, colon),
           Integer.parseInt(address.substring(colon + 1)));
-      socket.setSoTimeout(20_000);
+      socket.setSoTimeout((int) readTimeout.toMillis());
       in = socket.getInputStream();
       out = socket.getOutputStream();
     }
@@ -116,6 +121,12 @@ final class Http {
     /** Reads until the server closes the connection; returns what came. */
     String readToEnd() throws IOException {
       return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Closes with a TCP reset rather than a FIN: the peer sees "connection reset". */
+    void reset() throws IOException {
+      socket.setSoLinger(true, 0);
+      socket.close();
     }
 
     @Override
