@@ -97,7 +97,7 @@ public final class Gateway implements SharedPortProtocol {
     if (cors != null) {
       p.addBefore(before, "http-cors", new CorsHandler(cors.toNetty()));
     }
-    p.addBefore(before, "http-gateway", new HttpConnection(server, cors != null));
+    p.addBefore(before, "http-gateway", new HttpConnection(server, this));
   }
 
   @Override
