@@ -42,17 +42,21 @@ public final class Gateway implements SharedPortProtocol {
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
   /** Default {@link Builder#idleTimeout}. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  /** Default {@link Builder#maxBatchSize}. */
+  public static final int DEFAULT_MAX_BATCH_SIZE = 1_000;
 
   private final Cors cors;
   private final Duration headerTimeout;
   private final Duration bodyTimeout;
   private final Duration idleTimeout;
+  private final int maxBatchSize;
 
   private Gateway(Builder b) {
     this.cors = b.cors;
     this.headerTimeout = b.headerTimeout;
     this.bodyTimeout = b.bodyTimeout;
     this.idleTimeout = b.idleTimeout;
+    this.maxBatchSize = b.maxBatchSize;
   }
 
   /** A gateway without CORS: browsers on other origins cannot call it. */
@@ -84,6 +88,11 @@ public final class Gateway implements SharedPortProtocol {
     return idleTimeout;
   }
 
+  /** The most entries a JSON-RPC batch may have. */
+  public int maxBatchSize() {
+    return maxBatchSize;
+  }
+
   @Override
   public void initChannel(Channel channel, Server server) {
     ChannelPipeline p = channel.pipeline();
@@ -103,7 +112,7 @@ public final class Gateway implements SharedPortProtocol {
   @Override
   public String toString() {
     return "Gateway[cors=" + cors + ", headerTimeout=" + headerTimeout + ", bodyTimeout="
-        + bodyTimeout + ", idleTimeout=" + idleTimeout + "]";
+        + bodyTimeout + ", idleTimeout=" + idleTimeout + ", maxBatchSize=" + maxBatchSize + "]";
   }
 
   /** Configures a {@link Gateway}. */
@@ -112,6 +121,7 @@ public final class Gateway implements SharedPortProtocol {
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
     private Duration bodyTimeout = DEFAULT_BODY_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 
     private Builder() {}
 
@@ -158,6 +168,22 @@ public final class Gateway implements SharedPortProtocol {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = checked("idleTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * The most entries a JSON-RPC batch may have (default 1,000): a larger batch is answered with
+     * one -32600 Invalid Request error naming the limit, and none of its entries runs. It is
+     * counted while the body is scanned, so an oversized batch is refused without building a
+     * tree of it.
+     *
+     * @throws IllegalArgumentException when {@code entries} is not positive
+     */
+    public Builder maxBatchSize(int entries) {
+      if (entries <= 0) {
+        throw new IllegalArgumentException("maxBatchSize must be positive, was " + entries);
+      }
+      this.maxBatchSize = entries;
       return this;
     }
 

@@ -32,6 +32,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private final Server server;
   private final boolean cors;
+  private final int maxBatchSize;
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
   private HttpCaller caller;
   private boolean serving;
@@ -41,6 +42,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   HttpConnection(Server server, Gateway gateway) {
     this.server = server;
     this.cors = gateway.cors() != null;
+    this.maxBatchSize = gateway.maxBatchSize();
   }
 
   @Override
@@ -157,7 +159,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       return CompletableFuture.completedFuture(RpcxHeaders.refused(request.headers(), e));
     }
     if (JsonRpc.selected(request.headers())) {
-      return JsonRpc.serve(server, caller, request.headers(), body);
+      return JsonRpc.serve(server, caller, maxBatchSize, request.headers(), body);
     }
     return RpcxHeaders.serve(server, caller, request.uri(), request.headers(), body);
   }
