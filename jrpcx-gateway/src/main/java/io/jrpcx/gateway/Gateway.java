@@ -33,6 +33,13 @@ import java.util.Objects;
  * and pipelined requests (answered in order) are supported; a request that is not valid HTTP gets
  * 400 and closes its own connection only. With the server's TLS, HTTPS is served.
  *
+ * <p>One client cannot hold the server: a request whose headers or body arrive too slowly gets
+ * 408 and its connection closes, an idle keep-alive connection closes ({@link
+ * Builder#headerTimeout}, {@link Builder#bodyTimeout}, {@link Builder#idleTimeout}); a JSON-RPC
+ * batch has at most {@link Builder#maxBatchSize} entries and runs in slices, a few of its calls at
+ * a time, beside other clients' calls. Error texts quote at most 256 characters of the client's
+ * names and ids.
+ *
  * <p>Immutable and thread-safe; one gateway may serve several servers.
  */
 public final class Gateway implements SharedPortProtocol {
