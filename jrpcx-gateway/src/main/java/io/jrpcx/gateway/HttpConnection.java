@@ -92,17 +92,36 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       request.release();
     }
     response.whenComplete((r, failure) -> {
-      FullHttpResponse answer = r != null ? r : internalError(ctx, target, failure);
       if (ctx.executor().inEventLoop()) {
-        answerSafely(ctx, answer, keepAlive);
+        respond(ctx, r, failure, target, keepAlive);
         return;
       }
       try {
-        ctx.executor().execute(() -> answerSafely(ctx, answer, keepAlive));
+        ctx.executor().execute(() -> respond(ctx, r, failure, target, keepAlive));
       } catch (RejectedExecutionException e) {
-        answer.release(); // the connection's event loop is gone, and the connection with it
+        if (r != null) {
+          r.release(); // the connection's event loop is gone, and the connection with it
+        }
       }
     });
+  }
+
+  /** On the event loop: writes the response, or a 500 for the failure. */
+  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, Throwable failure,
+      String target, boolean keepAlive) {
+    FullHttpResponse answer = response;
+    try {
+      if (answer == null) {
+        answer = internalError(ctx, target, failure);
+      }
+      answer(ctx, answer, keepAlive);
+    } catch (Throwable t) {
+      if (answer != null && answer.refCnt() > 0) {
+        answer.release();
+      }
+      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
+          + " after an unexpected error answering it", t);
+    }
   }
 
   /**
@@ -119,19 +138,6 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
         "internal gateway error: " + t.getClass().getName());
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return r;
-  }
-
-  private void answerSafely(ChannelHandlerContext ctx, FullHttpResponse response,
-      boolean keepAlive) {
-    try {
-      answer(ctx, response, keepAlive);
-    } catch (Throwable t) {
-      if (response.refCnt() > 0) {
-        response.release();
-      }
-      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
-          + " after an unexpected error answering it", t);
-    }
   }
 
   private CompletionStage<FullHttpResponse> route(FullHttpRequest request) {
