@@ -168,7 +168,10 @@ public final class Gateway implements SharedPortProtocol {
     /**
      * How long a keep-alive connection may wait for its next request once every request on it
      * has been answered (default 60 s); then it is closed, without a response, as HTTP servers
-     * close idle connections. The time a call takes on the server never counts.
+     * close idle connections. A connection whose answers wait for the client to read them is
+     * closed too when no byte of them was taken within it, so that a client that stops reading
+     * cannot hold them in memory; one that reads slowly but steadily is not cut. The time a call
+     * takes on the server never counts.
      * {@link Duration#ZERO} turns the limit off.
      *
      * @throws IllegalArgumentException when {@code timeout} is negative

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP timeouts of one connection, on its event loop's timer: a request's line and headers
  * must arrive within the header timeout from its first byte, its body within the body timeout
  * after its headers, and a connection with every request answered must send its next one within
- * the idle timeout. One timer at a time runs, and only while the client owes bytes: never while
- * the server works on a request it has whole.
+ * the idle timeout, as must a connection whose answers wait for the client to read them, unless
+ * they make progress. One timer at a time runs, and only while the client owes something: never
+ * while the server works on a request it has whole.
  *
  * <p>Sits after the HTTP codec, seeing requests as they are decoded and responses as they are
  * written; {@link #bytesSeen} sits before it, because a request's first byte is not decoded into
@@ -43,6 +45,8 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     BODY,
     /** The server's answers: no timer. */
     ANSWERS,
+    /** The client to read answers written to it: the idle timeout, renewed by progress. */
+    SENDING,
     /** A next request, every one answered. */
     IDLE
   }
@@ -57,6 +61,10 @@ final class HttpTimeouts extends ChannelDuplexHandler {
   private boolean headersRead;
   /** Requests whose headers came and whose response is not written yet. */
   private int unanswered;
+  /** Requests whose headers came and whose response was not even handed to the channel. */
+  private int unqueued;
+  /** Bytes waiting to be written when the SENDING timer started or last saw progress. */
+  private long pendingAtCheck;
   private Phase timed;
   private ScheduledFuture<?> timer;
 
@@ -95,6 +103,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
       reading = true;
       headersRead = true;
       unanswered++;
+      unqueued++;
     }
     if (msg instanceof LastHttpContent) {
       reading = false;
@@ -110,9 +119,13 @@ final class HttpTimeouts extends ChannelDuplexHandler {
       // Answered once written, not when queued: a client slow to read is still being answered.
       promise = promise.unvoid();
       promise.addListener(f -> {
-        unanswered--;
+        unanswered = Math.max(0, unanswered - 1);
         update();
       });
+      unqueued = Math.max(0, unqueued - 1);
+      ctx.write(msg, promise);
+      update();
+      return;
     }
     ctx.write(msg, promise);
   }
@@ -132,7 +145,10 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     if (reading) {
       return headersRead ? Phase.BODY : Phase.HEADERS;
     }
-    return unanswered > 0 ? Phase.ANSWERS : Phase.IDLE;
+    if (unanswered == 0) {
+      return Phase.IDLE;
+    }
+    return unqueued > 0 ? Phase.ANSWERS : Phase.SENDING;
   }
 
   /** Starts the timer of the phase the connection is in, unless it already runs. */
@@ -143,11 +159,22 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     }
     cancel();
     timed = phase;
+    pendingAtCheck = pendingBytes();
+    schedule(phase);
+  }
+
+  private void schedule(Phase phase) {
     Duration limit = limit(phase);
     if (limit != null && !limit.isZero()) {
       timer = ctx.executor().schedule(() -> expired(phase, limit), limit.toNanos(),
           TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** Bytes written to the connection and not yet taken by the network. */
+  private long pendingBytes() {
+    ChannelOutboundBuffer out = ctx.channel().unsafe().outboundBuffer();
+    return out == null ? 0 : out.totalPendingWriteBytes();
   }
 
   private Duration limit(Phase phase) {
@@ -157,6 +184,7 @@ final class HttpTimeouts extends ChannelDuplexHandler {
       case BODY:
         return bodyTimeout;
       case IDLE:
+      case SENDING:
         return idleTimeout;
       default:
         return null;
@@ -176,11 +204,20 @@ final class HttpTimeouts extends ChannelDuplexHandler {
     if (!ctx.channel().isActive()) {
       return;
     }
+    if (phase == Phase.SENDING) {
+      long pending = pendingBytes();
+      if (pending < pendingAtCheck) {
+        // The client reads, however slowly: a large answer may take longer than the limit.
+        pendingAtCheck = pending;
+        schedule(phase);
+        return;
+      }
+    }
     log.debug("closing HTTP connection {}: {} not received within {}",
         ctx.channel().remoteAddress(), what(phase), limit);
     // A response still owed to an earlier (pipelined) request would be preceded by this one.
     int owedBefore = unanswered - (phase == Phase.BODY ? 1 : 0);
-    if (phase == Phase.IDLE || owedBefore > 0) {
+    if (phase == Phase.IDLE || phase == Phase.SENDING || owedBefore > 0) {
       // Idle: no request to answer; a 408 now could cross a request the client is sending, and
       // read as its answer. HTTP clients expect idle connections to close.
       ctx.close();
@@ -199,6 +236,8 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         return "request headers";
       case BODY:
         return "request body";
+      case SENDING:
+        return "progress reading the answers";
       default:
         return "next request";
     }

@@ -7,7 +7,9 @@ import io.jrpcx.Context;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.server.Server;
+import io.jrpcx.server.ServerPlugin;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.EchoService;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Reply;
 import java.io.IOException;
@@ -17,9 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,8 +54,15 @@ class HttpTimeoutsTest {
   }
 
   private Server serve(Gateway gateway) {
-    Server s = Server.builder().sharePortWith(gateway).build();
+    return serve(gateway, b -> {});
+  }
+
+  private Server serve(Gateway gateway, Consumer<Server.Builder> configure) {
+    Server.Builder b = Server.builder().sharePortWith(gateway);
+    configure.accept(b);
+    Server s = b.build();
     s.register("Arith", new ArithService(), "");
+    s.register("Echo", new EchoService(), "");
     s.register("Slow", new Slow(), "");
     s.start("tcp", "127.0.0.1:0");
     closeAfter.add(s);
@@ -166,6 +179,59 @@ class HttpTimeoutsTest {
     assertThat(new String(r.readBytes(7), StandardCharsets.UTF_8)).isEqualTo("{\"C\":6}");
 
     assertThat(r.readToEnd()).isEmpty();
+  }
+
+  @Test
+  @Timeout(60)
+  void aClientThatStopsReadingItsAnswerIsClosedAtTheIdleTimeout() throws Exception {
+    AtomicInteger closed = new AtomicInteger();
+    Server s = serve(Gateway.builder().idleTimeout(SHORT).build(),
+        b -> b.plugin((ServerPlugin.PostConnClose) conn -> closed.incrementAndGet()));
+    // More than the socket buffers of both ends hold: the answer waits for the client to read.
+    String big = "\"" + "x".repeat(16 << 20) + "\"";
+    Http.Raw r = new Http.Raw(s.address(), Duration.ofSeconds(10), 64 << 10);
+    closeAfter.add(r);
+    r.write("POST /Echo HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Echo\r\n"
+        + "X-RPCX-SerializeType: 1\r\nContent-Length: " + big.length() + "\r\n\r\n" + big);
+
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> closed.get() == 1);
+  }
+
+  @Test
+  @Timeout(60)
+  void aClientReadingALargeAnswerSlowlyButSteadilyIsNotCut() throws Exception {
+    Server s = serve(Gateway.builder().idleTimeout(Duration.ofSeconds(1)).build());
+    String big = "\"" + "x".repeat(16 << 20) + "\"";
+    Http.Raw r = new Http.Raw(s.address(), Duration.ofSeconds(10), 64 << 10);
+    closeAfter.add(r);
+    r.write("POST /Echo HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Echo\r\n"
+        + "X-RPCX-SerializeType: 1\r\nContent-Length: " + big.length() + "\r\n\r\n" + big);
+    String head = r.readHead();
+    assertThat(head).startsWith("HTTP/1.1 200 OK");
+    int length = Integer.parseInt(head.replaceAll("(?s).*content-length: (\\d+).*", "$1"));
+
+    // 1 MiB every 100 ms: the whole answer takes longer than the idle timeout, yet it moves.
+    AtomicInteger read = new AtomicInteger();
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    trickler.scheduleAtFixedRate(() -> {
+      try {
+        int want = Math.min(1 << 20, length - read.get());
+        int n = r.readBytes(want).length;
+        if (n < want) {
+          all.completeExceptionally(new AssertionError("closed after " + (read.get() + n)
+              + " of " + length + " bytes"));
+        } else if (read.addAndGet(n) == length) {
+          all.complete(null);
+        }
+      } catch (Throwable e) {
+        all.completeExceptionally(e);
+      }
+    }, 100, 100, TimeUnit.MILLISECONDS);
+
+    all.get(30, TimeUnit.SECONDS);
+    assertThat(read.get()).isEqualTo(big.length());
+    r.write(Http.rawArith("Mul", "{\"A\":2,\"B\":3}"));
+    assertThat(r.readHead()).startsWith("HTTP/1.1 200 OK");
   }
 
   @Test
