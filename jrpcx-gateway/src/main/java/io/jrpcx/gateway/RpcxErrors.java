@@ -29,12 +29,15 @@ enum RpcxErrors {
   }
 
   static RpcxErrors of(Message response, String text) {
-    if (text.equals("rpcx: can't find service " + response.servicePath())
-        || text.equals("rpcx: can't find method " + response.serviceMethod())) {
+    String path = response.servicePath();
+    String method = response.serviceMethod();
+    if (quotes(text, "rpcx: can't find service ", path, "")
+        || quotes(text, "rpcx: can't find method ", method, "")) {
       return NOT_FOUND;
     }
-    if (text.startsWith("rpcx: can't decode the args of " + response.servicePath() + "."
-        + response.serviceMethod() + ": ")
+    if (text.startsWith("rpcx: can't decode the args of " + path + "." + method + ": ")
+        || text.startsWith("rpcx: can't decode the args of " + clipped(path) + "."
+            + clipped(method) + ": ")
         || text.equals("can not find codec for " + response.serializeType())) {
       return BAD_ARGUMENTS;
     }
@@ -46,6 +49,20 @@ enum RpcxErrors {
       return UNAVAILABLE;
     }
     return FAILED;
+  }
+
+  /**
+   * Whether {@code text} is {@code before + name + after}, with the name whole or cut as a server
+   * that bounds its texts cuts it.
+   */
+  private static boolean quotes(String text, String before, String name, String after) {
+    return text.equals(before + name + after) || text.equals(before + clipped(name) + after);
+  }
+
+  /** {@code name} cut as the server cuts names in its texts (256 characters and a marker). */
+  private static String clipped(String name) {
+    return name.length() <= Texts.MAX_QUOTED ? name
+        : name.substring(0, Texts.MAX_QUOTED) + "...(" + name.length() + " chars)";
   }
 
   /**

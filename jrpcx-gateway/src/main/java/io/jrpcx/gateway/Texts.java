@@ -9,8 +9,9 @@ final class Texts {
 
   /**
    * {@code text} when it has at most {@link #MAX_QUOTED} characters, else its start and a marker
-   * with its length, {@code "…(5000 chars)"}: a client must not be able to make the server repeat
-   * a megabyte of its input in every answer or log line.
+   * with its length, {@code "...(5000 chars)"}: a client must not be able to make the server
+   * repeat a megabyte of its input in every answer or log line. The marker is the server's own
+   * (ASCII, so it survives in a header value as it is).
    */
   static String bounded(String text) {
     if (text == null || text.length() <= MAX_QUOTED) {
@@ -20,7 +21,7 @@ final class Texts {
     if (Character.isHighSurrogate(text.charAt(end - 1))) {
       end--; // never split a character
     }
-    return text.substring(0, end) + "\u2026(" + text.length() + " chars)";
+    return text.substring(0, end) + "...(" + text.length() + " chars)";
   }
 
   /** {@link #bounded} of {@code String.valueOf(value)}, for log arguments. */

@@ -227,12 +227,12 @@ class GatewayTest {
 
     assertThat(badId.statusCode()).isEqualTo(400);
     assertThat(badId.body()).isEqualTo("X-RPCX-MessageID must be an unsigned 64-bit decimal "
-        + "number, was \"" + "9".repeat(256) + "\u2026(5001 chars)\"");
+        + "number, was \"" + "9".repeat(256) + "...(5001 chars)\"");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body())
-        .isEqualTo("rpcx: can't find service " + "S".repeat(256) + "\u2026(5000 chars)");
+        .isEqualTo("rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)");
     assertThat(unknown.headers().firstValue("X-RPCX-ErrorMessage"))
-        .hasValue("rpcx: can't find service " + "S".repeat(256) + "?(5000 chars)");
+        .hasValue("rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)");
   }
 
   @Test

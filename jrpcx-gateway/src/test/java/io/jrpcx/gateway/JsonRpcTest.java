@@ -110,12 +110,12 @@ class JsonRpcTest {
     String service = "S".repeat(5_000);
 
     assertError("{\"jsonrpc\":\"2.0\",\"method\":\"" + noDot + "\",\"id\":1}", -32601, "1",
-        "Method not found: \"" + "x".repeat(256) + "\u2026(5000 chars)\" is not Service.Method");
+        "Method not found: \"" + "x".repeat(256) + "...(5000 chars)\" is not Service.Method");
     HttpResponse<String> unknown =
         call("{\"jsonrpc\":\"2.0\",\"method\":\"" + service + ".Mul\",\"id\":1}");
 
     assertThat(unknown.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,"
-        + "\"message\":\"rpcx: can't find service " + "S".repeat(256) + "\u2026(5000 chars)\"},"
+        + "\"message\":\"rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)\"},"
         + "\"id\":1}");
   }
 
