@@ -3,6 +3,7 @@ package io.jrpcx.gateway;
 import io.jrpcx.server.ClientConnection;
 import io.jrpcx.transport.NettyTls;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,11 @@ final class HttpCaller implements ClientConnection {
 
   HttpCaller(Channel channel) {
     this.channel = channel;
+  }
+
+  /** The connection's event loop, where its requests are read and answered. */
+  EventLoop eventLoop() {
+    return channel.eventLoop();
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,13 +32,17 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private final Server server;
   private final boolean cors;
+  private final int maxBatchSize;
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
   private HttpCaller caller;
   private boolean serving;
+  /** Whether this connection logged a WARN already: one is enough to look into it. */
+  private boolean warned;
 
-  HttpConnection(Server server, boolean cors) {
+  HttpConnection(Server server, Gateway gateway) {
     this.server = server;
-    this.cors = cors;
+    this.cors = gateway.cors() != null;
+    this.maxBatchSize = gateway.maxBatchSize();
   }
 
   @Override
@@ -49,6 +52,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      read(ctx, msg);
+    } catch (Throwable t) {
+      // An Error included: it must not unwind into the event loop, which serves others too.
+      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
+          + " after an unexpected error", t);
+    }
+  }
+
+  private void read(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof FullHttpRequest)) {
       ReferenceCountUtil.release(msg); // the aggregator passes whole requests only
       return;
@@ -60,8 +73,8 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       waiting.add(request);
     } else {
       request.release();
-      log.warn("closing HTTP connection {}: more than {} pipelined requests",
-          ctx.channel().remoteAddress(), MAX_PIPELINED);
+      FailureLog.SHARED.warn(log, "closing HTTP connection " + ctx.channel().remoteAddress()
+          + ": more than " + MAX_PIPELINED + " pipelined requests");
       ctx.close();
     }
   }
@@ -69,43 +82,77 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private void serve(ChannelHandlerContext ctx, FullHttpRequest request) {
     serving = true;
     boolean keepAlive = request.decoderResult().isSuccess() && HttpUtil.isKeepAlive(request);
+    String target = request.method() + " " + Texts.bounded(request.uri());
     CompletionStage<FullHttpResponse> response;
     try {
       response = route(request);
-    } catch (RuntimeException e) {
-      log.error("HTTP gateway failed on {} {}", request.method(), request.uri(), e);
-      response = CompletableFuture.completedFuture(Responses.text(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal gateway error: " + e));
+    } catch (Throwable t) {
+      response = CompletableFuture.failedFuture(t);
     } finally {
       request.release();
     }
     response.whenComplete((r, failure) -> {
-      FullHttpResponse answer = r != null ? r : Responses.text(
-          HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal gateway error: " + failure);
       if (ctx.executor().inEventLoop()) {
-        answer(ctx, answer, keepAlive);
+        respond(ctx, r, failure, target, keepAlive);
         return;
       }
       try {
-        ctx.executor().execute(() -> answer(ctx, answer, keepAlive));
+        ctx.executor().execute(() -> respond(ctx, r, failure, target, keepAlive));
       } catch (RejectedExecutionException e) {
-        answer.release(); // the connection's event loop is gone, and the connection with it
+        if (r != null) {
+          r.release(); // the connection's event loop is gone, and the connection with it
+        }
       }
     });
+  }
+
+  /** On the event loop: writes the response, or a 500 for the failure. */
+  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, Throwable failure,
+      String target, boolean keepAlive) {
+    FullHttpResponse answer = response;
+    try {
+      if (answer == null) {
+        answer = internalError(ctx, target, failure);
+      }
+      answer(ctx, answer, keepAlive);
+    } catch (Throwable t) {
+      if (answer != null && answer.refCnt() > 0) {
+        answer.release();
+      }
+      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
+          + " after an unexpected error answering it", t);
+    }
+  }
+
+  /**
+   * The answer to a request the gateway failed on: 500, and the connection closes, since what
+   * went wrong may have left it in any state. Counted and logged (rate limited).
+   */
+  private FullHttpResponse internalError(ChannelHandlerContext ctx, String target,
+      Throwable failure) {
+    Throwable t = RpcxHeaders.unwrap(failure);
+    FailureLog.SHARED.unexpected(log, !warned, "HTTP gateway failed on " + target + " from "
+        + ctx.channel().remoteAddress(), t);
+    warned = true;
+    FullHttpResponse r = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+        "internal gateway error: " + t.getClass().getName());
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    return r;
   }
 
   private CompletionStage<FullHttpResponse> route(FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
       Throwable cause = request.decoderResult().cause();
-      log.debug("malformed HTTP request from {}: {}", caller.remoteAddress(), cause.toString());
+      log.debug("malformed HTTP request from {}: {}", caller.remoteAddress(),
+          Texts.bounded(cause.toString()));
       return CompletableFuture.completedFuture(Responses.text(HttpResponseStatus.BAD_REQUEST,
-          "malformed HTTP request: " + cause.getMessage()));
+          "malformed HTTP request: " + Texts.bounded(cause.getMessage())));
     }
     HttpMethod method = request.method();
     if (!method.equals(HttpMethod.POST) && !method.equals(HttpMethod.GET)
         && !method.equals(HttpMethod.PUT)) {
       FullHttpResponse notAllowed = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "method " + method + " is not allowed: use POST, GET or PUT");
+          "method " + Texts.bounded(method.name()) + " is not allowed: use POST, GET or PUT");
       notAllowed.headers().set(HttpHeaderNames.ALLOW, cors ? "GET, POST, PUT, OPTIONS"
           : "GET, POST, PUT");
       return CompletableFuture.completedFuture(notAllowed);
@@ -118,7 +165,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       return CompletableFuture.completedFuture(RpcxHeaders.refused(request.headers(), e));
     }
     if (JsonRpc.selected(request.headers())) {
-      return JsonRpc.serve(server, caller, request.headers(), body);
+      return JsonRpc.serve(server, caller, maxBatchSize, request.headers(), body);
     }
     return RpcxHeaders.serve(server, caller, request.uri(), request.headers(), body);
   }
@@ -157,12 +204,24 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
-      log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (FailureLog.expected(cause)) {
+      // The client went away, reset the connection or stopped mid-request: routine.
+      log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(),
+          Texts.bounded(cause.toString()));
+      ctx.close();
     } else {
-      log.warn("closing HTTP connection {} after an unexpected error",
-          ctx.channel().remoteAddress(), cause);
+      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
+          + " after an unexpected error", cause);
     }
-    ctx.close();
+  }
+
+  /** Closes the connection after a failure that is not the peer's doing, counted and logged. */
+  private void failed(ChannelHandlerContext ctx, String message, Throwable t) {
+    try {
+      FailureLog.SHARED.unexpected(log, !warned, message, t);
+      warned = true;
+    } finally {
+      ctx.close();
+    }
   }
 }

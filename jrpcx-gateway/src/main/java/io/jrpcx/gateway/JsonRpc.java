@@ -1,12 +1,17 @@
 package io.jrpcx.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,11 +27,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * JSON-RPC 2.0 over HTTP, rpcx's {@code jsonrpc2.go} done to the specification: {@code method}
@@ -47,6 +55,10 @@ final class JsonRpc {
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .build();
 
+  /** Reads one batch entry at a time from a parser over the whole batch: more follows it. */
+  private static final ObjectReader ENTRY_READER = MAPPER.readerFor(JsonNode.class)
+      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
   private JsonRpc() {}
 
   /** Whether the request asks for JSON-RPC ({@code X-JSONRPC-2.0: true}). */
@@ -55,16 +67,29 @@ final class JsonRpc {
     return v != null && v.trim().equalsIgnoreCase("true");
   }
 
-  /** Serves one HTTP request of JSON-RPC; completes with the response, never exceptionally. */
-  static CompletionStage<FullHttpResponse> serve(Server server, ClientConnection caller,
-      HttpHeaders headers, byte[] body) {
+  /**
+   * Serves one HTTP request of JSON-RPC; completes with the response, exceptionally only when
+   * something unexpected failed. Runs on the connection's event loop.
+   */
+  static CompletionStage<FullHttpResponse> serve(Server server, HttpCaller caller,
+      int maxBatchSize, HttpHeaders headers, byte[] body) {
+    JsonParser batch;
+    try {
+      batch = MAPPER.createParser(body);
+      if (batch.nextToken() == JsonToken.START_ARRAY) {
+        Batch b = new Batch(server, caller, headers, body, batch, maxBatchSize);
+        b.count();
+        return b.result;
+      }
+      batch.close();
+    } catch (IOException e) {
+      return answer(parseError(e));
+    }
     JsonNode root;
     try {
       root = MAPPER.readTree(body);
     } catch (IOException e) {
-      return answer(error(NullNode.getInstance(), PARSE_ERROR, "Parse error: "
-          + (e instanceof JsonProcessingException
-          ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage())));
+      return answer(parseError(e));
     }
     if (root == null || root.isMissingNode()) {
       return answer(error(NullNode.getInstance(), PARSE_ERROR, "Parse error: empty body"));
@@ -73,29 +98,275 @@ final class JsonRpc {
     try {
       metadata = metadata(headers);
     } catch (IllegalArgumentException e) {
-      return answer(error(NullNode.getInstance(), INVALID_REQUEST,
-          "Invalid Request: " + RpcxHeaders.META + " is not a URL query string"));
+      return answer(badMeta());
     }
-    if (!root.isArray()) {
-      return call(server, caller, metadata, root).thenApply(JsonRpc::response);
+    return call(server, caller, metadata, root).thenApply(JsonRpc::response);
+  }
+
+  private static ObjectNode badMeta() {
+    return error(NullNode.getInstance(), INVALID_REQUEST,
+        "Invalid Request: " + RpcxHeaders.META + " is not a URL query string");
+  }
+
+  private static ObjectNode parseError(IOException e) {
+    return error(NullNode.getInstance(), PARSE_ERROR, "Parse error: "
+        + (e instanceof JsonProcessingException
+        ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage()));
+  }
+
+  /**
+   * A batch, served in event-loop tasks of bounded work so that the other connections of the
+   * loop keep being served, and with a bounded share of the handler pool so that other clients'
+   * calls do not queue behind it. First its entries are counted with the streaming parser, no
+   * tree built, {@link #COUNT_SLICE} per task: the whole batch must be valid JSON before any of
+   * it runs, and counting stops one past the limit. Then the entries are read again one at a
+   * time as they are dispatched, at most {@link #SLICE} per task and {@link #IN_FLIGHT} running
+   * at once, and the answers are written out in order as soon as those before them are in, so
+   * that no task serializes the whole answer and no tree of all answers is ever held.
+   * Confined to the connection's event loop.
+   */
+  private static final class Batch {
+    /** Entries counted per event-loop task. */
+    static final int COUNT_SLICE = 4_096;
+    /** Calls of one batch running at once: enough to keep a few handler threads busy. */
+    static final int IN_FLIGHT = 64;
+    /** Entries read and dispatched per event-loop task. */
+    static final int SLICE = 64;
+
+    final CompletableFuture<FullHttpResponse> result = new CompletableFuture<>();
+    private final Server server;
+    private final HttpCaller caller;
+    private final HttpHeaders headers;
+    private final byte[] body;
+    private final int maxBatchSize;
+    private JsonParser parser;
+    private Map<String, String> metadata;
+    private int entries;
+    private ObjectNode[] answers;
+    private boolean[] ready;
+    private ByteArrayBuilder out;
+    private JsonGenerator json;
+    private int written;
+    private int answered;
+    private int next;
+    private int inFlight;
+    private int done;
+    private boolean pumpQueued;
+    /** Calls finished on other threads, for the event loop to take in. */
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean drainQueued = new AtomicBoolean();
+
+    /** A call of the batch that finished: its answer or how it failed. */
+    private static final class Finished {
+      final int index;
+      final ObjectNode answer;
+      final Throwable failure;
+
+      Finished(int index, ObjectNode answer, Throwable failure) {
+        this.index = index;
+        this.answer = answer;
+        this.failure = failure;
+      }
     }
-    if (root.isEmpty()) {
-      return answer(error(NullNode.getInstance(), INVALID_REQUEST, "Invalid Request: empty batch"));
+
+    Batch(Server server, HttpCaller caller, HttpHeaders headers, byte[] body, JsonParser parser,
+        int maxBatchSize) {
+      this.server = server;
+      this.caller = caller;
+      this.headers = headers;
+      this.body = body;
+      this.parser = parser;
+      this.maxBatchSize = maxBatchSize;
     }
-    List<CompletableFuture<ObjectNode>> calls = new ArrayList<>(root.size());
-    for (JsonNode element : root) {
-      calls.add(call(server, caller, metadata, element).toCompletableFuture());
+
+    /** Counts up to {@link #COUNT_SLICE} entries, then goes on in a later task or starts. */
+    void count() {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        for (int slice = 0; slice < COUNT_SLICE; slice++) {
+          JsonToken t = parser.nextToken();
+          if (t == JsonToken.END_ARRAY) {
+            JsonToken trailing = parser.nextToken();
+            if (trailing != null) {
+              throw new JsonParseException(parser, "Trailing token (of type " + trailing
+                  + ") found after value");
+            }
+            parser.close();
+            start();
+            return;
+          }
+          if (t == null) {
+            throw new JsonParseException(parser, "Unexpected end-of-input in a batch");
+          }
+          if (++entries > maxBatchSize) {
+            finish(error(NullNode.getInstance(), INVALID_REQUEST, "Invalid Request: a batch may"
+                + " have at most " + maxBatchSize + " entries (maxBatchSize)"));
+            return;
+          }
+          parser.skipChildren();
+        }
+      } catch (IOException e) {
+        finish(parseError(e));
+        return;
+      } catch (Throwable t) {
+        fail(t);
+        return;
+      }
+      later(this::count);
     }
-    return CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).thenApply(all -> {
-      ArrayNode answers = MAPPER.createArrayNode();
-      for (CompletableFuture<ObjectNode> c : calls) {
-        ObjectNode answer = c.join();
-        if (answer != null) {
-          answers.add(answer);
+
+    private void start() throws IOException {
+      if (entries == 0) {
+        finish(error(NullNode.getInstance(), INVALID_REQUEST, "Invalid Request: empty batch"));
+        return;
+      }
+      try {
+        metadata = metadata(headers);
+      } catch (IllegalArgumentException e) {
+        finish(badMeta());
+        return;
+      }
+      answers = new ObjectNode[entries];
+      ready = new boolean[entries];
+      out = new ByteArrayBuilder();
+      json = MAPPER.createGenerator(out);
+      json.writeStartArray();
+      parser = MAPPER.createParser(body);
+      parser.nextToken(); // the [ again
+      pump();
+    }
+
+    /** Dispatches what the window and the slice allow; finishes when all are answered. */
+    void pump() {
+      pumpQueued = false;
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        if (!caller.isActive()) {
+          // Nobody to answer: the entries not dispatched yet are dropped.
+          finish(null);
+          return;
+        }
+        for (int slice = 0; slice < SLICE && next < entries && inFlight < IN_FLIGHT; slice++) {
+          parser.nextToken();
+          JsonNode entry = ENTRY_READER.readTree(parser);
+          int index = next++;
+          CompletableFuture<ObjectNode> call =
+              call(server, caller, metadata, entry).toCompletableFuture();
+          if (call.isDone()) {
+            ready(index, call.join()); // refused before dispatch: takes no room in the window
+            continue;
+          }
+          inFlight++;
+          call.whenComplete((answer, failure) -> finished(index, answer, failure));
+        }
+        writeReady();
+      } catch (Throwable t) {
+        fail(t);
+        return;
+      }
+      if (done == entries) {
+        finishAnswers();
+      } else if (next < entries && inFlight < IN_FLIGHT && !pumpQueued) {
+        // The slice is spent, not the window: go on after what else the event loop has to do.
+        pumpQueued = true;
+        later(this::pump);
+      }
+    }
+
+    /** On the thread that finished the call: hands it to the event loop, one task for many. */
+    private void finished(int index, ObjectNode answer, Throwable failure) {
+      finished.add(new Finished(index, answer, failure));
+      if (drainQueued.compareAndSet(false, true)) {
+        try {
+          later(this::drain);
+        } catch (RejectedExecutionException e) {
+          // the event loop is gone, and the connection with it
         }
       }
-      return response(answers.isEmpty() ? null : answers);
-    });
+    }
+
+    private void drain() {
+      drainQueued.set(false);
+      Finished f;
+      while ((f = finished.poll()) != null) {
+        inFlight--;
+        if (f.failure != null) {
+          fail(f.failure);
+        } else if (!result.isDone()) {
+          ready(f.index, f.answer);
+        }
+      }
+      pump();
+    }
+
+    private void ready(int index, ObjectNode answer) {
+      answers[index] = answer;
+      ready[index] = true;
+      done++;
+    }
+
+    /** Writes the answers that are in and have all before them written, and lets them go. */
+    private void writeReady() throws IOException {
+      while (written < entries && ready[written]) {
+        if (answers[written] != null) {
+          MAPPER.writeTree(json, answers[written]);
+          answers[written] = null;
+          answered++;
+        }
+        written++;
+      }
+    }
+
+    /**
+     * Runs {@code task} on the event loop after its next turn at the network. Not
+     * {@code execute}: the loop runs the tasks executed on it for up to a second before it reads
+     * again, and a batch always has a next task, so it would hold every connection of the loop
+     * that long; a task scheduled now waits for the loop's next round, after its reads.
+     */
+    private void later(Runnable task) {
+      caller.eventLoop().schedule(task, 0, TimeUnit.NANOSECONDS);
+    }
+
+    private void finishAnswers() {
+      try {
+        if (answered == 0) {
+          finish(null); // notifications only
+          return;
+        }
+        json.writeEndArray();
+        json.close();
+        result.complete(Responses.bytes(HttpResponseStatus.OK, "application/json",
+            out.toByteArray()));
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }
+
+    /** Completes with {@code answer}, or 204 when it is null. */
+    private void finish(JsonNode answer) {
+      close();
+      result.complete(response(answer));
+    }
+
+    private void fail(Throwable t) {
+      close();
+      result.completeExceptionally(t);
+    }
+
+    private void close() {
+      try {
+        parser.close();
+        if (json != null) {
+          json.close();
+        }
+      } catch (IOException e) {
+        // over byte arrays: nothing to release
+      }
+    }
   }
 
   /** One request object: its response object, or null for a notification. */
@@ -125,7 +396,7 @@ final class JsonRpc {
     int dot = name.lastIndexOf('.');
     if (dot <= 0 || dot == name.length() - 1) {
       return done(notification ? null : error(echoId, METHOD_NOT_FOUND,
-          "Method not found: \"" + name + "\" is not Service.Method"));
+          "Method not found: \"" + Texts.bounded(name) + "\" is not Service.Method"));
     }
     JsonNode params = request.get("params");
     Message m = new Message()
@@ -146,8 +417,8 @@ final class JsonRpc {
             : t.getMessage());
       }
       if (response.isError()) {
-        String text = RpcxErrors.text(response);
-        return error(echoId, RpcxErrors.of(response, text).jsonRpcCode, text);
+        return error(echoId, RpcxErrors.of(response, RpcxErrors.rawText(response)).jsonRpcCode,
+            RpcxErrors.text(response));
       }
       ObjectNode ok = MAPPER.createObjectNode().put("jsonrpc", "2.0");
       if (response.payload().length == 0) {

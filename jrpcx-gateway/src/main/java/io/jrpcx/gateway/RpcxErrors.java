@@ -29,12 +29,15 @@ enum RpcxErrors {
   }
 
   static RpcxErrors of(Message response, String text) {
-    if (text.equals("rpcx: can't find service " + response.servicePath())
-        || text.equals("rpcx: can't find method " + response.serviceMethod())) {
+    String path = response.servicePath();
+    String method = response.serviceMethod();
+    if (quotes(text, "rpcx: can't find service ", path, "")
+        || quotes(text, "rpcx: can't find method ", method, "")) {
       return NOT_FOUND;
     }
-    if (text.startsWith("rpcx: can't decode the args of " + response.servicePath() + "."
-        + response.serviceMethod() + ": ")
+    if (text.startsWith("rpcx: can't decode the args of " + path + "." + method + ": ")
+        || text.startsWith("rpcx: can't decode the args of " + clipped(path) + "."
+            + clipped(method) + ": ")
         || text.equals("can not find codec for " + response.serializeType())) {
       return BAD_ARGUMENTS;
     }
@@ -48,8 +51,40 @@ enum RpcxErrors {
     return FAILED;
   }
 
-  /** The error text of an error response. */
+  /**
+   * Whether {@code text} is {@code before + name + after}, with the name whole or cut as a server
+   * that bounds its texts cuts it.
+   */
+  private static boolean quotes(String text, String before, String name, String after) {
+    return text.equals(before + name + after) || text.equals(before + clipped(name) + after);
+  }
+
+  /** {@code name} cut as the server cuts names in its texts (256 characters and a marker). */
+  private static String clipped(String name) {
+    return name.length() <= Texts.MAX_QUOTED ? name
+        : name.substring(0, Texts.MAX_QUOTED) + "...(" + name.length() + " chars)";
+  }
+
+  /**
+   * The error text of an error response, with an over-long service path or method in it (the
+   * server's "can't find" texts quote them) cut to {@link Texts#MAX_QUOTED} characters. Classify
+   * with {@link #of} on {@link #rawText} first: it compares the exact names.
+   */
   static String text(Message response) {
+    String text = rawText(response);
+    String path = response.servicePath();
+    String method = response.serviceMethod();
+    if (path.length() > Texts.MAX_QUOTED) {
+      text = text.replace(path, Texts.bounded(path));
+    }
+    if (method.length() > Texts.MAX_QUOTED) {
+      text = text.replace(method, Texts.bounded(method));
+    }
+    return text;
+  }
+
+  /** The error text of an error response, as the server wrote it. */
+  static String rawText(Message response) {
     String text = response.metadata(Message.ERROR_KEY);
     return text == null ? "rpcx: error response without an error text" : text;
   }

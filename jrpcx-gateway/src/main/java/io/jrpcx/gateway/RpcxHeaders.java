@@ -103,7 +103,8 @@ final class RpcxHeaders {
         m.setSeq(Long.parseUnsignedLong(id.trim()));
       } catch (NumberFormatException e) {
         throw HttpError.badRequest(
-            MESSAGE_ID + " must be an unsigned 64-bit decimal number, was \"" + id + "\"");
+            MESSAGE_ID + " must be an unsigned 64-bit decimal number, was \""
+            + Texts.bounded(id) + "\"");
       }
     }
     String meta = h.get(META);
@@ -114,7 +115,9 @@ final class RpcxHeaders {
           m.putMetadata(e.getKey(), e.getValue().get(0));
         }
       } catch (IllegalArgumentException e) {
-        throw HttpError.badRequest(META + " is not a URL query string: " + e.getMessage());
+        // The decoder's message quotes the whole header.
+        throw HttpError.badRequest(META + " is not a URL query string: "
+            + Texts.bounded(e.getMessage()));
       }
     }
     String auth = h.get(HttpHeaderNames.AUTHORIZATION);
@@ -144,7 +147,8 @@ final class RpcxHeaders {
           "Content-Encoding " + encoding);
     }
     throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-        "unsupported Content-Encoding \"" + encoding + "\": send gzip or an uncompressed body");
+        "unsupported Content-Encoding \"" + Texts.bounded(encoding)
+        + "\": send gzip or an uncompressed body");
   }
 
   private static byte[] inflate(Server server, Compressor c, byte[] body, String what)
@@ -155,7 +159,8 @@ final class RpcxHeaders {
     try {
       return c.decompress(body, server.maxDecompressedLength());
     } catch (ProtocolException e) {
-      throw HttpError.badRequest("body of " + what + " cannot be decompressed: " + e.getMessage());
+      throw HttpError.badRequest("body of " + what + " cannot be decompressed: "
+          + Texts.bounded(e.getMessage()));
     }
   }
 
@@ -163,7 +168,7 @@ final class RpcxHeaders {
     FullHttpResponse r;
     if (response.isError()) {
       String text = RpcxErrors.text(response);
-      r = Responses.text(RpcxErrors.of(response, text).status, text);
+      r = Responses.text(RpcxErrors.of(response, RpcxErrors.rawText(response)).status, text);
       error(r.headers(), text);
     } else {
       byte[] body = response.payload();
@@ -275,7 +280,8 @@ final class RpcxHeaders {
     if (v.equalsIgnoreCase("false") || v.equals("0")) {
       return false;
     }
-    throw HttpError.badRequest(name + " must be true or false, was \"" + v + "\"");
+    throw HttpError.badRequest(name + " must be true or false, was \"" + Texts.bounded(v)
+        + "\"");
   }
 
   private static int number(String name, String value, int max) throws HttpError {
@@ -287,7 +293,7 @@ final class RpcxHeaders {
     } catch (NumberFormatException e) {
       // said below
     }
-    throw HttpError.badRequest(name + " must be a number from 0 to " + max + ", was \"" + value
-        + "\"");
+    throw HttpError.badRequest(name + " must be a number from 0 to " + max + ", was \""
+        + Texts.bounded(value) + "\"");
   }
 }

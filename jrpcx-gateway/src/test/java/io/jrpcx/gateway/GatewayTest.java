@@ -218,6 +218,24 @@ class GatewayTest {
   }
 
   @Test
+  void overlongValuesAreQuotedCutTo256CharactersInErrors() throws Exception {
+    String id = "9".repeat(5_000) + "x";
+    HttpResponse<String> badId = Http.send(Http.gateway(address(), "Arith", "Mul", "{}")
+        .header("X-RPCX-MessageID", id));
+    HttpResponse<String> unknown = Http.send(Http.gateway(address(), "Arith", "Mul", "{}")
+        .header("X-RPCX-ServicePath", "S".repeat(5_000)));
+
+    assertThat(badId.statusCode()).isEqualTo(400);
+    assertThat(badId.body()).isEqualTo("X-RPCX-MessageID must be an unsigned 64-bit decimal "
+        + "number, was \"" + "9".repeat(256) + "...(5001 chars)\"");
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body())
+        .isEqualTo("rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)");
+    assertThat(unknown.headers().firstValue("X-RPCX-ErrorMessage"))
+        .hasValue("rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)");
+  }
+
+  @Test
   void onewayTrueIsAnswered202AtOnceAndRunsTheCall() throws Exception {
     HttpResponse<String> r = Http.send(Http.gateway(address(), "Notes", "Note", "\"hello\"")
         .header("X-RPCX-Oneway", "true").header("X-RPCX-MessageID", "9"));

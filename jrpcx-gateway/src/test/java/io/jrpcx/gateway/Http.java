@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -80,10 +81,27 @@ final class Http {
     private final OutputStream out;
 
     Raw(String address) throws IOException {
+      this(address, Duration.ofSeconds(20));
+    }
+
+    /** A connection whose reads fail after {@code readTimeout} without a byte. */
+    Raw(String address, Duration readTimeout) throws IOException {
+      this(address, readTimeout, 0);
+    }
+
+    /**
+     * A connection whose reads fail after {@code readTimeout} without a byte, and whose receive
+     * buffer holds about {@code receiveBuffer} bytes (0: the system's, which grows).
+     */
+    Raw(String address, Duration readTimeout, int receiveBuffer) throws IOException {
       int colon = address.lastIndexOf(':');
-      socket = new Socket(address.substring(0, colon),
-          Integer.parseInt(address.substring(colon + 1)));
-      socket.setSoTimeout(20_000);
+      socket = new Socket();
+      if (receiveBuffer > 0) {
+        socket.setReceiveBufferSize(receiveBuffer); // before connecting, to fix the window
+      }
+      socket.connect(new InetSocketAddress(address.substring(0, colon),
+          Integer.parseInt(address.substring(colon + 1))));
+      socket.setSoTimeout((int) readTimeout.toMillis());
       in = socket.getInputStream();
       out = socket.getOutputStream();
     }
@@ -116,6 +134,12 @@ final class Http {
     /** Reads until the server closes the connection; returns what came. */
     String readToEnd() throws IOException {
       return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    /** Closes with a TCP reset rather than a FIN: the peer sees "connection reset". */
+    void reset() throws IOException {
+      socket.setSoLinger(true, 0);
+      socket.close();
     }
 
     @Override

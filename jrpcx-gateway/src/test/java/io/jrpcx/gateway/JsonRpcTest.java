@@ -105,6 +105,21 @@ class JsonRpcTest {
   }
 
   @Test
+  void overlongNamesAreQuotedCutTo256CharactersInErrors() throws Exception {
+    String noDot = "x".repeat(5_000);
+    String service = "S".repeat(5_000);
+
+    assertError("{\"jsonrpc\":\"2.0\",\"method\":\"" + noDot + "\",\"id\":1}", -32601, "1",
+        "Method not found: \"" + "x".repeat(256) + "...(5000 chars)\" is not Service.Method");
+    HttpResponse<String> unknown =
+        call("{\"jsonrpc\":\"2.0\",\"method\":\"" + service + ".Mul\",\"id\":1}");
+
+    assertThat(unknown.body()).isEqualTo("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32601,"
+        + "\"message\":\"rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)\"},"
+        + "\"id\":1}");
+  }
+
+  @Test
   void missingParamsAreJsonNull() throws Exception {
     HttpResponse<String> echo = call("{\"jsonrpc\":\"2.0\",\"method\":\"Echo.Echo\",\"id\":1}");
     HttpResponse<String> mul = call("{\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"id\":2}");
