@@ -40,7 +40,7 @@ final class DispatchedCaller implements Caller {
       if (rejected != null) {
         return answered(request, error(request, rejected.getMessage()));
       }
-    } catch (Exception | Error e) {
+    } catch (Exception e) {
       // An rpcx connection would be closed: the protocol decides what its connection does.
       return CompletableFuture.failedFuture(e);
     }

@@ -597,6 +597,15 @@ public final class Server implements AutoCloseable {
     networkThreadErrors.incrementAndGet();
   }
 
+  /**
+   * The server's memory budget ({@link Builder#memoryBudget}), for a {@link SharedPortProtocol}
+   * to hold what its connections buffer to the same count as rpcx connections: reserve before
+   * buffering, release once answered.
+   */
+  public MemoryBudget memoryBudget() {
+    return memory;
+  }
+
   /** Bytes the server holds for its peers now: see {@link Builder#memoryBudget}. */
   public long memoryInUse() {
     return memory.used();

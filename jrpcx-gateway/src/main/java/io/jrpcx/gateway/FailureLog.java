@@ -20,9 +20,6 @@ final class FailureLog {
   static final int BURST = 5;
   static final int PER_SECOND = 1;
 
-  /** The one the gateway's connections share. */
-  static final FailureLog SHARED = new FailureLog(System::nanoTime);
-
   private final LongSupplier nanoTime;
   private final LongAdder unexpected = new LongAdder();
   private double tokens = BURST;

@@ -66,6 +66,16 @@ public final class Gateway implements SharedPortProtocol {
     this.maxBatchSize = b.maxBatchSize;
   }
 
+  /**
+   * Failures of this gateway's connections: counted, and logged at a bounded rate across all of
+   * them (per gateway rather than per process, so separate gateways and tests do not share it).
+   */
+  private final FailureLog failures = new FailureLog(System::nanoTime);
+
+  FailureLog failures() {
+    return failures;
+  }
+
   /** A gateway without CORS: browsers on other origins cannot call it. */
   public static Gateway create() {
     return builder().build();
@@ -108,6 +118,9 @@ public final class Gateway implements SharedPortProtocol {
     p.addBefore(before, "http-timeouts-bytes", timeouts.bytesSeen());
     p.addBefore(before, "http", new HttpServerCodec());
     p.addBefore(before, "http-timeouts", timeouts);
+    // Bodies count against the server's one memory budget until their requests are answered.
+    p.addBefore(before, "http-memory",
+        new HttpMemory(server.memoryBudget(), server.maxMessageLength()));
     // Answers Expect: 100-continue, and 413 from Content-Length alone when the body is too big.
     p.addBefore(before, "http-aggregator", new HttpObjectAggregator(server.maxMessageLength()));
     if (cors != null) {

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * calls run on the server's executor and their answers come back here.
  */
 final class HttpConnection extends ChannelInboundHandlerAdapter {
+  private final Gateway gateway;
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
   /** Requests a client may pipeline behind the one being served before it is cut off. */
   static final int MAX_PIPELINED = 16;
@@ -40,6 +41,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private boolean warned;
 
   HttpConnection(Server server, Gateway gateway) {
+    this.gateway = gateway;
     this.server = server;
     this.cors = gateway.cors() != null;
     this.maxBatchSize = gateway.maxBatchSize();
@@ -73,7 +75,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       waiting.add(request);
     } else {
       request.release();
-      FailureLog.SHARED.warn(log, "closing HTTP connection " + ctx.channel().remoteAddress()
+      gateway.failures().warn(log, "closing HTTP connection " + ctx.channel().remoteAddress()
           + ": more than " + MAX_PIPELINED + " pipelined requests");
       ctx.close();
     }
@@ -131,7 +133,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private FullHttpResponse internalError(ChannelHandlerContext ctx, String target,
       Throwable failure) {
     Throwable t = RpcxHeaders.unwrap(failure);
-    FailureLog.SHARED.unexpected(log, !warned, "HTTP gateway failed on " + target + " from "
+    gateway.failures().unexpected(log, !warned, "HTTP gateway failed on " + target + " from "
         + ctx.channel().remoteAddress(), t);
     warned = true;
     FullHttpResponse r = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
@@ -218,7 +220,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   /** Closes the connection after a failure that is not the peer's doing, counted and logged. */
   private void failed(ChannelHandlerContext ctx, String message, Throwable t) {
     try {
-      FailureLog.SHARED.unexpected(log, !warned, message, t);
+      gateway.failures().unexpected(log, !warned, message, t);
       warned = true;
     } finally {
       ctx.close();

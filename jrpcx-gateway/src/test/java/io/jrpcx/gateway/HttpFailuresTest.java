@@ -15,10 +15,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Clients that vanish, and errors in the gateway, are logged in proportion and contained. */
 class HttpFailuresTest {
   final AtomicInteger closed = new AtomicInteger();
+  final Gateway gateway = Gateway.create();
 
   @RegisterExtension
   final TestServer server = TestServer.create(
-      b -> b.sharePortWith(Gateway.create())
+      b -> b.sharePortWith(gateway)
           .plugin((ServerPlugin.PostConnClose) conn -> closed.incrementAndGet())
           .plugin((ServerPlugin.PostReadRequest) (conn, request) -> {
             if (request.servicePath().equals("OutOfMemory")) {
@@ -54,7 +55,7 @@ class HttpFailuresTest {
   @Test
   @Timeout(30)
   void anErrorWhileServingIsAnswered500AndClosesOnlyItsConnectionLoggedOnce() throws Exception {
-    long before = FailureLog.SHARED.unexpectedFailures();
+    long before = gateway.failures().unexpectedFailures();
     try (LogCapture log = LogCapture.start()) {
       for (int i = 0; i < 20; i++) {
         try (Http.Raw r = new Http.Raw(server.address())) {
@@ -68,7 +69,7 @@ class HttpFailuresTest {
           "{\"A\":6,\"B\":7}"));
       assertThat(after.body()).isEqualTo("{\"C\":42}");
 
-      assertThat(FailureLog.SHARED.unexpectedFailures() - before).isEqualTo(20);
+      assertThat(gateway.failures().unexpectedFailures() - before).isEqualTo(20);
       // Rate limited: far fewer than 20 records, each with at most one stack trace.
       assertThat(log.lines().stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")))
           .hasSizeBetween(1, 5);
