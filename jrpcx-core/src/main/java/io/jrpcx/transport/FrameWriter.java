@@ -58,6 +58,15 @@ public final class FrameWriter {
       scheduleDrain();
       return;
     }
+    if (!channel.isActive()) {
+      // Closed: fail now rather than queue behind a network thread that may be terminating,
+      // whose last tasks Netty can drop (and the frame with them, unreleased).
+      frame.release();
+      if (onWritten != null) {
+        onWritten.accept(new ClosedChannelException());
+      }
+      return;
+    }
     queue.add(new Pending(frame, onWritten));
     scheduleDrain();
   }

@@ -57,6 +57,10 @@ class ConnectionRateLimitPluginTest {
   void aRefusedConnectionGetsNoByteBeforeItIsClosed() {
     server.connect();
     server.connect();
+    // Connected is not yet accepted: the server counts each on its own network thread, in no
+    // fixed order, so wait until both have their tokens before the third one comes.
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> server.server().activeConnections().size() == 2);
     try (LoopbackSocket s = LoopbackSocket.connect(server.address(), null)) {
       assertThat(s.awaitClosedByServer()).as("bytes sent before closing").isZero();
     }

@@ -53,8 +53,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </ul>
  *
  * <p>Every {@value #SLOW_CHECK_EVERY} inputs, and after the class: a long-lived {@link Client}
- * connected before fuzzing still gets answers, the server holds no connection but that one, and
- * Netty's PARANOID leak detector saw no unreleased buffer.
+ * connected before fuzzing still gets answers, the server holds no connection but that one, its
+ * memory budget is back to zero and was never overdrawn, and Netty's PARANOID leak detector saw no
+ * unreleased buffer.
  *
  * <p>Seeds: every Go vector ({@link FuzzSupport#seeds()}) plus the files under
  * {@code ServerFuzzTestInputs/rawBytes/}. Run {@code JAZZER_FUZZ=1} to fuzz (see the README,
@@ -220,6 +221,17 @@ class ServerFuzzTest {
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofMillis(5))
         .until(() -> server.activeConnections().size() <= 1);
+    // The memory budget: every byte reserved for a connection's frames, requests and answers is
+    // given back once they are done, and the budget was never overdrawn.
+    await("the server giving back every byte of its memory budget")
+        .atMost(DEADLINE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> server.memoryInUse() == 0);
+    long budget = server.memoryBudget().limit();
+    if (server.memoryPeak() > budget + budget / 4) {
+      throw new AssertionError("memory budget of " + budget + " overdrawn: " + server.memoryPeak());
+    }
     LEAKS.checkNow();
     logWatch.assertNothingUnexpected();
   }
