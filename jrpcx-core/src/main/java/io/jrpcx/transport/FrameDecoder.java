@@ -59,6 +59,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private final ConnectionMemory held;
   private boolean waitingForMemory;
   private ScheduledFuture<?> frameTimer;
+  private ReadGate gate;
 
   /** A client's decoder: no budget, no frame timeout; emits {@link Message}s. */
   public FrameDecoder(FrameCodec codec) {
@@ -117,7 +118,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       cancelFrameTimer();
       return;
     }
-    if (budget != null && ReadGate.of(ctx.channel()).isPaused(ReadGate.YIELD | ReadGate.MEMORY)) {
+    if (budget != null && gate(ctx).isPaused(ReadGate.YIELD | ReadGate.MEMORY)) {
       // Buffered frames wait with the rest until the turn or the memory comes back.
       return;
     }
@@ -129,8 +130,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             + "TLS and this side does not (configure TLS on both sides)", first));
       }
       FrameCodec.checkMagic(first);
-      armFrameTimer(ctx);
       if (readable < FrameCodec.HEADER_LENGTH) {
+        armFrameTimer(ctx);
         return;
       }
       int frameLen = codec.frameLength(in);
@@ -139,6 +140,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       if (readable < frameLen) {
+        // Armed only while a frame is incomplete: a frame that arrives whole costs no timer.
+        armFrameTimer(ctx);
         int missing = frameLen - readable;
         if (frameLen > LARGE_FRAME && in.writableBytes() < missing) {
           // Room for the rest of a large frame in few steps, so later reads are copied in once
@@ -166,6 +169,16 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       // Out of memory decoding one peer's frame: that peer's connection goes, the loop stays.
       fail(ctx, in, new ProtocolException("the server could not decode a frame: " + e));
     }
+  }
+
+  /** The connection's read gate, looked up once. */
+  private ReadGate gate(ChannelHandlerContext ctx) {
+    ReadGate g = gate;
+    if (g == null) {
+      g = ReadGate.of(ctx.channel());
+      gate = g;
+    }
+    return g;
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, ProtocolException e) {
@@ -311,7 +324,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-    if (budget != null && ReadGate.of(ctx.channel()).isPaused()) {
+    if (budget != null && gate(ctx).isPaused()) {
       // ByteToMessageDecoder would ask for one more read when auto-read is off and nothing was
       // decoded, buffering more of a frame the budget cannot hold: stay paused instead.
       discardSomeReadBytes();

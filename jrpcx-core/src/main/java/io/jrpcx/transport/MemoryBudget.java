@@ -75,7 +75,7 @@ public final class MemoryBudget {
    */
   public void forceReserve(long bytes) {
     if (bytes > 0) {
-      peak.accumulateAndGet(used.addAndGet(bytes), Math::max);
+      notePeak(used.addAndGet(bytes));
     }
   }
 
@@ -90,9 +90,16 @@ public final class MemoryBudget {
         return false;
       }
       if (used.compareAndSet(u, next)) {
-        peak.accumulateAndGet(next, Math::max);
+        notePeak(next);
         return true;
       }
+    }
+  }
+
+  private void notePeak(long now) {
+    // A plain read first: the peak rarely moves, and a write per call would be contended.
+    if (now > peak.get()) {
+      peak.accumulateAndGet(now, Math::max);
     }
   }
 
