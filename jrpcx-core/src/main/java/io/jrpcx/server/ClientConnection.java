@@ -31,7 +31,10 @@ public interface ClientConnection {
   /**
    * Pushes a message to this client, rpcx's {@code Server.SendMessage}: a oneway request with
    * serialize type none carrying {@code data} as its payload. The client never answers it. The
-   * future completes once the frame is handed to the socket, or fails when it cannot be.
+   * future completes once the frame is handed to the socket, or fails when it cannot be, with a
+   * {@link io.jrpcx.ConnectionException}: the connection is closed, or its peer has not read
+   * what is already queued for it (outbound bytes above the server's high watermark, see
+   * {@code Server.Builder.writeBufferWaterMarks}), so a push never queues without bound.
    */
   CompletableFuture<Void> send(
       String servicePath, String serviceMethod, Map<String, String> metadata, byte[] data);

@@ -135,6 +135,13 @@ final class ServerConnection implements Caller {
       done.completeExceptionally(PortSharing.noPush(this));
       return done;
     }
+    if (writer.isBacklogged()) {
+      // The peer is not reading: queueing more would only hold memory for it.
+      done.completeExceptionally(new ConnectionException("cannot push to " + remoteAddress()
+          + ": it has not read what is already queued for it (above the high watermark of "
+          + channel.config().getWriteBufferHighWaterMark() + " bytes)"));
+      return done;
+    }
     Message push = new Message()
         .setOneway(true)
         .setSerializeType(SerializeType.NONE)

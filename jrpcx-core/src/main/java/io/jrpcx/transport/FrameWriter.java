@@ -31,12 +31,24 @@ public final class FrameWriter {
   private final Channel channel;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  /** Bytes of the frames queued here, not yet handed to the channel. */
+  private final java.util.concurrent.atomic.AtomicLong queuedBytes =
+      new java.util.concurrent.atomic.AtomicLong();
   private final Runnable drainTask = this::drain;
   /** Frames written on the event loop since the last flush; touched only on the event loop. */
   private int unflushed;
 
   public FrameWriter(Channel channel) {
     this.channel = channel;
+  }
+
+  /**
+   * Whether the peer is behind: the channel's outbound bytes are above its high watermark, or
+   * the frames queued here from other threads alone are. Either way, more frames would only wait.
+   */
+  public boolean isBacklogged() {
+    return !channel.isWritable()
+        || queuedBytes.get() >= channel.config().getWriteBufferHighWaterMark();
   }
 
   /** The allocator frames for this writer should come from: the channel's, usually pooled. */
@@ -67,6 +79,7 @@ public final class FrameWriter {
       }
       return;
     }
+    queuedBytes.addAndGet(frame.readableBytes());
     queue.add(new Pending(frame, onWritten));
     scheduleDrain();
   }
@@ -94,6 +107,7 @@ public final class FrameWriter {
     int sinceFlush = unflushed;
     Pending p;
     while ((p = queue.poll()) != null) {
+      queuedBytes.addAndGet(-p.frame.readableBytes());
       channel.write(p.frame, promise(p.onWritten));
       if (++sinceFlush == MAX_FRAMES_PER_FLUSH) {
         channel.flush();
@@ -113,6 +127,7 @@ public final class FrameWriter {
   private void failAll(Throwable cause) {
     Pending p;
     while ((p = queue.poll()) != null) {
+      queuedBytes.addAndGet(-p.frame.readableBytes());
       p.frame.release();
       if (p.onWritten != null) {
         p.onWritten.accept(cause);

@@ -188,7 +188,48 @@ class HardeningTest {
     assertWellBehavedClientAnswered(server); // from 127.0.0.1
   }
 
-  /** Services that fail the worst way on the network thread. */
+  @Test
+  void pushesToAPeerThatDoesNotReadFailInsteadOfQueueingAndItIsClosed() throws Exception {
+    Server server = start(b -> b.writeBufferWaterMarks(64 << 10, 256 << 10)
+        .writeStallTimeout(Duration.ofMillis(500)));
+    Socket silent = new Socket();
+    closeables.add(silent);
+    silent.setReceiveBufferSize(16 << 10);
+    int port = Integer.parseInt(server.address().substring(server.address().lastIndexOf(':') + 1));
+    silent.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.activeConnections().size() == 1);
+    ClientConnection peer = server.activeConnections().get(0);
+    byte[] data = new byte[64 << 10];
+    Throwable refused = null;
+    int sent = 0;
+    // As a service pushing from its own thread would: without waiting for each push.
+    for (; sent < 10_000 && refused == null; sent++) {
+      java.util.concurrent.CompletableFuture<Void> f = peer.send("Push", "Data", null, data);
+      if (f.isCompletedExceptionally()) {
+        refused = f.handle((ok, e) -> e).join();
+      }
+    }
+    assertThat(sent).as("pushes taken before the refusal").isLessThan(100);
+    assertThat(refused).as("a push once the peer stopped reading")
+        .isInstanceOf(io.jrpcx.ConnectionException.class)
+        .hasMessageContaining("has not read what is already queued");
+    // The service goes on pushing; what is taken is bounded by the watermarks and the kernel's
+    // buffers, and once those are full too, the stall timeout closes the connection.
+    java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger(
+        sent);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
+      if (!peer.send("Push", "Data", null, data).isCompletedExceptionally()) {
+        taken.incrementAndGet();
+      }
+      return server.activeConnections().isEmpty();
+    });
+    assertThat((long) taken.get() * data.length).as("bytes of pushes taken in all")
+        .isLessThan(64L << 20);
+    assertThat(server.memoryInUse()).isZero();
+    assertWellBehavedClientAnswered(server);
+  }
+
+    /** Services that fail the worst way on the network thread. */
   public static class Doomed {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
