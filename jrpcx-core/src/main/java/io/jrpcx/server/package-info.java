@@ -9,6 +9,8 @@
  *
  * <p>A request travels: {@code FrameDecoder} (bytes to message, on the network thread) to
  * {@code ServerHandler} (heartbeats echoed there, everything else handed to the handler executor)
- * to {@code ServerCall} (auth, lookup, decode, method, encode, one response).
+ * to {@code ServerCall} (auth, lookup, decode, method, encode, one response). Before all of them
+ * sits {@code ConnectionGuard} (write backpressure, the idle and write stall timeouts), and on
+ * the listener's own thread {@code ConnectionLimits} counts every connection accepted.
  */
 package io.jrpcx.server;
