@@ -32,7 +32,6 @@ final class ChildJvm implements AutoCloseable {
   private final java.util.Queue<String> alarms = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicLong longestLine =
       new java.util.concurrent.atomic.AtomicLong();
-  private volatile String readyLine;
   private String key;
 
   private ChildJvm(String name, Process process) {
@@ -55,13 +54,7 @@ final class ChildJvm implements AutoCloseable {
    */
   static ChildJvm launch(Class<?> main, List<String> jvmOptions, String name, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), main.getName(), name));
-    command.addAll(List.of(args));
-    return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
+    return start(new ArrayList<>(), main, jvmOptions, name, args);
   }
 
   /**
@@ -70,8 +63,14 @@ final class ChildJvm implements AutoCloseable {
    */
   static ChildJvm launchWithFileLimit(Class<?> main, List<String> jvmOptions, int fileLimit,
       String name, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("bash", "-c",
-        "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\""));
+    return start(new ArrayList<>(List.of("bash", "-c",
+        "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\"")), main, jvmOptions, name, args);
+  }
+
+  /** Starts {@code prefix}, then this JVM's java running {@code main} with the test class path. */
+  private static ChildJvm start(List<String> prefix, Class<?> main, List<String> jvmOptions,
+      String name, String... args) throws IOException {
+    List<String> command = prefix;
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -93,11 +92,6 @@ final class ChildJvm implements AutoCloseable {
   /** Length of the longest line the child printed. */
   long longestLine() {
     return longestLine.get();
-  }
-
-  /** The rest of the child's READY line, after the key: whatever it chose to report. */
-  String readyDetails() {
-    return readyLine;
   }
 
   /** Waits until the child listens; returns this. */
@@ -125,7 +119,6 @@ final class ChildJvm implements AutoCloseable {
           }
         }
         if (line.startsWith(ChildServer.READY + " ")) {
-          readyLine = line;
           ready.complete(line);
         } else if (line.startsWith(ChildServer.HELD + " ")) {
           held.incrementAndGet();
