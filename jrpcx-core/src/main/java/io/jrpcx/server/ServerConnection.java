@@ -90,10 +90,13 @@ final class ServerConnection implements Caller {
    * Hands {@code frame} to the writer with its bytes counted in the memory budget until written.
    */
   private void writeCounted(ByteBuf frame, Consumer<Throwable> onWritten) {
+    server.memory.forceReserve(frame.readableBytes());
+    writeReserved(frame, onWritten);
+  }
+
+  /** Hands {@code frame}, whose bytes are already reserved, to the writer; released once written. */
+  private void writeReserved(ByteBuf frame, Consumer<Throwable> onWritten) {
     int size = frame.readableBytes();
-    if (!server.memory.tryReserveSmall(size)) {
-      server.memory.forceReserve(size);
-    }
     writer.write(frame, error -> {
       server.memory.release(size);
       if (onWritten != null) {
@@ -185,16 +188,12 @@ final class ServerConnection implements Caller {
       frame = server.frameCodec.encode(response, writer.alloc());
       if (frame.readableBytes() > LARGE_RESPONSE
           && !server.memory.tryReserveSmall(frame.readableBytes())) {
+        // A large answer the budget cannot hold is shed; a small one is always counted.
         frame.release();
         frame = errorFrame(request, "rpcx: server is overloaded; the response of "
             + target(request) + " was dropped");
       } else if (frame.readableBytes() > LARGE_RESPONSE) {
-        // Reserved just above: hand it to the writer with that reservation.
-        int size = frame.readableBytes();
-        writer.write(frame, error -> {
-          server.memory.release(size);
-          onSent.accept(error);
-        });
+        writeReserved(frame, onSent);
         return;
       }
     } catch (ProtocolException e) {

@@ -59,6 +59,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   private final ConnectionMemory held;
   private boolean waitingForMemory;
   private ScheduledFuture<?> frameTimer;
+  /** Bytes granted to the payload being inflated, by {@link #inflation}. */
+  private long inflated;
+  /** Asks the budget for each block of an inflating payload; one per decoder, not per frame. */
+  private final java.util.function.IntPredicate inflation = this::grantInflation;
   private ReadGate gate;
 
   /** A client's decoder: no budget, no frame timeout; emits {@link Message}s. */
@@ -135,7 +139,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return;
       }
       int frameLen = codec.frameLength(in);
-      codec.checkPrefix(in);
+      if (readable < frameLen) {
+        // Refused before the rest is waited for; a whole frame's decode checks the same limits.
+        codec.checkPrefix(in);
+      }
       if (budget != null && !reserveFor(ctx, frameLen, readable)) {
         return;
       }
@@ -253,29 +260,23 @@ public final class FrameDecoder extends ByteToMessageDecoder {
   }
 
   private InboundFrame decodeCharged(ByteBuf frame, int frameLen) {
-    long[] inflated = new long[1];
+    inflated = 0;
     Message m;
     String refusal = null;
     try {
-      m = codec.decode(frame, n -> {
-        if (budget.tryReserve(n)) {
-          inflated[0] += n;
-          return true;
-        }
-        return false;
-      });
+      m = codec.decode(frame, inflation);
     } catch (PayloadRefusedException e) {
       m = e.message();
       refusal = e.getMessage();
     } catch (RuntimeException | Error e) {
-      budget.release(inflated[0]);
+      budget.release(inflated);
       throw e;
     }
     // What the request holds from now on: its decoded form, about the frame's size, plus what
     // its payload inflated to, which replaces the compressed bytes.
     long charge = m.compressType() != CompressType.NONE && refusal == null
         ? frameLen + (long) m.payload().length : frameLen;
-    long granted = reserved + inflated[0];
+    long granted = reserved + inflated;
     reserved = 0;
     if (granted > charge) {
       budget.release(granted - charge);
@@ -288,6 +289,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
     held.add(charge);
     return new InboundFrame(m, charge, null);
+  }
+
+  private boolean grantInflation(int bytes) {
+    if (budget.tryReserve(bytes)) {
+      inflated += bytes;
+      return true;
+    }
+    return false;
   }
 
   private void releaseReserved() {

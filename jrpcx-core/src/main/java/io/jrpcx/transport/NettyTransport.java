@@ -54,9 +54,8 @@ public final class NettyTransport {
 
   /** A new event loop group of daemon threads named {@code name-N}. */
   public static EventLoopGroup newEventLoopGroup(int threads, String name) {
-    IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, true), factory);
+        threads, new DefaultThreadFactory(name, true), ioHandlers(false));
   }
 
   /**
@@ -66,10 +65,8 @@ public final class NettyTransport {
    */
   public static EventLoopGroup newGuardedEventLoopGroup(int threads, String name,
       boolean inProcess, java.util.concurrent.atomic.AtomicLong escaped) {
-    IoHandlerFactory factory = inProcess ? LocalIoHandler.newFactory()
-        : EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
-        SafeIoHandler.wrap(factory, escaped));
+        SafeIoHandler.wrap(ioHandlers(inProcess), escaped));
   }
 
   /**
@@ -78,7 +75,13 @@ public final class NettyTransport {
    */
   public static EventLoopGroup newInProcessEventLoopGroup(int threads, String name) {
     return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, true), LocalIoHandler.newFactory());
+        threads, new DefaultThreadFactory(name, true), ioHandlers(true));
+  }
+
+  /** In-JVM channels' handlers, or epoll's where it loads and NIO's elsewhere. */
+  private static IoHandlerFactory ioHandlers(boolean inProcess) {
+    return inProcess ? LocalIoHandler.newFactory()
+        : EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
   /** Whether {@code network} is {@link #IN_PROCESS}. */

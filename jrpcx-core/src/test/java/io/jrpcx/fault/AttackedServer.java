@@ -31,9 +31,13 @@ public final class AttackedServer {
     server.register("Bytes", new Bytes(), "");
     server.register("Stats", peaks, "");
     server.start("tcp", "127.0.0.1:0");
-    Thread sampler = new Thread(peaks::sample, "peak-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    java.util.concurrent.ScheduledExecutorService sampler =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "peak-sampler");
+          t.setDaemon(true);
+          return t;
+        });
+    sampler.scheduleAtFixedRate(peaks::sample, 0, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
     System.out.println(ChildServer.READY + " tcp@" + server.address() + " "
         + ProcessHandle.current().pid());
     System.out.flush();
@@ -65,27 +69,19 @@ public final class AttackedServer {
           + " errors=" + server.networkThreadErrors() + " refused=" + server.refusedConnections();
     }
 
-    /** Samples every few milliseconds until the process ends. */
+    /** One sample of the heap and direct memory in use, kept when it is the largest yet. */
     void sample() {
-      while (true) {
-        // Heap in use, garbage included: an upper bound of what the attack made the server hold.
-        heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-            Math::max);
-        long d = 0;
-        for (BufferPoolMXBean pool
-            : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-          if (pool.getName().equals("direct")) {
-            d += pool.getMemoryUsed();
-          }
-        }
-        d = Math.max(d, io.netty.util.internal.PlatformDependent.usedDirectMemory());
-        direct.accumulateAndGet(d, Math::max);
-        try {
-          Thread.sleep(5);
-        } catch (InterruptedException e) {
-          return;
+      // Heap in use, garbage included: an upper bound of what the attack made the server hold.
+      heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+          Math::max);
+      long d = 0;
+      for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+        if (pool.getName().equals("direct")) {
+          d += pool.getMemoryUsed();
         }
       }
+      d = Math.max(d, io.netty.util.internal.PlatformDependent.usedDirectMemory());
+      direct.accumulateAndGet(d, Math::max);
     }
   }
 }

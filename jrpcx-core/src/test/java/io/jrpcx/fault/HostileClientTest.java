@@ -233,55 +233,44 @@ class HostileClientTest {
   }
 
   /** Calls {@code Arith.Mul} every 50 ms with a 1 s deadline, until stopped. */
-  private static final class Probe implements Runnable {
+  private static final class Probe {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger failures = new AtomicInteger();
     final AtomicLong slowestMillis = new AtomicLong();
     volatile String firstFailure;
     private final Client client;
-    private volatile boolean running;
-    private Thread thread;
+    private java.util.concurrent.ScheduledExecutorService pace;
 
     Probe(Client client) {
       this.client = client;
     }
 
     void start() {
-      running = true;
-      thread = new Thread(this, "probe");
-      thread.setDaemon(true);
-      thread.start();
+      pace = Executors.newSingleThreadScheduledExecutor();
+      pace.scheduleWithFixedDelay(this::callOnce, 0, 50, TimeUnit.MILLISECONDS);
     }
 
     void stop() throws InterruptedException {
-      running = false;
-      if (thread != null) {
-        thread.join(5_000);
+      if (pace != null) {
+        pace.shutdown();
+        pace.awaitTermination(5, TimeUnit.SECONDS);
       }
     }
 
-    @Override
-    public void run() {
-      while (running) {
-        long start = System.nanoTime();
-        try {
-          Reply r = client.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Arith",
-              "Mul", new Args(3, 4), Reply.class);
-          if (r.C != 12) {
-            fail("wrong reply " + r.C);
-          }
-        } catch (Exception e) {
-          fail(e.toString());
+    private void callOnce() {
+      long start = System.nanoTime();
+      try {
+        Reply r = client.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Arith",
+            "Mul", new Args(3, 4), Reply.class);
+        if (r.C != 12) {
+          fail("wrong reply " + r.C);
         }
-        calls.incrementAndGet();
-        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        slowestMillis.accumulateAndGet(took, Math::max);
-        try {
-          Thread.sleep(50); // the probe's pace, not a synchronisation
-        } catch (InterruptedException e) {
-          return;
-        }
+      } catch (Exception e) {
+        fail(e.toString());
       }
+      calls.incrementAndGet();
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      slowestMillis.accumulateAndGet(took, Math::max);
     }
 
     private void fail(String why) {
