@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example programs print what the README says they print. */
+/** The example programs print what the README and the guides in docs/ say they print. */
 class ExamplesTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private PrintStream original;
