@@ -58,8 +58,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * unreleased buffer.
  *
  * <p>Seeds: every Go vector ({@link FuzzSupport#seeds()}) plus the files under
- * {@code ServerFuzzTestInputs/rawBytes/}. Run {@code JAZZER_FUZZ=1} to fuzz (see the README,
- * "Fuzzing").
+ * {@code ServerFuzzTestInputs/rawBytes/}. Run {@code JAZZER_FUZZ=1} to fuzz (see
+ * docs/contributing/fuzzing.md).
  */
 class ServerFuzzTest {
   /** Longest the server may take to answer and close, and a fresh call to be answered. */

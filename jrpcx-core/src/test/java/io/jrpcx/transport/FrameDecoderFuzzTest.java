@@ -48,7 +48,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Seeds: every Go vector ({@link FuzzSupport#seeds()}), plus the files under
  * {@code FrameDecoderFuzzTestInputs/decode/} in the test resources: inputs found by fuzzing,
- * kept as regression tests. Run {@code JAZZER_FUZZ=1} to fuzz (see the README, "Fuzzing").
+ * kept as regression tests. Run {@code JAZZER_FUZZ=1} to fuzz (see
+ * docs/contributing/fuzzing.md).
  */
 class FrameDecoderFuzzTest {
   /** Small enough for fuzzed inputs (libFuzzer's default max length is 4 KiB) to reach. */
