@@ -12,7 +12,7 @@ import io.jrpcx.codec.Codec;
 import io.jrpcx.protocol.CompressType;
 import io.jrpcx.Deadline;
 import io.jrpcx.protocol.Message;
-import io.jrpcx.transport.NettyTls;
+import io.jrpcx.internal.NettyTls;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import java.lang.reflect.Type;
@@ -99,7 +99,7 @@ public final class Client implements AutoCloseable {
     Objects.requireNonNull(address, "address");
     long startNanos = System.nanoTime();
     SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
-    if (ssl != null && !io.jrpcx.transport.NettyTransport.isTcp(network)) {
+    if (ssl != null && !io.jrpcx.internal.NettyTransport.isTcp(network)) {
       throw new IllegalArgumentException("TLS is supported on tcp networks only, not " + network);
     }
     transport.beginConnect(network, address);

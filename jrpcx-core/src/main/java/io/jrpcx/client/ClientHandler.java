@@ -3,7 +3,7 @@ package io.jrpcx.client;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
-import io.jrpcx.transport.NettyTls;
+import io.jrpcx.internal.NettyTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;

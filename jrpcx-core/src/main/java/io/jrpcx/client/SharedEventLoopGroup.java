@@ -1,6 +1,6 @@
 package io.jrpcx.client;
 
-import io.jrpcx.transport.NettyTransport;
+import io.jrpcx.internal.NettyTransport;
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;

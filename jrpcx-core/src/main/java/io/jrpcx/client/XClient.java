@@ -342,7 +342,7 @@ public final class XClient implements AutoCloseable {
   /**
    * A typed stub of this service: each interface method calls the service method of the same
    * name with the first letter upper-cased ({@code mul} calls {@code Mul}), or the name given by
-   * {@link io.jrpcx.server.RpcName}. A method may take the arguments object, a {@link Context}
+   * {@link io.jrpcx.RpcName}. A method may take the arguments object, a {@link Context}
    * and the arguments object, or nothing; it may return the reply type (a synchronous
    * {@link #call}), a {@code CompletableFuture} or {@code CompletionStage} of it
    * ({@link #callAsync}), or {@code void} (the reply is discarded).

@@ -1,15 +1,18 @@
 package io.jrpcx.server;
 
+import io.jrpcx.RpcName;
+import io.jrpcx.Context;
+
 import io.jrpcx.TlsConfig;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.protocol.Compressors;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
-import io.jrpcx.transport.FrameDecoder;
-import io.jrpcx.transport.NettyTls;
-import io.jrpcx.transport.MemoryBudget;
-import io.jrpcx.transport.NettyTransport;
-import io.jrpcx.transport.ReadGate;
+import io.jrpcx.internal.FrameDecoder;
+import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.MemoryBudget;
+import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.internal.ReadGate;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,10 +1,10 @@
 package io.jrpcx.server;
 
 import io.jrpcx.TlsConfig;
-import io.jrpcx.transport.FrameDecoder;
-import io.jrpcx.transport.NettyTls;
-import io.jrpcx.transport.NettyTransport;
-import io.jrpcx.transport.ReadGate;
+import io.jrpcx.internal.FrameDecoder;
+import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.internal.ReadGate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jrpcx.Context;
 import io.jrpcx.client.Client;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.testing.Args;

@@ -1,7 +1,7 @@
 package io.jrpcx.testing;
 
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

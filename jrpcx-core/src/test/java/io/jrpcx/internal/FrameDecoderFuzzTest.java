@@ -1,10 +1,10 @@
-package io.jrpcx.transport;
+package io.jrpcx.internal;
 
 import static io.jrpcx.testing.FuzzSupport.assertSameFields;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jrpcx.protocol.Compressors;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.testing.FuzzSupport;

@@ -1,4 +1,4 @@
-package io.jrpcx.transport;
+package io.jrpcx.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -24,6 +24,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -55,7 +56,7 @@ public final class NettyTransport {
   /** A new event loop group of daemon threads named {@code name-N}. */
   public static EventLoopGroup newEventLoopGroup(int threads, String name) {
     return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, true), ioHandlers(false));
+        threads, new NetworkThreadFactory(name), ioHandlers(false));
   }
 
   /**
@@ -65,7 +66,7 @@ public final class NettyTransport {
    */
   public static EventLoopGroup newGuardedEventLoopGroup(int threads, String name,
       boolean inProcess, java.util.concurrent.atomic.AtomicLong escaped) {
-    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true),
+    return new MultiThreadIoEventLoopGroup(threads, new NetworkThreadFactory(name),
         SafeIoHandler.wrap(ioHandlers(inProcess), escaped));
   }
 
@@ -75,7 +76,7 @@ public final class NettyTransport {
    */
   public static EventLoopGroup newInProcessEventLoopGroup(int threads, String name) {
     return new MultiThreadIoEventLoopGroup(
-        threads, new DefaultThreadFactory(name, true), ioHandlers(true));
+        threads, new NetworkThreadFactory(name), ioHandlers(true));
   }
 
   /** In-JVM channels' handlers, or epoll's where it loads and NIO's elsewhere. */
@@ -218,6 +219,32 @@ public final class NettyTransport {
       default:
         throw new IllegalArgumentException("network '" + network
             + "' is not supported; use tcp, tcp4, tcp6, unix or " + IN_PROCESS);
+    }
+  }
+
+  /**
+   * Whether the calling thread is one of jrpcx's network threads, which must never block. Known
+   * by the threads' own class, so no Netty internal is needed to tell.
+   */
+  public static boolean onNetworkThread() {
+    return Thread.currentThread() instanceof NetworkThread;
+  }
+
+  /** Netty's default thread factory, making {@link NetworkThread}s. */
+  private static final class NetworkThreadFactory extends DefaultThreadFactory {
+    NetworkThreadFactory(String name) {
+      super(name, true);
+    }
+
+    @Override
+    protected Thread newThread(Runnable r, String name) {
+      return new NetworkThread(threadGroup, r, name);
+    }
+  }
+
+  private static final class NetworkThread extends FastThreadLocalThread {
+    NetworkThread(ThreadGroup group, Runnable task, String name) {
+      super(group, task, name);
     }
   }
 }

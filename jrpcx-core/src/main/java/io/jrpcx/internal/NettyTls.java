@@ -1,4 +1,4 @@
-package io.jrpcx.transport;
+package io.jrpcx.internal;
 
 import io.jrpcx.TlsConfig;
 import io.netty.buffer.Unpooled;

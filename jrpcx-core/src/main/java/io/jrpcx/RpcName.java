@@ -1,4 +1,4 @@
-package io.jrpcx.server;
+package io.jrpcx;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

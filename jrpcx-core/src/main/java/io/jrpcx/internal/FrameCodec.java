@@ -1,4 +1,11 @@
-package io.jrpcx.protocol;
+package io.jrpcx.internal;
+
+import io.jrpcx.protocol.Compressor;
+import io.jrpcx.protocol.CompressType;
+import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.Compressors;
+import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.protocol.PayloadRefusedException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

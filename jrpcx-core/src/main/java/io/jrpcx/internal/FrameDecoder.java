@@ -1,7 +1,7 @@
-package io.jrpcx.transport;
+package io.jrpcx.internal;
 
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.PayloadRefusedException;
 import io.jrpcx.protocol.ProtocolException;

@@ -1,4 +1,4 @@
-package io.jrpcx.transport;
+package io.jrpcx.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.jrpcx.transport;
+package io.jrpcx.internal;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
