@@ -107,7 +107,7 @@ class ProtobufGoldenVectorsTest {
           .setQty(line.get("qty").asInt()));
     }
     Map<String, String> labels = new LinkedHashMap<>();
-    json.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    json.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return order.putAllLabels(labels).build();
   }
 
