@@ -10,7 +10,7 @@ import io.jrpcx.interop.helloworld.HelloReply;
 import io.jrpcx.interop.helloworld.HelloRequest;
 import io.jrpcx.interop.helloworld.Line;
 import io.jrpcx.interop.helloworld.Order;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import java.io.IOException;
 import java.io.InputStream;

@@ -233,7 +233,7 @@ final class ServiceWriter {
     close();
     for (ServiceModel.Method m : s.methods) {
       line("");
-      line("@io.jrpcx.server.RpcName(METHOD_" + m.constant + ")");
+      line("@io.jrpcx.RpcName(METHOD_" + m.constant + ")");
       open("public " + m.output + " " + m.javaName + "(" + m.input + " request)"
           + " throws Exception");
       line("return service." + m.javaName + "(request);");
@@ -250,7 +250,7 @@ final class ServiceWriter {
     close();
     for (ServiceModel.Method m : s.methods) {
       line("");
-      line("@io.jrpcx.server.RpcName(METHOD_" + m.constant + ")");
+      line("@io.jrpcx.RpcName(METHOD_" + m.constant + ")");
       open("public " + FUTURE + "<" + m.output + "> " + m.javaName + "(" + m.input
           + " request)");
       line("return service." + m.javaName + "(request);");
