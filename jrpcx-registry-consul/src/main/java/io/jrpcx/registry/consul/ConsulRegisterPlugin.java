@@ -1,6 +1,6 @@
 package io.jrpcx.registry.consul;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;

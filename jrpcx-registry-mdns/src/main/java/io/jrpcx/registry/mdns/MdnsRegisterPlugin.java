@@ -1,6 +1,6 @@
 package io.jrpcx.registry.mdns;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

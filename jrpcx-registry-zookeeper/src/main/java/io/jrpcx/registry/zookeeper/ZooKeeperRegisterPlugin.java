@@ -1,6 +1,6 @@
 package io.jrpcx.registry.zookeeper;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
