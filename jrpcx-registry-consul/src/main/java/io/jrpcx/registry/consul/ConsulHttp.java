@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The few Consul HTTP API calls rpcx's Consul layout needs, over the JDK HTTP client: KV get,
@@ -80,6 +81,14 @@ final class ConsulHttp {
       to--;
     }
     return basePath.substring(from, to);
+  }
+
+  /** {@code d}, checked to be positive. */
+  static Duration positive(Duration d, String name) {
+    if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive");
+    }
+    return d;
   }
 
   /** A KV entry as Consul returns it, with the value decoded as UTF-8. */

@@ -12,6 +12,8 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.DiscoveryBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@code state=inactive} or a new {@code weight} are seen, not only servers coming and going.
  * Starting before any server registered is fine (Go's {@code allowKeyNotFound}): the list is empty
  * until one does. When the watch breaks, for example because etcd restarted, it lists again and
- * watches from there, waiting 1 s before the first retry and doubling up to 30 s; listing again
+ * watches from there, after a jittered {@link Backoff} (1 s doubling to 30 s); listing again
  * also covers an etcd that came back without its data, where resuming the old watch would miss
  * every change.
  *
@@ -54,8 +56,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdDiscovery extends AbstractServiceDiscovery {
   private static final Logger log = LoggerFactory.getLogger(EtcdDiscovery.class);
-  static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final Etcd.SharedClient client;
   private final String basePath;
@@ -69,7 +69,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
   // ignored once a newer watch replaced it.
   private volatile Watch.Watcher watcher;
   private volatile long generation;
-  private Duration backoff = INITIAL_BACKOFF;
+  private final Backoff backoff = Backoff.registry();
   private boolean reconnectScheduled;
 
   private EtcdDiscovery(Etcd.SharedClient client, String basePath, String servicePath,
@@ -163,7 +163,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       reconnect("listing failed: " + e);
       return;
     }
-    backoff = INITIAL_BACKOFF;
+    backoff.reset();
     long gen = generation;
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
     watcher = client.get().getWatchClient().watch(bytes(prefix), option, Watch.listener(
@@ -219,21 +219,20 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
     });
   }
 
-  /** Drops the watch and lists again after the back-off, which doubles up to 30 s. */
+  /** Drops the watch and lists again after the back-off. */
   private void reconnect(String why) {
     stopWatching();
     if (reconnectScheduled || isClosed()) {
       return;
     }
     reconnectScheduled = true;
-    log.info("etcd discovery of {}: {}; listing again in {}", prefix, why, backoff);
+    Duration delay = backoff.next();
+    log.info("etcd discovery of {}: {}; listing again in {} ms", prefix, why, delay.toMillis());
     try {
-      executor.schedule(this::listAndWatch, backoff.toNanos(), TimeUnit.NANOSECONDS);
+      executor.schedule(this::listAndWatch, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      return; // closed
+      // closed
     }
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
   }
 
   private void stopWatching() {
@@ -254,12 +253,13 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
     }
   }
 
-  /** Settings of an {@link EtcdDiscovery}; {@code endpoints} (or a client) is required. */
-  public static final class Builder {
+  /**
+   * Settings of an {@link EtcdDiscovery}; {@code endpoints} (or a client) is required. The base
+   * path is spelled as the servers spell it; {@code /rpcx_test} by default.
+   */
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private List<String> endpoints = List.of();
     private Client client;
-    private String basePath = "/rpcx_test";
-    private String servicePath;
     private Duration requestTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -279,18 +279,6 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** The key prefix, spelled as the servers spell it; {@code /rpcx_test} by default. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /** The service to follow; without one the discovery is a template. */
-    public Builder servicePath(String servicePath) {
-      this.servicePath = Objects.requireNonNull(servicePath, "servicePath");
-      return this;
-    }
-
     /** How long one etcd request may take before it counts as failed; 5 s by default. */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = Etcd.positive(requestTimeout, "requestTimeout");
@@ -307,7 +295,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       }
       Etcd.SharedClient shared = client != null ? new Etcd.SharedClient(client, false)
           : new Etcd.SharedClient(Etcd.newClient(endpoints), true);
-      return new EtcdDiscovery(shared, basePath, servicePath, requestTimeout);
+      return new EtcdDiscovery(shared, basePath(), servicePath(), requestTimeout);
     }
   }
 }

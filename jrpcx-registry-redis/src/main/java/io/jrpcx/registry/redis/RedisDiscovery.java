@@ -2,6 +2,7 @@ package io.jrpcx.registry.redis;
 
 import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.DiscoveryBuilder;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * notification (set, del, expired) leads to a fresh list (bursts are coalesced), so metadata-only
  * changes such as {@code state=inactive} or a new {@code weight} are seen at once, and so is a
  * leaf that expired because its server died. If the connection drops (a Redis restart), the
- * discovery keeps its last list, reconnects after 1 s, 2 s, 4 s ... up to 30 s, and on success
+ * discovery keeps its last list, reconnects after a jittered back-off (1 s doubling to 30 s), and on success
  * subscribes and lists again. Until the servers have re-registered, a restarted Redis reports no
  * nodes, and so does this discovery; wrap it in {@link
  * io.jrpcx.client.discovery.CachingDiscovery} to ride that out.
@@ -317,11 +318,12 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
     }
   }
 
-  /** Settings of a {@link RedisDiscovery}; {@code redisAddress} is required. */
-  public static final class Builder {
+  /**
+   * Settings of a {@link RedisDiscovery}; {@code redisAddress} is required. The base path is the
+   * one the servers use, {@code /rpcx_test} by default.
+   */
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private String redisAddress;
-    private String basePath = "/rpcx_test";
-    private String servicePath;
     private Duration timeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -333,25 +335,9 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** The registry prefix the servers use; default {@code /rpcx_test}. */
-    public Builder basePath(String basePath) {
-      this.basePath = Libkv.trimBasePath(Objects.requireNonNull(basePath, "basePath"));
-      return this;
-    }
-
-    /** The service to watch; without one the discovery is a template. */
-    public Builder servicePath(String servicePath) {
-      this.servicePath = Objects.requireNonNull(servicePath, "servicePath");
-      return this;
-    }
-
     /** Connect and command timeout; default 5 s. */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive");
-      }
-      this.timeout = timeout;
+      this.timeout = RedisLink.positive(timeout, "timeout");
       return this;
     }
 
@@ -366,7 +352,7 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
       }
       Shared shared = new Shared(redisAddress, timeout);
       try {
-        return new RedisDiscovery(shared, basePath, servicePath);
+        return new RedisDiscovery(shared, Libkv.trimBasePath(basePath()), servicePath());
       } catch (RuntimeException e) {
         shared.release();
         throw e;

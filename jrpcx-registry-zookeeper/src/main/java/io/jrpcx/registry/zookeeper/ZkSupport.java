@@ -8,7 +8,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
-/** What the plugin and the discovery share: paths, client settings, retry timing. */
+/** What the plugin and the discovery share: paths and client settings. */
 final class ZkSupport {
   /** rpcx's default session timeout (libkv's default {@code ConnectionTimeout}). */
   static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -17,9 +17,6 @@ final class ZkSupport {
    * shutting down during a ZooKeeper outage is not held up for long.
    */
   static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
-  static final String DEFAULT_BASE_PATH = "/rpcx_test";
-  static final long INITIAL_BACKOFF_MS = 1_000;
-  static final long MAX_BACKOFF_MS = 30_000;
 
   private ZkSupport() {}
 

@@ -2,6 +2,8 @@ package io.jrpcx.registry.zookeeper;
 
 import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.DiscoveryBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * not exist yet reads as no servers and is watched until it appears.
  *
  * <p><b>Failures.</b> When a read fails (the registry is unreachable) the last list is kept and
- * the read retried with back-off, 1 s doubling to 30 s; a reconnection, including one after the
+ * the read retried with a jittered back-off, 1 s doubling to 30 s; a reconnection, including one after the
  * session expired or the registry restarted, re-reads at once and sets the watches again.
  *
  * <p><b>Templates.</b> {@link #template} (or a builder without a service path) makes a discovery
@@ -66,8 +68,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private final AtomicBoolean readNeeded = new AtomicBoolean();
   private final org.apache.zookeeper.Watcher zkWatcher = this::watched;
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
-  // Touched only on the reader thread.
-  private long backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+  private final Backoff backoff = Backoff.registry();
 
   private ZooKeeperDiscovery(ZkSupport.SharedClient shared, String base, String servicePath,
       Duration connectionTimeout) {
@@ -159,7 +160,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private void connectionStateChanged(CuratorFramework c, ConnectionState state) {
     if (state.isConnected()) {
       // A new session has none of our watches; a reconnected one may have missed changes.
-      backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+      backoff.reset();
       requestRead(0);
     }
   }
@@ -185,15 +186,15 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       if (nodes != null) {
         publish(nodes);
       }
-      backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+      backoff.reset();
     } catch (Exception e) {
       if (isClosed()) {
         return;
       }
+      long delayMs = backoff.next().toMillis();
       log.warn("reading {} from ZooKeeper failed ({}); keeping {} servers, retrying in {} ms",
-          path, e.toString(), unfilteredServices().size(), backoffMs);
-      requestRead(backoffMs);
-      backoffMs = Math.min(backoffMs * 2, ZkSupport.MAX_BACKOFF_MS);
+          path, e.toString(), unfilteredServices().size(), delayMs);
+      requestRead(delayMs);
     }
   }
 
@@ -249,13 +250,12 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
 
   /**
    * Configures a {@link ZooKeeperDiscovery}. Either {@link #zkServers} or {@link #client} is
-   * required; without {@link #servicePath} the result is a template.
+   * required; without {@link #servicePath} the result is a template. The base path's leading
+   * slash is optional.
    */
-  public static final class Builder {
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private String connectString;
     private CuratorFramework client;
-    private String basePath = ZkSupport.DEFAULT_BASE_PATH;
-    private String servicePath;
     private Duration sessionTimeout = ZkSupport.DEFAULT_SESSION_TIMEOUT;
     private Duration connectionTimeout = ZkSupport.DEFAULT_CONNECTION_TIMEOUT;
 
@@ -276,16 +276,10 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** The registry prefix (default {@code /rpcx_test}); a leading slash is optional. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /** The service to follow, e.g. {@code Arith}; leave unset for a template. */
+    /** The service to follow, one znode name, e.g. {@code Arith}; unset for a template. */
+    @Override
     public Builder servicePath(String servicePath) {
-      this.servicePath = ZkSupport.segment("servicePath", servicePath);
-      return this;
+      return super.servicePath(ZkSupport.segment("servicePath", servicePath));
     }
 
     /** The ZooKeeper session timeout of the client this opens (default 10 s). */
@@ -307,7 +301,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       if ((connectString == null) == (client == null)) {
         throw new IllegalStateException("set exactly one of zkServers and client");
       }
-      String base = ZkSupport.basePath(basePath);
+      String base = ZkSupport.basePath(basePath());
       ZkSupport.SharedClient shared;
       if (client != null) {
         shared = new ZkSupport.SharedClient(client, false);
@@ -318,7 +312,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
         shared = new ZkSupport.SharedClient(c, true);
       }
       try {
-        return new ZooKeeperDiscovery(shared, base, servicePath, connectionTimeout);
+        return new ZooKeeperDiscovery(shared, base, servicePath(), connectionTimeout);
       } catch (RuntimeException | Error e) {
         shared.release();
         throw e;
