@@ -124,15 +124,28 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
     }
   }
 
-  /** After a (re)connect: puts back whatever the registry lost, e.g. in a Redis restart. */
+  /**
+   * After a (re)connect: puts back whatever the registry lost, e.g. in a Redis restart. A leaf
+   * still there keeps its value (only its expiry is renewed): rates are the update loop's to
+   * write, and a first connect racing a registration must not add them.
+   */
   private void restoreAll(Session s) {
     for (String name : services().keySet()) {
       underLock(() -> {
         String registered = services().get(name);
         if (registered != null) {
-          run(s, c -> ensure(c, name, registered, withRates(registered)));
+          run(s, c -> restore(c, name, registered));
         }
       });
+    }
+  }
+
+  /** Renews the leaf's expiry, or writes the entries anew when the leaf is gone. */
+  private void restore(RedisCommands<String, String> c, String serviceName, String registered) {
+    String leaf = leafKey(serviceName);
+    boolean there = ttl.isZero() ? c.exists(leaf) > 0 : c.pexpire(leaf, ttl.toMillis());
+    if (!there) {
+      writeAll(c, serviceName, registered);
     }
   }
 
