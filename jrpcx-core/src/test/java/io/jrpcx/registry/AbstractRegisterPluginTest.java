@@ -13,9 +13,13 @@ import io.jrpcx.testing.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class AbstractRegisterPluginTest {
 
@@ -111,5 +115,41 @@ class AbstractRegisterPluginTest {
     MapRegistry plugin = new MapRegistry(new Builder().serviceAddress("tcp@127.0.0.1:1"));
     assertThat(plugin.basePath()).isEqualTo("/rpcx_test");
     assertThat(plugin.updateInterval()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  @Timeout(30)
+  void workUnderTheLockNeverInterleavesWithARegistration() throws Exception {
+    MapRegistry plugin = new MapRegistry(Duration.ZERO);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> held = CompletableFuture.runAsync(() -> plugin.underLock(() -> {
+      holding.countDown();
+      awaitQuietly(release);
+      plugin.events.add("locked work done");
+    }));
+    holding.await();
+
+    CompletableFuture<Void> registering = CompletableFuture.runAsync(() -> {
+      try {
+        plugin.register("Arith", new ArithService(), "");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(registering).isNotDone();
+    release.countDown();
+    held.get(10, TimeUnit.SECONDS);
+    registering.get(10, TimeUnit.SECONDS);
+    assertThat(plugin.events).containsExactly("locked work done", "register Arith");
+    plugin.close();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
