@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,11 +94,7 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
       if (updater != null || updateInterval.isZero()) {
         return;
       }
-      updater = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jrpcx-registry-update");
-        t.setDaemon(true);
-        return t;
-      });
+      updater = Daemons.singleThread("jrpcx-registry-update");
       long nanos = updateInterval.toNanos();
       updater.scheduleWithFixedDelay(this::refreshAll, nanos, nanos, TimeUnit.NANOSECONDS);
     }

@@ -48,8 +48,8 @@ public final class Backoff {
   private long ceilingNanos; // guarded by this
 
   private Backoff(Duration initial, Duration max, Jitter jitter, RandomGenerator random) {
-    this.initialNanos = positive(initial, "initial").toNanos();
-    this.maxNanos = positive(max, "max").toNanos();
+    this.initialNanos = RegistryBuilder.positive(initial, "initial").toNanos();
+    this.maxNanos = RegistryBuilder.positive(max, "max").toNanos();
     if (maxNanos < initialNanos) {
       throw new IllegalArgumentException("max " + max + " is below initial " + initial);
     }
@@ -90,13 +90,6 @@ public final class Backoff {
   /** After a success: the next delay is drawn below {@code initial} again. */
   public synchronized void reset() {
     ceilingNanos = initialNanos;
-  }
-
-  private static Duration positive(Duration d, String name) {
-    if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + d);
-    }
-    return d;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jrpcx.registry;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,34 @@ public abstract class RegistryBuilder<B extends RegistryBuilder<B>> {
   /** The base path set, as given. */
   protected final String basePath() {
     return basePath;
+  }
+
+  /**
+   * {@code path} without its leading and trailing slashes: {@code /rpcx_test/} is
+   * {@code rpcx_test}, as Consul keys and ZooKeeper's libkv spell a base path.
+   */
+  public static String trimSlashes(String path) {
+    int from = 0;
+    int to = path.length();
+    while (from < to && path.charAt(from) == '/') {
+      from++;
+    }
+    while (to > from && path.charAt(to - 1) == '/') {
+      to--;
+    }
+    return path.substring(from, to);
+  }
+
+  /**
+   * {@code d}, checked for a setter of a timeout or TTL.
+   *
+   * @throws IllegalArgumentException unless {@code d} is positive
+   */
+  protected static Duration positive(Duration d, String name) {
+    if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
+    return d;
   }
 
   /** This builder as its own type, for the setters to return. */

@@ -1,9 +1,10 @@
 package io.jrpcx.registry.consul;
 
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.registry.Backoff;
 import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -43,26 +44,25 @@ import org.slf4j.LoggerFactory;
  * Consul does not answer, the list starts empty and fills when it does. Each watching discovery
  * holds one daemon thread, stopped by {@link #close()}. Thread-safe.
  */
-public final class ConsulDiscovery extends AbstractServiceDiscovery {
+public final class ConsulDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(ConsulDiscovery.class);
 
   private final Settings settings;
-  private final String servicePath;
   private final String listPrefix;
   private final String nodePrefix;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread watcher;
 
   private ConsulDiscovery(Settings settings, String servicePath) {
+    super(settings.basePath, servicePath);
     this.settings = settings;
-    this.servicePath = servicePath;
     if (servicePath == null) {
       listPrefix = null;
       nodePrefix = null;
       watcher = null;
       return;
     }
-    String base = ConsulHttp.keyPrefix(settings.basePath);
+    String base = RegistryBuilder.trimSlashes(settings.basePath);
     listPrefix = base.isEmpty() ? servicePath : base + "/" + servicePath;
     nodePrefix = listPrefix + "/";
     long index = 0;
@@ -98,15 +98,10 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  /** The service watched, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** A discovery of {@code servicePath} with the same settings, sharing the HTTP client. */
   @Override
   public ConsulDiscovery clone(String servicePath) {
-    return new ConsulDiscovery(settings, Objects.requireNonNull(servicePath, "servicePath"));
+    return new ConsulDiscovery(settings, cloneable(servicePath));
   }
 
   @Override
@@ -215,7 +210,7 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
 
     /** Timeout of a non-blocking request and the margin added to a blocking one; default 10 s. */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = ConsulHttp.positive(timeout, "requestTimeout");
+      this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 

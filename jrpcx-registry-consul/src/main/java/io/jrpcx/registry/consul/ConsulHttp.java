@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * The few Consul HTTP API calls rpcx's Consul layout needs, over the JDK HTTP client: KV get,
@@ -64,31 +63,6 @@ final class ConsulHttp {
 
   String address() {
     return base;
-  }
-
-  /**
-   * A base path as a Consul key prefix: Consul keys have no leading slash, so rpcx's
-   * {@code /rpcx_test} becomes {@code rpcx_test}; trailing slashes go too, so that joining with
-   * {@code /} never makes an empty segment.
-   */
-  static String keyPrefix(String basePath) {
-    int from = 0;
-    int to = basePath.length();
-    while (from < to && basePath.charAt(from) == '/') {
-      from++;
-    }
-    while (to > from && basePath.charAt(to - 1) == '/') {
-      to--;
-    }
-    return basePath.substring(from, to);
-  }
-
-  /** {@code d}, checked to be positive. */
-  static Duration positive(Duration d, String name) {
-    if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive");
-    }
-    return d;
   }
 
   /** A KV entry as Consul returns it, with the value decoded as UTF-8. */

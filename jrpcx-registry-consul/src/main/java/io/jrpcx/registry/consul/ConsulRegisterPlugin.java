@@ -2,6 +2,7 @@ package io.jrpcx.registry.consul;
 
 import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.RegisterPluginBuilder;
+import io.jrpcx.registry.RegistryBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
 
   private ConsulRegisterPlugin(Builder b) {
     super(b);
-    this.prefix = ConsulHttp.keyPrefix(basePath());
+    this.prefix = RegistryBuilder.trimSlashes(basePath());
     if (prefix.isEmpty()) {
       throw new IllegalArgumentException("basePath must name a key, was '" + basePath() + "'");
     }
@@ -306,7 +307,7 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
 
     /** Timeout of each Consul request, default 10 s. */
     public Builder requestTimeout(Duration timeout) {
-      this.requestTimeout = ConsulHttp.positive(timeout, "requestTimeout");
+      this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 

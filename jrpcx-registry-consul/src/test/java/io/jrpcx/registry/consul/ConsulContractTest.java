@@ -3,6 +3,7 @@ package io.jrpcx.registry.consul;
 import io.jrpcx.client.discovery.ServiceDiscovery;
 import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.AbstractRegistryContractTest;
+import io.jrpcx.registry.RegistryBuilder;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,7 +42,7 @@ class ConsulContractTest extends AbstractRegistryContractTest {
   /** The KV entries under the base path's key, as the agent stores them. */
   @Override
   protected Map<String, String> entries(String basePath) {
-    String prefix = ConsulHttp.keyPrefix(basePath);
+    String prefix = RegistryBuilder.trimSlashes(basePath);
     Map<String, String> out = new TreeMap<>();
     for (String key : consul.keys()) {
       ConsulStandIn.Kv kv = consul.kv(key);

@@ -10,17 +10,18 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
+import io.jrpcx.registry.SharedClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,12 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@link io.jrpcx.client.OneClient} uses it. Clones share one etcd client, closed with the last of
  * them.
  */
-public final class EtcdDiscovery extends AbstractServiceDiscovery {
+public final class EtcdDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(EtcdDiscovery.class);
 
-  private final Etcd.SharedClient client;
-  private final String basePath;
-  private final String servicePath; // null for a template
+  private final SharedClient<Client> client;
   private final String prefix; // <basePath>/<servicePath>/
   private final Duration requestTimeout;
   private final ScheduledExecutorService executor; // null for a template
@@ -72,11 +71,10 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
   private final Backoff backoff = Backoff.registry();
   private boolean reconnectScheduled;
 
-  private EtcdDiscovery(Etcd.SharedClient client, String basePath, String servicePath,
+  private EtcdDiscovery(SharedClient<Client> client, String basePath, String servicePath,
       Duration requestTimeout) {
+    super(basePath, servicePath);
     this.client = client;
-    this.basePath = basePath;
-    this.servicePath = servicePath;
     this.requestTimeout = requestTimeout;
     if (servicePath == null) {
       this.prefix = null;
@@ -84,11 +82,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       return;
     }
     this.prefix = basePath + "/" + servicePath + "/";
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-etcd-discovery-" + servicePath);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = Daemons.singleThread("jrpcx-etcd-discovery-" + servicePath);
     // The first list is made before the constructor returns, so that an XClient created next
     // sees the servers at once; if etcd cannot be reached it goes on in the background.
     try {
@@ -117,23 +111,11 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  public String basePath() {
-    return basePath;
-  }
-
-  /** The service followed, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** A discovery of {@code servicePath} with this one's etcd client, base path and timeouts. */
   @Override
   public EtcdDiscovery clone(String servicePath) {
-    Objects.requireNonNull(servicePath, "servicePath");
-    if (isClosed()) {
-      throw new IllegalStateException("discovery is closed");
-    }
-    return new EtcdDiscovery(client.retain(), basePath, servicePath, requestTimeout);
+    return new EtcdDiscovery(client.retain(), basePath(), cloneable(servicePath),
+        requestTimeout);
   }
 
   @Override
@@ -281,7 +263,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
 
     /** How long one etcd request may take before it counts as failed; 5 s by default. */
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = Etcd.positive(requestTimeout, "requestTimeout");
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
       return this;
     }
 
@@ -293,8 +275,8 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       if (client == null && endpoints.isEmpty()) {
         throw new IllegalStateException("endpoints or client is required");
       }
-      Etcd.SharedClient shared = client != null ? new Etcd.SharedClient(client, false)
-          : new Etcd.SharedClient(Etcd.newClient(endpoints), true);
+      SharedClient<Client> shared = client != null ? SharedClient.borrowed(client)
+          : SharedClient.owned(Etcd.newClient(endpoints), Client::close);
       return new EtcdDiscovery(shared, basePath(), servicePath(), requestTimeout);
     }
   }

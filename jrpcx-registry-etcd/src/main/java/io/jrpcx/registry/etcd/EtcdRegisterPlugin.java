@@ -13,12 +13,12 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
 import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.RegisterPluginBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -88,11 +88,7 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
     this.client = ownsClient ? Etcd.newClient(b.endpoints) : b.client;
     this.leaseTtl = b.leaseTtl;
     this.requestTimeout = b.requestTimeout;
-    this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-etcd-register");
-      t.setDaemon(true);
-      return t;
-    });
+    this.recovery = Daemons.singleThread("jrpcx-etcd-register");
   }
 
   public static Builder builder() {
@@ -385,13 +381,13 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
      * a dead server. 30 s by default, Go's value.
      */
     public Builder leaseTtl(Duration leaseTtl) {
-      this.leaseTtl = Etcd.positive(leaseTtl, "leaseTtl");
+      this.leaseTtl = positive(leaseTtl, "leaseTtl");
       return this;
     }
 
     /** How long one etcd request may take before it counts as failed; 5 s by default. */
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = Etcd.positive(requestTimeout, "requestTimeout");
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
       return this;
     }
 

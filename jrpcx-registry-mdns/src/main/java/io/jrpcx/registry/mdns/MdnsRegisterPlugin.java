@@ -1,6 +1,7 @@
 package io.jrpcx.registry.mdns;
 
 import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.RegisterPluginBuilder;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -297,11 +297,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
       NetworkInterface nif = MdnsSocket.chooseInterface(bindAddress);
       addresses = MdnsSocket.hostAddresses(nif, bindAddress);
       socket = new MdnsSocket(nif, this::received, "jrpcx-mdns-responder-" + instanceName);
-      timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jrpcx-mdns-announce-" + instanceName);
-        t.setDaemon(true);
-        return t;
-      });
+      timer = Daemons.singleThread("jrpcx-mdns-announce-" + instanceName);
     }
     return socket;
   }

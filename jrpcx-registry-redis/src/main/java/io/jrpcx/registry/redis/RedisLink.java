@@ -1,6 +1,7 @@
 package io.jrpcx.registry.redis;
 
 import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -10,10 +11,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,11 +49,7 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
   RedisLink(RedisClient client, String name) {
     this.client = client;
     this.name = name;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-redis-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = Daemons.singleThread("jrpcx-redis-" + name);
     this.listener = new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -177,13 +172,6 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     }
   }
 
-  /** {@code d}, checked to be positive. */
-  static Duration positive(Duration d, String name) {
-    if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive");
-    }
-    return d;
-  }
 
   /** Runs {@code task} on the own thread; a no-op future once closed. */
   final Future<?> run(Runnable task) {

@@ -308,7 +308,7 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
 
     /** Connect and command timeout; default 5 s. */
     public Builder timeout(Duration timeout) {
-      this.timeout = RedisLink.positive(timeout, "timeout");
+      this.timeout = positive(timeout, "timeout");
       return this;
     }
 

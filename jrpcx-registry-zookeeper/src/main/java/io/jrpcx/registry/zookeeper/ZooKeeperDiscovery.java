@@ -1,9 +1,11 @@
 package io.jrpcx.registry.zookeeper;
 
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
+import io.jrpcx.registry.SharedClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,12 +56,10 @@ import org.slf4j.LoggerFactory;
  * clones} share its ZooKeeper connection, which closes when the template and every clone are
  * closed.
  */
-public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
+public final class ZooKeeperDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperDiscovery.class);
 
-  private final ZkSupport.SharedClient shared;
-  private final String base;
-  private final String servicePath;
+  private final SharedClient<CuratorFramework> shared;
   private final String path;
   private final Duration connectionTimeout;
   // Non-null only when watching a service (not for a template).
@@ -70,11 +70,10 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private final Backoff backoff = Backoff.registry();
 
-  private ZooKeeperDiscovery(ZkSupport.SharedClient shared, String base, String servicePath,
-      Duration connectionTimeout) {
+  private ZooKeeperDiscovery(SharedClient<CuratorFramework> shared, String base,
+      String servicePath, Duration connectionTimeout) {
+    super(base, servicePath);
     this.shared = shared;
-    this.base = base;
-    this.servicePath = servicePath;
     this.connectionTimeout = connectionTimeout;
     if (servicePath == null) {
       this.path = null;
@@ -83,9 +82,9 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       return;
     }
     this.path = base + "/" + servicePath;
-    this.zk = shared.client.newWatcherRemoveCuratorFramework();
-    this.reader = ZkSupport.singleThread("jrpcx-zk-discovery-" + servicePath);
-    shared.client.getConnectionStateListenable().addListener(connectionListener, reader);
+    this.zk = shared.get().newWatcherRemoveCuratorFramework();
+    this.reader = Daemons.singleThread("jrpcx-zk-discovery-" + servicePath);
+    shared.get().getConnectionStateListenable().addListener(connectionListener, reader);
     firstRead();
   }
 
@@ -111,19 +110,11 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  /** The service followed, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** The discovery of {@code servicePath} under the same base path, on the same connection. */
   @Override
   public ZooKeeperDiscovery clone(String servicePath) {
-    ZkSupport.segment("servicePath", servicePath);
-    if (isClosed()) {
-      throw new IllegalStateException("discovery is closed");
-    }
-    return new ZooKeeperDiscovery(shared.retain(), base, servicePath, connectionTimeout);
+    String name = cloneable(ZkSupport.segment("servicePath", servicePath));
+    return new ZooKeeperDiscovery(shared.retain(), basePath(), name, connectionTimeout);
   }
 
   /**
@@ -133,14 +124,14 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private void firstRead() {
     readNeeded.set(true);
     try {
-      if (shared.client.blockUntilConnected(Math.toIntExact(connectionTimeout.toMillis()),
+      if (shared.get().blockUntilConnected(Math.toIntExact(connectionTimeout.toMillis()),
           TimeUnit.MILLISECONDS)) {
         reader.submit(this::readIfNeeded).get(connectionTimeout.toMillis() * 3,
             TimeUnit.MILLISECONDS);
         return;
       }
       log.warn("ZooKeeper {} not reachable within {}; {} will be listed once it is",
-          shared.client.getZookeeperClient().getCurrentConnectionString(), connectionTimeout,
+          shared.get().getZookeeperClient().getCurrentConnectionString(), connectionTimeout,
           path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -232,7 +223,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   protected void doClose() {
     if (reader != null) {
       reader.shutdownNow();
-      shared.client.getConnectionStateListenable().removeListener(connectionListener);
+      shared.get().getConnectionStateListenable().removeListener(connectionListener);
       try {
         zk.removeWatchers();
       } catch (RuntimeException e) {
@@ -244,7 +235,8 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
 
   @Override
   public String toString() {
-    return "ZooKeeperDiscovery{" + (path == null ? (base.isEmpty() ? "/" : base) + " template"
+    return "ZooKeeperDiscovery{" + (path == null ? (basePath().isEmpty() ? "/" : basePath())
+        + " template"
         : path) + "}" + services();
   }
 
@@ -284,7 +276,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
 
     /** The ZooKeeper session timeout of the client this opens (default 10 s). */
     public Builder sessionTimeout(Duration sessionTimeout) {
-      this.sessionTimeout = ZkSupport.positive("sessionTimeout", sessionTimeout);
+      this.sessionTimeout = positive(sessionTimeout, "sessionTimeout");
       return this;
     }
 
@@ -293,7 +285,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
      * constructor waits up to this long for the first list.
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
-      this.connectionTimeout = ZkSupport.positive("connectionTimeout", connectionTimeout);
+      this.connectionTimeout = positive(connectionTimeout, "connectionTimeout");
       return this;
     }
 
@@ -302,14 +294,14 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
         throw new IllegalStateException("set exactly one of zkServers and client");
       }
       String base = ZkSupport.basePath(basePath());
-      ZkSupport.SharedClient shared;
+      SharedClient<CuratorFramework> shared;
       if (client != null) {
-        shared = new ZkSupport.SharedClient(client, false);
+        shared = SharedClient.borrowed(client);
       } else {
         CuratorFramework c = ZkSupport.newClient(connectString, sessionTimeout,
             connectionTimeout);
         c.start();
-        shared = new ZkSupport.SharedClient(c, true);
+        shared = SharedClient.owned(c, CuratorFramework::close);
       }
       try {
         return new ZooKeeperDiscovery(shared, base, servicePath(), connectionTimeout);

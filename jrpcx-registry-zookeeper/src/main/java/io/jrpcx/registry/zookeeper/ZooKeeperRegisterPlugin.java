@@ -2,6 +2,7 @@ package io.jrpcx.registry.zookeeper;
 
 import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.RegisterPluginBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -91,7 +92,7 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
     this.base = ZkSupport.basePath(basePath());
     this.address = ZkSupport.segment("serviceAddress", serviceAddress());
     this.leafMode = updateInterval().isZero() ? CreateMode.PERSISTENT : CreateMode.EPHEMERAL;
-    this.reregistrar = ZkSupport.singleThread("jrpcx-zk-register");
+    this.reregistrar = Daemons.singleThread("jrpcx-zk-register");
   }
 
   public static Builder builder() {
@@ -424,7 +425,7 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
      * outlive a crashed server. The server may narrow it to its own bounds (2 to 20 ticks).
      */
     public Builder sessionTimeout(Duration sessionTimeout) {
-      this.sessionTimeout = ZkSupport.positive("sessionTimeout", sessionTimeout);
+      this.sessionTimeout = positive(sessionTimeout, "sessionTimeout");
       return this;
     }
 
@@ -433,7 +434,7 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
      * how long {@link ZooKeeperRegisterPlugin#start()} waits for the first one.
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
-      this.connectionTimeout = ZkSupport.positive("connectionTimeout", connectionTimeout);
+      this.connectionTimeout = positive(connectionTimeout, "connectionTimeout");
       return this;
     }
 
