@@ -62,6 +62,15 @@ class ConsulContractTest extends AbstractRegistryContractTest {
         "rpcx_test/Arith/tcp@10.0.0.5:8972", "weight=10&group=g1");
   }
 
+  /**
+   * {@inheritDoc} The stand-in restarts as a Consul dev agent does, with nothing in it, and
+   * {@link ConsulDiscovery} reports what the agent holds.
+   */
+  @Override
+  protected boolean restartLosesEntries() {
+    return true;
+  }
+
   @Override
   protected void restartRegistry() throws Exception {
     int port = consul.port();

@@ -1,18 +1,12 @@
 package io.jrpcx.registry.redis;
 
-import io.jrpcx.client.discovery.CachingDiscovery;
 import io.jrpcx.client.discovery.ServiceDiscovery;
 import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.AbstractRegistryContractTest;
 import io.lettuce.core.api.sync.RedisCommands;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -60,32 +54,12 @@ class RedisContractTest extends AbstractRegistryContractTest {
   }
 
   /**
-   * {@inheritDoc} Redis keeps nothing across a restart here, and {@link RedisDiscovery} reports
-   * what Redis holds: no node until the plugins have written their entries again (within about a
-   * second). Clients ride that out with {@link CachingDiscovery}, as the discovery's javadoc
-   * says, so the restart case follows the node through one.
+   * {@inheritDoc} Redis keeps nothing across a restart here (nothing is persisted), and
+   * {@link RedisDiscovery} reports what Redis holds, as its javadoc says.
    */
   @Override
-  protected ServiceDiscovery newDiscoveryForRestart(String basePath, String servicePath)
-      throws Exception {
-    Path file = closeAfter(new TempDir()).path.resolve(servicePath + ".json");
-    return CachingDiscovery.wrap(newDiscovery(basePath, servicePath), 0, file);
-  }
-
-  /** A directory of the case's own, deleted after it. */
-  private static final class TempDir implements AutoCloseable {
-    final Path path = Files.createTempDirectory("redis-contract-");
-
-    TempDir() throws IOException {}
-
-    @Override
-    public void close() throws IOException {
-      try (Stream<Path> files = Files.walk(path)) {
-        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(f);
-        }
-      }
-    }
+  protected boolean restartLosesEntries() {
+    return true;
   }
 
   @Override
