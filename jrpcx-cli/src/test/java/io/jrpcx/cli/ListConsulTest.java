@@ -2,7 +2,7 @@ package io.jrpcx.cli;
 
 import io.jrpcx.registry.consul.ConsulRegisterPlugin;
 import io.jrpcx.registry.consul.ConsulStandIn;
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeEach;
 

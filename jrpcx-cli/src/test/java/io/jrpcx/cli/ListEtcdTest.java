@@ -2,7 +2,7 @@ package io.jrpcx.cli;
 
 import io.jrpcx.registry.etcd.EtcdRegisterPlugin;
 import io.jrpcx.registry.etcd.EtcdServer;
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code jrpcx list} against a real etcd (Debian's etcd-server; fails when it is missing). */

@@ -2,7 +2,7 @@ package io.jrpcx.cli;
 
 import io.jrpcx.registry.redis.RedisRegisterPlugin;
 import io.jrpcx.registry.redis.RedisServer;
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code jrpcx list} against a real Redis (Debian's redis-server; fails when it is missing). */

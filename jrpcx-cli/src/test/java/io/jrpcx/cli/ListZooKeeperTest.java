@@ -2,7 +2,7 @@ package io.jrpcx.cli;
 
 import io.jrpcx.registry.zookeeper.ZooKeeperRegisterPlugin;
 import io.jrpcx.registry.zookeeper.ZooKeeperServer;
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code jrpcx list} against a real ZooKeeper (Curator's in-JVM server). */

@@ -3,7 +3,7 @@ package io.jrpcx.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.EchoService;

@@ -6,6 +6,7 @@ import io.jrpcx.protocol.Compressor;
 import io.jrpcx.protocol.GzipCompressor;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.registry.GoQuery;
 import io.jrpcx.server.AuthenticationException;
 import io.jrpcx.server.ClientConnection;
 import io.jrpcx.server.Server;
@@ -14,7 +15,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -201,20 +201,14 @@ final class RpcxHeaders {
     }
   }
 
-  /** Metadata as a URL query string with sorted keys, as Go's {@code url.Values.Encode}. */
+  /**
+   * Metadata as Go's {@code url.Values.Encode} writes it (sorted keys, {@code QueryEscape}), but
+   * for the error, which is {@code X-RPCX-ErrorMessage}.
+   */
   static String encodeMeta(Map<String, String> metadata) {
-    StringBuilder b = new StringBuilder();
-    for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-      if (e.getKey().equals(Message.ERROR_KEY)) {
-        continue; // it is X-RPCX-ErrorMessage
-      }
-      if (b.length() > 0) {
-        b.append('&');
-      }
-      b.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
-          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
-    }
-    return b.toString();
+    Map<String, String> shown = new TreeMap<>(metadata);
+    shown.remove(Message.ERROR_KEY);
+    return GoQuery.encodeSingle(shown);
   }
 
   private static void error(HttpHeaders h, String text) {

@@ -107,6 +107,15 @@ class GatewayTest {
   }
 
   @Test
+  void responseMetadataEscapesStarAndKeepsTildeAsGoDoes() throws Exception {
+    // java.net.URLEncoder would write "a*b%7Ec"; Go's url.QueryEscape writes "a%2Ab~c".
+    HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "MulMeta",
+        "{\"A\":2,\"B\":5}").header("X-RPCX-Meta", "k%7E*=a*b~c"));
+
+    assertThat(r.headers().firstValue("X-RPCX-Meta")).hasValue("k~%2A=a%2Ab~c");
+  }
+
+  @Test
   void authorizationHeaderIsTheAuthTokenAndAFailureIs401() throws Exception {
     HttpResponse<String> refused = Http.send(Http.gateway(address(), "Guarded", "Mul",
         "{\"A\":2,\"B\":5}").header("Authorization", "Bearer wrong"));

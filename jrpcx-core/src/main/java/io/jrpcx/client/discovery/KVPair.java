@@ -1,10 +1,6 @@
 package io.jrpcx.client.discovery;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import io.jrpcx.registry.GoQuery;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -14,8 +10,9 @@ import java.util.Objects;
  * (for example {@code tcp@10.0.0.5:8972}; a key without {@code @} means TCP) and the value, the
  * metadata the server registered as a URL query string (for example {@code weight=10&group=g1}).
  *
- * <p>Immutable. The metadata is parsed once, on first use; metadata that does not parse reads as
- * empty, as rpcx keeps such nodes but finds no keys in them.
+ * <p>Immutable. The metadata is parsed once, on first use, as Go's {@code url.ParseQuery} parses
+ * it ({@link GoQuery}); metadata that does not parse reads as empty, as rpcx keeps such nodes but
+ * finds no keys in them.
  */
 public final class KVPair {
   private final String key;
@@ -53,7 +50,7 @@ public final class KVPair {
   public Map<String, List<String>> metadata() {
     Map<String, List<String>> m = metadata;
     if (m == null) {
-      m = parse(value);
+      m = GoQuery.parseOrEmpty(value);
       metadata = m;
     }
     return m;
@@ -63,36 +60,6 @@ public final class KVPair {
   public String metadata(String name) {
     List<String> values = metadata().get(name);
     return values == null || values.isEmpty() ? null : values.get(0);
-  }
-
-  /**
-   * Parses a URL query string the way Go's {@code url.ParseQuery} does since Go 1.17; empty when
-   * invalid, including when it holds a {@code ;}, which Go 1.17 rejects.
-   */
-  static Map<String, List<String>> parse(String query) {
-    if (query.isEmpty() || query.indexOf(';') >= 0) {
-      return Map.of();
-    }
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    try {
-      for (String part : query.split("&")) {
-        if (part.isEmpty()) {
-          continue;
-        }
-        int eq = part.indexOf('=');
-        String k = decode(eq < 0 ? part : part.substring(0, eq));
-        String v = eq < 0 ? "" : decode(part.substring(eq + 1));
-        out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-      }
-    } catch (IllegalArgumentException e) {
-      return Map.of();
-    }
-    out.replaceAll((k, v) -> List.copyOf(v));
-    return Collections.unmodifiableMap(out);
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }
 
   @Override

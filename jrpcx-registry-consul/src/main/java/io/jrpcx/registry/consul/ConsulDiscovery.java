@@ -1,7 +1,10 @@
 package io.jrpcx.registry.consul;
 
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -24,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>It follows changes with Consul blocking queries ({@code index} = the last
  * {@code X-Consul-Index}, {@code wait} 15 s by default) and publishes the full, sorted list on
  * every change, metadata-only changes included ({@code state=inactive}, a new {@code weight}).
- * When Consul cannot be reached it retries with back-off from 1 s doubling to 30 s and lists again
+ * When Consul cannot be reached it retries with a jittered back-off from 1 s doubling to 30 s and lists again
  * from scratch, so a restarted agent is picked up. Keys of other services that merely share the
  * prefix ({@code rpcx_test/Arithmetic/...}) are ignored, which Go does not do.
  *
@@ -41,28 +44,25 @@ import org.slf4j.LoggerFactory;
  * Consul does not answer, the list starts empty and fills when it does. Each watching discovery
  * holds one daemon thread, stopped by {@link #close()}. Thread-safe.
  */
-public final class ConsulDiscovery extends AbstractServiceDiscovery {
+public final class ConsulDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(ConsulDiscovery.class);
-  static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
   private final Settings settings;
-  private final String servicePath;
   private final String listPrefix;
   private final String nodePrefix;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread watcher;
 
   private ConsulDiscovery(Settings settings, String servicePath) {
+    super(settings.basePath, servicePath);
     this.settings = settings;
-    this.servicePath = servicePath;
     if (servicePath == null) {
       listPrefix = null;
       nodePrefix = null;
       watcher = null;
       return;
     }
-    String base = ConsulHttp.keyPrefix(settings.basePath);
+    String base = RegistryBuilder.trimSlashes(settings.basePath);
     listPrefix = base.isEmpty() ? servicePath : base + "/" + servicePath;
     nodePrefix = listPrefix + "/";
     long index = 0;
@@ -98,15 +98,10 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  /** The service watched, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** A discovery of {@code servicePath} with the same settings, sharing the HTTP client. */
   @Override
   public ConsulDiscovery clone(String servicePath) {
-    return new ConsulDiscovery(settings, Objects.requireNonNull(servicePath, "servicePath"));
+    return new ConsulDiscovery(settings, cloneable(servicePath));
   }
 
   @Override
@@ -120,27 +115,26 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
 
   private void watch(long startIndex) {
     long index = startIndex;
-    Duration backoff = INITIAL_BACKOFF;
+    Backoff backoff = Backoff.registry();
     while (!isClosed()) {
       try {
         index = listAndPublish(index);
-        backoff = INITIAL_BACKOFF;
+        backoff.reset();
       } catch (IOException e) {
         if (isClosed()) {
           return;
         }
-        log.warn("watching {} in Consul at {} failed; listing again in {} s", listPrefix,
-            settings.http.address(), backoff.toSeconds(), e);
+        Duration delay = backoff.next();
+        log.warn("watching {} in Consul at {} failed; listing again in {} ms", listPrefix,
+            settings.http.address(), delay.toMillis(), e);
         index = 0; // Consul may have restarted with other indexes: start from a plain list
         try {
-          if (closed.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+          if (closed.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
             return;
           }
         } catch (InterruptedException ie) {
           return;
         }
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF
-            : backoff.multipliedBy(2);
       }
     }
   }
@@ -187,13 +181,14 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
     }
   }
 
-  /** Settings of a {@link ConsulDiscovery}. */
-  public static final class Builder {
+  /**
+   * Settings of a {@link ConsulDiscovery}. A leading slash of the base path is dropped, as in
+   * Go; without a service path, {@link #build()} makes a template.
+   */
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private String consulAddress = "127.0.0.1:8500";
-    private String basePath = "/rpcx_test";
     private Duration waitTime = Duration.ofSeconds(15);
     private Duration requestTimeout = Duration.ofSeconds(10);
-    private String servicePath;
 
     private Builder() {}
 
@@ -201,12 +196,6 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
     public Builder consulAddress(String address) {
       ConsulHttp.baseUri(Objects.requireNonNull(address, "address"));
       this.consulAddress = address;
-      return this;
-    }
-
-    /** The key prefix, default {@code /rpcx_test}; a leading slash is dropped, as in Go. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
       return this;
     }
 
@@ -221,16 +210,7 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
 
     /** Timeout of a non-blocking request and the margin added to a blocking one; default 10 s. */
     public Builder requestTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive");
-      }
-      this.requestTimeout = timeout;
-      return this;
-    }
-
-    /** The service to watch; without one, {@link #build()} makes a template. */
-    public Builder servicePath(String servicePath) {
-      this.servicePath = Objects.requireNonNull(servicePath, "servicePath");
+      this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 
@@ -239,13 +219,9 @@ public final class ConsulDiscovery extends AbstractServiceDiscovery {
      * returns (or failed to, within the request timeout, and keeps trying).
      */
     public ConsulDiscovery build() {
-      return new ConsulDiscovery(settings(), servicePath);
-    }
-
-    private Settings settings() {
       HttpClient client = ConsulHttp.newClient(requestTimeout);
-      return new Settings(new ConsulHttp(client, consulAddress, requestTimeout), basePath,
-          waitTime);
+      return new ConsulDiscovery(new Settings(new ConsulHttp(client, consulAddress,
+          requestTimeout), basePath(), waitTime), servicePath());
     }
   }
 }

@@ -65,23 +65,6 @@ final class ConsulHttp {
     return base;
   }
 
-  /**
-   * A base path as a Consul key prefix: Consul keys have no leading slash, so rpcx's
-   * {@code /rpcx_test} becomes {@code rpcx_test}; trailing slashes go too, so that joining with
-   * {@code /} never makes an empty segment.
-   */
-  static String keyPrefix(String basePath) {
-    int from = 0;
-    int to = basePath.length();
-    while (from < to && basePath.charAt(from) == '/') {
-      from++;
-    }
-    while (to > from && basePath.charAt(to - 1) == '/') {
-      to--;
-    }
-    return basePath.substring(from, to);
-  }
-
   /** A KV entry as Consul returns it, with the value decoded as UTF-8. */
   record Entry(String key, String value, long flags, String session, long lockIndex,
       long createIndex, long modifyIndex) {}

@@ -1,6 +1,8 @@
 package io.jrpcx.registry.consul;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.RegisterPluginBuilder;
+import io.jrpcx.registry.RegistryBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -66,22 +68,22 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
   /** Null when the update interval is zero: entries are then plain keys. */
   private final Duration sessionTtl;
 
-  // Writes are serialised so that a refresh never re-creates a leaf being unregistered.
-  private final Object writes = new Object();
+  // Guarded by the base's lock (underLock), under which every write runs, so that a refresh
+  // never re-creates a leaf being unregistered.
   private final Map<String, String> leafSessions = new HashMap<>();
   private String basePathSession;
 
   private ConsulRegisterPlugin(Builder b) {
-    super(b.serviceAddress, b.basePath, b.updateInterval);
+    super(b);
+    this.prefix = RegistryBuilder.trimSlashes(basePath());
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("basePath must name a key, was '" + basePath() + "'");
+    }
     this.consul = new ConsulHttp(ConsulHttp.newClient(b.requestTimeout), b.consulAddress,
         b.requestTimeout);
-    this.prefix = ConsulHttp.keyPrefix(b.basePath);
-    if (prefix.isEmpty()) {
-      throw new IllegalArgumentException("basePath must name a key, was '" + b.basePath + "'");
-    }
-    Duration expired = b.expired == null ? b.updateInterval : b.expired;
-    this.sessionTtl = b.updateInterval.isZero() ? null
-        : sessionTtl(b.updateInterval.plus(expired), b.minSessionTtl);
+    Duration expired = b.expired == null ? updateInterval() : b.expired;
+    this.sessionTtl = updateInterval().isZero() ? null
+        : sessionTtl(updateInterval().plus(expired), b.minSessionTtl);
   }
 
   public static Builder builder() {
@@ -114,13 +116,11 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
    */
   @Override
   public void start() {
-    synchronized (writes) {
-      try {
-        writeBasePathLocked();
-      } catch (IOException e) {
-        log.warn("cannot write {} to Consul at {}; the update loop will retry", prefix,
-            consul.address(), e);
-      }
+    try {
+      underLock(this::writeBasePathLocked);
+    } catch (IOException e) {
+      log.warn("cannot write {} to Consul at {}; the update loop will retry", prefix,
+          consul.address(), e);
     }
     super.start();
   }
@@ -142,10 +142,8 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
 
   @Override
   protected void doRegister(String serviceName, String metadata) throws IOException {
-    synchronized (writes) {
-      writeDirsLocked(serviceName);
-      writeLeafLocked(serviceName, metadata);
-    }
+    writeDirsLocked(serviceName);
+    writeLeafLocked(serviceName, metadata);
   }
 
   /** Go's {@code Register} writes both directory keys plainly; a plain write keeps a lock. */
@@ -175,15 +173,13 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
 
   @Override
   protected void doUnregister(String serviceName) throws IOException {
-    synchronized (writes) {
-      String session = leafSessions.remove(serviceName);
-      try {
-        consul.delete(leaf(serviceName));
-      } finally {
-        if (session != null) {
-          // Go leaves the session to expire; destroying it keeps Consul's session list clean.
-          consul.destroySession(session);
-        }
+    String session = leafSessions.remove(serviceName);
+    try {
+      consul.delete(leaf(serviceName));
+    } finally {
+      if (session != null) {
+        // Go leaves the session to expire; destroying it keeps Consul's session list clean.
+        consul.destroySession(session);
       }
     }
   }
@@ -199,46 +195,44 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
   }
 
   private void refreshLeaf(String serviceName) throws IOException {
-    synchronized (writes) {
-      String original = services().get(serviceName);
-      if (original == null) {
-        return; // unregistered while this refresh waited
-      }
-      String session = leafSessions.get(serviceName);
-      if (session != null && !consul.renewSession(session)) {
-        leafSessions.remove(serviceName); // expired, or lost with Consul's data
-        session = null;
-      }
-      String leaf = leaf(serviceName);
-      for (int attempt = 0; attempt < 3; attempt++) {
-        ConsulHttp.Entry current = consul.get(leaf);
-        if (current == null) {
-          // Go re-creates a missing leaf with the registered metadata; the directory keys may
-          // be gone as well when Consul lost its data.
-          writeDirsLocked(serviceName);
-          writeLeafLocked(serviceName, original);
-          return;
-        }
-        // As Go: only calls and connections are replaced, the rest of the leaf is kept.
-        String value = withRates(current.value());
-        if (session == null || !session.equals(current.session())) {
-          writeLeafLocked(serviceName, value); // not held by our live session: lock it again
-          return;
-        }
-        // Go reads and writes back blindly, losing an operator's change made in between
-        // (state=inactive, say); a check-and-set write reads again instead.
-        if (consul.casPut(leaf, value, ConsulHttp.LOCK_FLAG_VALUE, current.modifyIndex())) {
-          return;
-        }
-      }
-      log.debug("{} kept changing while being refreshed; trying again in {}", leaf,
-          updateInterval());
+    String original = services().get(serviceName);
+    if (original == null) {
+      return; // unregistered while this refresh waited
     }
+    String session = leafSessions.get(serviceName);
+    if (session != null && !consul.renewSession(session)) {
+      leafSessions.remove(serviceName); // expired, or lost with Consul's data
+      session = null;
+    }
+    String leaf = leaf(serviceName);
+    for (int attempt = 0; attempt < 3; attempt++) {
+      ConsulHttp.Entry current = consul.get(leaf);
+      if (current == null) {
+        // Go re-creates a missing leaf with the registered metadata; the directory keys may be
+        // gone as well when Consul lost its data.
+        writeDirsLocked(serviceName);
+        writeLeafLocked(serviceName, original);
+        return;
+      }
+      // As Go: only calls and connections are replaced, the rest of the leaf is kept.
+      String value = withRates(current.value());
+      if (session == null || !session.equals(current.session())) {
+        writeLeafLocked(serviceName, value); // not held by our live session: lock it again
+        return;
+      }
+      // Go reads and writes back blindly, losing an operator's change made in between
+      // (state=inactive, say); a check-and-set write reads again instead.
+      if (consul.casPut(leaf, value, ConsulHttp.LOCK_FLAG_VALUE, current.modifyIndex())) {
+        return;
+      }
+    }
+    log.debug("{} kept changing while being refreshed; trying again in {}", leaf,
+        updateInterval());
   }
 
   @Override
   protected void doClose() {
-    synchronized (writes) {
+    underLock(() -> {
       for (String session : leafSessions.values()) {
         destroyQuietly(session);
       }
@@ -247,7 +241,7 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
         destroyQuietly(basePathSession);
         basePathSession = null;
       }
-    }
+    });
   }
 
   private void destroyQuietly(String session) {
@@ -276,17 +270,21 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
         + serviceAddress() + "}";
   }
 
-  /** Settings of a {@link ConsulRegisterPlugin}; {@code serviceAddress} is required. */
-  public static final class Builder {
+  /**
+   * Settings of a {@link ConsulRegisterPlugin}; {@code serviceAddress} is required. A leading
+   * slash of the base path is dropped, as in Go. The update interval (default one minute, the
+   * rpcx examples' value) is how often the leaf sessions are renewed and the metadata rewritten;
+   * zero writes plain keys that never expire.
+   */
+  public static final class Builder extends RegisterPluginBuilder<Builder> {
     private String consulAddress = "127.0.0.1:8500";
-    private String serviceAddress;
-    private String basePath = "/rpcx_test";
-    private Duration updateInterval = Duration.ofMinutes(1);
     private Duration expired;
     private Duration requestTimeout = Duration.ofSeconds(10);
     private Duration minSessionTtl = CONSUL_MIN_SESSION_TTL;
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofMinutes(1));
+    }
 
     /** The Consul agent, {@code host:port} or a URL; default {@code 127.0.0.1:8500}. */
     public Builder consulAddress(String address) {
@@ -295,42 +293,21 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
       return this;
     }
 
-    /** This server as clients dial it, {@code network@host:port}: {@code tcp@10.0.0.5:8972}. */
-    public Builder serviceAddress(String serviceAddress) {
-      this.serviceAddress = Objects.requireNonNull(serviceAddress, "serviceAddress");
-      return this;
-    }
-
-    /** The key prefix, default {@code /rpcx_test}; a leading slash is dropped, as in Go. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /**
-     * How often the leaf sessions are renewed and the metadata rewritten, default one minute (the
-     * rpcx examples' value); zero writes plain keys that never expire.
-     */
-    public Builder updateInterval(Duration interval) {
-      this.updateInterval = nonNegative(interval, "updateInterval");
-      return this;
-    }
-
     /**
      * How long an entry may outlive its last renewal beyond {@code updateInterval}, Go's
      * {@code Expired}; defaults to {@code updateInterval}.
      */
     public Builder expired(Duration expired) {
-      this.expired = nonNegative(expired, "expired");
+      if (Objects.requireNonNull(expired, "expired").isNegative()) {
+        throw new IllegalArgumentException("expired must not be negative");
+      }
+      this.expired = expired;
       return this;
     }
 
     /** Timeout of each Consul request, default 10 s. */
     public Builder requestTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive");
-      }
-      this.requestTimeout = timeout;
+      this.requestTimeout = positive(timeout, "requestTimeout");
       return this;
     }
 
@@ -344,17 +321,7 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
     }
 
     public ConsulRegisterPlugin build() {
-      if (serviceAddress == null) {
-        throw new IllegalStateException("serviceAddress is required");
-      }
       return new ConsulRegisterPlugin(this);
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      if (Objects.requireNonNull(d, name).isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative");
-      }
-      return d;
     }
   }
 }

@@ -5,7 +5,6 @@ import io.etcd.jetcd.Client;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -63,53 +62,5 @@ final class Etcd {
       }
     }
     return false;
-  }
-
-  static Duration positive(Duration d, String name) {
-    Objects.requireNonNull(d, name);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(name + " must be positive, was " + d);
-    }
-    return d;
-  }
-
-  /**
-   * One jetcd client used by a discovery and its clones, closed when the last of them is closed
-   * (and only if the module created it: a client the user passed in stays the user's).
-   */
-  static final class SharedClient {
-    private final Client client;
-    private final boolean owned;
-    private int references = 1;
-
-    SharedClient(Client client, boolean owned) {
-      this.client = client;
-      this.owned = owned;
-    }
-
-    Client get() {
-      return client;
-    }
-
-    synchronized SharedClient retain() {
-      if (references == 0) {
-        throw new IllegalStateException("discovery is closed");
-      }
-      references++;
-      return this;
-    }
-
-    void release() {
-      boolean close;
-      synchronized (this) {
-        if (references == 0) {
-          return;
-        }
-        close = --references == 0 && owned;
-      }
-      if (close) {
-        client.close();
-      }
-    }
   }
 }

@@ -10,15 +10,18 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
+import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
+import io.jrpcx.registry.SharedClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * {@code state=inactive} or a new {@code weight} are seen, not only servers coming and going.
  * Starting before any server registered is fine (Go's {@code allowKeyNotFound}): the list is empty
  * until one does. When the watch breaks, for example because etcd restarted, it lists again and
- * watches from there, waiting 1 s before the first retry and doubling up to 30 s; listing again
+ * watches from there, after a jittered {@link Backoff} (1 s doubling to 30 s); listing again
  * also covers an etcd that came back without its data, where resuming the old watch would miss
  * every change.
  *
@@ -52,14 +55,10 @@ import org.slf4j.LoggerFactory;
  * {@link io.jrpcx.client.OneClient} uses it. Clones share one etcd client, closed with the last of
  * them.
  */
-public final class EtcdDiscovery extends AbstractServiceDiscovery {
+public final class EtcdDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(EtcdDiscovery.class);
-  static final Duration INITIAL_BACKOFF = Duration.ofSeconds(1);
-  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  private final Etcd.SharedClient client;
-  private final String basePath;
-  private final String servicePath; // null for a template
+  private final SharedClient<Client> client;
   private final String prefix; // <basePath>/<servicePath>/
   private final Duration requestTimeout;
   private final ScheduledExecutorService executor; // null for a template
@@ -69,14 +68,13 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
   // ignored once a newer watch replaced it.
   private volatile Watch.Watcher watcher;
   private volatile long generation;
-  private Duration backoff = INITIAL_BACKOFF;
+  private final Backoff backoff = Backoff.registry();
   private boolean reconnectScheduled;
 
-  private EtcdDiscovery(Etcd.SharedClient client, String basePath, String servicePath,
+  private EtcdDiscovery(SharedClient<Client> client, String basePath, String servicePath,
       Duration requestTimeout) {
+    super(basePath, servicePath);
     this.client = client;
-    this.basePath = basePath;
-    this.servicePath = servicePath;
     this.requestTimeout = requestTimeout;
     if (servicePath == null) {
       this.prefix = null;
@@ -84,11 +82,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       return;
     }
     this.prefix = basePath + "/" + servicePath + "/";
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-etcd-discovery-" + servicePath);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = Daemons.singleThread("jrpcx-etcd-discovery-" + servicePath);
     // The first list is made before the constructor returns, so that an XClient created next
     // sees the servers at once; if etcd cannot be reached it goes on in the background.
     try {
@@ -117,23 +111,11 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  public String basePath() {
-    return basePath;
-  }
-
-  /** The service followed, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** A discovery of {@code servicePath} with this one's etcd client, base path and timeouts. */
   @Override
   public EtcdDiscovery clone(String servicePath) {
-    Objects.requireNonNull(servicePath, "servicePath");
-    if (isClosed()) {
-      throw new IllegalStateException("discovery is closed");
-    }
-    return new EtcdDiscovery(client.retain(), basePath, servicePath, requestTimeout);
+    return new EtcdDiscovery(client.retain(), basePath(), cloneable(servicePath),
+        requestTimeout);
   }
 
   @Override
@@ -163,7 +145,7 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       reconnect("listing failed: " + e);
       return;
     }
-    backoff = INITIAL_BACKOFF;
+    backoff.reset();
     long gen = generation;
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
     watcher = client.get().getWatchClient().watch(bytes(prefix), option, Watch.listener(
@@ -219,21 +201,20 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
     });
   }
 
-  /** Drops the watch and lists again after the back-off, which doubles up to 30 s. */
+  /** Drops the watch and lists again after the back-off. */
   private void reconnect(String why) {
     stopWatching();
     if (reconnectScheduled || isClosed()) {
       return;
     }
     reconnectScheduled = true;
-    log.info("etcd discovery of {}: {}; listing again in {}", prefix, why, backoff);
+    Duration delay = backoff.next();
+    log.info("etcd discovery of {}: {}; listing again in {} ms", prefix, why, delay.toMillis());
     try {
-      executor.schedule(this::listAndWatch, backoff.toNanos(), TimeUnit.NANOSECONDS);
+      executor.schedule(this::listAndWatch, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
-      return; // closed
+      // closed
     }
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
   }
 
   private void stopWatching() {
@@ -254,12 +235,13 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
     }
   }
 
-  /** Settings of an {@link EtcdDiscovery}; {@code endpoints} (or a client) is required. */
-  public static final class Builder {
+  /**
+   * Settings of an {@link EtcdDiscovery}; {@code endpoints} (or a client) is required. The base
+   * path is spelled as the servers spell it; {@code /rpcx_test} by default.
+   */
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private List<String> endpoints = List.of();
     private Client client;
-    private String basePath = "/rpcx_test";
-    private String servicePath;
     private Duration requestTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -279,21 +261,9 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** The key prefix, spelled as the servers spell it; {@code /rpcx_test} by default. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /** The service to follow; without one the discovery is a template. */
-    public Builder servicePath(String servicePath) {
-      this.servicePath = Objects.requireNonNull(servicePath, "servicePath");
-      return this;
-    }
-
     /** How long one etcd request may take before it counts as failed; 5 s by default. */
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = Etcd.positive(requestTimeout, "requestTimeout");
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
       return this;
     }
 
@@ -305,9 +275,9 @@ public final class EtcdDiscovery extends AbstractServiceDiscovery {
       if (client == null && endpoints.isEmpty()) {
         throw new IllegalStateException("endpoints or client is required");
       }
-      Etcd.SharedClient shared = client != null ? new Etcd.SharedClient(client, false)
-          : new Etcd.SharedClient(Etcd.newClient(endpoints), true);
-      return new EtcdDiscovery(shared, basePath, servicePath, requestTimeout);
+      SharedClient<Client> shared = client != null ? SharedClient.borrowed(client)
+          : SharedClient.owned(Etcd.newClient(endpoints), Client::close);
+      return new EtcdDiscovery(shared, basePath(), servicePath(), requestTimeout);
     }
   }
 }

@@ -12,12 +12,13 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
 import io.grpc.stub.StreamObserver;
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.Daemons;
+import io.jrpcx.registry.RegisterPluginBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,26 +74,21 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
   private final Duration requestTimeout;
   private final ScheduledExecutorService recovery;
 
-  // Every write happens under this lock, so that a refresh cannot re-create a leaf that an
-  // unregister has just deleted, and so that only one lease is ever granted at a time. Callbacks
-  // from jetcd's threads never take it: they hand work to the recovery thread instead.
-  private final Object lock = new Object();
-  private volatile long leaseId; // 0: none; written under lock
-  private CloseableClient keepAlive; // guarded by lock
-  private boolean recoveryScheduled; // guarded by lock
+  // Every write happens under the base's lock (underLock), so that a refresh cannot re-create a
+  // leaf that an unregister has just deleted, and so that only one lease is ever granted at a
+  // time. Callbacks from jetcd's threads never take it: they hand work to the recovery thread.
+  private volatile long leaseId; // 0: none; written under the lock
+  private CloseableClient keepAlive; // guarded by the lock
+  private boolean recoveryScheduled; // guarded by the lock
   private volatile boolean closed;
 
   private EtcdRegisterPlugin(Builder b) {
-    super(b.serviceAddress, b.basePath, b.updateInterval);
+    super(b);
     this.ownsClient = b.client == null;
     this.client = ownsClient ? Etcd.newClient(b.endpoints) : b.client;
     this.leaseTtl = b.leaseTtl;
     this.requestTimeout = b.requestTimeout;
-    this.recovery = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-etcd-register");
-      t.setDaemon(true);
-      return t;
-    });
+    this.recovery = Daemons.singleThread("jrpcx-etcd-register");
   }
 
   public static Builder builder() {
@@ -114,22 +110,18 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
     if (serviceName.isBlank()) {
       throw new IllegalArgumentException("service name must not be blank");
     }
-    synchronized (lock) {
-      if (closed) {
-        throw new IllegalStateException("etcd register plugin is closed");
-      }
-      write(lease -> putEntries(lease, serviceName, metadata));
+    if (closed) {
+      throw new IllegalStateException("etcd register plugin is closed");
     }
+    write(lease -> putEntries(lease, serviceName, metadata));
   }
 
   @Override
   protected void doUnregister(String serviceName) throws Exception {
-    synchronized (lock) {
-      if (closed) {
-        return;
-      }
-      await(client.getKVClient().delete(bytes(leafKey(serviceName))), requestTimeout);
+    if (closed) {
+      return;
     }
+    await(client.getKVClient().delete(bytes(leafKey(serviceName))), requestTimeout);
   }
 
   /**
@@ -140,28 +132,21 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
    */
   @Override
   protected void refresh(String serviceName, String metadataWithRates) throws Exception {
-    synchronized (lock) {
-      String registered = services().get(serviceName);
-      if (closed || registered == null) {
-        return; // unregistered while this refresh waited for the lock
-      }
-      write(lease -> {
-        String current = currentLeaf(serviceName);
-        putEntries(lease, serviceName, current == null ? registered : withRates(current));
-      });
+    String registered = services().get(serviceName);
+    if (closed || registered == null) {
+      return;
     }
+    write(lease -> {
+      String current = currentLeaf(serviceName);
+      putEntries(lease, serviceName, current == null ? registered : withRates(current));
+    });
   }
 
   /** Stops keeping the lease alive, revokes it (deleting what is left) and closes the client. */
   @Override
   protected void doClose() {
-    long lease;
-    synchronized (lock) {
-      closed = true;
-      lease = leaseId;
-      leaseId = 0;
-      stopKeepAlive();
-    }
+    long lease = leaseId;
+    stopWriting();
     recovery.shutdownNow();
     if (lease != 0) {
       try {
@@ -180,15 +165,20 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
    * without deleting anything, so that the entries vanish only when the lease expires.
    */
   void crash() {
-    synchronized (lock) {
-      closed = true;
-      leaseId = 0;
-      stopKeepAlive();
-    }
+    stopWriting();
     recovery.shutdownNow();
     if (ownsClient) {
       client.close();
     }
+  }
+
+  /** Ends every write: no lease, no keep-alive, nothing written any more. */
+  private void stopWriting() {
+    underLock(() -> {
+      closed = true;
+      leaseId = 0;
+      stopKeepAlive();
+    });
   }
 
   private String leafKey(String serviceName) {
@@ -268,17 +258,16 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
     }
   }
 
+  /** Called under the lock, by {@link #write}. */
   private void scheduleRecovery() {
-    synchronized (lock) {
-      if (recoveryScheduled || closed) {
-        return;
-      }
-      recoveryScheduled = true;
-      try {
-        recovery.schedule(this::recover, RETRY_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        recoveryScheduled = false; // closing
-      }
+    if (recoveryScheduled || closed) {
+      return;
+    }
+    recoveryScheduled = true;
+    try {
+      recovery.schedule(this::recover, RETRY_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      recoveryScheduled = false; // closing
     }
   }
 
@@ -288,18 +277,15 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
       return;
     }
     try {
-      recovery.execute(() -> {
-        synchronized (lock) {
-          if (closed || leaseId != lease) {
-            return;
-          }
-          log.info("lease {} lost ({}); registering {} again", lease, why,
-              services().keySet());
-          leaseId = 0;
-          stopKeepAlive();
+      recovery.execute(() -> underLock(() -> {
+        if (closed || leaseId != lease) {
+          return;
         }
-        recover();
-      });
+        log.info("lease {} lost ({}); registering {} again", lease, why, services().keySet());
+        leaseId = 0;
+        stopKeepAlive();
+        recoverLocked();
+      }));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
@@ -310,22 +296,24 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
    * keeping a leaf's value when it is still there; retried every second until it succeeds.
    */
   private void recover() {
-    synchronized (lock) {
-      recoveryScheduled = false;
-      if (closed) {
-        return;
-      }
-      try {
-        write(lease -> {
-          for (Map.Entry<String, String> e : services().entrySet()) {
-            String current = currentLeaf(e.getKey());
-            putEntries(lease, e.getKey(), current == null ? e.getValue() : current);
-          }
-        });
-      } catch (Exception e) {
-        log.warn("writing {} to etcd failed ({}); retrying in {}", services().keySet(),
-            e.toString(), RETRY_INTERVAL);
-      }
+    underLock(this::recoverLocked);
+  }
+
+  private void recoverLocked() {
+    recoveryScheduled = false;
+    if (closed) {
+      return;
+    }
+    try {
+      write(lease -> {
+        for (Map.Entry<String, String> e : services().entrySet()) {
+          String current = currentLeaf(e.getKey());
+          putEntries(lease, e.getKey(), current == null ? e.getValue() : current);
+        }
+      });
+    } catch (Exception e) {
+      log.warn("writing {} to etcd failed ({}); retrying in {}", services().keySet(),
+          e.toString(), RETRY_INTERVAL);
     }
   }
 
@@ -359,17 +347,19 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
     }
   }
 
-  /** Settings of an {@link EtcdRegisterPlugin}; {@code endpoints} and the address are required. */
-  public static final class Builder {
+  /**
+   * Settings of an {@link EtcdRegisterPlugin}; {@code endpoints} (or a client) and the service
+   * address are required. The update interval is 1 minute unless set; 0 never refreshes.
+   */
+  public static final class Builder extends RegisterPluginBuilder<Builder> {
     private List<String> endpoints = List.of();
     private Client client;
-    private String serviceAddress;
-    private String basePath = "/rpcx_test";
-    private Duration updateInterval = Duration.ofMinutes(1);
     private Duration leaseTtl = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(5);
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofMinutes(1));
+    }
 
     /** The etcd cluster, e.g. {@code http://127.0.0.1:2379}; the plugin owns its client. */
     public Builder endpoints(String... endpoints) {
@@ -386,43 +376,22 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
       return this;
     }
 
-    /** This server as clients dial it, {@code network@host:port}, e.g. {@code tcp@10.0.0.5:8972}. */
-    public Builder serviceAddress(String serviceAddress) {
-      this.serviceAddress = Objects.requireNonNull(serviceAddress, "serviceAddress");
-      return this;
-    }
-
-    /** The key prefix, spelled as Go's servers and clients spell it; {@code /rpcx_test} by default. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /** How often leaves are refreshed with calls and connections; 1 minute by default, 0 never. */
-    public Builder updateInterval(Duration updateInterval) {
-      this.updateInterval = Objects.requireNonNull(updateInterval, "updateInterval");
-      return this;
-    }
-
     /**
      * The TTL of the lease the entries hang on, rounded up to whole seconds: how long they outlive
      * a dead server. 30 s by default, Go's value.
      */
     public Builder leaseTtl(Duration leaseTtl) {
-      this.leaseTtl = Etcd.positive(leaseTtl, "leaseTtl");
+      this.leaseTtl = positive(leaseTtl, "leaseTtl");
       return this;
     }
 
     /** How long one etcd request may take before it counts as failed; 5 s by default. */
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = Etcd.positive(requestTimeout, "requestTimeout");
+      this.requestTimeout = positive(requestTimeout, "requestTimeout");
       return this;
     }
 
     public EtcdRegisterPlugin build() {
-      if (serviceAddress == null) {
-        throw new IllegalStateException("serviceAddress is required");
-      }
       if (client == null && endpoints.isEmpty()) {
         throw new IllegalStateException("endpoints or client is required");
       }

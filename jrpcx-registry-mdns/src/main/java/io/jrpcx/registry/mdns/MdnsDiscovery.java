@@ -1,6 +1,7 @@
 package io.jrpcx.registry.mdns;
 
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
+import io.jrpcx.registry.Daemons;
+import io.jrpcx.registry.RegistryDiscovery;
 import io.jrpcx.client.discovery.KVPair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -49,19 +49,18 @@ import org.slf4j.LoggerFactory;
  * template and its clones share one socket and cache, closed with the last of them. IPv4 only.
  * Thread-safe.
  */
-public final class MdnsDiscovery extends AbstractServiceDiscovery {
+public final class MdnsDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(MdnsDiscovery.class);
   /** How often expired records are dropped. */
   private static final long SWEEP_MILLIS = 250;
 
   private final Shared shared;
-  private final String servicePath;
   private final Runnable listener = this::update;
   private final CountDownLatch found = new CountDownLatch(1);
 
   private MdnsDiscovery(Shared shared, String servicePath) {
+    super("", servicePath); // rpcx's mDNS layout has no base path
     this.shared = shared;
-    this.servicePath = servicePath;
     if (servicePath == null) {
       shared.retain();
       return;
@@ -99,21 +98,16 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  /** The service reported, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** A discovery of {@code servicePath} with the same settings, socket and cache. */
   @Override
   public MdnsDiscovery clone(String servicePath) {
-    return new MdnsDiscovery(shared, Objects.requireNonNull(servicePath, "servicePath"));
+    return new MdnsDiscovery(shared, cloneable(servicePath));
   }
 
   @Override
   protected void doClose() {
     Browser b = shared.browser;
-    if (servicePath != null && b != null) {
+    if (!isTemplate() && b != null) {
       b.removeListener(listener);
     }
     shared.release();
@@ -138,7 +132,7 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
     Set<String> keys = new HashSet<>();
     for (Browser.Instance i : instances) {
       for (RpcxTxt.Entry e : i.entries) {
-        if (e.service().equals(servicePath) && !e.serviceAddress().isEmpty()
+        if (e.service().equals(servicePath()) && !e.serviceAddress().isEmpty()
             && keys.add(e.serviceAddress())) {
           nodes.add(new KVPair(e.serviceAddress(), e.meta()));
         }
@@ -150,8 +144,8 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
 
   @Override
   public String toString() {
-    return "MdnsDiscovery{" + shared.service + ", " + (servicePath == null ? "template"
-        : servicePath) + ", " + services() + "}";
+    return "MdnsDiscovery{" + shared.service + ", " + (isTemplate() ? "template"
+        : servicePath()) + ", " + services() + "}";
   }
 
   /** Settings, socket and cache a template shares with its clones. */
@@ -182,11 +176,7 @@ public final class MdnsDiscovery extends AbstractServiceDiscovery {
         Browser b = new Browser(service, System::nanoTime);
         socket = new MdnsSocket(MdnsSocket.chooseInterface(bindAddress),
             (m, from) -> b.received(m), "jrpcx-mdns-browser");
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "jrpcx-mdns-discovery");
-          t.setDaemon(true);
-          return t;
-        });
+        timer = Daemons.singleThread("jrpcx-mdns-discovery");
         long every = watchInterval.toNanos();
         timer.scheduleWithFixedDelay(this::browse, every, every, TimeUnit.NANOSECONDS);
         timer.scheduleWithFixedDelay(() -> {

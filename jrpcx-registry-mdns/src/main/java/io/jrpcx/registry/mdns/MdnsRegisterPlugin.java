@@ -1,6 +1,8 @@
 package io.jrpcx.registry.mdns;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.Daemons;
+import io.jrpcx.registry.RegisterPluginBuilder;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -15,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,8 +73,8 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   private final int port;
   private final long ttl;
 
-  private final Object lock = new Object();
-  // Guarded by lock. Insertion order is registration order, as in Go's slice.
+  // Guarded by the base's lock (underLock). Insertion order is registration order, as in Go's
+  // slice.
   private final Map<String, String> announced = new LinkedHashMap<>();
   private List<String> leftOut = List.of();
   private volatile MdnsSocket socket;
@@ -83,13 +84,13 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   private boolean closed;
 
   private MdnsRegisterPlugin(Builder b) {
-    super(b.serviceAddress, "", b.updateInterval);
+    super(b);
     String host = b.instanceName != null && b.hostName != null ? null : hostname();
     this.instanceName = b.instanceName != null ? b.instanceName : host;
     this.hostName = b.hostName != null ? b.hostName : host;
     this.domain = b.domain;
     this.bindAddress = b.bindAddress;
-    this.port = port(b.serviceAddress);
+    this.port = port(serviceAddress());
     this.ttl = b.ttl.toSeconds();
     // Fail at build time, not at the first registration, on names DNS cannot carry.
     Zone.of(instanceName, hostName, SERVICE, domain, port, ttl, List.of(), new byte[0]);
@@ -117,57 +118,39 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   /** Joins the multicast group (if no registration did yet) and starts the update loop. */
   @Override
   public void start() {
-    synchronized (lock) {
-      try {
-        socketLocked();
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot start mDNS on " + bindAddress, e);
-      }
+    try {
+      underLock(this::socketLocked);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start mDNS on " + bindAddress, e);
     }
     super.start();
   }
 
   @Override
   protected void doRegister(String serviceName, String metadata) throws IOException {
-    synchronized (lock) {
-      announced.put(serviceName, metadata);
+    announced.put(serviceName, metadata);
+    announceLocked();
+  }
+
+  @Override
+  protected void doUnregister(String serviceName) throws IOException {
+    if (announced.remove(serviceName) != null) {
       announceLocked();
     }
   }
 
   @Override
-  protected void doUnregister(String serviceName) throws IOException {
-    synchronized (lock) {
-      if (announced.remove(serviceName) != null) {
-        announceLocked();
-      }
-    }
-  }
-
-  @Override
   protected void refresh(String serviceName, String metadataWithRates) throws IOException {
-    synchronized (lock) {
-      if (announced.containsKey(serviceName)) {
-        announced.put(serviceName, metadataWithRates);
-        announceLocked();
-      }
+    if (announced.containsKey(serviceName)) {
+      announced.put(serviceName, metadataWithRates);
+      announceLocked();
     }
   }
 
   @Override
   protected void doClose() {
-    MdnsSocket s;
-    Zone z;
-    synchronized (lock) {
-      closed = true;
-      s = socket;
-      z = zone;
-      socket = null;
-      zone = null;
-      if (timer != null) {
-        timer.shutdownNow();
-      }
-    }
+    Zone z = zone;
+    MdnsSocket s = stop();
     if (s != null) {
       if (z != null) {
         try {
@@ -186,19 +169,25 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
    * hosts keep the records until their TTL runs out. For tests.
    */
   void simulateCrash() {
-    MdnsSocket s;
-    synchronized (lock) {
+    MdnsSocket s = stop();
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** Stops announcing and answering; returns the socket, for the caller to close. */
+  private MdnsSocket stop() {
+    MdnsSocket[] s = new MdnsSocket[1];
+    underLock(() -> {
       closed = true;
-      s = socket;
+      s[0] = socket;
       socket = null;
       zone = null;
       if (timer != null) {
         timer.shutdownNow();
       }
-    }
-    if (s != null) {
-      s.close();
-    }
+    });
+    return s[0];
   }
 
   /** The records announced now, null before the first registration. For tests. */
@@ -248,10 +237,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   /** zeroconf's sequence: two probes 0-250 ms apart, then two announcements one second apart. */
   private void probe(int id, int step) {
     Zone z = zone;
-    MdnsSocket s;
-    synchronized (lock) {
-      s = socket;
-    }
+    MdnsSocket s = socket;
     if (z == null || s == null) {
       return;
     }
@@ -271,7 +257,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   }
 
   private void schedule(Runnable r, long delayMillis) {
-    synchronized (lock) {
+    underLock(() -> {
       if (timer == null || closed) {
         return;
       }
@@ -280,7 +266,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
       } catch (RejectedExecutionException e) {
         // closed meanwhile
       }
-    }
+    });
   }
 
   private void received(Dns.Message m, InetSocketAddress from) {
@@ -311,11 +297,7 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
       NetworkInterface nif = MdnsSocket.chooseInterface(bindAddress);
       addresses = MdnsSocket.hostAddresses(nif, bindAddress);
       socket = new MdnsSocket(nif, this::received, "jrpcx-mdns-responder-" + instanceName);
-      timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jrpcx-mdns-announce-" + instanceName);
-        t.setDaemon(true);
-        return t;
-      });
+      timer = Daemons.singleThread("jrpcx-mdns-announce-" + instanceName);
     }
     return socket;
   }
@@ -370,23 +352,34 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
     return "MdnsRegisterPlugin{" + instanceName + "." + type() + ", " + serviceAddress() + "}";
   }
 
-  /** Settings of an {@link MdnsRegisterPlugin}; {@code serviceAddress} is required. */
-  public static final class Builder {
-    private String serviceAddress;
+  /**
+   * Settings of an {@link MdnsRegisterPlugin}; {@code serviceAddress} is required, and its port is
+   * the SRV port. The update interval (how often the TXT is announced again with fresh rates) is
+   * one minute unless set, 0 never. rpcx's mDNS layout has no base path.
+   */
+  public static final class Builder extends RegisterPluginBuilder<Builder> {
     private String instanceName;
     private String hostName;
     private String domain = "local.";
     private InetAddress bindAddress;
-    private Duration updateInterval = Duration.ofMinutes(1);
     private Duration ttl = DEFAULT_TTL;
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofMinutes(1));
+      super.basePath("");
+    }
 
     /**
-     * This server as clients dial it, {@code network@host:port}; its port is the SRV port.
+     * Not used by mDNS: rpcx's mDNS plugin announces every service of the host under one
+     * instance, with no prefix.
+     *
+     * @throws IllegalArgumentException unless {@code basePath} is empty
      */
-    public Builder serviceAddress(String serviceAddress) {
-      this.serviceAddress = Objects.requireNonNull(serviceAddress, "serviceAddress");
+    @Override
+    public Builder basePath(String basePath) {
+      if (!basePath.isEmpty()) {
+        throw new IllegalArgumentException("mDNS has no base path, was given '" + basePath + "'");
+      }
       return this;
     }
 
@@ -423,15 +416,6 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
       return this;
     }
 
-    /** How often the TXT is announced again with fresh rates; default one minute, 0 never. */
-    public Builder updateInterval(Duration interval) {
-      if (Objects.requireNonNull(interval, "interval").isNegative()) {
-        throw new IllegalArgumentException("updateInterval must not be negative");
-      }
-      this.updateInterval = interval;
-      return this;
-    }
-
     /**
      * How long other hosts keep the PTR, SRV and TXT records (A records: at most 120 s), whole
      * seconds; default 3200 s as zeroconf. This bounds how long a server that dies without a
@@ -446,9 +430,6 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
     }
 
     public MdnsRegisterPlugin build() {
-      if (serviceAddress == null) {
-        throw new IllegalStateException("serviceAddress is required");
-      }
       return new MdnsRegisterPlugin(this);
     }
   }

@@ -2,8 +2,8 @@ package io.jrpcx.registry.mdns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jrpcx.registry.GoQuery;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +43,7 @@ final class RpcxTxt {
       field(json, first, "service_address", e.serviceAddress());
       json.append('}');
     }
-    return queryEscape(json.append(']').toString());
+    return GoQuery.escape(json.append(']').toString());
   }
 
   /** What one TXT string can carry: the text and the services left out to keep it so. */
@@ -116,7 +116,7 @@ final class RpcxTxt {
     }
     String json;
     try {
-      json = URLDecoder.decode(text.toString(), StandardCharsets.UTF_8);
+      json = GoQuery.unescape(text.toString());
     } catch (IllegalArgumentException e) {
       throw new IOException("TXT is not query-escaped: " + e.getMessage());
     }
@@ -165,23 +165,5 @@ final class RpcxTxt {
       }
     }
     out.append('"');
-  }
-
-  /** Go's {@code url.QueryEscape}: unreserved bytes kept, space as '+', the rest %XX. */
-  static String queryEscape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~') {
-        sb.append((char) c);
-      } else if (c == ' ') {
-        sb.append('+');
-      } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return sb.toString();
   }
 }

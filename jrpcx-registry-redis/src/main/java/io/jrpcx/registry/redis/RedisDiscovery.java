@@ -1,7 +1,9 @@
 package io.jrpcx.registry.redis;
 
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
+import io.jrpcx.registry.SharedClient;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisChannelHandler;
@@ -26,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * notification (set, del, expired) leads to a fresh list (bursts are coalesced), so metadata-only
  * changes such as {@code state=inactive} or a new {@code weight} are seen at once, and so is a
  * leaf that expired because its server died. If the connection drops (a Redis restart), the
- * discovery keeps its last list, reconnects after 1 s, 2 s, 4 s ... up to 30 s, and on success
+ * discovery keeps its last list, reconnects after a jittered back-off (1 s doubling to 30 s), and on success
  * subscribes and lists again. Until the servers have re-registered, a restarted Redis reports no
  * nodes, and so does this discovery; wrap it in {@link
  * io.jrpcx.client.discovery.CachingDiscovery} to ride that out.
@@ -60,23 +61,20 @@ import org.slf4j.LoggerFactory;
  * discovery of one service from it, sharing its Redis client, as {@link
  * io.jrpcx.client.OneClient} needs.
  */
-public final class RedisDiscovery extends AbstractServiceDiscovery {
+public final class RedisDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(RedisDiscovery.class);
   private static final int SCAN_COUNT = 100;
   private static final int MGET_BATCH = 256;
 
   private final Shared shared;
-  private final String basePath;
-  private final String servicePath;
   /** The Redis key prefix of this service's nodes, without the trailing slash. */
   private final String prefix;
   private final Link link;
   private final AtomicBoolean relistQueued = new AtomicBoolean();
 
   private RedisDiscovery(Shared shared, String basePath, String servicePath) {
+    super(basePath, servicePath);
     this.shared = shared;
-    this.basePath = basePath;
-    this.servicePath = servicePath;
     if (servicePath == null) {
       this.prefix = null;
       this.link = null;
@@ -116,28 +114,15 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  /** The basePath, without a trailing slash. */
-  public String basePath() {
-    return basePath;
-  }
-
-  /** The service watched, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** A discovery of {@code servicePath} under the same basePath, sharing the Redis client. */
   @Override
   public RedisDiscovery clone(String servicePath) {
-    Objects.requireNonNull(servicePath, "servicePath");
-    if (isClosed()) {
-      throw new IllegalStateException(this + " is closed");
-    }
-    shared.retain();
+    String name = cloneable(servicePath);
+    shared.client.retain();
     try {
-      return new RedisDiscovery(shared, basePath, servicePath);
+      return new RedisDiscovery(shared, basePath(), name);
     } catch (RuntimeException e) {
-      shared.release();
+      shared.client.release();
       throw e;
     }
   }
@@ -147,13 +132,13 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
     if (link != null) {
       link.close();
     }
-    shared.release();
+    shared.client.release();
   }
 
   @Override
   public String toString() {
-    return "RedisDiscovery[" + shared.address + " " + basePath + "/"
-        + (servicePath == null ? "*" : servicePath) + "]" + services();
+    return "RedisDiscovery[" + shared.address + " " + basePath() + "/"
+        + (isTemplate() ? "*" : servicePath()) + "]" + services();
   }
 
   /** Asks for a fresh list; many requests before it runs give one list. */
@@ -258,7 +243,7 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
 
   private final class Link extends RedisLink<Session> {
     Link() {
-      super(shared.client, "discovery-" + servicePath);
+      super(shared.client.get(), "discovery-" + servicePath());
     }
 
     @Override
@@ -297,31 +282,22 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
   private static final class Shared {
     final String address;
     final Duration timeout;
-    final RedisClient client;
-    private final AtomicInteger refs = new AtomicInteger(1);
+    final SharedClient<RedisClient> client;
 
     Shared(String address, Duration timeout) {
       this.address = address;
       this.timeout = timeout;
-      this.client = RedisLink.newClient(address, timeout);
-    }
-
-    void retain() {
-      refs.incrementAndGet();
-    }
-
-    void release() {
-      if (refs.decrementAndGet() == 0) {
-        RedisLink.shutdown(client);
-      }
+      this.client = SharedClient.owned(RedisLink.newClient(address, timeout),
+          RedisLink::shutdown);
     }
   }
 
-  /** Settings of a {@link RedisDiscovery}; {@code redisAddress} is required. */
-  public static final class Builder {
+  /**
+   * Settings of a {@link RedisDiscovery}; {@code redisAddress} is required. The base path is the
+   * one the servers use, {@code /rpcx_test} by default.
+   */
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private String redisAddress;
-    private String basePath = "/rpcx_test";
-    private String servicePath;
     private Duration timeout = Duration.ofSeconds(5);
 
     private Builder() {}
@@ -333,25 +309,9 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** The registry prefix the servers use; default {@code /rpcx_test}. */
-    public Builder basePath(String basePath) {
-      this.basePath = Libkv.trimBasePath(Objects.requireNonNull(basePath, "basePath"));
-      return this;
-    }
-
-    /** The service to watch; without one the discovery is a template. */
-    public Builder servicePath(String servicePath) {
-      this.servicePath = Objects.requireNonNull(servicePath, "servicePath");
-      return this;
-    }
-
     /** Connect and command timeout; default 5 s. */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive");
-      }
-      this.timeout = timeout;
+      this.timeout = positive(timeout, "timeout");
       return this;
     }
 
@@ -366,9 +326,9 @@ public final class RedisDiscovery extends AbstractServiceDiscovery {
       }
       Shared shared = new Shared(redisAddress, timeout);
       try {
-        return new RedisDiscovery(shared, basePath, servicePath);
+        return new RedisDiscovery(shared, Libkv.trimBasePath(basePath()), servicePath());
       } catch (RuntimeException e) {
-        shared.release();
+        shared.client.release();
         throw e;
       }
     }

@@ -1,5 +1,7 @@
 package io.jrpcx.registry.redis;
 
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
@@ -11,7 +13,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one session of Redis connections up, all on one thread of its own: opens it, notices when
- * one of its connections drops, and opens a new one after 1 s, 2 s, 4 s ... up to 30 s between
- * attempts, until closed. Lettuce's own reconnect is off: after a Redis restart the owner has to
+ * one of its connections drops, and opens a new one after a jittered {@link Backoff} (1 s
+ * doubling to 30 s between attempts), until closed. Lettuce's own reconnect is off: after a Redis restart the owner has to
  * redo its setup (subscribe, enable notifications, re-list, re-register) in a known order, which
  * {@link #up} does on a fresh session.
  *
@@ -32,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
-  static final Duration FIRST_RETRY = Duration.ofSeconds(1);
-  static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
   private final RedisClient client;
   private final String name;
@@ -43,18 +42,14 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
 
   private volatile S session;
   private volatile boolean closed;
+  private final Backoff backoff = Backoff.registry();
   // Touched on the executor only.
-  private int failures;
   private ScheduledFuture<?> retry;
 
   RedisLink(RedisClient client, String name) {
     this.client = client;
     this.name = name;
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-redis-" + name);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = Daemons.singleThread("jrpcx-redis-" + name);
     this.listener = new RedisConnectionStateListener() {
       @Override
       public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
@@ -137,7 +132,7 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     session = s;
     try {
       up(s);
-      failures = 0;
+      backoff.reset();
     } catch (Exception e) {
       drop(s, "setting up the connection failed: " + e);
     }
@@ -165,7 +160,7 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     if (closed) {
       return;
     }
-    Duration delay = backoff(failures++);
+    Duration delay = backoff.next();
     log.warn("Redis ({}): {}; reconnecting in {} ms", name, why, delay.toMillis());
     try {
       retry = executor.schedule(() -> {
@@ -177,11 +172,6 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     }
   }
 
-  /** 1 s, 2 s, 4 s ... capped at 30 s. */
-  static Duration backoff(int failures) {
-    long seconds = FIRST_RETRY.getSeconds() << Math.min(failures, 5);
-    return seconds > MAX_RETRY.getSeconds() ? MAX_RETRY : Duration.ofSeconds(seconds);
-  }
 
   /** Runs {@code task} on the own thread; a no-op future once closed. */
   final Future<?> run(Runnable task) {

@@ -1,6 +1,7 @@
 package io.jrpcx.registry.redis;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.RegisterPluginBuilder;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -8,7 +9,6 @@ import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@code connections} are replaced by the current rates (anything else in it, such as an
  * operator's {@code state=inactive}, is kept, as in Go) and it is written again with a fresh
  * expiry; a missing leaf is written anew, together with the two directory keys. If the Redis
- * connection drops, the plugin reconnects with back-off (1 s doubling to 30 s) and then restores
+ * connection drops, the plugin reconnects with a jittered back-off (1 s doubling to 30 s) and then restores
  * every entry at once rather than at the next tick, so a restarted Redis learns the server again
  * within about a second. A server that dies without unregistering disappears when its leaf
  * expires, at most 2 &times; updateInterval later. An interval of zero writes a leaf that never
@@ -73,17 +73,12 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
   private final Duration ttl;
   private final RedisClient client;
   private final Link link;
-  /**
-   * Serialises the writes of one service's entry, so that a refresh cannot re-create a leaf that
-   * an unregister has just deleted (the "zombie" Go's plugin could leave behind).
-   */
-  private final Object writes = new Object();
 
   private RedisRegisterPlugin(Builder b) {
-    super(b.serviceAddress, Libkv.trimBasePath(b.basePath), b.updateInterval);
+    super(b);
     this.redisAddress = b.redisAddress;
     this.timeout = b.timeout;
-    this.ttl = b.updateInterval.multipliedBy(2);
+    this.ttl = updateInterval().multipliedBy(2);
     this.client = RedisLink.newClient(b.redisAddress, b.timeout);
     this.link = new Link();
   }
@@ -107,45 +102,50 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
   @Override
   protected void doRegister(String serviceName, String metadata) throws Exception {
     Session s = link.awaitSession(timeout);
-    synchronized (writes) {
-      if (services().containsKey(serviceName)) {
-        run(s, c -> writeAll(c, serviceName, metadata));
-      }
-    }
+    run(s, c -> writeAll(c, serviceName, metadata));
   }
 
   @Override
   protected void doUnregister(String serviceName) throws Exception {
     Session s = link.awaitSession(timeout);
-    synchronized (writes) {
-      // Go writes the two directory keys again before deleting the leaf.
-      run(s, c -> {
-        writeDirs(c, serviceName);
-        c.del(leafKey(serviceName));
-      });
-    }
+    // Go writes the two directory keys again before deleting the leaf.
+    run(s, c -> {
+      writeDirs(c, serviceName);
+      c.del(leafKey(serviceName));
+    });
   }
 
   @Override
   protected void refresh(String serviceName, String metadata) throws Exception {
     Session s = link.awaitSession(timeout);
-    synchronized (writes) {
-      String registered = services().get(serviceName);
-      if (registered != null) {
-        run(s, c -> ensure(c, serviceName, registered, metadata));
-      }
+    String registered = services().get(serviceName);
+    if (registered != null) {
+      run(s, c -> ensure(c, serviceName, registered, metadata));
     }
   }
 
-  /** After a (re)connect: puts back whatever the registry lost, e.g. in a Redis restart. */
+  /**
+   * After a (re)connect: puts back whatever the registry lost, e.g. in a Redis restart. A leaf
+   * still there keeps its value (only its expiry is renewed): rates are the update loop's to
+   * write, and a first connect racing a registration must not add them.
+   */
   private void restoreAll(Session s) {
-    for (Map.Entry<String, String> e : services().entrySet()) {
-      synchronized (writes) {
-        String registered = services().get(e.getKey());
+    for (String name : services().keySet()) {
+      underLock(() -> {
+        String registered = services().get(name);
         if (registered != null) {
-          run(s, c -> ensure(c, e.getKey(), registered, withRates(registered)));
+          run(s, c -> restore(c, name, registered));
         }
-      }
+      });
+    }
+  }
+
+  /** Renews the leaf's expiry, or writes the entries anew when the leaf is gone. */
+  private void restore(RedisCommands<String, String> c, String serviceName, String registered) {
+    String leaf = leafKey(serviceName);
+    boolean there = ttl.isZero() ? c.exists(leaf) > 0 : c.pexpire(leaf, ttl.toMillis());
+    if (!there) {
+      writeAll(c, serviceName, registered);
     }
   }
 
@@ -285,16 +285,16 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
 
   /**
    * Settings of a {@link RedisRegisterPlugin}; {@code redisAddress} and {@code serviceAddress}
-   * are required.
+   * are required. The update interval is 10 s unless set: the leaf expires after twice that, and
+   * zero writes a leaf that never expires.
    */
-  public static final class Builder {
+  public static final class Builder extends RegisterPluginBuilder<Builder> {
     private String redisAddress;
-    private String serviceAddress;
-    private String basePath = "/rpcx_test";
-    private Duration updateInterval = Duration.ofSeconds(10);
     private Duration timeout = Duration.ofSeconds(5);
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofSeconds(10));
+    }
 
     /**
      * The Redis server: {@code host:port}, or a Redis URI such as
@@ -306,34 +306,9 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
       return this;
     }
 
-    /** This server as clients dial it, {@code network@host:port}: {@code tcp@10.0.0.5:8972}. */
-    public Builder serviceAddress(String serviceAddress) {
-      this.serviceAddress = Objects.requireNonNull(serviceAddress, "serviceAddress");
-      return this;
-    }
-
-    /** The registry prefix; default {@code /rpcx_test}, rpcx's examples' default. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /**
-     * How often the leaf is refreshed; it expires after twice this. Default 10 s; zero writes a
-     * leaf that never expires.
-     */
-    public Builder updateInterval(Duration updateInterval) {
-      this.updateInterval = Objects.requireNonNull(updateInterval, "updateInterval");
-      return this;
-    }
-
     /** Connect and command timeout; default 5 s. */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive");
-      }
-      this.timeout = timeout;
+      this.timeout = positive(timeout, "timeout");
       return this;
     }
 
@@ -342,9 +317,7 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
       if (redisAddress == null) {
         throw new IllegalStateException("redisAddress is required");
       }
-      if (serviceAddress == null) {
-        throw new IllegalStateException("serviceAddress is required");
-      }
+      basePath(Libkv.trimBasePath(basePath()));
       return new RedisRegisterPlugin(this);
     }
   }

@@ -1,14 +1,13 @@
 package io.jrpcx.registry.zookeeper;
 
+import io.jrpcx.registry.RegistryBuilder;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
-/** What the plugin and the discovery share: paths, client settings, retry timing. */
+/** What the plugin and the discovery share: paths and client settings. */
 final class ZkSupport {
   /** rpcx's default session timeout (libkv's default {@code ConnectionTimeout}). */
   static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
@@ -17,9 +16,6 @@ final class ZkSupport {
    * shutting down during a ZooKeeper outage is not held up for long.
    */
   static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
-  static final String DEFAULT_BASE_PATH = "/rpcx_test";
-  static final long INITIAL_BACKOFF_MS = 1_000;
-  static final long MAX_BACKOFF_MS = 30_000;
 
   private ZkSupport() {}
 
@@ -29,16 +25,8 @@ final class ZkSupport {
    * empty base path is the root, returned as the empty string so children read {@code /Arith}.
    */
   static String basePath(String basePath) {
-    Objects.requireNonNull(basePath, "basePath");
-    int from = 0;
-    int to = basePath.length();
-    while (from < to && basePath.charAt(from) == '/') {
-      from++;
-    }
-    while (to > from && basePath.charAt(to - 1) == '/') {
-      to--;
-    }
-    return from == to ? "" : "/" + basePath.substring(from, to);
+    String trimmed = RegistryBuilder.trimSlashes(Objects.requireNonNull(basePath, "basePath"));
+    return trimmed.isEmpty() ? "" : "/" + trimmed;
   }
 
   /** {@code name} as one path segment; a slash would silently nest znodes. */
@@ -61,14 +49,6 @@ final class ZkSupport {
     return String.join(",", servers);
   }
 
-  static Duration positive(String what, Duration d) {
-    Objects.requireNonNull(d, what);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, was " + d);
-    }
-    return d;
-  }
-
   /** A Curator client with rpcx's defaults: open ACLs, short retries. Not started. */
   static CuratorFramework newClient(String connectString, Duration sessionTimeout,
       Duration connectionTimeout) {
@@ -83,46 +63,5 @@ final class ZkSupport {
         // rpcx needs no dynamic reconfiguration; do not watch /zookeeper/config.
         .ensembleTracker(false)
         .build();
-  }
-
-  static ScheduledExecutorService singleThread(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
-  }
-
-  /**
-   * A Curator client shared by a template discovery and its clones: the last one to let go
-   * closes it, if it was ours to close.
-   */
-  static final class SharedClient {
-    final CuratorFramework client;
-    private final boolean owned;
-    private int refs = 1;
-
-    SharedClient(CuratorFramework client, boolean owned) {
-      this.client = client;
-      this.owned = owned;
-    }
-
-    synchronized SharedClient retain() {
-      if (refs == 0) {
-        throw new IllegalStateException("the ZooKeeper discovery is closed");
-      }
-      refs++;
-      return this;
-    }
-
-    void release() {
-      boolean close;
-      synchronized (this) {
-        close = refs > 0 && --refs == 0 && owned;
-      }
-      if (close) {
-        client.close();
-      }
-    }
   }
 }

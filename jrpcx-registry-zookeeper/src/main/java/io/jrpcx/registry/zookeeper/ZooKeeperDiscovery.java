@@ -1,7 +1,11 @@
 package io.jrpcx.registry.zookeeper;
 
-import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
+import io.jrpcx.registry.DiscoveryBuilder;
+import io.jrpcx.registry.RegistryDiscovery;
+import io.jrpcx.registry.SharedClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * not exist yet reads as no servers and is watched until it appears.
  *
  * <p><b>Failures.</b> When a read fails (the registry is unreachable) the last list is kept and
- * the read retried with back-off, 1 s doubling to 30 s; a reconnection, including one after the
+ * the read retried with a jittered back-off, 1 s doubling to 30 s; a reconnection, including one after the
  * session expired or the registry restarted, re-reads at once and sets the watches again.
  *
  * <p><b>Templates.</b> {@link #template} (or a builder without a service path) makes a discovery
@@ -52,12 +56,10 @@ import org.slf4j.LoggerFactory;
  * clones} share its ZooKeeper connection, which closes when the template and every clone are
  * closed.
  */
-public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
+public final class ZooKeeperDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(ZooKeeperDiscovery.class);
 
-  private final ZkSupport.SharedClient shared;
-  private final String base;
-  private final String servicePath;
+  private final SharedClient<CuratorFramework> shared;
   private final String path;
   private final Duration connectionTimeout;
   // Non-null only when watching a service (not for a template).
@@ -66,14 +68,12 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private final AtomicBoolean readNeeded = new AtomicBoolean();
   private final org.apache.zookeeper.Watcher zkWatcher = this::watched;
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
-  // Touched only on the reader thread.
-  private long backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+  private final Backoff backoff = Backoff.registry();
 
-  private ZooKeeperDiscovery(ZkSupport.SharedClient shared, String base, String servicePath,
-      Duration connectionTimeout) {
+  private ZooKeeperDiscovery(SharedClient<CuratorFramework> shared, String base,
+      String servicePath, Duration connectionTimeout) {
+    super(base, servicePath);
     this.shared = shared;
-    this.base = base;
-    this.servicePath = servicePath;
     this.connectionTimeout = connectionTimeout;
     if (servicePath == null) {
       this.path = null;
@@ -82,9 +82,9 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       return;
     }
     this.path = base + "/" + servicePath;
-    this.zk = shared.client.newWatcherRemoveCuratorFramework();
-    this.reader = ZkSupport.singleThread("jrpcx-zk-discovery-" + servicePath);
-    shared.client.getConnectionStateListenable().addListener(connectionListener, reader);
+    this.zk = shared.get().newWatcherRemoveCuratorFramework();
+    this.reader = Daemons.singleThread("jrpcx-zk-discovery-" + servicePath);
+    shared.get().getConnectionStateListenable().addListener(connectionListener, reader);
     firstRead();
   }
 
@@ -110,19 +110,11 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
     return new Builder();
   }
 
-  /** The service followed, or null for a template. */
-  public String servicePath() {
-    return servicePath;
-  }
-
   /** The discovery of {@code servicePath} under the same base path, on the same connection. */
   @Override
   public ZooKeeperDiscovery clone(String servicePath) {
-    ZkSupport.segment("servicePath", servicePath);
-    if (isClosed()) {
-      throw new IllegalStateException("discovery is closed");
-    }
-    return new ZooKeeperDiscovery(shared.retain(), base, servicePath, connectionTimeout);
+    String name = cloneable(ZkSupport.segment("servicePath", servicePath));
+    return new ZooKeeperDiscovery(shared.retain(), basePath(), name, connectionTimeout);
   }
 
   /**
@@ -132,14 +124,14 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private void firstRead() {
     readNeeded.set(true);
     try {
-      if (shared.client.blockUntilConnected(Math.toIntExact(connectionTimeout.toMillis()),
+      if (shared.get().blockUntilConnected(Math.toIntExact(connectionTimeout.toMillis()),
           TimeUnit.MILLISECONDS)) {
         reader.submit(this::readIfNeeded).get(connectionTimeout.toMillis() * 3,
             TimeUnit.MILLISECONDS);
         return;
       }
       log.warn("ZooKeeper {} not reachable within {}; {} will be listed once it is",
-          shared.client.getZookeeperClient().getCurrentConnectionString(), connectionTimeout,
+          shared.get().getZookeeperClient().getCurrentConnectionString(), connectionTimeout,
           path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -159,7 +151,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   private void connectionStateChanged(CuratorFramework c, ConnectionState state) {
     if (state.isConnected()) {
       // A new session has none of our watches; a reconnected one may have missed changes.
-      backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+      backoff.reset();
       requestRead(0);
     }
   }
@@ -185,15 +177,15 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       if (nodes != null) {
         publish(nodes);
       }
-      backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+      backoff.reset();
     } catch (Exception e) {
       if (isClosed()) {
         return;
       }
+      long delayMs = backoff.next().toMillis();
       log.warn("reading {} from ZooKeeper failed ({}); keeping {} servers, retrying in {} ms",
-          path, e.toString(), unfilteredServices().size(), backoffMs);
-      requestRead(backoffMs);
-      backoffMs = Math.min(backoffMs * 2, ZkSupport.MAX_BACKOFF_MS);
+          path, e.toString(), unfilteredServices().size(), delayMs);
+      requestRead(delayMs);
     }
   }
 
@@ -231,7 +223,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
   protected void doClose() {
     if (reader != null) {
       reader.shutdownNow();
-      shared.client.getConnectionStateListenable().removeListener(connectionListener);
+      shared.get().getConnectionStateListenable().removeListener(connectionListener);
       try {
         zk.removeWatchers();
       } catch (RuntimeException e) {
@@ -243,19 +235,19 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
 
   @Override
   public String toString() {
-    return "ZooKeeperDiscovery{" + (path == null ? (base.isEmpty() ? "/" : base) + " template"
+    return "ZooKeeperDiscovery{" + (path == null ? (basePath().isEmpty() ? "/" : basePath())
+        + " template"
         : path) + "}" + services();
   }
 
   /**
    * Configures a {@link ZooKeeperDiscovery}. Either {@link #zkServers} or {@link #client} is
-   * required; without {@link #servicePath} the result is a template.
+   * required; without {@link #servicePath} the result is a template. The base path's leading
+   * slash is optional.
    */
-  public static final class Builder {
+  public static final class Builder extends DiscoveryBuilder<Builder> {
     private String connectString;
     private CuratorFramework client;
-    private String basePath = ZkSupport.DEFAULT_BASE_PATH;
-    private String servicePath;
     private Duration sessionTimeout = ZkSupport.DEFAULT_SESSION_TIMEOUT;
     private Duration connectionTimeout = ZkSupport.DEFAULT_CONNECTION_TIMEOUT;
 
@@ -276,21 +268,15 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       return this;
     }
 
-    /** The registry prefix (default {@code /rpcx_test}); a leading slash is optional. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /** The service to follow, e.g. {@code Arith}; leave unset for a template. */
+    /** The service to follow, one znode name, e.g. {@code Arith}; unset for a template. */
+    @Override
     public Builder servicePath(String servicePath) {
-      this.servicePath = ZkSupport.segment("servicePath", servicePath);
-      return this;
+      return super.servicePath(ZkSupport.segment("servicePath", servicePath));
     }
 
     /** The ZooKeeper session timeout of the client this opens (default 10 s). */
     public Builder sessionTimeout(Duration sessionTimeout) {
-      this.sessionTimeout = ZkSupport.positive("sessionTimeout", sessionTimeout);
+      this.sessionTimeout = positive(sessionTimeout, "sessionTimeout");
       return this;
     }
 
@@ -299,7 +285,7 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
      * constructor waits up to this long for the first list.
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
-      this.connectionTimeout = ZkSupport.positive("connectionTimeout", connectionTimeout);
+      this.connectionTimeout = positive(connectionTimeout, "connectionTimeout");
       return this;
     }
 
@@ -307,18 +293,18 @@ public final class ZooKeeperDiscovery extends AbstractServiceDiscovery {
       if ((connectString == null) == (client == null)) {
         throw new IllegalStateException("set exactly one of zkServers and client");
       }
-      String base = ZkSupport.basePath(basePath);
-      ZkSupport.SharedClient shared;
+      String base = ZkSupport.basePath(basePath());
+      SharedClient<CuratorFramework> shared;
       if (client != null) {
-        shared = new ZkSupport.SharedClient(client, false);
+        shared = SharedClient.borrowed(client);
       } else {
         CuratorFramework c = ZkSupport.newClient(connectString, sessionTimeout,
             connectionTimeout);
         c.start();
-        shared = new ZkSupport.SharedClient(c, true);
+        shared = SharedClient.owned(c, CuratorFramework::close);
       }
       try {
-        return new ZooKeeperDiscovery(shared, base, servicePath, connectionTimeout);
+        return new ZooKeeperDiscovery(shared, base, servicePath(), connectionTimeout);
       } catch (RuntimeException | Error e) {
         shared.release();
         throw e;

@@ -1,10 +1,12 @@
 package io.jrpcx.registry.zookeeper;
 
-import io.jrpcx.server.AbstractRegisterPlugin;
+import io.jrpcx.registry.AbstractRegisterPlugin;
+import io.jrpcx.registry.Backoff;
+import io.jrpcx.registry.Daemons;
+import io.jrpcx.registry.RegisterPluginBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Session loss.</b> When ZooKeeper expires the session (a long partition, a registry that
  * restarted without its data) the client opens a new one, and the plugin at once writes the base
  * path, the service directories and the leaves again, retrying with back-off (1 s doubling to
- * 30 s) until it succeeds. A leaf still held by the old session is replaced, so it does not vanish
+ * 30 s, jittered) until it succeeds. A leaf still held by the old session is replaced, so it does not vanish
  * later when that session ends.
  *
  * <p>Services registered before {@link #start()} are written once it has connected. Thread-safe.
@@ -71,31 +73,26 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
   private final String base;
   private final String address;
   private final CreateMode leafMode;
-  // Serialises the writes of register, unregister, the update loop and re-registration, so that
-  // a leaf removed by unregister is never written back by a loop that read the service list
-  // just before.
-  private final Object writes = new Object();
   private final ScheduledExecutorService reregistrar;
   private final AtomicBoolean reregisterNeeded = new AtomicBoolean();
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private final Object lifecycle = new Object();
   private boolean clientStarted;
   private volatile boolean closed;
-  // Touched only on the reregistrar thread.
-  private long backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+  private final Backoff backoff = Backoff.registry();
   // Whether the pending re-registration follows a reconnection (worth telling) rather than
   // start() racing the first registrations (not worth telling).
   private boolean reconnected;
 
   private ZooKeeperRegisterPlugin(Builder b, CuratorFramework client, boolean ownsClient) {
-    super(b.serviceAddress, b.basePath, b.updateInterval);
+    super(b);
     this.client = client;
     this.ownsClient = ownsClient;
     this.connectionTimeout = b.connectionTimeout;
-    this.base = ZkSupport.basePath(b.basePath);
-    this.address = ZkSupport.segment("serviceAddress", b.serviceAddress);
-    this.leafMode = b.updateInterval.isZero() ? CreateMode.PERSISTENT : CreateMode.EPHEMERAL;
-    this.reregistrar = ZkSupport.singleThread("jrpcx-zk-register");
+    this.base = ZkSupport.basePath(basePath());
+    this.address = ZkSupport.segment("serviceAddress", serviceAddress());
+    this.leafMode = updateInterval().isZero() ? CreateMode.PERSISTENT : CreateMode.EPHEMERAL;
+    this.reregistrar = Daemons.singleThread("jrpcx-zk-register");
   }
 
   public static Builder builder() {
@@ -160,13 +157,11 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
       return; // start() writes it
     }
     try {
-      synchronized (writes) {
-        writeDirectories(serviceName);
-        // Go deletes the leaf and creates it again: the node is then surely ours and of the
-        // right kind, even if an older process with the same address left one behind.
-        deleteIfExists(leaf(serviceName), -1);
-        createLeaf(serviceName, metadata);
-      }
+      writeDirectories(serviceName);
+      // Go deletes the leaf and creates it again: the node is then surely ours and of the right
+      // kind, even if an older process with the same address left one behind.
+      deleteIfExists(leaf(serviceName), -1);
+      createLeaf(serviceName, metadata);
     } catch (Exception e) {
       scheduleReregister();
       throw e;
@@ -178,9 +173,7 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
     if (!clientStarted()) {
       return;
     }
-    synchronized (writes) {
-      deleteIfExists(leaf(serviceName), -1);
-    }
+    deleteIfExists(leaf(serviceName), -1);
   }
 
   @Override
@@ -188,32 +181,30 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
     if (!clientStarted()) {
       return;
     }
-    synchronized (writes) {
-      if (!stillRegistered(serviceName)) {
-        return;
-      }
-      String leaf = leaf(serviceName);
-      Stat stat = new Stat();
-      byte[] current;
-      try {
-        current = client.getData().storingStatIn(stat).forPath(leaf);
-      } catch (KeeperException.NoNodeException e) {
-        log.info("{} was missing from ZooKeeper; registering it again", leaf);
-        writeDirectories(serviceName);
-        createLeaf(serviceName, metadata);
-        return;
-      }
-      String merged = mergeRates(utf8(current), metadata);
-      if (!ownedBySession(stat)) {
-        replaceLeaf(leaf, stat, merged);
-        return;
-      }
-      try {
-        client.setData().withVersion(stat.getVersion()).forPath(leaf, utf8(merged));
-      } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
-        // Changed or removed since the read; the next round writes it.
-        log.debug("{} changed while refreshing it", leaf, e);
-      }
+    if (!stillRegistered(serviceName)) {
+      return;
+    }
+    String leaf = leaf(serviceName);
+    Stat stat = new Stat();
+    byte[] current;
+    try {
+      current = client.getData().storingStatIn(stat).forPath(leaf);
+    } catch (KeeperException.NoNodeException e) {
+      log.info("{} was missing from ZooKeeper; registering it again", leaf);
+      writeDirectories(serviceName);
+      createLeaf(serviceName, metadata);
+      return;
+    }
+    String merged = mergeRates(utf8(current), metadata);
+    if (!ownedBySession(stat)) {
+      replaceLeaf(leaf, stat, merged);
+      return;
+    }
+    try {
+      client.setData().withVersion(stat.getVersion()).forPath(leaf, utf8(merged));
+    } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+      // Changed or removed since the read; the next round writes it.
+      log.debug("{} changed while refreshing it", leaf, e);
     }
   }
 
@@ -225,34 +216,35 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
   private void reregisterAll() throws Exception {
     if (!base.isEmpty()) {
       // Go's Start writes the base path even before any service is registered.
-      synchronized (writes) {
-        writeDirectory(base, BASE_PATH_VALUE);
-      }
+      underLock(() -> writeDirectory(base, BASE_PATH_VALUE));
     }
-    for (Map.Entry<String, String> e : services().entrySet()) {
-      synchronized (writes) {
-        if (closed || !stillRegistered(e.getKey())) {
-          continue;
-        }
-        writeDirectories(e.getKey());
-        String leaf = leaf(e.getKey());
-        Stat stat = new Stat();
-        byte[] current;
-        try {
-          current = client.getData().storingStatIn(stat).forPath(leaf);
-        } catch (KeeperException.NoNodeException missing) {
-          createLeaf(e.getKey(), e.getValue());
-          if (reconnected) {
-            log.info("registered {} in ZooKeeper again", leaf);
-          }
-          continue;
-        }
-        if (!ownedBySession(stat)) {
-          // Keep what the leaf says now: an operator may have marked it inactive.
-          replaceLeaf(leaf, stat, utf8(current));
-          log.info("took over {} from an expired ZooKeeper session", leaf);
-        }
+    for (String name : services().keySet()) {
+      underLock(() -> reregisterLocked(name));
+    }
+  }
+
+  private void reregisterLocked(String name) throws Exception {
+    String metadata = services().get(name);
+    if (closed || metadata == null) {
+      return;
+    }
+    writeDirectories(name);
+    String leaf = leaf(name);
+    Stat stat = new Stat();
+    byte[] current;
+    try {
+      current = client.getData().storingStatIn(stat).forPath(leaf);
+    } catch (KeeperException.NoNodeException missing) {
+      createLeaf(name, metadata);
+      if (reconnected) {
+        log.info("registered {} in ZooKeeper again", leaf);
       }
+      return;
+    }
+    if (!ownedBySession(stat)) {
+      // Keep what the leaf says now: an operator may have marked it inactive.
+      replaceLeaf(leaf, stat, utf8(current));
+      log.info("took over {} from an expired ZooKeeper session", leaf);
     }
   }
 
@@ -323,7 +315,7 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
       reconnected = true;
     }
     if (state.isConnected()) {
-      backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+      backoff.reset();
       requestReregister();
     }
   }
@@ -335,7 +327,7 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
 
   private void scheduleReregister() {
     reregisterNeeded.set(true);
-    execute(this::reregisterIfNeeded, ZkSupport.INITIAL_BACKOFF_MS);
+    execute(this::reregisterIfNeeded, Backoff.INITIAL.toMillis());
   }
 
   private void reregisterIfNeeded() {
@@ -344,17 +336,17 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
     }
     try {
       reregisterAll();
-      backoffMs = ZkSupport.INITIAL_BACKOFF_MS;
+      backoff.reset();
       reconnected = false;
     } catch (Exception e) {
       if (closed) {
         return;
       }
+      long delayMs = backoff.next().toMillis();
       log.warn("re-registering {} in ZooKeeper failed; retrying in {} ms", services().keySet(),
-          backoffMs, e);
+          delayMs, e);
       reregisterNeeded.set(true);
-      execute(this::reregisterIfNeeded, backoffMs);
-      backoffMs = Math.min(backoffMs * 2, ZkSupport.MAX_BACKOFF_MS);
+      execute(this::reregisterIfNeeded, delayMs);
     }
   }
 
@@ -395,18 +387,20 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
 
   /**
    * Configures a {@link ZooKeeperRegisterPlugin}. Either {@link #zkServers} or {@link #client}
-   * is required, and so is {@link #serviceAddress}.
+   * is required, and so is {@link #serviceAddress}. The base path's leading slash is optional.
+   * The update interval (default one minute, as in rpcx's examples) also picks the leaf's kind:
+   * zero disables the loop and makes the leaves persistent, as in Go, so that they outlive a
+   * crashed server.
    */
-  public static final class Builder {
+  public static final class Builder extends RegisterPluginBuilder<Builder> {
     private String connectString;
     private CuratorFramework client;
-    private String serviceAddress;
-    private String basePath = ZkSupport.DEFAULT_BASE_PATH;
-    private Duration updateInterval = Duration.ofMinutes(1);
     private Duration sessionTimeout = ZkSupport.DEFAULT_SESSION_TIMEOUT;
     private Duration connectionTimeout = ZkSupport.DEFAULT_CONNECTION_TIMEOUT;
 
-    private Builder() {}
+    private Builder() {
+      super(Duration.ofMinutes(1));
+    }
 
     /**
      * The ZooKeeper ensemble, {@code host:port} each (Go's {@code WithZKServersAddress}); the
@@ -426,38 +420,12 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
       return this;
     }
 
-    /** This server as clients dial it, {@code network@host:port}, e.g. {@code tcp@10.0.0.5:8972}. */
-    public Builder serviceAddress(String serviceAddress) {
-      this.serviceAddress = Objects.requireNonNull(serviceAddress, "serviceAddress");
-      return this;
-    }
-
-    /** The registry prefix (default {@code /rpcx_test}); a leading slash is optional. */
-    public Builder basePath(String basePath) {
-      this.basePath = Objects.requireNonNull(basePath, "basePath");
-      return this;
-    }
-
-    /**
-     * How often the leaves are rewritten with the call and connection rates (default one minute,
-     * as in rpcx's examples). Zero disables the loop and makes the leaves persistent, as in Go:
-     * they then outlive a crashed server.
-     */
-    public Builder updateInterval(Duration updateInterval) {
-      Objects.requireNonNull(updateInterval, "updateInterval");
-      if (updateInterval.isNegative()) {
-        throw new IllegalArgumentException("updateInterval must not be negative");
-      }
-      this.updateInterval = updateInterval;
-      return this;
-    }
-
     /**
      * The ZooKeeper session timeout (default 10 s, as libkv's default): how long ephemeral leaves
      * outlive a crashed server. The server may narrow it to its own bounds (2 to 20 ticks).
      */
     public Builder sessionTimeout(Duration sessionTimeout) {
-      this.sessionTimeout = ZkSupport.positive("sessionTimeout", sessionTimeout);
+      this.sessionTimeout = positive(sessionTimeout, "sessionTimeout");
       return this;
     }
 
@@ -466,20 +434,23 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
      * how long {@link ZooKeeperRegisterPlugin#start()} waits for the first one.
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
-      this.connectionTimeout = ZkSupport.positive("connectionTimeout", connectionTimeout);
+      this.connectionTimeout = positive(connectionTimeout, "connectionTimeout");
       return this;
     }
 
     public ZooKeeperRegisterPlugin build() {
-      if (serviceAddress == null) {
-        throw new IllegalStateException("serviceAddress is required");
-      }
       if ((connectString == null) == (client == null)) {
         throw new IllegalStateException("set exactly one of zkServers and client");
       }
-      ZkSupport.segment("serviceAddress", serviceAddress);
+      if (serviceAddress() != null) {
+        ZkSupport.segment("serviceAddress", serviceAddress());
+      }
       if (client != null) {
         return new ZooKeeperRegisterPlugin(this, client, false);
+      }
+      // Checked before a client is made that nobody would close.
+      if (serviceAddress() == null) {
+        throw new IllegalStateException("serviceAddress is required");
       }
       return new ZooKeeperRegisterPlugin(this,
           ZkSupport.newClient(connectString, sessionTimeout, connectionTimeout), true);

@@ -1,15 +1,14 @@
-package io.jrpcx.server;
+package io.jrpcx.registry;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.jrpcx.server.ClientConnection;
+import io.jrpcx.server.ServerContext;
+import io.jrpcx.server.ServerPlugin;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * {@link #refresh}, and releases its client in {@link #doClose}. Add the plugin to the server
  * builder and call {@link #start()}; the server calls {@link #unregister} for every service when
  * it shuts down, before draining, and {@link #close()} removes whatever is left.
+ *
+ * <p><b>One lock.</b> {@code doRegister}, {@code doUnregister} and {@code refresh} run under this
+ * base's lock, one at a time, so that a refresh that read a service just before it was
+ * unregistered never writes its entry back. A subclass runs its other writes (re-registering
+ * after a reconnection, restoring what a restarted registry lost, its own start and close) in
+ * {@link #underLock} to be serialised with them, rather than keeping a lock of its own.
  */
 public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
     ServerPlugin.PostConnAccept, ServerPlugin.PreCall, AutoCloseable {
@@ -43,29 +48,18 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
   /**
    * Serialises writes of one plugin's entries: without it a refresh that read a service just
    * before it was unregistered would write its entry back into the registry after the removal.
+   * Subclasses take it through {@link #underLock}.
    */
   private final Object entries = new Object();
   private ScheduledExecutorService updater;
   private boolean closed;
 
-  /**
-   * @param serviceAddress this server as clients dial it, {@code network@host:port}, e.g.
-   *     {@code tcp@10.0.0.5:8972}
-   * @param basePath the registry prefix, e.g. {@code /rpcx_test}
-   * @param updateInterval how often entries are refreshed; zero disables the loop
-   */
-  protected AbstractRegisterPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) {
-    this.serviceAddress = Objects.requireNonNull(serviceAddress, "serviceAddress");
-    if (serviceAddress.indexOf('@') <= 0) {
-      throw new IllegalArgumentException("serviceAddress must be network@host:port, was '"
-          + serviceAddress + "'");
-    }
-    this.basePath = Objects.requireNonNull(basePath, "basePath");
-    this.updateInterval = Objects.requireNonNull(updateInterval, "updateInterval");
-    if (updateInterval.isNegative()) {
-      throw new IllegalArgumentException("updateInterval must not be negative");
-    }
+  /** A plugin with the settings of {@code builder}, checked there. */
+  protected AbstractRegisterPlugin(RegisterPluginBuilder<?> builder) {
+    builder.checkRequired();
+    this.serviceAddress = builder.serviceAddress();
+    this.basePath = builder.basePath();
+    this.updateInterval = builder.updateInterval();
   }
 
   /** {@code network@host:port} as registered. */
@@ -73,10 +67,12 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
     return serviceAddress;
   }
 
+  /** The registry prefix, as configured. */
   public final String basePath() {
     return basePath;
   }
 
+  /** How often entries are refreshed; zero when never. */
   public final Duration updateInterval() {
     return updateInterval;
   }
@@ -98,11 +94,7 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
       if (updater != null || updateInterval.isZero()) {
         return;
       }
-      updater = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jrpcx-registry-update");
-        t.setDaemon(true);
-        return t;
-      });
+      updater = Daemons.singleThread("jrpcx-registry-update");
       long nanos = updateInterval.toNanos();
       updater.scheduleWithFixedDelay(this::refreshAll, nanos, nanos, TimeUnit.NANOSECONDS);
     }
@@ -155,18 +147,38 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
     return args;
   }
 
+  /** Work on the registry that {@link #underLock} runs. */
+  @FunctionalInterface
+  protected interface LockedWork<E extends Exception> {
+    void run() throws E;
+  }
+
+  /**
+   * Runs {@code work} under the lock that {@link #doRegister}, {@link #doUnregister} and
+   * {@link #refresh} run under, so that it never interleaves with them: for a subclass's writes
+   * outside those three, such as putting every entry back after the registry restarted. Work
+   * that blocks on the network here holds up registrations meanwhile, so bound its waits.
+   */
+  protected final <E extends Exception> void underLock(LockedWork<E> work) throws E {
+    synchronized (entries) {
+      work.run();
+    }
+  }
+
   /**
    * {@code metadata} with {@code calls} and {@code connections} set to their mean rate per second
    * since start, two decimals, keys sorted and escaped as Go's {@code url.Values.Encode} does.
    */
   protected final String withRates(String metadata) {
-    Map<String, java.util.List<String>> values = parseQuery(metadata);
+    Map<String, List<String>> values = new HashMap<>(GoQuery.parseOrEmpty(metadata));
     double seconds = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
-    values.put("calls", java.util.List.of(String.format(Locale.ROOT, "%.2f",
-        calls.get() / seconds)));
-    values.put("connections", java.util.List.of(String.format(Locale.ROOT, "%.2f",
-        connections.get() / seconds)));
-    return encodeQuery(values);
+    values.put("calls", List.of(rate(calls.get(), seconds)));
+    values.put("connections", List.of(rate(connections.get(), seconds)));
+    return GoQuery.encode(values);
+  }
+
+  private static String rate(long count, double seconds) {
+    return String.format(Locale.ROOT, "%.2f", count / seconds);
   }
 
   /**
@@ -175,74 +187,18 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
    * taken from {@code withRates}; {@code withRates} itself when {@code current} does not parse.
    */
   protected static String mergeRates(String current, String withRates) {
-    Map<String, java.util.List<String>> values = parseQuery(current);
+    Map<String, List<String>> values = new HashMap<>(GoQuery.parseOrEmpty(current));
     if (values.isEmpty() && !current.isEmpty()) {
       return withRates;
     }
-    Map<String, java.util.List<String>> rates = parseQuery(withRates);
-    for (String key : java.util.List.of("calls", "connections")) {
-      java.util.List<String> v = rates.get(key);
+    Map<String, List<String>> rates = GoQuery.parseOrEmpty(withRates);
+    for (String key : List.of("calls", "connections")) {
+      List<String> v = rates.get(key);
       if (v != null) {
         values.put(key, v);
       }
     }
-    return encodeQuery(values);
-  }
-
-  /** Parses a query string into sorted keys; an unparsable string yields no keys, as in Go. */
-  protected static Map<String, java.util.List<String>> parseQuery(String query) {
-    Map<String, java.util.List<String>> out = new TreeMap<>();
-    if (query.isEmpty() || query.indexOf(';') >= 0) {
-      return out;
-    }
-    try {
-      for (String part : query.split("&")) {
-        if (part.isEmpty()) {
-          continue;
-        }
-        int eq = part.indexOf('=');
-        String k = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq),
-            StandardCharsets.UTF_8);
-        String v = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1),
-            StandardCharsets.UTF_8);
-        out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
-      }
-    } catch (IllegalArgumentException e) {
-      out.clear();
-    }
-    return out;
-  }
-
-  /** Go's {@code url.Values.Encode}: keys sorted, each value in order, query-escaped. */
-  protected static String encodeQuery(Map<String, java.util.List<String>> values) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, java.util.List<String>> e : new TreeMap<>(values).entrySet()) {
-      for (String v : e.getValue()) {
-        if (sb.length() > 0) {
-          sb.append('&');
-        }
-        sb.append(queryEscape(e.getKey())).append('=').append(queryEscape(v));
-      }
-    }
-    return sb.toString();
-  }
-
-  /** Go's {@code url.QueryEscape}: unreserved bytes kept, space as '+', the rest %XX. */
-  static String queryEscape(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~') {
-        sb.append((char) c);
-      } else if (c == ' ') {
-        sb.append('+');
-      } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
-      }
-    }
-    return sb.toString();
+    return GoQuery.encode(values);
   }
 
   /**

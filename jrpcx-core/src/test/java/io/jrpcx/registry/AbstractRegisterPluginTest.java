@@ -1,4 +1,4 @@
-package io.jrpcx.server;
+package io.jrpcx.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,17 +6,29 @@ import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.client.Client;
 import io.jrpcx.Context;
+import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class AbstractRegisterPluginTest {
+
+  /** The settings of a {@link MapRegistry}. */
+  static final class Builder extends RegisterPluginBuilder<Builder> {
+    Builder() {
+      super(Duration.ofMinutes(1));
+    }
+  }
 
   /** Keeps "registry entries" in a map, as a registry would. */
   static final class MapRegistry extends AbstractRegisterPlugin {
@@ -25,7 +37,11 @@ class AbstractRegisterPluginTest {
     boolean clientClosed;
 
     MapRegistry(Duration interval) {
-      super("tcp@127.0.0.1:8972", "/rpcx_test", interval);
+      this(new Builder().serviceAddress("tcp@127.0.0.1:8972").updateInterval(interval));
+    }
+
+    MapRegistry(Builder builder) {
+      super(builder);
     }
 
     @Override
@@ -49,15 +65,6 @@ class AbstractRegisterPluginTest {
     protected void doClose() {
       clientClosed = true;
     }
-  }
-
-  @Test
-  void encodesMetadataTheWayGoDoes() {
-    Map<String, List<String>> values = AbstractRegisterPlugin.parseQuery(
-        "weight=10&group=g1&group=g0&name=a b*~");
-    assertThat(AbstractRegisterPlugin.encodeQuery(values))
-        .isEqualTo("group=g1&group=g0&name=a+b%2A~&weight=10");
-    assertThat(AbstractRegisterPlugin.parseQuery("a=1;b=2")).isEmpty();
   }
 
   @Test
@@ -94,16 +101,55 @@ class AbstractRegisterPluginTest {
   }
 
   @Test
-  void rejectsAnAddressWithoutNetwork() {
-    assertThatThrownBy(() -> new AbstractRegisterPlugin("127.0.0.1:8972", "/rpcx", Duration.ZERO) {
-      @Override
-      protected void doRegister(String serviceName, String metadata) {}
+  void theBuilderRejectsAnAddressWithoutNetworkAndRequiresOne() {
+    assertThatThrownBy(() -> new Builder().serviceAddress("127.0.0.1:8972"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("network@host:port");
+    assertThatThrownBy(() -> new MapRegistry(new Builder()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("serviceAddress");
+    assertThatThrownBy(() -> new Builder().updateInterval(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+  }
 
-      @Override
-      protected void doUnregister(String serviceName) {}
+  @Test
+  void theBuilderDefaultsToGosBasePathAndTheGivenInterval() {
+    MapRegistry plugin = new MapRegistry(new Builder().serviceAddress("tcp@127.0.0.1:1"));
+    assertThat(plugin.basePath()).isEqualTo("/rpcx_test");
+    assertThat(plugin.updateInterval()).isEqualTo(Duration.ofMinutes(1));
+  }
 
-      @Override
-      protected void refresh(String serviceName, String metadata) {}
-    }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("network@host:port");
+  @Test
+  @Timeout(30)
+  void workUnderTheLockNeverInterleavesWithARegistration() throws Exception {
+    MapRegistry plugin = new MapRegistry(Duration.ZERO);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> held = CompletableFuture.runAsync(() -> plugin.underLock(() -> {
+      holding.countDown();
+      awaitQuietly(release);
+      plugin.events.add("locked work done");
+    }));
+    holding.await();
+
+    CompletableFuture<Void> registering = CompletableFuture.runAsync(() -> {
+      try {
+        plugin.register("Arith", new ArithService(), "");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertThat(registering).isNotDone();
+    release.countDown();
+    held.get(10, TimeUnit.SECONDS);
+    registering.get(10, TimeUnit.SECONDS);
+    assertThat(plugin.events).containsExactly("locked work done", "register Arith");
+    plugin.close();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
