@@ -10,6 +10,10 @@ import io.jrpcx.transport.NettyTls;
 import io.jrpcx.transport.MemoryBudget;
 import io.jrpcx.transport.NettyTransport;
 import io.jrpcx.transport.ReadGate;
+import io.jrpcx.transfer.FileTransfer;
+import io.jrpcx.transfer.SideChannel;
+import io.jrpcx.transfer.SideChannels;
+import io.jrpcx.transfer.StreamService;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -124,6 +128,8 @@ public final class Server implements AutoCloseable {
 
   private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+  /** File-transfer and stream listeners, closed with the server. */
+  private final List<SideChannel> sideChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong pushSeq = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Object drainLock = new Object();
@@ -233,6 +239,39 @@ public final class Server implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Serves file uploads and downloads over rpcx's side channel, Go's {@code EnableFileTransfer}:
+   * registers the {@code _filetransfer} service (or {@link FileTransfer#serviceName()}) and starts
+   * its own listener now; both stop with this server. See {@link FileTransfer}.
+   *
+   * @return the running listener, e.g. for its bound {@link SideChannel#address()}
+   * @throws IllegalStateException when the listener cannot bind, or it asks for TLS and this
+   *     server has none
+   */
+  public SideChannel enableFileTransfer(FileTransfer fileTransfer) {
+    return closedWithServer(SideChannels.enableFileTransfer(this, fileTransfer));
+  }
+
+  /**
+   * Serves raw byte streams over rpcx's side channel, Go's {@code EnableStreamService}: registers
+   * {@code _streamservice} (or {@link StreamService#serviceName()}) and starts its own listener
+   * now; both stop with this server. See {@link StreamService}.
+   */
+  public SideChannel enableStreamService(StreamService streamService) {
+    return closedWithServer(SideChannels.enableStreamService(this, streamService));
+  }
+
+  private SideChannel closedWithServer(SideChannel channel) {
+    sideChannels.add(channel);
+    synchronized (lifecycle) {
+      if (state != State.CLOSED) {
+        return channel;
+      }
+    }
+    channel.close();
+    throw new IllegalStateException("the server is closed");
   }
 
   /** Names of the services served. */
@@ -547,6 +586,9 @@ public final class Server implements AutoCloseable {
     // Each close is a task on the connection's network thread, queued behind any answer already
     // handed to it (a shared-port protocol's, say). Wait for them: a network thread that sees its
     // group shutting down closes its channels at once, ahead of the tasks still queued.
+    for (SideChannel side : sideChannels) {
+      side.close();
+    }
     List<io.netty.channel.ChannelFuture> closed = new ArrayList<>();
     for (ServerConnection c : connections) {
       closed.add(c.channel.close());
