@@ -78,10 +78,7 @@ final class SideChannelClient {
           progress.progress(name, 0, size);
           while (sent < size) {
             buf.clear().limit((int) Math.min(chunk.length, size - sent));
-            int n = in.read(buf, sent);
-            if (n < 0) {
-              throw new IOException(file + " shrank to " + sent + " bytes while being sent");
-            }
+            int n = readLocal(in, buf, sent, file);
             out.write(chunk, 0, n);
             sent += n;
             progress.progress(name, sent, size);
@@ -92,11 +89,40 @@ final class SideChannelClient {
           out.flush();
           awaitServerClose(d, ctx);
           return sent;
+        } catch (LocalFileException e) {
+          throw e.getCause(); // the caller's file, not the connection
         } catch (IOException e) {
           throw d.failure("sending " + name + " failed after " + sent + " of " + size + " bytes",
               e);
         }
       }
+    }
+  }
+
+  private static int readLocal(FileChannel in, ByteBuffer buf, long position, Path file)
+      throws LocalFileException {
+    try {
+      int n = in.read(buf, position);
+      if (n < 0) {
+        throw new IOException(file + " shrank to " + position + " bytes while being sent");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new LocalFileException(e);
+    }
+  }
+
+  /** A failure reading the file being sent, told apart from the side channel's failures. */
+  private static final class LocalFileException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    LocalFileException(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
     }
   }
 

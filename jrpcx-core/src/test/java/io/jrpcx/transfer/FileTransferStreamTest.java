@@ -33,12 +33,13 @@ import org.junit.jupiter.api.Timeout;
 class FileTransferStreamTest {
   private Server server;
   private Client client;
+  private SideChannel streams;
   private final CompletableFuture<Map<String, String>> handlerMeta = new CompletableFuture<>();
 
   @BeforeEach
   void start() {
     server = Server.builder().build();
-    server.enableStreamService(StreamService.builder()
+    streams = server.enableStreamService(StreamService.builder()
         .acceptor(meta -> meta == null || !"deny".equals(meta.get("mode")))
         .handler((stream, meta) -> {
           handlerMeta.complete(meta);
@@ -141,8 +142,8 @@ class FileTransferStreamTest {
     StreamServiceReply reply = client.call(Context.background(), "_streamservice", "Stream",
         new StreamServiceArgs(null), StreamServiceReply.class);
     server.close();
-    assertThatThrownBy(() -> FileTransferTest.dial(reply.addr()).close())
-        .isInstanceOf(IOException.class);
+    assertThat(streams.outstandingTokens()).isZero();
+    assertThat(FileTransferTest.servedAfterClose(reply.addr(), reply.token())).isFalse();
   }
 
   @Test
