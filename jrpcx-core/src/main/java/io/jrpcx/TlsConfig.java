@@ -221,9 +221,9 @@ public final class TlsConfig {
     public Builder keyManager(Path certChainPem, Path privateKeyPem, char[] keyPassword) {
       Objects.requireNonNull(certChainPem, "certChainPem");
       Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-      List<Certificate> chain = readCertificates(certChainPem);
-      PrivateKey key = readPrivateKey(privateKeyPem, keyPassword);
-      checkKeyMatches(key, chain.get(0), certChainPem, privateKeyPem);
+      List<Certificate> chain = PemFiles.readCertificates(certChainPem);
+      PrivateKey key = PemFiles.readPrivateKey(privateKeyPem, keyPassword);
+      PemFiles.checkKeyMatches(key, chain.get(0), certChainPem, privateKeyPem);
       try {
         // An in-memory key store is the JDK's one way from a key and chain to a KeyManager.
         char[] storePassword = randomPassword();
@@ -267,7 +267,7 @@ public final class TlsConfig {
      */
     public Builder trustManager(Path trustedCertsPem) {
       Objects.requireNonNull(trustedCertsPem, "trustedCertsPem");
-      List<Certificate> certs = readCertificates(trustedCertsPem);
+      List<Certificate> certs = PemFiles.readCertificates(trustedCertsPem);
       try {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -400,136 +400,5 @@ public final class TlsConfig {
       new SecureRandom().nextBytes(bytes);
       return Base64.getEncoder().encodeToString(bytes).toCharArray();
     }
-  }
-
-  private static final Pattern PEM_BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
-
-  private static List<Certificate> readCertificates(Path pem) {
-    try (InputStream in = Files.newInputStream(pem)) {
-      // The JDK parses PEM certificates itself, several per file.
-      Collection<? extends Certificate> certs =
-          CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new IllegalArgumentException("no certificate in " + pem);
-      }
-      return new ArrayList<>(certs);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + pem + ": " + e, e);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("no valid PEM certificate in " + pem + ": "
-          + e.getMessage(), e);
-    }
-  }
-
-  private static PrivateKey readPrivateKey(Path pem, char[] password) {
-    String text;
-    try {
-      text = Files.readString(pem, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + pem + ": " + e, e);
-    }
-    Matcher m = PEM_BLOCK.matcher(text);
-    while (m.find()) {
-      String type = m.group(1);
-      byte[] der = Base64.getMimeDecoder().decode(m.group(2));
-      try {
-        switch (type) {
-          case "PRIVATE KEY":
-            return toPrivateKey(new PKCS8EncodedKeySpec(der), pem);
-          case "ENCRYPTED PRIVATE KEY":
-            if (password == null) {
-              throw new IllegalArgumentException("the key in " + pem
-                  + " is encrypted: pass its password");
-            }
-            return toPrivateKey(decrypt(new EncryptedPrivateKeyInfo(der), password), pem);
-          case "RSA PRIVATE KEY":
-          case "EC PRIVATE KEY":
-            throw new IllegalArgumentException("the key in " + pem + " is " + type
-                + " (PKCS#1/SEC1); convert it to PKCS#8 with 'openssl pkcs8 -topk8 -nocrypt'");
-          default:
-            // Other blocks (e.g. EC PARAMETERS) may precede the key.
-        }
-      } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalArgumentException("cannot decode the private key in " + pem + ": "
-            + e.getMessage(), e);
-      } finally {
-        Arrays.fill(der, (byte) 0);
-      }
-    }
-    throw new IllegalArgumentException("no PEM private key in " + pem);
-  }
-
-  /**
-   * Signs with the key and verifies with the certificate, so a key that belongs to another
-   * certificate fails here rather than as an obscure handshake failure later.
-   */
-  private static void checkKeyMatches(PrivateKey key, Certificate cert, Path certPem,
-      Path keyPem) {
-    String algorithm;
-    switch (key.getAlgorithm()) {
-      case "RSA":
-        algorithm = "SHA256withRSA";
-        break;
-      case "EC":
-        algorithm = "SHA256withECDSA";
-        break;
-      case "Ed25519":
-      case "Ed448":
-      case "EdDSA":
-        algorithm = key.getAlgorithm();
-        break;
-      default:
-        return; // rare key types: the handshake will tell
-    }
-    boolean matches;
-    try {
-      byte[] challenge = new byte[32];
-      new SecureRandom().nextBytes(challenge);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(challenge);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(cert.getPublicKey());
-      verifier.update(challenge);
-      matches = verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      matches = false;
-    }
-    if (!matches) {
-      throw new IllegalArgumentException("the key in " + keyPem
-          + " does not belong to the first certificate in " + certPem);
-    }
-  }
-
-  private static PKCS8EncodedKeySpec decrypt(EncryptedPrivateKeyInfo info, char[] password)
-      throws GeneralSecurityException, IOException {
-    // For PBES2 the JDK names the real scheme only in the parameters.
-    AlgorithmParameters params = info.getAlgParameters();
-    String algorithm = "PBES2".equalsIgnoreCase(info.getAlgName()) || "1.2.840.113549.1.5.13"
-        .equals(info.getAlgName()) ? params.toString() : info.getAlgName();
-    PBEKeySpec spec = new PBEKeySpec(password);
-    try {
-      Key secret = SecretKeyFactory.getInstance(algorithm).generateSecret(spec);
-      Cipher cipher = Cipher.getInstance(algorithm);
-      cipher.init(Cipher.DECRYPT_MODE, secret, params);
-      return info.getKeySpec(cipher);
-    } finally {
-      spec.clearPassword();
-    }
-  }
-
-  private static PrivateKey toPrivateKey(PKCS8EncodedKeySpec spec, Path pem)
-      throws GeneralSecurityException {
-    // PKCS#8 names the algorithm inside; trying the usual ones is simpler than parsing it.
-    for (String algorithm : List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS", "DSA")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-      } catch (InvalidKeySpecException | java.security.NoSuchAlgorithmException e) {
-        // not this algorithm
-      }
-    }
-    throw new InvalidKeySpecException("unsupported key algorithm in " + pem);
   }
 }

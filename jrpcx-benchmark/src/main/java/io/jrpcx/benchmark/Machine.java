@@ -33,6 +33,6 @@ final class Machine {
     return String.format(Locale.ROOT, "%d CPUs (%s)%s, %s %s, Java %s (%s), epoll %s",
         Runtime.getRuntime().availableProcessors(), cpu, mem, System.getProperty("os.name"),
         System.getProperty("os.version"), System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), io.jrpcx.transport.NettyTransport.isEpoll());
+        System.getProperty("java.vm.name"), io.jrpcx.internal.NettyTransport.isEpoll());
   }
 }

@@ -1,6 +1,6 @@
 package io.jrpcx.benchmark;
 
-import io.jrpcx.transport.NettyTransport;
+import io.jrpcx.internal.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;

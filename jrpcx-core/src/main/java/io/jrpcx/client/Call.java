@@ -23,7 +23,7 @@ public final class Call<T> {
   private final Object args;
   private final Context context;
   final Type replyType;
-  private final CompletableFuture<T> done = new CompletableFuture<>();
+  private final ReadOnlyFuture<T> done = new ReadOnlyFuture<>();
   private volatile Map<String, String> responseMetadata = Map.of();
 
   Call(Context context, String servicePath, String serviceMethod, Object args, Type replyType) {
@@ -55,7 +55,13 @@ public final class Call<T> {
     return replyType == null;
   }
 
-  /** Completes with the reply (null for oneway calls) or fails with an {@link RpcException}. */
+  /**
+   * Completes with the reply (null for oneway calls) or fails with an {@link RpcException}. Only
+   * the client completes it: {@code complete}, {@code completeExceptionally}, {@code obtrude...},
+   * {@code completeAsync}, {@code completeOnTimeout} and {@code orTimeout} throw
+   * {@link UnsupportedOperationException} (bound a call with its context's deadline instead);
+   * {@code cancel} abandons the call. Dependent futures ({@code thenApply}...) are ordinary.
+   */
   public CompletableFuture<T> done() {
     return done;
   }
@@ -93,11 +99,11 @@ public final class Call<T> {
 
   @SuppressWarnings("unchecked")
   boolean complete(Object reply) {
-    return done.complete((T) reply);
+    return done.settle((T) reply);
   }
 
   boolean fail(Throwable error) {
-    return done.completeExceptionally(error);
+    return done.settleExceptionally(error);
   }
 
   DeadlineExceededException deadlineExceeded() {
@@ -110,5 +116,64 @@ public final class Call<T> {
   public String toString() {
     return "Call[" + servicePath + "." + serviceMethod + ", " + (done.isDone() ? "done" : "pending")
         + "]";
+  }
+
+  /**
+   * A future that only its {@link Call} completes, so a caller cannot answer a call the server
+   * has not answered; dependents created from it are plain {@link CompletableFuture}s.
+   */
+  static final class ReadOnlyFuture<T> extends CompletableFuture<T> {
+    private static final String READ_ONLY =
+        "a call's future is completed by its client only; cancel() it to abandon the call";
+
+    boolean settle(T value) {
+      return super.complete(value);
+    }
+
+    boolean settleExceptionally(Throwable error) {
+      return super.completeExceptionally(error);
+    }
+
+    @Override
+    public boolean complete(T value) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable ex) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public void obtrudeValue(T value) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public CompletableFuture<T> completeAsync(
+        java.util.function.Supplier<? extends T> supplier, java.util.concurrent.Executor executor) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public CompletableFuture<T> completeAsync(java.util.function.Supplier<? extends T> supplier) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public CompletableFuture<T> completeOnTimeout(
+        T value, long timeout, java.util.concurrent.TimeUnit unit) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
+
+    @Override
+    public CompletableFuture<T> orTimeout(long timeout, java.util.concurrent.TimeUnit unit) {
+      throw new UnsupportedOperationException(READ_ONLY);
+    }
   }
 }

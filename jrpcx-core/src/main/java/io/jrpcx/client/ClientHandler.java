@@ -3,7 +3,7 @@ package io.jrpcx.client;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
-import io.jrpcx.transport.NettyTls;
+import io.jrpcx.internal.NettyTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -12,13 +12,13 @@ import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hands a client's inbound frames and connection events to the {@link Client}. */
+/** Hands a client's inbound frames and connection events to its {@link ClientTransport}. */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
-  private final Client client;
+  private final ClientTransport client;
 
-  ClientHandler(Client client) {
+  ClientHandler(ClientTransport client) {
     this.client = client;
   }
 
@@ -29,7 +29,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    client.onConnectionClosed(null);
+    client.onConnectionClosed();
     ctx.fireChannelInactive();
   }
 

@@ -29,11 +29,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -85,8 +84,9 @@ public final class XClient implements AutoCloseable {
   private final ClientOptions options;
   private final Predicate<KVPair> nodeFilter;
   private final NodeConnections connections;
-  private final ExecutorService retries;
-  private final ScheduledThreadPoolExecutor timer;
+  /** The shared event loops: their timers pace retries and backups, no thread of our own. */
+  private final SharedEventLoopGroup loops = SharedEventLoopGroup.SOCKETS;
+  private final EventLoopGroup timers;
   /** Calls paused between attempts, failed at once by close(). */
   private final java.util.Set<CompletableFuture<?>> waitingToRetry =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -110,19 +110,7 @@ public final class XClient implements AutoCloseable {
     this.nodeFilter = NodeFilters.stateAndGroup(options.group());
     this.plugins = new ClientPlugins(options.plugins());
     this.connections = new NodeConnections(options, plugins);
-    this.retries = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "jrpcx-xclient-" + servicePath);
-          t.setDaemon(true);
-          return t;
-        });
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "jrpcx-xclient-timer-" + servicePath);
-      t.setDaemon(true);
-      return t;
-    });
-    // Backup timers of calls that completed in time are cancelled: do not keep them queued.
-    timer.setRemoveOnCancelPolicy(true);
+    this.timers = loops.acquire();
   }
 
   /**
@@ -139,13 +127,18 @@ public final class XClient implements AutoCloseable {
     Objects.requireNonNull(discovery, "discovery");
     Objects.requireNonNull(options, "options");
     XClient x = new XClient(servicePath, failMode, selectMode, discovery, options);
-    x.selector = builtInSelector(selectMode);
-    x.select = x.plugins.wrapSelect(x::selectWithSelector);
-    // Watch first, then read: an update between the two is then never lost, and reading under
-    // the lock keeps a concurrent delivery from being overwritten by this older read.
-    discovery.watch(x.watcher);
-    synchronized (x.lock) {
-      x.onServersChanged(discovery.services());
+    try {
+      x.selector = builtInSelector(selectMode);
+      x.select = x.plugins.wrapSelect(x::selectWithSelector);
+      // Watch first, then read: an update between the two is then never lost, and reading under
+      // the lock keeps a concurrent delivery from being overwritten by this older read.
+      discovery.watch(x.watcher);
+      synchronized (x.lock) {
+        x.onServersChanged(discovery.services());
+      }
+    } catch (RuntimeException | Error e) {
+      x.close(); // gives back the shared event loops it holds
+      throw e;
     }
     return x;
   }
@@ -358,7 +351,7 @@ public final class XClient implements AutoCloseable {
   /**
    * A typed stub of this service: each interface method calls the service method of the same
    * name with the first letter upper-cased ({@code mul} calls {@code Mul}), or the name given by
-   * {@link io.jrpcx.server.RpcName}. A method may take the arguments object, a {@link Context}
+   * {@link io.jrpcx.RpcName}. A method may take the arguments object, a {@link Context}
    * and the arguments object, or nothing; it may return the reply type (a synchronous
    * {@link #call}), a {@code CompletableFuture} or {@code CompletionStage} of it
    * ({@link #callAsync}), or {@code void} (the reply is discarded).
@@ -373,9 +366,11 @@ public final class XClient implements AutoCloseable {
   // ---- file transfer and streams over rpcx's side channel: see io.jrpcx.transfer ----
 
   /**
-   * Uploads {@code file} with {@code TransferFile} on this XClient's service (which must be the server's file-transfer service, {@value FileTransfer#DEFAULT_SERVICE_NAME} by default), on a node the fail mode chooses, Go's {@code SendFile}: gets a
-   * token, then streams the file over the side channel without holding it in memory. The
-   * context's deadline bounds the call and the whole transfer.
+   * Uploads {@code file} with {@code TransferFile} on this XClient's service (the server's
+   * file-transfer service, {@value FileTransfer#DEFAULT_SERVICE_NAME} by default) on a node the
+   * fail mode chooses, Go's {@code SendFile}: gets a token, then streams the file over the side
+   * channel without holding it in memory. The context's deadline bounds the call and the whole
+   * transfer.
    *
    * @param bytesPerSecond the most bytes sent per second, 0 for no limit
    * @param meta sent with the call to the server's upload handler; may be null
@@ -394,14 +389,16 @@ public final class XClient implements AutoCloseable {
   /** {@link #sendFile(Context, Path, long, Map)}, telling {@code progress} of each chunk sent. */
   public long sendFile(Context ctx, Path file, long bytesPerSecond, Map<String, String> meta,
       TransferProgress progress) throws IOException {
-    return SideChannels.sendFile((c, m, a, t) -> call(c, m, a, t), options.tls(), ctx, file,
-        bytesPerSecond, meta, progress);
+    return SideChannels.sendFile((c, m, a, t) -> call(c, m, a, t), options.tls(),
+        ctx, file, bytesPerSecond, meta, progress);
   }
 
   /**
-   * Downloads {@code fileName} with {@code DownloadFile} on this XClient's service (which must be the server's file-transfer service, {@value FileTransfer#DEFAULT_SERVICE_NAME} by default), on a node the fail mode chooses, Go's {@code DownloadFile},
-   * writing it to {@code sink} as it arrives (the sink is not closed). A name the server
-   * refuses (a missing file, say) is an error of the call, where Go's client sees an empty file.
+   * Downloads {@code fileName} with {@code DownloadFile} on this XClient's service (the server's
+   * file-transfer service, {@value FileTransfer#DEFAULT_SERVICE_NAME} by default) on a node the
+   * fail mode chooses, Go's {@code DownloadFile}, writing it to {@code sink} as it arrives (the
+   * sink is not closed). A name the server refuses (a missing file, say) is an error of the call,
+   * where Go's client sees an empty file.
    *
    * @return the bytes written to {@code sink}
    * @throws IOException writing to {@code sink} failed
@@ -417,12 +414,14 @@ public final class XClient implements AutoCloseable {
   /** {@link #downloadFile(Context, String, OutputStream, Map)} with progress. */
   public long downloadFile(Context ctx, String fileName, OutputStream sink,
       Map<String, String> meta, TransferProgress progress) throws IOException {
-    return SideChannels.downloadFile((c, m, a, t) -> call(c, m, a, t), options.tls(), ctx,
-        fileName, sink, meta, progress);
+    return SideChannels.downloadFile((c, m, a, t) -> call(c, m, a, t), options.tls(),
+        ctx, fileName, sink, meta, progress);
   }
 
   /**
-   * Opens a raw bidirectional byte stream with {@code Stream} on this XClient's service (the server's stream service, {@value StreamService#DEFAULT_SERVICE_NAME} by default), Go's {@code Stream}.
+   * Opens a raw bidirectional byte stream with {@code Stream} on this XClient's service (the
+   * server's stream service, {@value StreamService#DEFAULT_SERVICE_NAME} by default), Go's
+   * {@code Stream}.
    * The context's deadline bounds the call and the stream's life; the caller closes the stream.
    *
    * @throws io.jrpcx.ServiceException the server refused the stream
@@ -448,8 +447,7 @@ public final class XClient implements AutoCloseable {
     }
     discovery.removeWatcher(watcher);
     connections.close();
-    retries.shutdownNow();
-    timer.shutdownNow();
+    loops.release();
     for (CompletableFuture<?> waiting : waitingToRetry) {
       waiting.completeExceptionally(new ConnectionException(ConnectionException.SHUT_DOWN
           + ": XClient for " + servicePath + " closed while the call waited to retry"));
@@ -469,12 +467,22 @@ public final class XClient implements AutoCloseable {
     return connections;
   }
 
-  ExecutorService retryExecutor() {
-    return retries;
+  /**
+   * Runs tasks that may block (a retry that dials); refuses them once this XClient is closed, as
+   * its own pool did before it shared the client threads.
+   */
+  Executor retryExecutor() {
+    return task -> {
+      if (closed) {
+        throw new RejectedExecutionException("XClient for " + servicePath + " is closed");
+      }
+      loops.blocking().execute(task);
+    };
   }
 
+  /** A timer that only hands work over; cancelled timers leave its queue at once. */
   ScheduledExecutorService timer() {
-    return timer;
+    return timers.next();
   }
 
   java.util.Set<CompletableFuture<?>> waitingToRetry() {

@@ -1,7 +1,7 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
-import io.jrpcx.server.RpcName;
+import io.jrpcx.RpcName;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

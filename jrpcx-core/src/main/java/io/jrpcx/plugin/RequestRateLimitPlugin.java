@@ -6,7 +6,7 @@ import io.jrpcx.protocol.Message;
 import io.jrpcx.server.ClientConnection;
 import io.jrpcx.server.ServerContext;
 import io.jrpcx.server.ServerPlugin;
-import io.netty.util.internal.ThreadExecutorMap;
+import io.jrpcx.internal.NettyTransport;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -170,9 +170,9 @@ public final class RequestRateLimitPlugin
     return new RateLimited();
   }
 
-  /** Whether this thread is one of Netty's event loops, which must never sleep. */
+  /** Whether this thread is one of jrpcx's network threads, which must never sleep. */
   private static boolean onNetworkThread() {
-    return ThreadExecutorMap.currentExecutor() != null;
+    return NettyTransport.onNetworkThread();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.jrpcx.protocol;
 
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * (uncompressed) payload. The same type carries requests, responses, heartbeats and server push.
  *
  * <p>The compress type says how the payload travels on the wire; {@link #payload()} is always the
- * plain bytes, compression happens in {@link FrameCodec}.
+ * plain bytes, compression happens in the frame codec.
  *
  * <p>A message is mutable, so that plugins can adjust it before it is encoded, and is not
  * thread-safe: it belongs to one thread at a time.

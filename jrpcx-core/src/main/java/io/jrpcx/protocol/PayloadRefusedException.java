@@ -11,12 +11,13 @@ public final class PayloadRefusedException extends RuntimeException {
 
   private final transient Message message;
 
-  /** For a compressor, which does not know the message: {@link FrameCodec} adds it. */
+  /** For a compressor, which does not know the message: the frame codec adds it. */
   public PayloadRefusedException(String reason) {
     this(null, reason);
   }
 
-  PayloadRefusedException(Message message, String reason) {
+  /** For the frame codec, with the frame it read without its payload. */
+  public PayloadRefusedException(Message message, String reason) {
     super(reason, null, false, false);
     this.message = message;
   }

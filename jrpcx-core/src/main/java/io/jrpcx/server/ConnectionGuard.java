@@ -1,6 +1,6 @@
 package io.jrpcx.server;
 
-import io.jrpcx.transport.ReadGate;
+import io.jrpcx.internal.ReadGate;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleState;

@@ -1,5 +1,7 @@
 package io.jrpcx.server;
 
+import io.jrpcx.RpcName;
+
 import io.jrpcx.Context;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

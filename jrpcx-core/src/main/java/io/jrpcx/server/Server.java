@@ -1,15 +1,18 @@
 package io.jrpcx.server;
 
+import io.jrpcx.RpcName;
+import io.jrpcx.Context;
+
 import io.jrpcx.TlsConfig;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.protocol.Compressors;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
-import io.jrpcx.transport.FrameDecoder;
-import io.jrpcx.transport.NettyTls;
-import io.jrpcx.transport.MemoryBudget;
-import io.jrpcx.transport.NettyTransport;
-import io.jrpcx.transport.ReadGate;
+import io.jrpcx.internal.FrameDecoder;
+import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.MemoryBudget;
+import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.internal.ReadGate;
 import io.jrpcx.transfer.FileTransfer;
 import io.jrpcx.transfer.SideChannel;
 import io.jrpcx.transfer.SideChannels;
@@ -101,33 +104,22 @@ public final class Server implements AutoCloseable {
   final FrameCodec frameCodec;
   private final Compressors compressors;
   private final int maxDecompressedLength;
-  /** Another protocol served on the port, or null for rpcx alone. */
-  private final SharedPortProtocol sharedPort;
   final Codecs codecs;
   final ServerPlugins plugins;
   final Authenticator authenticator;
   final boolean includeStackTraces;
   final Executor executor;
   private final ExecutorService ownedExecutor;
-  private final int ioThreads;
-  private final Duration tcpKeepAlivePeriod;
   private final TlsConfig tls;
-  /** Built once from {@link #tls}; null for plaintext. */
-  private final SslContext sslContext;
   /** What every connection's requests and responses hold, against one limit. */
   final MemoryBudget memory;
   private final ConnectionLimits connectionLimits;
-  private final Duration idleTimeout;
-  private final Duration frameTimeout;
-  private final Duration writeStallTimeout;
-  private final WriteBufferWaterMark waterMark;
-  /** Errors (out of memory, say) caught on network threads, in handlers or past them. */
-  private final AtomicLong networkThreadErrors = new AtomicLong();
+  /** The listener, the network threads and the connections. */
+  private final ServerTransport transport;
   /** Keeps peer-caused WARN lines to a few a second. */
   final LogLimiter connectionWarnings = new LogLimiter(10);
 
   private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
-  private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
   /** File-transfer and stream listeners, closed with the server. */
   private final List<SideChannel> sideChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong pushSeq = new AtomicLong();
@@ -139,12 +131,6 @@ public final class Server implements AutoCloseable {
 
   private final Object lifecycle = new Object();
   private State state = State.NEW;
-  private EventLoopGroup group;
-  /** The listening socket's own loop, which runs no connection: no peer's bytes can stop it. */
-  private EventLoopGroup acceptGroup;
-  private Channel serverChannel;
-  private String boundAddress;
-  private String boundNetwork;
 
   private enum State { NEW, SERVING, SHUTTING_DOWN, CLOSED }
 
@@ -153,24 +139,16 @@ public final class Server implements AutoCloseable {
         b.maxNameLength, b.maxMetadataPairs, b.maxMetadataBytes);
     this.compressors = b.compressors;
     this.maxDecompressedLength = b.maxDecompressedLength;
-    this.sharedPort = b.sharedPort;
     this.codecs = b.codecs;
     this.plugins = new ServerPlugins(b.plugins);
     this.authenticator = b.authenticator;
     this.includeStackTraces = b.includeStackTraces;
-    this.ioThreads = b.ioThreads;
-    this.tcpKeepAlivePeriod = b.tcpKeepAlivePeriod;
     this.tls = b.tls;
-    this.sslContext = b.tls == null ? null : NettyTls.serverContext(b.tls);
     this.memory = new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
         : MemoryBudget.defaultLimit());
     this.connectionLimits = new ConnectionLimits(b.maxConnections > 0 ? b.maxConnections
         : defaultMaxConnections(), b.maxConnectionsPerIp);
-    this.idleTimeout = b.idleTimeout;
-    this.frameTimeout = b.frameTimeout;
-    this.writeStallTimeout = b.writeStallTimeout;
-    this.waterMark = new WriteBufferWaterMark(b.writeBufferLowWaterMark,
-        b.writeBufferHighWaterMark);
+    this.transport = new ServerTransport(this, b, connectionLimits);
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
@@ -288,68 +266,14 @@ public final class Server implements AutoCloseable {
    * @throws IllegalArgumentException when the server has TLS and the network is not TCP
    */
   public void start(String network, String address) {
-    SocketAddress bindAddress = NettyTransport.address(network, address);
-    boolean tcp = NettyTransport.isTcp(network);
-    if (sslContext != null && !tcp) {
-      throw new IllegalArgumentException("TLS is supported on tcp networks only, not " + network);
-    }
     synchronized (lifecycle) {
       if (state != State.NEW) {
         throw new IllegalStateException("server already " + state.name().toLowerCase());
       }
-      boolean inProcess = NettyTransport.isInProcess(network);
-      EventLoopGroup g = NettyTransport.newGuardedEventLoopGroup(ioThreads,
-          inProcess ? "jrpcx-server-local" : "jrpcx-server-io", inProcess, networkThreadErrors);
-      EventLoopGroup accept = NettyTransport.newGuardedEventLoopGroup(1,
-          inProcess ? "jrpcx-server-local-accept" : "jrpcx-server-accept", inProcess,
-          networkThreadErrors);
-      ServerBootstrap b = new ServerBootstrap()
-          .group(accept, g)
-          .channel(NettyTransport.serverChannel(network))
-          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-          .handler(new AcceptGuard())
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              if (!idleTimeout.isZero()) {
-                ch.pipeline().addLast("idle", new IdleStateHandler(
-                    idleTimeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-              }
-              ch.pipeline().addLast("guard", new ConnectionGuard(writeStallTimeout));
-              if (sslContext != null) {
-                NettyTls.addServerHandler(ch, sslContext, tls.handshakeTimeout());
-              }
-              if (sharedPort != null) {
-                ch.pipeline().addLast(PortSharing.DETECTOR,
-                    new PortSharing.Detector(Server.this, sharedPort));
-              }
-              FrameDecoder.ConnectionMemory held = new FrameDecoder.ConnectionMemory();
-              ch.pipeline().addLast(PortSharing.FRAMES,
-                  FrameDecoder.forServer(frameCodec, memory, frameTimeout, held));
-              ch.pipeline().addLast(SharedPortProtocol.CONNECTION_HANDLER,
-                  new ServerHandler(Server.this, held));
-            }
-          });
-      if (tcp) {
-        b.option(ChannelOption.SO_REUSEADDR, true).childOption(ChannelOption.TCP_NODELAY, true);
-        NettyTransport.applyKeepAlive(b, tcpKeepAlivePeriod, true);
-      }
-      try {
-        serverChannel = b.bind(bindAddress).syncUninterruptibly().channel();
-      } catch (RuntimeException e) {
-        g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        accept.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-        throw new IllegalStateException("cannot listen on " + network + "@" + address + ": "
-            + e.getMessage(), e);
-      }
-      group = g;
-      acceptGroup = accept;
-      boundNetwork = NettyTransport.isInProcess(network) ? NettyTransport.IN_PROCESS
-          : network;
-      boundAddress = NettyTransport.format(serverChannel.localAddress());
+      transport.bind(network, address);
       state = State.SERVING;
     }
-    log.info("jrpcx server listening on {}@{}{}", network, boundAddress,
+    log.info("jrpcx server listening on {}@{}{}", network, transport.address(),
         tls == null ? "" : " with TLS (client certificates: " + tls.clientAuth() + ")");
   }
 
@@ -366,16 +290,12 @@ public final class Server implements AutoCloseable {
 
   /** The bound address ({@code host:port} or the unix path), or null before {@link #start}. */
   public String address() {
-    synchronized (lifecycle) {
-      return boundAddress;
-    }
+    return transport.address();
   }
 
   /** The network the server listens on, as given to {@link #start}, or null before it. */
   public String network() {
-    synchronized (lifecycle) {
-      return boundNetwork;
-    }
+    return transport.network();
   }
 
   /** The TLS settings connections are served with, or null for plaintext. */
@@ -397,8 +317,8 @@ public final class Server implements AutoCloseable {
    * {@link SharedPortProtocol} are not listed.
    */
   public List<ClientConnection> activeConnections() {
-    List<ClientConnection> rpcx = new ArrayList<>(connections.size());
-    for (ServerConnection c : connections) {
+    List<ClientConnection> rpcx = new ArrayList<>();
+    for (ServerConnection c : transport.connections()) {
       if (!PortSharing.servesOtherProtocol(c.channel)) {
         rpcx.add(c);
       }
@@ -479,42 +399,14 @@ public final class Server implements AutoCloseable {
       }
     }
     long deadline = System.nanoTime() + timeout.toNanos();
-    closeListener(deadline);
-    boolean drained = stopReading(deadline) && awaitDrained(deadline);
+    transport.closeListener(deadline);
+    draining = true;
+    boolean drained = transport.stopReading(deadline) && awaitDrained(deadline);
     if (!drained) {
       log.warn("shutdown timed out with {} calls in flight", inFlight.get());
     }
     release(deadline);
     return drained;
-  }
-
-  /**
-   * Stops reading requests on every connection. Switching a channel's auto-read off from here
-   * would not stop a read its network thread is in the middle of: a request decoded from it
-   * afterwards could be started after the drain saw no call in flight, and then never answered.
-   * So auto-read goes off on each connection's own network thread, and this waits for that:
-   * whatever was read before is counted in flight by then. Requests that still arrive (on a
-   * connection accepted just before the listener closed, say) see {@link #draining} and are
-   * dropped unread; their callers see the connection close and may retry elsewhere.
-   */
-  private boolean stopReading(long deadline) {
-    draining = true;
-    List<io.netty.util.concurrent.Future<?>> stopped = new ArrayList<>();
-    for (ServerConnection c : connections) {
-      Channel ch = c.channel;
-      try {
-        stopped.add(ch.eventLoop().submit(() -> ReadGate.of(ch).pause(ReadGate.DRAINING)));
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // its network thread is gone, and the connection with it
-      }
-    }
-    for (io.netty.util.concurrent.Future<?> f : stopped) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !f.awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Whether {@link #shutdown} has stopped reading requests: any still read are not run. */
@@ -535,95 +427,29 @@ public final class Server implements AutoCloseable {
       state = State.SHUTTING_DOWN;
     }
     long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-    closeListener(deadline);
+    transport.closeListener(deadline);
     release(deadline);
-  }
-
-  /**
-   * Counts each connection on the listener's own thread, as it is accepted, and closes one over
-   * the limits there and then: checked later, on the connection's network thread, a burst of
-   * connections would be accepted faster than the surplus is closed, and the process would run
-   * out of file descriptors all the same.
-   */
-  private final class AcceptGuard extends io.netty.channel.ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
-      Channel child = (Channel) msg;
-      String refusal = connectionLimits.admit(child);
-      if (refusal == null) {
-        ctx.fireChannelRead(msg);
-        return;
-      }
-      long suppressed = connectionWarnings.admit();
-      if (suppressed >= 0) {
-        log.warn("refusing connection from {}: {}{}", child.remoteAddress(), refusal,
-            LogLimiter.suffix(suppressed));
-      }
-      // Not registered with any event loop yet: closed as Netty's own acceptor closes a child
-      // it cannot register.
-      child.unsafe().closeForcibly();
-    }
   }
 
   /** Longest {@link #close()} waits for network threads to finish. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  private void closeListener(long deadline) {
-    if (serverChannel != null) {
-      // Bounded: a listener whose thread is stuck or gone must not hold up the shutdown.
-      awaitUntil(serverChannel.close(), deadline);
-    }
-  }
-
   /**
-   * Closes every connection and stops the network threads, waiting for each step no later than
-   * {@code deadline} (and at least a moment, so a shutdown whose drain took all its time still
-   * gets queued answers out). Threads still running then are daemons and never keep the JVM up.
+   * Closes every connection and stops the network threads, no later than {@code deadline} (see
+   * {@link ServerTransport#release}), then the handler pool.
    */
   private void release(long deadline) {
-    long atLeast = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
-    long until = Math.max(deadline, atLeast);
-    // Each close is a task on the connection's network thread, queued behind any answer already
-    // handed to it (a shared-port protocol's, say). Wait for them: a network thread that sees its
-    // group shutting down closes its channels at once, ahead of the tasks still queued.
     for (SideChannel side : sideChannels) {
       side.close();
     }
-    List<io.netty.channel.ChannelFuture> closed = new ArrayList<>();
-    for (ServerConnection c : connections) {
-      closed.add(c.channel.close());
-    }
-    for (io.netty.channel.ChannelFuture f : closed) {
-      awaitUntil(f, until);
-    }
-    EventLoopGroup g;
-    EventLoopGroup accept;
+    transport.release(deadline);
     synchronized (lifecycle) {
-      g = group;
-      accept = acceptGroup;
       state = State.CLOSED;
-    }
-    List<io.netty.util.concurrent.Future<?>> stopping = new ArrayList<>();
-    if (accept != null) {
-      stopping.add(accept.shutdownGracefully(0, 2, TimeUnit.SECONDS));
-    }
-    if (g != null) {
-      stopping.add(g.shutdownGracefully(0, 2, TimeUnit.SECONDS));
-    }
-    for (io.netty.util.concurrent.Future<?> f : stopping) {
-      if (!awaitUntil(f, until)) {
-        log.warn("a network thread did not stop in time; the server is closed without it");
-      }
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }
     terminated.countDown();
-  }
-
-  private static boolean awaitUntil(io.netty.util.concurrent.Future<?> f, long deadline) {
-    long left = deadline - System.nanoTime();
-    return f.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -632,11 +458,11 @@ public final class Server implements AutoCloseable {
    * the handlers, and no network thread was lost to it.
    */
   public long networkThreadErrors() {
-    return networkThreadErrors.get();
+    return transport.networkThreadErrors();
   }
 
   void networkThreadError() {
-    networkThreadErrors.incrementAndGet();
+    transport.networkThreadError();
   }
 
   /**
@@ -700,12 +526,7 @@ public final class Server implements AutoCloseable {
 
   /** A network thread to run timers of dispatched calls on. */
   java.util.concurrent.ScheduledExecutorService timer() {
-    synchronized (lifecycle) {
-      if (group == null) {
-        throw new IllegalStateException("the server is not started");
-      }
-      return group.next();
-    }
+    return transport.timer();
   }
 
   ServiceDefinition service(String name) {
@@ -731,41 +552,41 @@ public final class Server implements AutoCloseable {
   }
 
   void connectionOpened(ServerConnection c) {
-    connections.add(c);
+    transport.connections().add(c);
   }
 
   /** Returns whether the connection was known (so close hooks run once). */
   boolean connectionClosed(ServerConnection c) {
-    return connections.remove(c);
+    return transport.connections().remove(c);
   }
 
   /** Configures a {@link Server}. Every setting has a safe default. */
   public static final class Builder {
-    private int maxMessageLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
-    private int maxDecompressedLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
-    private Codecs codecs = Codecs.defaults();
-    private Compressors compressors = Compressors.defaults();
-    private final List<ServerPlugin> plugins = new ArrayList<>();
-    private Authenticator authenticator;
-    private boolean includeStackTraces;
-    private Executor executor;
-    private int handlerThreads = 200;
-    private int maxQueuedRequests = 10_000;
-    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private Duration tcpKeepAlivePeriod = Duration.ofMinutes(3);
-    private TlsConfig tls;
-    private SharedPortProtocol sharedPort;
-    private int maxNameLength = FrameCodec.DEFAULT_MAX_NAME_LENGTH;
-    private int maxMetadataPairs = FrameCodec.DEFAULT_MAX_METADATA_PAIRS;
-    private int maxMetadataBytes = FrameCodec.DEFAULT_MAX_METADATA_BYTES;
-    private long memoryBudget;
-    private int maxConnections;
-    private int maxConnectionsPerIp = Integer.MAX_VALUE;
-    private Duration idleTimeout = Duration.ZERO;
-    private Duration frameTimeout = Duration.ofSeconds(60);
-    private Duration writeStallTimeout = Duration.ofSeconds(60);
-    private int writeBufferLowWaterMark = 1 << 20;
-    private int writeBufferHighWaterMark = 4 << 20;
+    int maxMessageLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
+    int maxDecompressedLength = FrameCodec.DEFAULT_MAX_MESSAGE_LENGTH;
+    Codecs codecs = Codecs.defaults();
+    Compressors compressors = Compressors.defaults();
+    final List<ServerPlugin> plugins = new ArrayList<>();
+    Authenticator authenticator;
+    boolean includeStackTraces;
+    Executor executor;
+    int handlerThreads = 200;
+    int maxQueuedRequests = 10_000;
+    int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    Duration tcpKeepAlivePeriod = Duration.ofMinutes(3);
+    TlsConfig tls;
+    SharedPortProtocol sharedPort;
+    int maxNameLength = FrameCodec.DEFAULT_MAX_NAME_LENGTH;
+    int maxMetadataPairs = FrameCodec.DEFAULT_MAX_METADATA_PAIRS;
+    int maxMetadataBytes = FrameCodec.DEFAULT_MAX_METADATA_BYTES;
+    long memoryBudget;
+    int maxConnections;
+    int maxConnectionsPerIp = Integer.MAX_VALUE;
+    Duration idleTimeout = Duration.ZERO;
+    Duration frameTimeout = Duration.ofSeconds(60);
+    Duration writeStallTimeout = Duration.ofSeconds(60);
+    int writeBufferLowWaterMark = 1 << 20;
+    int writeBufferHighWaterMark = 4 << 20;
 
     private Builder() {}
 

@@ -1,5 +1,8 @@
 package io.jrpcx.server;
 
+import io.jrpcx.RpcName;
+import io.jrpcx.Context;
+
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
-/** The side-channel listener's settings, shared by {@link FileTransfer} and {@link StreamService}. */
+/**
+ * The side-channel listener's settings, shared by {@link FileTransfer} and {@link StreamService}.
+ */
 final class Endpoint {
   String address = "127.0.0.1:0";
   String advertiseAddress;

@@ -7,9 +7,10 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * The reply of {@code _streamservice.Stream}, Go's {@code share.StreamServiceReply}: the single-use token to write first on the side channel and the address to
- * dial. JSON {@code {"token","addr"}} (the token in standard base64, empty fields omitted),
- * MsgPack {@code {"Token","Addr"}} (the token as bin). Immutable.
+ * The reply of {@code _streamservice.Stream}, Go's {@code share.StreamServiceReply}:
+ * the single-use token to write first on the side channel and the address to dial. JSON
+ * {@code {"token","addr"}} (the token in standard base64, empty fields omitted), MsgPack
+ * {@code {"Token","Addr"}} (the token as bin). Immutable.
  */
 @JsonSerialize(using = GoStruct.Serializer.class)
 @JsonDeserialize(using = StreamServiceReply.Reader.class)

@@ -30,7 +30,10 @@ public final class Upload {
     this.body = body;
   }
 
-  /** The name the client sent (Go sends the file's base name): check it, it comes from the network. */
+  /**
+   * The name the client sent (Go sends the file's base name): check it, it comes from the
+   * network.
+   */
   public String fileName() {
     return fileName;
   }

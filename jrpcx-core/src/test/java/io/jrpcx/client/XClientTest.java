@@ -10,7 +10,7 @@ import io.jrpcx.ServiceException;
 import io.jrpcx.client.discovery.InProcessDiscovery;
 import io.jrpcx.client.discovery.MultipleServersDiscovery;
 import io.jrpcx.client.discovery.Peer2PeerDiscovery;
-import io.jrpcx.server.RpcName;
+import io.jrpcx.RpcName;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Seeds: each plain class encoded by Jackson and written in random widths with unknown keys
  * ({@link WideWriter}). Bounded like the other fuzz tests: {@code maxDuration} 20 s in the build's
- * {@code fuzz} execution (see the README, "Fuzzing").
+ * {@code fuzz} execution (see docs/contributing/fuzzing.md).
  */
 class MsgPackFastPathFuzzTest {
 

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Timeout;
  * heap, every frame within the 64 MiB frame limit: the attacks that once stopped a server. During
  * and after each, a well-behaved client calling {@code Arith.Mul} every 50 ms is answered within
  * 1 s, and the server prints no sign of running out of memory or losing a network thread. The
- * memory peaks of each attack are printed once after the class, for the README.
+ * memory peaks of each attack are printed once after the class, for
+ * docs/reliability.md.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HostileClientTest {

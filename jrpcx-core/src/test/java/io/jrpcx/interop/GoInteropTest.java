@@ -10,7 +10,7 @@ import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.Args;

@@ -1,5 +1,7 @@
 package io.jrpcx.plugin;
 
+import io.jrpcx.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConnectionRateLimitPluginTest {
   private static final Duration MINUTE = Duration.ofMinutes(1);
 
-  final FakeNanoClock clock = new FakeNanoClock();
+  final FakeClock clock = new FakeClock();
   final ConnectionRateLimitPlugin limiter =
       new ConnectionRateLimitPlugin(new TokenBucket(MINUTE, 2, clock));
 

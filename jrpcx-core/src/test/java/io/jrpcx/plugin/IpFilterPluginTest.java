@@ -1,5 +1,7 @@
 package io.jrpcx.plugin;
 
+import io.jrpcx.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -255,7 +257,7 @@ class IpFilterPluginTest {
 
   @Test
   void refusedPeersSpendNoConnectionTokensWhenTheFilterComesFirst() {
-    FakeNanoClock clock = new FakeNanoClock();
+    FakeClock clock = new FakeClock();
     IpFilterPlugin filter = IpFilterPlugin.deny("127.0.0.2");
     ConnectionRateLimitPlugin limiter =
         new ConnectionRateLimitPlugin(new TokenBucket(Duration.ofMinutes(1), 1, clock));

@@ -1,6 +1,6 @@
 package io.jrpcx.plugin;
 
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,5 +1,7 @@
 package io.jrpcx.plugin;
 
+import io.jrpcx.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -38,7 +40,7 @@ class RequestRateLimitPluginTest {
 
   @Nested
   class Rejecting {
-    final FakeNanoClock clock = new FakeNanoClock();
+    final FakeClock clock = new FakeClock();
     final RequestRateLimitPlugin limiter =
         new RequestRateLimitPlugin(new TokenBucket(SECOND, 3, clock), -1, null);
 
@@ -120,7 +122,7 @@ class RequestRateLimitPluginTest {
 
   @Nested
   class Waiting {
-    final FakeNanoClock clock = new FakeNanoClock();
+    final FakeClock clock = new FakeClock();
     /** Each wait as asked for, and the thread that waited. */
     final List<Duration> waits = new CopyOnWriteArrayList<>();
     final List<String> waitingThreads = new CopyOnWriteArrayList<>();
@@ -185,7 +187,7 @@ class RequestRateLimitPluginTest {
 
   @Nested
   class WaitingWhenCallsRunOnTheNetworkThread {
-    final FakeNanoClock clock = new FakeNanoClock();
+    final FakeClock clock = new FakeClock();
     final List<Duration> waits = new CopyOnWriteArrayList<>();
     final RequestRateLimitPlugin limiter = RequestRateLimitPlugin.waiting(
         new TokenBucket(SECOND, 1, clock), Duration.ofMinutes(1),

@@ -1,5 +1,7 @@
 package io.jrpcx.plugin;
 
+import io.jrpcx.testing.FakeClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The bucket of Go's juju/ratelimit, on a clock the test moves. */
 class TokenBucketTest {
   private static final Duration SECOND = Duration.ofSeconds(1);
-  private final FakeNanoClock clock = new FakeNanoClock();
+  private final FakeClock clock = new FakeClock();
 
   @Test
   void startsFullAndRefusesOnceEmpty() {

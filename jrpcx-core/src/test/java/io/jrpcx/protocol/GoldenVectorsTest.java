@@ -1,5 +1,7 @@
 package io.jrpcx.protocol;
 
+import io.jrpcx.internal.FrameCodec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcx.codec.JsonCodec;
 import io.jrpcx.codec.SerializeType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.testing.Reply;
 import java.io.DataInputStream;

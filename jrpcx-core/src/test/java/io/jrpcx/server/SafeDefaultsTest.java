@@ -13,7 +13,7 @@ import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.Reply;

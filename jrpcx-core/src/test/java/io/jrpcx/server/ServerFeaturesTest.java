@@ -1,5 +1,7 @@
 package io.jrpcx.server;
 
+import io.jrpcx.RpcName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

@@ -9,7 +9,7 @@ import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jrpcx.Context;
 import io.jrpcx.client.Client;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.testing.Args;
@@ -58,8 +58,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * unreleased buffer.
  *
  * <p>Seeds: every Go vector ({@link FuzzSupport#seeds()}) plus the files under
- * {@code ServerFuzzTestInputs/rawBytes/}. Run {@code JAZZER_FUZZ=1} to fuzz (see the README,
- * "Fuzzing").
+ * {@code ServerFuzzTestInputs/rawBytes/}. Run {@code JAZZER_FUZZ=1} to fuzz (see
+ * docs/contributing/fuzzing.md).
  */
 class ServerFuzzTest {
   /** Longest the server may take to answer and close, and a fresh call to be answered. */

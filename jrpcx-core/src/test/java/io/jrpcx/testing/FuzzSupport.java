@@ -1,7 +1,7 @@
 package io.jrpcx.testing;
 
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,8 +21,8 @@ public final class FuzzSupport {
   private FuzzSupport() {}
 
   /**
-   * Every frame the real Go rpcx wrote ({@link Vectors}, copied from
-   * {@code ../shared/interop/vectors/}), plus a few streams no single vector shows: two requests
+   * Every frame the real Go rpcx wrote ({@link Vectors}, in the test
+   * resources' {@code vectors/}), plus a few streams no single vector shows: two requests
    * back to back, a request followed by garbage and a frame cut short. A fuzz test's
    * {@code @MethodSource} runs them as regression inputs and Jazzer mutates them when fuzzing.
    */

@@ -1,5 +1,7 @@
 package io.jrpcx.testing;
 
+import io.jrpcx.TlsConfig;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -439,16 +439,22 @@ public final class Soak {
       leaks.set(0);
     }
 
+    /** Asks the server to stop, and kills it after 10 s; interrupted, it kills it at once. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       if (process.isAlive()) {
         try {
           control.close(); // the server closes on end of input
         } catch (IOException ignored) {
           // already gone
         }
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        try {
+          if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
           process.destroyForcibly();
+          Thread.currentThread().interrupt();
         }
       }
     }

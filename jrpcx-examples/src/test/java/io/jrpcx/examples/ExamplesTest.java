@@ -11,6 +11,10 @@ import io.jrpcx.server.Server;
 import io.jrpcx.testing.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The example programs print what the README says they print. */
+/** The example programs print what the README and the guides in docs/ say they print. */
 class ExamplesTest {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private PrintStream original;
@@ -139,6 +143,66 @@ class ExamplesTest {
       assertThat(printed()).endsWith(String.join(System.lineSeparator(),
           "RESULT: OK 25", "RESULT: OK 9", "RESULT: OK 25", "ERROR: file not found: missing.txt",
           ""));
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void limitsDemoAnswersFiveCallsThenTheRateLimitErrorOnTheSameConnection() {
+    LimitsDemo.main(new String[0]);
+    String nl = System.lineSeparator();
+    assertThat(printed()).isEqualTo("1: hello" + nl + "2: hello" + nl + "3: hello" + nl
+        + "4: hello" + nl + "5: hello" + nl + "6: request reached rate limit" + nl
+        + "7: request reached rate limit" + nl);
+  }
+
+  /** The three curl commands of docs/gateway.md, sent to GatewayServer. */
+  @Test
+  void gatewayServerAnswersTheGatewayAndJsonRpcRequestsOfTheDocs() throws Exception {
+    Server server = GatewayServer.start("127.0.0.1:0");
+    HttpClient http = HttpClient.newHttpClient();
+    try {
+      String base = "http://" + server.address();
+      HttpResponse<String> gateway = http.send(HttpRequest.newBuilder(URI.create(base + "/Arith"))
+          .header("X-RPCX-ServiceMethod", "Mul").header("X-RPCX-SerializeType", "1")
+          .header("X-RPCX-MessageID", "42")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"A\":10,\"B\":20}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(gateway.statusCode()).isEqualTo(200);
+      assertThat(gateway.headers().firstValue("X-RPCX-MessageID")).hasValue("42");
+      assertThat(gateway.body()).isEqualTo("{\"C\":200}");
+
+      HttpResponse<String> jsonRpc = http.send(HttpRequest.newBuilder(URI.create(base + "/"))
+          .header("X-JSONRPC-2.0", "true").POST(HttpRequest.BodyPublishers.ofString(
+              "{\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"params\":{\"A\":10,\"B\":20},"
+                  + "\"id\":1}")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(jsonRpc.body()).contains("\"result\":{\"C\":200}").contains("\"id\":1");
+
+      HttpResponse<String> batch = http.send(HttpRequest.newBuilder(URI.create(base + "/"))
+          .header("X-JSONRPC-2.0", "true").POST(HttpRequest.BodyPublishers.ofString("[\n"
+              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Add\",\"params\":{\"A\":1,\"B\":2},"
+              + "\"id\":\"a\"},\n"
+              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"params\":{\"A\":3,\"B\":4}},\n"
+              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Error\",\"params\":{\"A\":1,\"B\":2},"
+              + "\"id\":\"b\"}]")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(batch.body()).startsWith("[").containsSubsequence(
+          "\"result\":{\"C\":3}", "\"id\":\"a\"", "Arith.Error always fails", "\"id\":\"b\"")
+          .doesNotContain("\"C\":12");
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void arithLoadCountsCallsWithoutErrors() throws Exception {
+    Server server = ArithServer.start("127.0.0.1:0");
+    try {
+      ArithLoad.main(new String[] {"--addr", server.address(), "--concurrency", "4",
+          "--warmup", "0s", "--duration", "1s"});
+      assertThat(printed()).containsPattern(": [1-9][0-9]* calls, .*, 0 errors");
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }

@@ -1,7 +1,7 @@
 package io.jrpcx.gateway;
 
 import io.jrpcx.server.ClientConnection;
-import io.jrpcx.transport.NettyTls;
+import io.jrpcx.internal.NettyTls;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;

@@ -1,7 +1,7 @@
 package io.jrpcx.gateway;
 
-import io.jrpcx.transport.MemoryBudget;
-import io.jrpcx.transport.ReadGate;
+import io.jrpcx.internal.MemoryBudget;
+import io.jrpcx.internal.ReadGate;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletionStage;
 /**
  * rpcx's HTTP gateway: an HTTP request with {@code X-RPCX-*} headers becomes an rpcx request, the
  * rpcx response becomes the HTTP response. Header names and the error headers are Go's; where Go
- * is lax this is strict (see the README's gateway section).
+ * is lax this is strict (see docs/gateway.md).
  */
 final class RpcxHeaders {
   static final String VERSION = "X-RPCX-Version";

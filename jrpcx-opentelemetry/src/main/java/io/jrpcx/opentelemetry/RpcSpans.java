@@ -38,7 +38,9 @@ final class RpcSpans {
 
   /** Reads trace context from a request's metadata, as rpcx's Go plugins write it there. */
   static final TextMapGetter<Message> GETTER = new TextMapGetter<>() {
+    // Deprecated in the API but still abstract: every getter must implement it.
     @Override
+    @SuppressWarnings("deprecation")
     public Iterable<String> keys(Message carrier) {
       return carrier.metadata().keySet();
     }

@@ -1,7 +1,7 @@
 package io.jrpcx.benchmark.jmh;
 
 import io.jrpcx.codec.SerializeType;
-import io.jrpcx.protocol.FrameCodec;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

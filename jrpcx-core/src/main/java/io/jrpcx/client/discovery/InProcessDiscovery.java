@@ -1,7 +1,7 @@
 package io.jrpcx.client.discovery;
 
 import io.jrpcx.server.Server;
-import io.jrpcx.transport.NettyTransport;
+import io.jrpcx.internal.NettyTransport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

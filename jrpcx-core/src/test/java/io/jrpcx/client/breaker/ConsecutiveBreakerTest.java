@@ -1,5 +1,7 @@
 package io.jrpcx.client.breaker;
 
+import io.jrpcx.testing.FakeClock;
+
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

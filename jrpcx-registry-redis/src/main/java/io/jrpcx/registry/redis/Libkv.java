@@ -146,6 +146,7 @@ final class Libkv {
    * short form. Jackson's own escaping differs only in these cases.
    */
   private static final class GoEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
     private final int[] ascii;
 
     GoEscapes() {

@@ -16,7 +16,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The README's example, as a user writes it: a server registers in Redis, clients find it. */
+/**
+ * The module README's example (jrpcx-registry-redis/README.md), as a user writes it: a server
+ * registers in Redis, clients find it.
+ */
 class RedisRegistryExampleTest {
   @RegisterExtension static final RedisServer redis = new RedisServer();
 
