@@ -2,7 +2,6 @@ package io.jrpcx.transfer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -29,34 +28,6 @@ public interface Download extends AutoCloseable {
    * {@code DownloadFile} call, so the caller gets the error.
    */
   static Download of(Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-    return new Download() {
-      @Override
-      public long size() {
-        try {
-          return channel.size();
-        } catch (IOException e) {
-          return -1;
-        }
-      }
-
-      @Override
-      public void writeTo(OutputStream sink) throws IOException {
-        // One heap buffer of a fixed size whatever the file's size: the socket's own window
-        // paces the reads.
-        byte[] chunk = new byte[Transfers.CHUNK];
-        ByteBuffer buf = ByteBuffer.wrap(chunk);
-        long position = 0;
-        for (int n; (n = channel.read(buf.clear(), position)) >= 0; ) {
-          sink.write(chunk, 0, n);
-          position += n;
-        }
-      }
-
-      @Override
-      public void close() throws IOException {
-        channel.close();
-      }
-    };
+    return new FileDownload(FileChannel.open(file, StandardOpenOption.READ));
   }
 }

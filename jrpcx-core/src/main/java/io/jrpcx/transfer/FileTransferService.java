@@ -85,9 +85,15 @@ final class FileTransferService {
   private void send(String name, Download download, SideConnection connection)
       throws IOException {
     long size = download.size();
+    config.progress.progress(name, 0, size);
+    java.nio.channels.SocketChannel zeroCopy = connection.socket.getChannel();
+    if (download instanceof FileDownload && zeroCopy != null && !connection.isTls()) {
+      ((FileDownload) download).transferTo(zeroCopy,
+          sent -> config.progress.progress(name, sent, size));
+      return;
+    }
     OutputStream socket = connection.output();
     long[] sent = {0};
-    config.progress.progress(name, 0, size);
     download.writeTo(new OutputStream() {
       @Override
       public void write(int b) throws IOException {

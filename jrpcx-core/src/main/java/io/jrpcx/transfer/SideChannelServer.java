@@ -4,10 +4,10 @@ import io.jrpcx.TlsConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +34,8 @@ final class SideChannelServer implements SideChannel {
   private final TlsConfig tlsConfig;
   private final SSLContext sslContext;
   private final TokenStore tokens;
-  private final ServerSocket listener;
+  /** A channel, so that accepted sockets have channels too: downloads use zero-copy sends. */
+  private final ServerSocketChannel listener;
   private final String bound;
   private final String advertised;
   private final ExecutorService pool;
@@ -69,15 +70,15 @@ final class SideChannelServer implements SideChannel {
     }
     int port = Integer.parseInt(endpoint.address.substring(colon + 1));
     try {
-      listener = new ServerSocket();
-      listener.setReuseAddress(true);
+      listener = ServerSocketChannel.open();
+      listener.socket().setReuseAddress(true);
       listener.bind(host.isEmpty() ? new InetSocketAddress(port)
           : new InetSocketAddress(host, port), 128);
     } catch (IOException e) {
       throw new IllegalStateException("cannot listen on " + endpoint.address + " for " + kind
           + ": " + e.getMessage(), e);
     }
-    bound = SideConnection.format(listener.getLocalSocketAddress());
+    bound = SideConnection.format(listener.socket().getLocalSocketAddress());
     advertised = (endpoint.tls ? Transfers.TLS_PREFIX : "")
         + (endpoint.advertiseAddress != null ? endpoint.advertiseAddress : bound);
     AtomicInteger threads = new AtomicInteger();
@@ -118,7 +119,7 @@ final class SideChannelServer implements SideChannel {
     while (!closed) {
       Socket s;
       try {
-        s = listener.accept();
+        s = listener.accept().socket();
       } catch (IOException e) {
         if (!closed) {
           log.warn("{} side channel stopped accepting: {}", kind, e.toString());
