@@ -8,6 +8,7 @@ import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.codec.MsgPackCodec;
 import io.jrpcx.codec.SerializeType;
+import io.jrpcx.protobuf.ProtobufCodec;
 import io.jrpcx.server.NonBlocking;
 import io.jrpcx.server.Server;
 import java.net.InetSocketAddress;
@@ -24,11 +25,16 @@ final class JrpcxPeer {
 
   /**
    * The benchmark service. {@code Say} takes the message in whatever codec the caller used
-   * (MsgPack or JSON), {@code SayProto} takes and returns its protobuf encoding as raw bytes,
-   * {@code Echo} returns the bytes it was sent. Served as is, they run on the handler pool.
+   * (MsgPack or JSON), {@code SayProtobuf} takes it as the protobuf class through the Protobuf
+   * codec, {@code SayProto} takes and returns its protobuf encoding as raw bytes, {@code Echo}
+   * returns the bytes it was sent. Served as is, they run on the handler pool.
    */
   public static class Bench {
     public GoogleMessage1 say(GoogleMessage1 m) {
+      return BenchMessages.serve(m);
+    }
+
+    public BenchmarkMessage sayProtobuf(BenchmarkMessage m) {
       return BenchMessages.serve(m);
     }
 
@@ -78,16 +84,16 @@ final class JrpcxPeer {
   }
 
   /**
-   * The default codecs, or with {@code -Djrpcx.bench.jacksonMsgpack=true} a MsgPack codec that
-   * goes through Jackson for every value (as before the plain-class fast path), to measure it.
+   * The default codecs plus Protobuf, or with {@code -Djrpcx.bench.jacksonMsgpack=true} a MsgPack
+   * codec that goes through Jackson for every value (as before the plain-class fast path), to
+   * measure it.
    */
   private static Codecs codecs() {
-    if (!Boolean.getBoolean("jrpcx.bench.jacksonMsgpack")) {
-      return Codecs.defaults();
+    Codecs.Builder codecs = Codecs.defaults().toBuilder().add(new ProtobufCodec());
+    if (Boolean.getBoolean("jrpcx.bench.jacksonMsgpack")) {
+      codecs.add(new MsgPackCodec(MsgPackCodec.newGoCompatibleMapper()));
     }
-    return Codecs.defaults().toBuilder()
-        .add(new MsgPackCodec(MsgPackCodec.newGoCompatibleMapper()))
-        .build();
+    return codecs.build();
   }
 
   static PeerClient connect(int serializeType, String host, int port, int connections,
@@ -116,6 +122,7 @@ final class JrpcxPeer {
     private final AtomicInteger next = new AtomicInteger();
     private final Workload workload;
     private final boolean raw;
+    private final boolean protobuf;
     private final GoogleMessage1 message = GoogleMessage1.filled();
     private final BenchmarkMessage proto = message.toProto();
     private final byte[] bytes;
@@ -124,6 +131,7 @@ final class JrpcxPeer {
       this.clients = clients;
       this.workload = workload;
       this.raw = serializeType == SerializeType.NONE;
+      this.protobuf = serializeType == SerializeType.PROTOBUF;
       this.bytes = workload.isMessage() ? null : BenchMessages.bytes(workload.size());
     }
 
@@ -138,6 +146,15 @@ final class JrpcxPeer {
           }
           return reply;
         });
+      }
+      if (protobuf) {
+        return c.go(ctx, SERVICE, "SayProtobuf", proto, BenchmarkMessage.class).done()
+            .thenApply(reply -> {
+              if (!BenchMessages.isServed(reply)) {
+                throw PeerClient.wrongReply(reply);
+              }
+              return reply;
+            });
       }
       if (raw) {
         // The application encodes and parses protobuf itself, as a protobuf codec would.

@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
  *       {@code byte[]}; for the message it carries the protobuf encoding, made and parsed by the
  *       application on both sides (what a protobuf codec would do), for the payload sweep the raw
  *       bytes.
+ *   <li>{@code jrpcx-protobuf}: the same client and server with jrpcx-protobuf's codec
+ *       (serialize type 2): the message is {@code BenchmarkMessage}, the very protobuf class the
+ *       gRPC peer sends, so the two compare on the same serialization.
  *   <li>{@code grpc}: gRPC-java unary calls over grpc-netty-shaded, protobuf messages, default
  *       server executor.
  *   <li>{@code dubbo}: Apache Dubbo 3, its default {@code dubbo} protocol and Hessian2, direct URL
@@ -34,6 +37,7 @@ public enum Peer {
   JRPCX_MSGPACK("jrpcx-msgpack"),
   JRPCX_JSON("jrpcx-json"),
   JRPCX_RAW("jrpcx-raw"),
+  JRPCX_PROTOBUF("jrpcx-protobuf"),
   GRPC("grpc"),
   DUBBO("dubbo"),
   NETTY("netty");
@@ -50,7 +54,8 @@ public enum Peer {
   }
 
   public boolean isJrpcx() {
-    return this == JRPCX_MSGPACK || this == JRPCX_JSON || this == JRPCX_RAW;
+    return this == JRPCX_MSGPACK || this == JRPCX_JSON || this == JRPCX_RAW
+        || this == JRPCX_PROTOBUF;
   }
 
   /**
@@ -58,7 +63,8 @@ public enum Peer {
    * with SerializeNone ({@code jrpcx-raw}) only.
    */
   public boolean supports(Workload workload) {
-    return workload.isMessage() || (this != JRPCX_MSGPACK && this != JRPCX_JSON);
+    return workload.isMessage()
+        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF);
   }
 
   /** Starts this peer's server on 127.0.0.1 and a free port. */
@@ -67,6 +73,7 @@ public enum Peer {
       case JRPCX_MSGPACK:
       case JRPCX_JSON:
       case JRPCX_RAW:
+      case JRPCX_PROTOBUF:
         return JrpcxPeer.startServer();
       case GRPC:
         return GrpcPeer.startServer();
@@ -91,6 +98,8 @@ public enum Peer {
         return JrpcxPeer.connect(SerializeType.JSON, host, port, connections, workload);
       case JRPCX_RAW:
         return JrpcxPeer.connect(SerializeType.NONE, host, port, connections, workload);
+      case JRPCX_PROTOBUF:
+        return JrpcxPeer.connect(SerializeType.PROTOBUF, host, port, connections, workload);
       case GRPC:
         return GrpcPeer.connect(host, port, connections, workload);
       case DUBBO:

@@ -58,10 +58,10 @@ class HarnessTest {
     assertThat(json).hasSize(Peer.values().length);
     assertThat(json).allSatisfy(o -> assertThat(o).containsKeys("scenario", "peer",
         "throughput", "p50_us", "p99_us", "p999_us", "server_rss_mb"));
-    assertThat(json.get(3)).containsEntry("scenario", "c1").containsEntry("peer", "grpc");
+    assertThat(json.get(4)).containsEntry("scenario", "c1").containsEntry("peer", "grpc");
     String printed = table.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("| c1 | jrpcx-msgpack |", "| c1 | dubbo |", "| c1 | netty |");
-    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[ 6/6] c1 netty");
+    assertThat(printed).contains("| c1 | jrpcx-msgpack |", "| c1 | jrpcx-protobuf |", "| c1 | dubbo |", "| c1 | netty |");
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[ 7/7] c1 netty");
   }
 
   @Test

@@ -67,4 +67,20 @@ final class ConnectionLimits {
     return ch.remoteAddress() instanceof InetSocketAddress
         ? ((InetSocketAddress) ch.remoteAddress()).getAddress() : null;
   }
+
+  /**
+   * The default connection cap: the process's file descriptor limit less room for everything
+   * else it opens, so new peers are refused by the server, not by {@code EMFILE}.
+   */
+  static int defaultMaxConnections() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
+      long fds = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
+      // Room for the JVM's own files (class path jars, epoll and pipe descriptors, logs).
+      long cap = fds - Math.max(128, fds / 10);
+      return (int) Math.max(16, Math.min(Integer.MAX_VALUE, cap));
+    }
+    return 10_000;
+  }
 }

@@ -123,11 +123,8 @@ public final class Server implements AutoCloseable {
   /** File-transfer and stream listeners, closed with the server. */
   private final List<SideChannel> sideChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong pushSeq = new AtomicLong();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final Object drainLock = new Object();
+  private final InFlightCalls inFlight = new InFlightCalls();
   private final CountDownLatch terminated = new CountDownLatch(1);
-  /** Set once {@link #shutdown} stops reading; see {@link #stopReading}. */
-  private volatile boolean draining;
 
   private final Object lifecycle = new Object();
   private State state = State.NEW;
@@ -147,7 +144,7 @@ public final class Server implements AutoCloseable {
     this.memory = new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
         : MemoryBudget.defaultLimit());
     this.connectionLimits = new ConnectionLimits(b.maxConnections > 0 ? b.maxConnections
-        : defaultMaxConnections(), b.maxConnectionsPerIp);
+        : ConnectionLimits.defaultMaxConnections(), b.maxConnectionsPerIp);
     this.transport = new ServerTransport(this, b, connectionLimits);
     if (b.executor != null) {
       this.executor = b.executor;
@@ -385,7 +382,7 @@ public final class Server implements AutoCloseable {
   public boolean shutdown(Duration timeout) {
     synchronized (lifecycle) {
       if (state == State.CLOSED || state == State.SHUTTING_DOWN) {
-        return inFlight.get() == 0;
+        return inFlight.count() == 0;
       }
       state = State.SHUTTING_DOWN;
     }
@@ -400,10 +397,10 @@ public final class Server implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     transport.closeListener(deadline);
-    draining = true;
-    boolean drained = transport.stopReading(deadline) && awaitDrained(deadline);
+    inFlight.startDraining();
+    boolean drained = transport.stopReading(deadline) && inFlight.awaitDrained(deadline);
     if (!drained) {
-      log.warn("shutdown timed out with {} calls in flight", inFlight.get());
+      log.warn("shutdown timed out with {} calls in flight", inFlight.count());
     }
     release(deadline);
     return drained;
@@ -411,7 +408,7 @@ public final class Server implements AutoCloseable {
 
   /** Whether {@link #shutdown} has stopped reading requests: any still read are not run. */
   boolean draining() {
-    return draining;
+    return inFlight.draining();
   }
 
   /**
@@ -490,40 +487,6 @@ public final class Server implements AutoCloseable {
     return connectionLimits.refused();
   }
 
-  /**
-   * The default connection cap: the process's file descriptor limit less room for everything
-   * else it opens, so new peers are refused by the server, not by {@code EMFILE}.
-   */
-  private static int defaultMaxConnections() {
-    java.lang.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.UnixOperatingSystemMXBean) {
-      long fds = ((com.sun.management.UnixOperatingSystemMXBean) os).getMaxFileDescriptorCount();
-      // Room for the JVM's own files (class path jars, epoll and pipe descriptors, logs).
-      long cap = fds - Math.max(128, fds / 10);
-      return (int) Math.max(16, Math.min(Integer.MAX_VALUE, cap));
-    }
-    return 10_000;
-  }
-
-  private boolean awaitDrained(long deadline) {
-    synchronized (drainLock) {
-      while (inFlight.get() > 0) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        try {
-          TimeUnit.NANOSECONDS.timedWait(drainLock, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-      }
-    }
-    return true;
-  }
-
   /** A network thread to run timers of dispatched calls on. */
   java.util.concurrent.ScheduledExecutorService timer() {
     return transport.timer();
@@ -538,17 +501,11 @@ public final class Server implements AutoCloseable {
   }
 
   void callStarted() {
-    inFlight.incrementAndGet();
+    inFlight.started();
   }
 
   void callFinished() {
-    // Only a draining shutdown waits for zero; it sets draining before reading inFlight, so one
-    // of the two always sees the other.
-    if (inFlight.decrementAndGet() == 0 && draining) {
-      synchronized (drainLock) {
-        drainLock.notifyAll();
-      }
-    }
+    inFlight.finished();
   }
 
   void connectionOpened(ServerConnection c) {

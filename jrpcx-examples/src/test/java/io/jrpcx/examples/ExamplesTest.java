@@ -95,6 +95,17 @@ class ExamplesTest {
   }
 
   @Test
+  void greeterClientCallsGreeterServerThroughTheGeneratedStubs() {
+    Server server = GreeterServer.start("127.0.0.1:0");
+    try {
+      GreeterClient.main(new String[] {"--addr", server.address(), "--name", "NAME"});
+      assertThat(printed()).isEqualTo("Hello NAME" + System.lineSeparator());
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void failoverLoadLosesNoCallWhenANodeStops() throws Exception {
     FailoverLoad.main(new String[] {"--duration", "2s", "--concurrency", "8"});
     assertThat(printed()).containsPattern(": 0 failed of [1-9][0-9]* calls");
