@@ -12,11 +12,20 @@ import io.jrpcx.client.selector.SelectFunction;
 import io.jrpcx.client.selector.Selector;
 import io.jrpcx.client.selector.Selectors;
 import io.jrpcx.protocol.Message;
+import io.jrpcx.transfer.ByteStream;
+import io.jrpcx.transfer.FileTransfer;
+import io.jrpcx.transfer.SideChannels;
+import io.jrpcx.transfer.StreamService;
+import io.jrpcx.transfer.TransferProgress;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -352,6 +361,74 @@ public final class XClient implements AutoCloseable {
   public <I> I proxy(Class<I> api) {
     XClientProxy handler = XClientProxy.of(this, api);
     return api.cast(Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, handler));
+  }
+
+  // ---- file transfer and streams over rpcx's side channel: see io.jrpcx.transfer ----
+
+  /**
+   * Uploads {@code file} with {@code TransferFile} on this XClient's service (the server's
+   * file-transfer service, {@value FileTransfer#DEFAULT_SERVICE_NAME} by default) on a node the
+   * fail mode chooses, Go's {@code SendFile}: gets a token, then streams the file over the side
+   * channel without holding it in memory. The context's deadline bounds the call and the whole
+   * transfer.
+   *
+   * @param bytesPerSecond the most bytes sent per second, 0 for no limit
+   * @param meta sent with the call to the server's upload handler; may be null
+   * @return the bytes sent, once the server has taken them
+   * @throws IOException reading {@code file} failed
+   * @throws io.jrpcx.ServiceException the server refused the upload (too large, say)
+   * @throws io.jrpcx.ConnectionException the side channel failed or the server could not store
+   *     the file
+   * @throws io.jrpcx.DeadlineExceededException the deadline passed
+   */
+  public long sendFile(Context ctx, Path file, long bytesPerSecond, Map<String, String> meta)
+      throws IOException {
+    return sendFile(ctx, file, bytesPerSecond, meta, null);
+  }
+
+  /** {@link #sendFile(Context, Path, long, Map)}, telling {@code progress} of each chunk sent. */
+  public long sendFile(Context ctx, Path file, long bytesPerSecond, Map<String, String> meta,
+      TransferProgress progress) throws IOException {
+    return SideChannels.sendFile((c, m, a, t) -> call(c, m, a, t), options.tls(),
+        ctx, file, bytesPerSecond, meta, progress);
+  }
+
+  /**
+   * Downloads {@code fileName} with {@code DownloadFile} on this XClient's service (the server's
+   * file-transfer service, {@value FileTransfer#DEFAULT_SERVICE_NAME} by default) on a node the
+   * fail mode chooses, Go's {@code DownloadFile}, writing it to {@code sink} as it arrives (the
+   * sink is not closed). A name the server refuses (a missing file, say) is an error of the call,
+   * where Go's client sees an empty file.
+   *
+   * @return the bytes written to {@code sink}
+   * @throws IOException writing to {@code sink} failed
+   * @throws io.jrpcx.ServiceException the server refused the download
+   * @throws io.jrpcx.ConnectionException the side channel failed
+   * @throws io.jrpcx.DeadlineExceededException the deadline passed
+   */
+  public long downloadFile(Context ctx, String fileName, OutputStream sink,
+      Map<String, String> meta) throws IOException {
+    return downloadFile(ctx, fileName, sink, meta, null);
+  }
+
+  /** {@link #downloadFile(Context, String, OutputStream, Map)} with progress. */
+  public long downloadFile(Context ctx, String fileName, OutputStream sink,
+      Map<String, String> meta, TransferProgress progress) throws IOException {
+    return SideChannels.downloadFile((c, m, a, t) -> call(c, m, a, t), options.tls(),
+        ctx, fileName, sink, meta, progress);
+  }
+
+  /**
+   * Opens a raw bidirectional byte stream with {@code Stream} on this XClient's service (the
+   * server's stream service, {@value StreamService#DEFAULT_SERVICE_NAME} by default), Go's
+   * {@code Stream}.
+   * The context's deadline bounds the call and the stream's life; the caller closes the stream.
+   *
+   * @throws io.jrpcx.ServiceException the server refused the stream
+   * @throws io.jrpcx.ConnectionException the side channel could not be opened
+   */
+  public ByteStream stream(Context ctx, Map<String, String> meta) {
+    return SideChannels.stream((c, m, a, t) -> call(c, m, a, t), options.tls(), ctx, meta);
   }
 
   /**

@@ -13,6 +13,10 @@ import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.MemoryBudget;
 import io.jrpcx.internal.NettyTransport;
 import io.jrpcx.internal.ReadGate;
+import io.jrpcx.transfer.FileTransfer;
+import io.jrpcx.transfer.SideChannel;
+import io.jrpcx.transfer.SideChannels;
+import io.jrpcx.transfer.StreamService;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -116,6 +120,8 @@ public final class Server implements AutoCloseable {
   final LogLimiter connectionWarnings = new LogLimiter(10);
 
   private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
+  /** File-transfer and stream listeners, closed with the server. */
+  private final List<SideChannel> sideChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong pushSeq = new AtomicLong();
   private final InFlightCalls inFlight = new InFlightCalls();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -208,6 +214,39 @@ public final class Server implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /**
+   * Serves file uploads and downloads over rpcx's side channel, Go's {@code EnableFileTransfer}:
+   * registers the {@code _filetransfer} service (or {@link FileTransfer#serviceName()}) and starts
+   * its own listener now; both stop with this server. See {@link FileTransfer}.
+   *
+   * @return the running listener, e.g. for its bound {@link SideChannel#address()}
+   * @throws IllegalStateException when the listener cannot bind, or it asks for TLS and this
+   *     server has none
+   */
+  public SideChannel enableFileTransfer(FileTransfer fileTransfer) {
+    return closedWithServer(SideChannels.enableFileTransfer(this, fileTransfer));
+  }
+
+  /**
+   * Serves raw byte streams over rpcx's side channel, Go's {@code EnableStreamService}: registers
+   * {@code _streamservice} (or {@link StreamService#serviceName()}) and starts its own listener
+   * now; both stop with this server. See {@link StreamService}.
+   */
+  public SideChannel enableStreamService(StreamService streamService) {
+    return closedWithServer(SideChannels.enableStreamService(this, streamService));
+  }
+
+  private SideChannel closedWithServer(SideChannel channel) {
+    sideChannels.add(channel);
+    synchronized (lifecycle) {
+      if (state != State.CLOSED) {
+        return channel;
+      }
+    }
+    channel.close();
+    throw new IllegalStateException("the server is closed");
   }
 
   /** Names of the services served. */
@@ -397,6 +436,9 @@ public final class Server implements AutoCloseable {
    * {@link ServerTransport#release}), then the handler pool.
    */
   private void release(long deadline) {
+    for (SideChannel side : sideChannels) {
+      side.close();
+    }
     transport.release(deadline);
     synchronized (lifecycle) {
       state = State.CLOSED;

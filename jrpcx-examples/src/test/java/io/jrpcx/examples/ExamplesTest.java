@@ -16,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +120,40 @@ class ExamplesTest {
           .isEqualTo(30);
       assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Error", new Args(1, 2),
           Reply.class)).isInstanceOf(ServiceException.class).hasMessage("Arith.Error always fails");
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void fileClientUploadsDownloadsAndStreamsThroughFileServer(@TempDir Path dir) throws Exception {
+    Path served = Files.createDirectories(dir.resolve("served"));
+    Path local = Files.createDirectories(dir.resolve("local"));
+    Server server = FileServer.start(new Flags(new String[] {"--addr", "127.0.0.1:0",
+        "--file-addr", "127.0.0.1:0", "--dir", served.toString()}));
+    try {
+      Path upload = Files.writeString(local.resolve("notes.txt"), "hello rpcx file transfer\n");
+      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "upload",
+          "--file", upload.toString()})).isZero();
+      assertThat(Files.readString(served.resolve("notes.txt")))
+          .isEqualTo("hello rpcx file transfer\n");
+
+      Files.writeString(served.resolve("report.txt"), "quarterly");
+      Path download = local.resolve("report.txt");
+      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "download",
+          "--file", download.toString()})).isZero();
+      assertThat(Files.readString(download)).isEqualTo("quarterly");
+
+      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "stream",
+          "--file", upload.toString()})).isZero();
+
+      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "download",
+          "--file", local.resolve("missing.txt").toString()})).isEqualTo(1);
+      assertThat(local.resolve("missing.txt")).doesNotExist();
+
+      assertThat(printed()).endsWith(String.join(System.lineSeparator(),
+          "RESULT: OK 25", "RESULT: OK 9", "RESULT: OK 25", "ERROR: file not found: missing.txt",
+          ""));
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
