@@ -217,11 +217,16 @@ public final class Server implements AutoCloseable {
 
   /**
    * Binds {@code address} on {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
-   * {@code unix}, or {@code inprocess} for callers in this JVM, where the address is any unique
-   * name) and returns once the server accepts connections. Port 0 picks a free port;
-   * {@link #address()} tells which.
+   * {@code unix}, {@code http} (a CONNECT on the rpc path first), {@code ws} and {@code wss}
+   * (WebSocket on the rpc path; {@code wss} needs {@link Builder#tls}), {@code reuseport} (a TCP
+   * listener with SO_REUSEPORT, Linux), or {@code inprocess} for callers in this JVM, where the
+   * address is any unique name) and returns once the server accepts connections. Port 0 picks a
+   * free port; {@link #address()} tells which. A handshake must complete within the frame
+   * timeout.
    *
-   * @throws IllegalArgumentException when the server has TLS and the network is not TCP
+   * @throws IllegalArgumentException when the network is unknown (naming the module to add for
+   *     {@code quic} and {@code kcp}), the server has TLS and the network is not TCP-based, or
+   *     the network needs TLS and the server has none
    */
   public void start(String network, String address) {
     synchronized (lifecycle) {
@@ -499,6 +504,7 @@ public final class Server implements AutoCloseable {
     int maxConnectionsPerIp = Integer.MAX_VALUE;
     Duration idleTimeout = Duration.ZERO;
     Duration frameTimeout = Duration.ofSeconds(60);
+    String rpcPath = "/_rpcx_";
     Duration writeStallTimeout = Duration.ofSeconds(60);
     int writeBufferLowWaterMark = 1 << 20;
     int writeBufferHighWaterMark = 4 << 20;
@@ -575,6 +581,16 @@ public final class Server implements AutoCloseable {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The path the {@code http} network accepts its CONNECT on and the {@code ws}/{@code wss}
+     * networks their upgrade, Go's {@code RPCPath} (default {@code /_rpcx_}). Other paths get
+     * 404, as from Go's HTTP mux.
+     */
+    public Builder rpcPath(String path) {
+      this.rpcPath = io.jrpcx.internal.Network.checkRpcPath(path);
       return this;
     }
 
