@@ -3,6 +3,7 @@ package io.jrpcx.internal;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -11,12 +12,9 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A frame boundary need not be a message boundary, so inbound payloads go to the same stream
  * frame decoder as on tcp, which holds them to the memory budget and the frame timeout. For that
- * reason the inbound side is {@link FrameReader}, which passes each payload on as its bytes arrive:
- * Netty's {@code WebSocket08FrameDecoder} buffers a whole WebSocket frame (up to its payload limit)
- * before anything sees it, out of the budget's reach. Outbound frames are Netty's {@link
- * WebSocket08FrameEncoder} (masked on the client, as RFC 6455 requires).
+ * reason the frame layer is this class's own rather than Netty's WebSocket codec: Netty's {@code
+ * WebSocket08FrameDecoder} buffers a whole WebSocket frame (up to its payload limit) before
+ * anything sees it, out of the budget's reach, whereas {@link FrameReader} passes each payload on
+ * as its bytes arrive. Outbound, each frame buffer becomes one frame, masked on the client as RFC
+ * 6455 requires; the server sends its payloads behind a header without copying them.
  */
 final class WebSocketPipe {
   private static final Logger log = LoggerFactory.getLogger(WebSocketPipe.class);
@@ -90,15 +90,70 @@ final class WebSocketPipe {
   }
 
   /**
-   * Puts the frame layer where the handshake handler {@code ctx} is: the reader after it, the
-   * encoders before it. Removing the handshake afterwards hands its leftover bytes to the reader.
+   * Puts the frame layer where the handshake handler {@code ctx} is, reader first: the encoder
+   * after it sees the frames the connection writes, and the reader's own control frames (already
+   * encoded) go straight out. Removing the handshake hands its leftover bytes to the reader.
    */
   private static void install(ChannelHandlerContext ctx, boolean client, int maxFrameLength) {
     ChannelPipeline p = ctx.pipeline();
     p.addAfter(ctx.name(), "ws-frames", new FrameReader(client, maxFrameLength));
-    p.addBefore(ctx.name(), "ws-encoder", new WebSocket08FrameEncoder(client));
-    p.addBefore(ctx.name(), "ws-binary", new BinaryFrames());
+    p.addAfter("ws-frames", "ws-out", new BinaryFrames(client));
     p.remove(ctx.handler());
+  }
+
+  /**
+   * One frame's header and payload, masked with a fresh key when {@code mask} (client to server).
+   * An unmasked payload is passed on as it is, behind its header.
+   */
+  static ByteBuf encode(ByteBufAllocator alloc, int opcode, ByteBuf payload, boolean mask) {
+    int n = payload.readableBytes();
+    int lengthBytes = n < 126 ? 0 : n < 65536 ? 2 : 8;
+    int headerLength = 2 + lengthBytes + (mask ? 4 : 0);
+    ByteBuf frame = alloc.buffer(headerLength + (mask ? n : 0));
+    frame.writeByte(0x80 | opcode);
+    int maskBit = mask ? 0x80 : 0;
+    if (lengthBytes == 0) {
+      frame.writeByte(maskBit | n);
+    } else if (lengthBytes == 2) {
+      frame.writeByte(maskBit | 126).writeShort(n);
+    } else {
+      frame.writeByte(maskBit | 127).writeLong(n);
+    }
+    if (!mask) {
+      return alloc.compositeBuffer(2).addComponents(true, frame, payload);
+    }
+    int key = ThreadLocalRandom.current().nextInt();
+    frame.writeInt(key);
+    int at = frame.writerIndex();
+    frame.writeBytes(payload, payload.readerIndex(), n);
+    payload.release();
+    xor(frame, at, n, key);
+    return frame;
+  }
+
+  /**
+   * XORs {@code n} bytes of {@code buf} from {@code index} with the mask {@code rotated} (its top
+   * byte applies to the first), on the buffer's memory directly: no per-byte buffer calls, which
+   * leak detection would trace one by one.
+   */
+  private static void xor(ByteBuf buf, int index, int n, int rotated) {
+    if (buf.nioBufferCount() == 1) {
+      ByteBuffer b = buf.internalNioBuffer(index, n);
+      int at = b.position();
+      int i = 0;
+      for (; i + 4 <= n; i += 4) {
+        b.putInt(at + i, b.getInt(at + i) ^ rotated);
+      }
+      for (; i < n; i++) {
+        b.put(at + i, (byte) (b.get(at + i) ^ (rotated >>> 24)));
+        rotated = Integer.rotateLeft(rotated, 8);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        buf.setByte(index + i, buf.getByte(index + i) ^ (rotated >>> 24));
+        rotated = Integer.rotateLeft(rotated, 8);
+      }
+    }
   }
 
   private static final class ClientHandshake extends HandshakeDecoder {
@@ -229,11 +284,18 @@ final class WebSocketPipe {
     }
   }
 
-  /** Wraps each outbound frame buffer in one BINARY WebSocket frame. */
+  /** Sends each outbound buffer as one BINARY WebSocket frame, masked on the client. */
   private static final class BinaryFrames extends ChannelOutboundHandlerAdapter {
+    private final boolean client;
+
+    BinaryFrames(boolean client) {
+      this.client = client;
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      ctx.write(msg instanceof ByteBuf ? new BinaryWebSocketFrame((ByteBuf) msg) : msg, promise);
+      ctx.write(msg instanceof ByteBuf
+          ? encode(ctx.alloc(), FrameReader.BINARY, (ByteBuf) msg, client) : msg, promise);
     }
   }
 
@@ -376,16 +438,9 @@ final class WebSocketPipe {
         return in.readRetainedSlice(n);
       }
       ByteBuf plain = ctx.alloc().buffer(n);
-      // Four bytes at a time with the mask turned to where this piece starts in the frame.
-      int rotated = Integer.rotateLeft(mask, 8 * (int) (offset & 3));
-      int i = 0;
-      for (; i + 4 <= n; i += 4) {
-        plain.writeInt(in.readInt() ^ rotated);
-      }
-      for (; i < n; i++) {
-        plain.writeByte(in.readByte() ^ (rotated >>> 24));
-        rotated = Integer.rotateLeft(rotated, 8);
-      }
+      in.readBytes(plain, n);
+      // The mask turned to where this piece starts in the frame.
+      xor(plain, plain.readerIndex(), n, Integer.rotateLeft(mask, 8 * (int) (offset & 3)));
       offset += n;
       return plain;
     }
@@ -393,14 +448,14 @@ final class WebSocketPipe {
     private void control(ChannelHandlerContext ctx, int opcode, ByteBuf body) {
       switch (opcode) {
         case PING:
-          ctx.writeAndFlush(new PongWebSocketFrame(body.retain()));
+          ctx.writeAndFlush(encode(ctx.alloc(), PONG, body.retain(), client));
           break;
         case CLOSE:
           // Echo the status code (if any), as RFC 6455 and Go do, then end the connection.
           ByteBuf code = body.readableBytes() >= 2 ? body.retainedSlice(body.readerIndex(), 2)
               : Unpooled.EMPTY_BUFFER;
           failed = true;
-          ctx.writeAndFlush(new CloseWebSocketFrame(true, 0, code))
+          ctx.writeAndFlush(encode(ctx.alloc(), CLOSE, code, client))
               .addListener(ChannelFutureListener.CLOSE);
           break;
         default:
