@@ -294,7 +294,8 @@ final class WebSocketPipe {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      ctx.write(msg instanceof ByteBuf
+      // An empty buffer (written to flush before a close) carries nothing: no frame for it.
+      ctx.write(msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()
           ? encode(ctx.alloc(), FrameReader.BINARY, (ByteBuf) msg, client) : msg, promise);
     }
   }

@@ -224,7 +224,7 @@ final class NetworkSocket implements AutoCloseable {
     } catch (SocketTimeoutException e) {
       throw new AssertionError("the server did not close the connection within " + READ_TIMEOUT
           + " (" + received.size() + " bytes received)", e);
-    } catch (SocketException e) {
+    } catch (SocketException | javax.net.ssl.SSLException e) {
       return received.toByteArray(); // RST: closed with our bytes unread
     } catch (IOException e) {
       throw new UncheckedIOException(e);
