@@ -364,7 +364,8 @@ public final class ClientOptions {
     /**
      * Connects over TLS with {@code tls} (mutual TLS when it holds key material); null (the
      * default) connects in plaintext. {@link Client#connect} then also waits for the handshake,
-     * within the connect timeout. TCP only.
+     * within the connect timeout. TCP-based networks only (tcp, http, ws, wss); {@code wss}
+     * without it trusts the JDK's CAs.
      */
     public Builder tls(TlsConfig tls) {
       this.tls = tls;

@@ -112,8 +112,9 @@ public abstract class Network {
   }
 
   /**
-   * Whether another protocol may share the port ({@link io.jrpcx.internal} callers: the server's
-   * port sharing); true where Go's cmux does it, on plain TCP listeners.
+   * Whether another protocol (the HTTP gateway) may share the server's port, told apart by the
+   * first byte; true on plain TCP listeners, where Go's cmux does it. On http and ws the first
+   * bytes are the handshake's, which the network itself must read.
    */
   public boolean sharesPort() {
     return false;

@@ -740,7 +740,8 @@ public final class Server implements AutoCloseable {
     /**
      * Serves every connection over TLS with {@code tls}, which must hold key material; its
      * {@link TlsConfig#clientAuth()} decides whether clients need certificates (mutual TLS).
-     * Null (the default) serves plaintext. TCP only.
+     * Null (the default) serves plaintext. TCP-based networks only (tcp, http, ws, wss,
+     * reuseport); {@code wss} requires it.
      */
     public Builder tls(TlsConfig tls) {
       if (tls != null && tls.keyManagerFactory().isEmpty()) {
@@ -756,7 +757,8 @@ public final class Server implements AutoCloseable {
      * module {@code jrpcx-gateway}: a connection whose first byte is rpcx's magic {@code 0x08}
      * speaks rpcx exactly as without it, any other connection is handed to {@code protocol} (after
      * the TLS handshake, with {@link #tls}). Null (the default) serves rpcx alone, and a first
-     * byte other than {@code 0x08} closes the connection.
+     * byte other than {@code 0x08} closes the connection. On tcp, tcp4, tcp6 and reuseport only:
+     * on http and ws the first bytes are the network's handshake.
      */
     public Builder sharePortWith(SharedPortProtocol protocol) {
       this.sharedPort = protocol;

@@ -88,7 +88,8 @@ final class ServerTransport {
    * Binds {@code address} on {@code network} and starts accepting. Called once, under the
    * server's lifecycle lock.
    *
-   * @throws IllegalArgumentException when the server has TLS and the network is not TCP
+   * @throws IllegalArgumentException when the network is unknown, does not allow the server's TLS
+   *     setting, or cannot share its port with the server's shared-port protocol
    * @throws IllegalStateException when the address cannot be bound
    */
   void bind(String network, String address) {
@@ -102,6 +103,10 @@ final class ServerTransport {
     if (sslContext == null && net.requiresTls()) {
       throw new IllegalArgumentException("network '" + network + "' needs TLS: "
           + "Server.builder().tls(TlsConfig...)");
+    }
+    if (sharedPort != null && !net.sharesPort()) {
+      throw new IllegalArgumentException("a protocol sharing the port (sharePortWith) is served "
+          + "on tcp, tcp4, tcp6 and reuseport only, not " + network);
     }
     boolean inProcess = net.name().equals(NettyTransport.IN_PROCESS);
     this.network = net;
