@@ -36,6 +36,7 @@ final class HttpConnectHandshake {
 
   static void addServer(Channel ch, Network.ServerSide side) {
     ch.pipeline().addLast("http-connect", new Server(side.rpcPath(), side.handshakeTimeout()));
+    ch.pipeline().addLast(HandshakeHold.NAME, new HandshakeHold());
   }
 
   /** The CONNECT request, exactly as Go's client writes it. */
@@ -119,6 +120,7 @@ final class HttpConnectHandshake {
         return;
       }
       ctx.writeAndFlush(Unpooled.copiedBuffer(CONNECTED + "\n\n", StandardCharsets.ISO_8859_1));
+      ctx.pipeline().remove(HandshakeHold.NAME);
       ctx.pipeline().remove(this);
     }
 

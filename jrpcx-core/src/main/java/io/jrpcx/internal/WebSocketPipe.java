@@ -57,6 +57,7 @@ final class WebSocketPipe {
 
   static void addServer(Channel ch, Network.ServerSide side) {
     ch.pipeline().addLast("ws-handshake", new ServerHandshake(side));
+    ch.pipeline().addLast(HandshakeHold.NAME, new HandshakeHold());
   }
 
   /** {@code Sec-WebSocket-Accept} for {@code key}: base64(SHA-1(key + the RFC's GUID)). */
@@ -98,6 +99,9 @@ final class WebSocketPipe {
     ChannelPipeline p = ctx.pipeline();
     p.addAfter(ctx.name(), "ws-frames", new FrameReader(client, maxFrameLength));
     p.addAfter("ws-frames", "ws-out", new BinaryFrames(client));
+    if (p.get(HandshakeHold.NAME) != null) {
+      p.remove(HandshakeHold.NAME); // what the server wrote meanwhile goes out as frames now
+    }
     p.remove(ctx.handler());
   }
 

@@ -244,6 +244,25 @@ class NetworkHardeningTest {
     assertThat(answer).startsWith("HTTP/1.1 400 Bad Request\r\n");
   }
 
+  @ParameterizedTest
+  @MethodSource("io.jrpcx.server.NetworkCases#handshakeNetworks")
+  void aPushBeforeTheHandshakeIsDoneArrivesAfterTheHandshakeAnswer(String network)
+      throws Exception {
+    java.util.concurrent.CompletableFuture<ClientConnection> accepted =
+        new java.util.concurrent.CompletableFuture<>();
+    Server server = start(network, b -> b.plugin(
+        (ServerPlugin.PostConnAccept) c -> accepted.complete(c) || true));
+    NetworkSocket s = open(network, server);
+    s.writeRaw(new byte[0]); // wss: the TLS handshake, so the server sees the connection
+    java.util.concurrent.CompletableFuture<Void> pushed = accepted.get(5, TimeUnit.SECONDS)
+        .send("Push", "Early", java.util.Map.of(), "early".getBytes(StandardCharsets.UTF_8));
+    assertThat(pushed).as("held until the handshake is done").isNotDone();
+    s.handshake(); // reads and checks the answer: nothing came before it
+    Message push = s.readMessage();
+    assertThat(push.serviceMethod()).isEqualTo("Early");
+    pushed.get(5, TimeUnit.SECONDS);
+  }
+
   // ---- WebSocket frames -----------------------------------------------------------------------
 
   @ParameterizedTest
