@@ -106,7 +106,7 @@ public final class Client implements AutoCloseable {
     SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
     if (ssl != null && !net.isTcpBased()) {
       throw new IllegalArgumentException("TLS is supported on TCP-based networks (tcp, http, ws, "
-          + "wss), not " + network);
+          + "wss, reuseport), not " + network);
     }
     if (ssl == null && net.requiresTls()) {
       // As Go's client with no TLS config: the JDK's trusted certificates and host name checks.
