@@ -315,17 +315,19 @@ class TlsTest {
   }
 
   @Test
-  void tlsIsOnlyForTcp() {
+  void tlsIsOnlyForTcpBasedNetworks() {
     Server server = Server.builder().tls(serverTls(certs.server).build()).build();
     resources.add(server);
     assertThatThrownBy(() -> server.start("inprocess", "tls-test"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("TLS is supported on tcp networks only, not inprocess");
+        .hasMessage("TLS is supported on TCP-based networks (tcp, http, ws, wss, reuseport), "
+            + "not inprocess");
 
     Client client = newClient(clientTls().build());
     assertThatThrownBy(() -> client.connect("unix", dir.resolve("s.sock").toString()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("TLS is supported on tcp networks only, not unix");
+        .hasMessage("TLS is supported on TCP-based networks (tcp, http, ws, wss, reuseport), "
+            + "not unix");
   }
 
   @Test

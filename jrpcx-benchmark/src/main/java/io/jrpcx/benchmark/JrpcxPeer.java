@@ -2,6 +2,7 @@ package io.jrpcx.benchmark;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.jrpcx.Context;
+import io.jrpcx.TlsConfig;
 import io.jrpcx.benchmark.proto.BenchmarkMessage;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
@@ -11,7 +12,11 @@ import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protobuf.ProtobufCodec;
 import io.jrpcx.server.NonBlocking;
 import io.jrpcx.server.Server;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -58,8 +63,11 @@ final class JrpcxPeer {
    * A server with the default settings, as users get it, serving {@link Bench} on the handler
    * pool, or {@link InlineBench} with {@code -Djrpcx.bench.direct=true}.
    */
-  static PeerServer startServer() {
+  static PeerServer startServer(String network) throws Exception {
     Server.Builder builder = Server.builder().codecs(codecs());
+    if (network.equals("wss")) {
+      builder.tls(selfSignedTls());
+    }
     Integer handlerThreads = Integer.getInteger("jrpcx.bench.handlerThreads");
     if (handlerThreads != null) {
       builder.handlerThreads(handlerThreads);
@@ -67,7 +75,7 @@ final class JrpcxPeer {
     Server server = builder.build();
     server.register(SERVICE,
         Boolean.getBoolean("jrpcx.bench.direct") ? new InlineBench() : new Bench(), "");
-    server.start("tcp", "127.0.0.1:0");
+    server.start(network, "127.0.0.1:0");
     String address = server.address();
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     return new PeerServer() {
@@ -81,6 +89,35 @@ final class JrpcxPeer {
         server.close();
       }
     };
+  }
+
+  /**
+   * A key and self-signed certificate for 127.0.0.1, made by the JDK's {@code keytool} in a
+   * temporary directory: the benchmark has no certificate library, and the runs need no trust.
+   */
+  private static TlsConfig selfSignedTls() throws Exception {
+    Path dir = Files.createTempDirectory("jrpcx-bench-tls");
+    Path store = dir.resolve("server.p12");
+    char[] password = "jrpcx-bench".toCharArray();
+    Process keytool = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
+        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", store.toString(),
+        "-storepass", new String(password), "-keypass", new String(password))
+        .redirectErrorStream(true).start();
+    String output = new String(keytool.getInputStream().readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    if (keytool.waitFor() != 0) {
+      throw new IllegalStateException("keytool failed: " + output);
+    }
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(store)) {
+      keys.load(in, password);
+    }
+    Files.delete(store);
+    Files.delete(dir);
+    return TlsConfig.builder().keyManager(keys, password).build();
   }
 
   /**
@@ -98,16 +135,25 @@ final class JrpcxPeer {
 
   static PeerClient connect(int serializeType, String host, int port, int connections,
       Workload workload) throws Exception {
-    ClientOptions options = ClientOptions.DEFAULT.toBuilder()
+    return connect(serializeType, "tcp", host, port, connections, workload);
+  }
+
+  static PeerClient connect(int serializeType, String network, String host, int port,
+      int connections, Workload workload) throws Exception {
+    ClientOptions.Builder builder = ClientOptions.DEFAULT.toBuilder()
         .serializeType(serializeType)
         .codecs(codecs())
-        .connectTimeout(Duration.ofSeconds(10))
-        .build();
+        .connectTimeout(Duration.ofSeconds(10));
+    if (network.equals("wss")) {
+      // The server's certificate is made at its start: nothing to check it against.
+      builder.tls(TlsConfig.builder().insecureTrustAll().build());
+    }
+    ClientOptions options = builder.build();
     String address = new InetSocketAddress(host, port).getHostString() + ":" + port;
     List<Client> clients = Parallel.open(connections, i -> {
       Client c = new Client(options);
       try {
-        c.connect("tcp", address);
+        c.connect(network, address);
       } catch (RuntimeException e) {
         c.close();
         throw e;

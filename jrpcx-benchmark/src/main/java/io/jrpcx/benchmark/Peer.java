@@ -23,6 +23,10 @@ import java.util.stream.Collectors;
  *       server executor.
  *   <li>{@code dubbo}: Apache Dubbo 3, its default {@code dubbo} protocol and Hessian2, direct URL
  *       (no registry), asynchronous interface methods, default dispatcher.
+ *   <li>{@code jrpcx-http}, {@code jrpcx-ws}, {@code jrpcx-wss}, {@code jrpcx-reuseport}: {@code
+ *       jrpcx-msgpack} on another network (the message only): what each network's handshake and
+ *       framing cost against tcp. {@code jrpcx-wss} uses a self-signed certificate made by {@code
+ *       keytool} at server start, trusted by the client without checks.
  *   <li>{@code netty}: a length-prefixed echo over plain Netty: no RPC layer and no
  *       serialization (the client sends pre-encoded protobuf bytes and only checks the length):
  *       the practical ceiling of the machine.
@@ -40,12 +44,28 @@ public enum Peer {
   JRPCX_PROTOBUF("jrpcx-protobuf"),
   GRPC("grpc"),
   DUBBO("dubbo"),
-  NETTY("netty");
+  NETTY("netty"),
+  JRPCX_HTTP("jrpcx-http", "http"),
+  JRPCX_WS("jrpcx-ws", "ws"),
+  JRPCX_WSS("jrpcx-wss", "wss"),
+  JRPCX_REUSEPORT("jrpcx-reuseport", "reuseport");
 
   private final String id;
+  /** The rpcx network a jrpcx peer runs on. */
+  private final String network;
 
   Peer(String id) {
+    this(id, "tcp");
+  }
+
+  Peer(String id, String network) {
     this.id = id;
+    this.network = network;
+  }
+
+  /** The rpcx network of a jrpcx peer: tcp but for the network peers. */
+  public String network() {
+    return network;
   }
 
   /** The name used on the command line, in the table and in the JSON. */
@@ -55,7 +75,12 @@ public enum Peer {
 
   public boolean isJrpcx() {
     return this == JRPCX_MSGPACK || this == JRPCX_JSON || this == JRPCX_RAW
-        || this == JRPCX_PROTOBUF;
+        || this == JRPCX_PROTOBUF || isNetwork();
+  }
+
+  /** Whether this is {@code jrpcx-msgpack} on a network other than tcp. */
+  boolean isNetwork() {
+    return !network.equals("tcp");
   }
 
   /**
@@ -64,7 +89,8 @@ public enum Peer {
    */
   public boolean supports(Workload workload) {
     return workload.isMessage()
-        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF);
+        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF
+            && !isNetwork());
   }
 
   /** Starts this peer's server on 127.0.0.1 and a free port. */
@@ -74,7 +100,11 @@ public enum Peer {
       case JRPCX_JSON:
       case JRPCX_RAW:
       case JRPCX_PROTOBUF:
-        return JrpcxPeer.startServer();
+      case JRPCX_HTTP:
+      case JRPCX_WS:
+      case JRPCX_WSS:
+      case JRPCX_REUSEPORT:
+        return JrpcxPeer.startServer(network);
       case GRPC:
         return GrpcPeer.startServer();
       case DUBBO:
@@ -100,6 +130,12 @@ public enum Peer {
         return JrpcxPeer.connect(SerializeType.NONE, host, port, connections, workload);
       case JRPCX_PROTOBUF:
         return JrpcxPeer.connect(SerializeType.PROTOBUF, host, port, connections, workload);
+      case JRPCX_HTTP:
+      case JRPCX_WS:
+      case JRPCX_WSS:
+      case JRPCX_REUSEPORT:
+        return JrpcxPeer.connect(SerializeType.MSGPACK, network, host, port, connections,
+            workload);
       case GRPC:
         return GrpcPeer.connect(host, port, connections, workload);
       case DUBBO:

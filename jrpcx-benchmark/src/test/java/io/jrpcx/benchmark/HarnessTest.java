@@ -60,8 +60,10 @@ class HarnessTest {
         "throughput", "p50_us", "p99_us", "p999_us", "server_rss_mb"));
     assertThat(json.get(4)).containsEntry("scenario", "c1").containsEntry("peer", "grpc");
     String printed = table.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("| c1 | jrpcx-msgpack |", "| c1 | jrpcx-protobuf |", "| c1 | dubbo |", "| c1 | netty |");
-    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("[ 7/7] c1 netty");
+    assertThat(printed).contains("| c1 | jrpcx-msgpack |", "| c1 | jrpcx-protobuf |",
+        "| c1 | dubbo |", "| c1 | netty |", "| c1 | jrpcx-ws |", "| c1 | jrpcx-wss |");
+    assertThat(progress.toString(StandardCharsets.UTF_8))
+        .contains("[ 7/11] c1 netty", "[11/11] c1 jrpcx-reuseport");
   }
 
   @Test

@@ -1,7 +1,8 @@
 package io.jrpcx.cli;
 
 /**
- * A server address as rpcx writes it: {@code tcp@host:port}, {@code unix@/path/to.sock}, or a
+ * A server address as rpcx writes it: {@code tcp@host:port} (also {@code tcp4}, {@code tcp6},
+ * {@code http}, {@code ws}, {@code wss} and {@code reuseport}), {@code unix@/path/to.sock}, or a
  * plain {@code host:port} meaning TCP.
  */
 record Target(String network, String address) {
@@ -15,17 +16,19 @@ record Target(String network, String address) {
           + "tcp@host:port, unix@/path or host:port");
     }
     switch (t.network) {
-      case "tcp", "tcp4", "tcp6" -> {
+      case "tcp", "tcp4", "tcp6", "http", "ws", "wss", "reuseport" -> {
         int colon = t.address.lastIndexOf(':');
         if (colon <= 0 || colon == t.address.length() - 1
             || !t.address.substring(colon + 1).chars().allMatch(Character::isDigit)) {
           throw new CliException(ExitCodes.USAGE,
-              "address '" + text + "' has no host:port; expected tcp@host:port or host:port");
+              "address '" + text + "' has no host:port; expected " + t.network
+                  + "@host:port or host:port");
         }
       }
       case "unix" -> { }
       default -> throw new CliException(ExitCodes.USAGE, "address '" + text
-          + "': network '" + t.network + "' is not supported; use tcp@host:port or unix@/path");
+          + "': network '" + t.network + "' is not supported; use tcp, tcp4, tcp6, http, ws, wss "
+          + "or reuseport @host:port, or unix@/path");
     }
     return t;
   }

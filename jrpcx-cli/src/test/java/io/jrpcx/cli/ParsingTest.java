@@ -20,6 +20,17 @@ class ParsingTest {
   }
 
   @Test
+  void everyTcpBasedNetworkOfGoRpcxIsAnAddress() {
+    for (String network : new String[] {"http", "ws", "wss", "reuseport"}) {
+      assertThat(Target.parse(network + "@127.0.0.1:8972"))
+          .isEqualTo(new Target(network, "127.0.0.1:8972"));
+    }
+    assertThatThrownBy(() -> Target.parse("ws@host")).hasMessageContaining("ws@host:port");
+    assertThatThrownBy(() -> Target.parse("quic@127.0.0.1:8972"))
+        .hasMessageContaining("not supported");
+  }
+
+  @Test
   void durationsAreWrittenAsInGo() {
     assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(DurationConverter.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));

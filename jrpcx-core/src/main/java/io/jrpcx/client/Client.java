@@ -13,6 +13,7 @@ import io.jrpcx.protocol.CompressType;
 import io.jrpcx.Deadline;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.Network;
 import io.jrpcx.transfer.ByteStream;
 import io.jrpcx.transfer.FileTransfer;
 import io.jrpcx.transfer.SideChannels;
@@ -94,22 +95,31 @@ public final class Client implements AutoCloseable {
 
   /**
    * Connects to {@code address} over {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
-   * {@code unix}, or {@code inprocess} for a server in this JVM), waiting at most the connect
-   * timeout. With {@link ClientOptions#tls()} it also completes the TLS handshake within that
-   * timeout. It blocks, so it must not be called on a network thread, such as in a callback of a
+   * {@code unix}, {@code http}, {@code ws}, {@code wss}, {@code reuseport} (dialled as tcp), or
+   * {@code inprocess} for a server in this JVM), waiting at most the connect timeout. With {@link
+   * ClientOptions#tls()} (and always on {@code wss}) it also completes the TLS handshake, and on
+   * {@code http}, {@code ws} and {@code wss} the network's handshake on {@link
+   * ClientOptions#rpcPath()}, within that timeout. It blocks, so it must not be called on a network thread, such as in a callback of a
    * {@link Call}'s future.
    *
    * @throws ConnectionException when the connection cannot be made; for a TLS failure the
    *     message reads "TLS handshake with <i>address</i> failed: <i>reason</i>"
    * @throws IllegalStateException when this client connected before or was closed
-   * @throws IllegalArgumentException when TLS is configured and the network is not TCP
+   * @throws IllegalArgumentException when the network is unknown (naming the module to add for
+   *     {@code quic} and {@code kcp}), or TLS is configured and the network is not TCP-based
    */
   public void connect(String network, String address) {
     Objects.requireNonNull(address, "address");
     long startNanos = System.nanoTime();
+    Network net = Network.of(network);
     SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
-    if (ssl != null && !io.jrpcx.internal.NettyTransport.isTcp(network)) {
-      throw new IllegalArgumentException("TLS is supported on tcp networks only, not " + network);
+    if (ssl != null && !net.isTcpBased()) {
+      throw new IllegalArgumentException("TLS is supported on TCP-based networks (tcp, http, ws, "
+          + "wss, reuseport), not " + network);
+    }
+    if (ssl == null && net.requiresTls()) {
+      // As Go's client with no TLS config: the JDK's trusted certificates and host name checks.
+      ssl = NettyTls.clientContext(NettyTls.DEFAULT_CLIENT);
     }
     transport.beginConnect(network, address);
     if (breaker != null && !breaker.ready()) {

@@ -55,6 +55,7 @@ public final class ClientOptions {
   private final Duration retryInterval;
   private final Duration backupLatency;
   private final TlsConfig tls;
+  private final String rpcPath;
 
   private ClientOptions(Builder b) {
     this.serializeType = b.serializeType;
@@ -76,6 +77,7 @@ public final class ClientOptions {
     this.retryInterval = b.retryInterval;
     this.backupLatency = b.backupLatency;
     this.tls = b.tls;
+    this.rpcPath = b.rpcPath;
   }
 
   public static Builder builder() {
@@ -186,6 +188,14 @@ public final class ClientOptions {
     return tls;
   }
 
+  /**
+   * The path the {@code http} network's CONNECT and the {@code ws}/{@code wss} networks' upgrade
+   * go to, Go's {@code RPCPath} (default {@code /_rpcx_}).
+   */
+  public String rpcPath() {
+    return rpcPath;
+  }
+
   /** Builds {@link ClientOptions}; starts from the defaults. */
   public static final class Builder {
     private int serializeType = SerializeType.MSGPACK;
@@ -207,6 +217,7 @@ public final class ClientOptions {
     private Duration retryInterval = Duration.ZERO;
     private Duration backupLatency = Duration.ofMillis(10);
     private TlsConfig tls;
+    private String rpcPath = "/_rpcx_";
 
     private Builder() {}
 
@@ -230,6 +241,7 @@ public final class ClientOptions {
       retryInterval = o.retryInterval;
       backupLatency = o.backupLatency;
       tls = o.tls;
+      rpcPath = o.rpcPath;
     }
 
     /** See {@link io.jrpcx.codec.SerializeType}; must be registered in {@link #codecs}. */
@@ -352,10 +364,20 @@ public final class ClientOptions {
     /**
      * Connects over TLS with {@code tls} (mutual TLS when it holds key material); null (the
      * default) connects in plaintext. {@link Client#connect} then also waits for the handshake,
-     * within the connect timeout. TCP only.
+     * within the connect timeout. TCP-based networks only (tcp, http, ws, wss); {@code wss}
+     * without it trusts the JDK's CAs.
      */
     public Builder tls(TlsConfig tls) {
       this.tls = tls;
+      return this;
+    }
+
+    /**
+     * The path of the {@code http} network's CONNECT and the {@code ws}/{@code wss} upgrade, Go's
+     * {@code RPCPath} (default {@code /_rpcx_}); must match the server's.
+     */
+    public Builder rpcPath(String path) {
+      this.rpcPath = io.jrpcx.internal.Network.checkRpcPath(path);
       return this;
     }
 

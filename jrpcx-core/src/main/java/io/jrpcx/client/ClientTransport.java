@@ -12,6 +12,7 @@ import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.FrameWriter;
 import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.internal.Network;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -33,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,13 +136,17 @@ final class ClientTransport {
    * @throws ConnectionException when the dial or the handshake failed
    */
   Channel dial(SslContext ssl, long startNanos) {
+    Network net = Network.of(network);
     SharedEventLoopGroup loops = SharedEventLoopGroup.forNetwork(network);
-    SocketAddress remote = NettyTransport.address(network, address);
+    SocketAddress remote = net.address(address);
     EventLoopGroup group = loops.acquire();
+    // Set by the initializer, which runs before connect() returns.
+    AtomicReference<Future<Void>> handshake = new AtomicReference<>();
+    Network.ClientSide side = new Network.ClientSide(address, ssl != null, options.rpcPath(),
+        options.maxMessageLength(), options.connectTimeout());
     Bootstrap b =
         new Bootstrap()
             .group(group)
-            .channel(NettyTransport.clientChannel(network))
             .option(
                 ChannelOption.CONNECT_TIMEOUT_MILLIS,
                 (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
@@ -154,10 +160,13 @@ final class ClientTransport {
                       NettyTls.addClientHandler(
                           ch,
                           ssl,
-                          options.tls().serverName().orElse(peer.getHostString()),
+                          options.tls() == null
+                              ? peer.getHostString()
+                              : options.tls().serverName().orElse(peer.getHostString()),
                           peer.getPort(),
                           options.connectTimeout());
                     }
+                    handshake.set(net.initClient(ch, side));
                     ch.pipeline().addLast("frames", new FrameDecoder(frameCodec));
                     if (!options.idleTimeout().isZero()) {
                       ch.pipeline()
@@ -169,11 +178,11 @@ final class ClientTransport {
                     ch.pipeline().addLast("rpcx", new ClientHandler(ClientTransport.this));
                   }
                 });
-    if (NettyTransport.isTcp(network)) {
+    if (net.isTcpBased()) {
       b.option(ChannelOption.TCP_NODELAY, true);
       NettyTransport.applyKeepAlive(b, options.tcpKeepAlivePeriod(), false);
     }
-    ChannelFuture f = b.connect(remote).awaitUninterruptibly();
+    ChannelFuture f = net.connect(b, remote).awaitUninterruptibly();
     if (!f.isSuccess()) {
       loops.release();
       synchronized (lock) {
@@ -191,7 +200,34 @@ final class ClientTransport {
         throw tlsFailure;
       }
     }
+    Future<Void> networkHandshake = handshake.get();
+    if (networkHandshake != null) {
+      ConnectionException failure = awaitNetworkHandshake(networkHandshake, startNanos);
+      if (failure != null) {
+        abandon(ch);
+        throw failure;
+      }
+    }
     return ch;
+  }
+
+  /**
+   * Waits for the network's own handshake (http CONNECT, WebSocket upgrade) for what is left of
+   * the connect timeout; no frame is written before it is done. Returns null once it succeeded.
+   */
+  private ConnectionException awaitNetworkHandshake(Future<Void> handshake, long startNanos) {
+    long left = options.connectTimeout().toNanos() - (System.nanoTime() - startNanos);
+    if (!handshake.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+      return new ConnectionException("dial " + network + " " + address + ": the " + network
+          + " handshake did not complete within the connect timeout of "
+          + options.connectTimeout());
+    }
+    if (!handshake.isSuccess()) {
+      return new ConnectionException(
+          "dial " + network + " " + address + ": " + describe(handshake.cause()),
+          handshake.cause());
+    }
+    return null;
   }
 
   /** Gives up before dialling (the breaker is open): the client may try again later. */

@@ -150,11 +150,15 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         // Armed only while a frame is incomplete: a frame that arrives whole costs no timer.
         armFrameTimer(ctx);
         int missing = frameLen - readable;
-        if (frameLen > LARGE_FRAME && in.writableBytes() < missing) {
+        int room = (int) Math.min(missing, 8L * readable);
+        if (frameLen > LARGE_FRAME && in.writableBytes() < missing
+            && in.maxWritableBytes() >= room) {
           // Room for the rest of a large frame in few steps, so later reads are copied in once
           // rather than the buffer being regrown (and copied whole) many times. Each step is at
           // most 8x what has arrived: a header alone cannot make us allocate its claimed length.
-          in.ensureWritable((int) Math.min(missing, 8L * readable));
+          // (A buffer that cannot grow, such as a WebSocket payload slice that became the
+          // cumulation, is replaced by the cumulator when the next bytes come.)
+          in.ensureWritable(room);
         }
         return;
       }

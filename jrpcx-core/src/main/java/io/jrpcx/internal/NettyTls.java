@@ -39,6 +39,12 @@ public final class NettyTls {
   private static final Map<TlsConfig, SslContext> CLIENT_CONTEXTS =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  /**
+   * The client settings used where TLS is mandatory but none was configured ({@code wss}): the
+   * JDK's trusted certificates and host name checks, as Go's client without a TLS config.
+   */
+  public static final TlsConfig DEFAULT_CLIENT = TlsConfig.builder().build();
+
   private NettyTls() {}
 
   /**

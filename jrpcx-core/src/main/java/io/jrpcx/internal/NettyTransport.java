@@ -29,12 +29,11 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Chooses Netty's native epoll transport when it loads (Linux x86_64) and NIO otherwise, and maps
- * rpcx network names ({@code tcp}, {@code tcp4}, {@code tcp6}, {@code unix}, and
- * {@value #IN_PROCESS} for calls inside one JVM) to channels and addresses.
+ * rpcx network names to channels and addresses through {@link Network}, which holds what differs
+ * between networks.
  *
  * <p>The in-process network is Netty's local transport: frames pass between channels in memory,
  * through the same pipeline (frame decoder, codecs, plugins) as TCP, so behaviour is identical;
@@ -87,52 +86,69 @@ public final class NettyTransport {
 
   /** Whether {@code network} is {@link #IN_PROCESS}. */
   public static boolean isInProcess(String network) {
-    return IN_PROCESS.equals(normalize(network));
+    return Network.of(network).name().equals(IN_PROCESS);
   }
 
-  /** Whether {@code network} is a socket network whose TCP options apply. */
+  /** Whether {@code network} runs over TCP, so TCP options and TLS apply (see {@link Network}). */
   public static boolean isTcp(String network) {
-    return "tcp".equals(normalize(network));
+    return Network.of(network).isTcpBased();
   }
 
   /** Whether {@code network} names a unix domain socket rather than TCP. */
   public static boolean isUnix(String network) {
-    return "unix".equals(normalize(network));
+    return Network.of(network).name().equals("unix");
   }
 
   public static Class<? extends Channel> clientChannel(String network) {
-    if (isInProcess(network)) {
-      return LocalChannel.class;
-    }
-    if (isUnix(network)) {
-      return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
-    }
-    return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    return Network.of(network).clientChannel();
   }
 
   public static Class<? extends ServerChannel> serverChannel(String network) {
-    if (isInProcess(network)) {
-      return LocalServerChannel.class;
-    }
-    if (isUnix(network)) {
-      return EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
-    }
-    return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return Network.of(network).serverChannel();
   }
 
   /**
    * Parses an rpcx address for {@code network}: {@code host:port}, {@code [v6]:port} or
-   * {@code :port} (every interface) for TCP, a file path for unix, a name for in-process.
+   * {@code :port} (every interface) for TCP-based networks, a file path for unix, a name for
+   * in-process.
    */
   public static SocketAddress address(String network, String address) {
-    String net = normalize(network);
-    if (IN_PROCESS.equals(net)) {
+    return Network.of(network).address(address);
+  }
+
+  /** The kinds of socket the networks run on. */
+  enum Kind { TCP, UNIX, IN_PROCESS }
+
+  static Class<? extends Channel> clientChannel(Kind kind) {
+    switch (kind) {
+      case IN_PROCESS:
+        return LocalChannel.class;
+      case UNIX:
+        return EPOLL ? EpollDomainSocketChannel.class : NioDomainSocketChannel.class;
+      default:
+        return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+  }
+
+  static Class<? extends ServerChannel> serverChannel(Kind kind) {
+    switch (kind) {
+      case IN_PROCESS:
+        return LocalServerChannel.class;
+      case UNIX:
+        return EPOLL ? EpollServerDomainSocketChannel.class : NioServerDomainSocketChannel.class;
+      default:
+        return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+  }
+
+  static SocketAddress socketAddress(Kind kind, String address) {
+    if (kind == Kind.IN_PROCESS) {
       if (address.isEmpty()) {
         throw new IllegalArgumentException("in-process address is empty; give it a name");
       }
       return new LocalAddress(address);
     }
-    if ("unix".equals(net)) {
+    if (kind == Kind.UNIX) {
       if (address.isEmpty()) {
         throw new IllegalArgumentException("unix socket path is empty");
       }
@@ -202,23 +218,6 @@ public final class NettyTransport {
         bootstrap.option(EpollChannelOption.TCP_KEEPIDLE, seconds);
         bootstrap.option(EpollChannelOption.TCP_KEEPINTVL, seconds);
       }
-    }
-  }
-
-  private static String normalize(String network) {
-    String n = network == null || network.isEmpty() ? "tcp" : network.toLowerCase(Locale.ROOT);
-    switch (n) {
-      case "tcp":
-      case "tcp4":
-      case "tcp6":
-        return "tcp";
-      case "unix":
-        return "unix";
-      case IN_PROCESS:
-        return IN_PROCESS;
-      default:
-        throw new IllegalArgumentException("network '" + network
-            + "' is not supported; use tcp, tcp4, tcp6, unix or " + IN_PROCESS);
     }
   }
 

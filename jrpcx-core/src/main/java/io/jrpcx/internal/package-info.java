@@ -5,6 +5,11 @@
  * frame codec on Netty buffers ({@link io.jrpcx.internal.FrameCodec}), which documents the frame
  * layout and the validation applied to every inbound frame.
  *
+ * <p>The networks ({@code tcp}, {@code unix}, {@code http}, {@code ws}, {@code wss}, {@code
+ * reuseport}, in-process) are {@link io.jrpcx.internal.Network}s: each decides its channels,
+ * addresses, listener options and the handshake handlers in front of the frame decoder ({@code
+ * HttpConnectHandshake}, {@code WebSocketPipe}, both bounded by {@code HandshakeDecoder}).
+ *
  * <p>What bounds a server's resources lives here too: the {@link
  * io.jrpcx.internal.MemoryBudget} all connections share, each connection's {@link
  * io.jrpcx.internal.ReadGate} (the reasons it is not read), and {@code SafeIoHandler}, which

@@ -256,11 +256,16 @@ public final class Server implements AutoCloseable {
 
   /**
    * Binds {@code address} on {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
-   * {@code unix}, or {@code inprocess} for callers in this JVM, where the address is any unique
-   * name) and returns once the server accepts connections. Port 0 picks a free port;
-   * {@link #address()} tells which.
+   * {@code unix}, {@code http} (a CONNECT on the rpc path first), {@code ws} and {@code wss}
+   * (WebSocket on the rpc path; {@code wss} needs {@link Builder#tls}), {@code reuseport} (a TCP
+   * listener with SO_REUSEPORT, Linux), or {@code inprocess} for callers in this JVM, where the
+   * address is any unique name) and returns once the server accepts connections. Port 0 picks a
+   * free port; {@link #address()} tells which. A handshake must complete within the frame
+   * timeout.
    *
-   * @throws IllegalArgumentException when the server has TLS and the network is not TCP
+   * @throws IllegalArgumentException when the network is unknown (naming the module to add for
+   *     {@code quic} and {@code kcp}), the server has TLS and the network is not TCP-based, or
+   *     the network needs TLS and the server has none
    */
   public void start(String network, String address) {
     synchronized (lifecycle) {
@@ -541,6 +546,7 @@ public final class Server implements AutoCloseable {
     int maxConnectionsPerIp = Integer.MAX_VALUE;
     Duration idleTimeout = Duration.ZERO;
     Duration frameTimeout = Duration.ofSeconds(60);
+    String rpcPath = "/_rpcx_";
     Duration writeStallTimeout = Duration.ofSeconds(60);
     int writeBufferLowWaterMark = 1 << 20;
     int writeBufferHighWaterMark = 4 << 20;
@@ -617,6 +623,16 @@ public final class Server implements AutoCloseable {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The path the {@code http} network accepts its CONNECT on and the {@code ws}/{@code wss}
+     * networks their upgrade, Go's {@code RPCPath} (default {@code /_rpcx_}). Other paths get
+     * 404, as from Go's HTTP mux.
+     */
+    public Builder rpcPath(String path) {
+      this.rpcPath = io.jrpcx.internal.Network.checkRpcPath(path);
       return this;
     }
 
@@ -766,7 +782,8 @@ public final class Server implements AutoCloseable {
     /**
      * Serves every connection over TLS with {@code tls}, which must hold key material; its
      * {@link TlsConfig#clientAuth()} decides whether clients need certificates (mutual TLS).
-     * Null (the default) serves plaintext. TCP only.
+     * Null (the default) serves plaintext. TCP-based networks only (tcp, http, ws, wss,
+     * reuseport); {@code wss} requires it.
      */
     public Builder tls(TlsConfig tls) {
       if (tls != null && tls.keyManagerFactory().isEmpty()) {
@@ -782,7 +799,8 @@ public final class Server implements AutoCloseable {
      * module {@code jrpcx-gateway}: a connection whose first byte is rpcx's magic {@code 0x08}
      * speaks rpcx exactly as without it, any other connection is handed to {@code protocol} (after
      * the TLS handshake, with {@link #tls}). Null (the default) serves rpcx alone, and a first
-     * byte other than {@code 0x08} closes the connection.
+     * byte other than {@code 0x08} closes the connection. On tcp, tcp4, tcp6 and reuseport only:
+     * on http and ws the first bytes are the network's handshake.
      */
     public Builder sharePortWith(SharedPortProtocol protocol) {
       this.sharedPort = protocol;

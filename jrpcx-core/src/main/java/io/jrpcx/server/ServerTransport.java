@@ -4,6 +4,7 @@ import io.jrpcx.TlsConfig;
 import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.internal.Network;
 import io.jrpcx.internal.ReadGate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -49,6 +50,7 @@ final class ServerTransport {
   private final SharedPortProtocol sharedPort;
   private final Duration idleTimeout;
   private final Duration frameTimeout;
+  private final String rpcPath;
   private final Duration writeStallTimeout;
   private final WriteBufferWaterMark waterMark;
   /** Errors (out of memory, say) caught on network threads, in handlers or past them. */
@@ -62,6 +64,9 @@ final class ServerTransport {
   private Channel serverChannel;
   private String boundAddress;
   private String boundNetwork;
+  /** What the bound network adds to each connection; set before the listener accepts. */
+  private volatile Network network;
+  private volatile Network.ServerSide serverSide;
 
   ServerTransport(Server server, Server.Builder b, ConnectionLimits connectionLimits) {
     this.server = server;
@@ -73,6 +78,7 @@ final class ServerTransport {
     this.sharedPort = b.sharedPort;
     this.idleTimeout = b.idleTimeout;
     this.frameTimeout = b.frameTimeout;
+    this.rpcPath = b.rpcPath;
     this.writeStallTimeout = b.writeStallTimeout;
     this.waterMark =
         new WriteBufferWaterMark(b.writeBufferLowWaterMark, b.writeBufferHighWaterMark);
@@ -82,16 +88,33 @@ final class ServerTransport {
    * Binds {@code address} on {@code network} and starts accepting. Called once, under the
    * server's lifecycle lock.
    *
-   * @throws IllegalArgumentException when the server has TLS and the network is not TCP
+   * @throws IllegalArgumentException when the network is unknown, does not allow the server's TLS
+   *     setting, or cannot share its port with the server's shared-port protocol
    * @throws IllegalStateException when the address cannot be bound
    */
   void bind(String network, String address) {
-    SocketAddress bindAddress = NettyTransport.address(network, address);
-    boolean tcp = NettyTransport.isTcp(network);
+    Network net = Network.of(network);
+    SocketAddress bindAddress = net.address(address);
+    boolean tcp = net.isTcpBased();
     if (sslContext != null && !tcp) {
-      throw new IllegalArgumentException("TLS is supported on tcp networks only, not " + network);
+      throw new IllegalArgumentException("TLS is supported on TCP-based networks (tcp, http, ws, "
+          + "wss, reuseport), not " + network);
     }
-    boolean inProcess = NettyTransport.isInProcess(network);
+    if (sslContext == null && net.requiresTls()) {
+      throw new IllegalArgumentException("network '" + network + "' needs TLS: "
+          + "Server.builder().tls(TlsConfig...)");
+    }
+    if (sharedPort != null && !net.sharesPort()) {
+      throw new IllegalArgumentException("a protocol sharing the port (sharePortWith) is served "
+          + "on tcp, tcp4, tcp6 and reuseport only, not " + network);
+    }
+    boolean inProcess = net.name().equals(NettyTransport.IN_PROCESS);
+    this.network = net;
+    // A handshake is bounded like a frame: by the frame timeout, or TLS's when that is off.
+    Duration handshakeTimeout = !frameTimeout.isZero() ? frameTimeout
+        : tls != null ? tls.handshakeTimeout() : TlsConfig.builder().build().handshakeTimeout();
+    this.serverSide = new Network.ServerSide(sslContext != null, rpcPath,
+        server.frameCodec.maxMessageLength(), handshakeTimeout);
     EventLoopGroup g =
         NettyTransport.newGuardedEventLoopGroup(
             ioThreads,
@@ -107,7 +130,6 @@ final class ServerTransport {
     ServerBootstrap b =
         new ServerBootstrap()
             .group(accept, g)
-            .channel(NettyTransport.serverChannel(network))
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
             .handler(new AcceptGuard())
             .childHandler(
@@ -123,7 +145,7 @@ final class ServerTransport {
     }
     Channel bound;
     try {
-      bound = b.bind(bindAddress).syncUninterruptibly().channel();
+      bound = net.bind(b, bindAddress).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       accept.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -139,7 +161,10 @@ final class ServerTransport {
     }
   }
 
-  /** A connection's pipeline, from the bytes up: limits first, then TLS, frames and calls. */
+  /**
+   * A connection's pipeline, from the bytes up: limits first, then TLS, the network's handshake
+   * (http CONNECT, WebSocket), frames and calls.
+   */
   private void initConnection(Channel ch) {
     if (!idleTimeout.isZero()) {
       ch.pipeline()
@@ -150,7 +175,9 @@ final class ServerTransport {
     if (sslContext != null) {
       NettyTls.addServerHandler(ch, sslContext, tls.handshakeTimeout());
     }
-    if (sharedPort != null) {
+    Network net = network;
+    net.initServer(ch, serverSide);
+    if (sharedPort != null && net.sharesPort()) {
       ch.pipeline().addLast(PortSharing.DETECTOR, new PortSharing.Detector(server, sharedPort));
     }
     FrameDecoder.ConnectionMemory held = new FrameDecoder.ConnectionMemory();

@@ -155,6 +155,19 @@ final class ChildJvm implements AutoCloseable {
     return held.get();
   }
 
+  /**
+   * Closes the child's standard input, which a child like {@link ReusePortServer} takes as the
+   * sign to shut down gracefully.
+   */
+  void closeInput() throws IOException {
+    process.getOutputStream().close();
+  }
+
+  /** Waits up to {@code timeout} for the child to exit by itself; returns whether it did. */
+  boolean awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** Sends SIGKILL and waits until the process is gone; returns its exit code (137). */
   int kill() throws InterruptedException {
     process.destroyForcibly();

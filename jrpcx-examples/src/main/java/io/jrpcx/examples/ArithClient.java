@@ -9,18 +9,22 @@ import io.jrpcx.client.ClientOptions;
  *
  * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithClient --addr 127.0.0.1:8972</pre>
  *
- * <p>With {@code --ca ca.crt} it connects over TLS, trusting servers signed by that CA; adding
- * {@code --cert client.crt --key client.key} presents a client certificate (mutual TLS).
+ * <p>{@code --network tcp|http|ws|wss|unix|reuseport} picks the network (default tcp; reuseport is
+ * dialled as tcp); for unix {@code --addr} is the socket's path. With {@code --ca ca.crt} it
+ * connects over TLS, trusting servers signed by that CA (on {@code wss} without it, the JDK's
+ * trusted CAs); adding {@code --cert client.crt --key client.key} presents a client certificate
+ * (mutual TLS).
  */
 public final class ArithClient {
   private ArithClient() {}
 
   public static void main(String[] args) {
     Flags flags = new Flags(args);
-    String addr = flags.get("addr", "127.0.0.1:8972");
+    String network = flags.get("network", "tcp");
+    String addr = flags.get("addr", ArithServer.defaultAddress(network));
     ClientOptions options = ClientOptions.DEFAULT.toBuilder().tls(flags.tls(false)).build();
     try (Client client = new Client(options)) {
-      client.connect("tcp", addr);
+      client.connect(network, addr);
       Args a = new Args(10, 20);
       Reply reply = client.call(Context.background(), "Arith", "Mul", a, Reply.class);
       System.out.printf("%d * %d = %d%n", a.A, a.B, reply.C);

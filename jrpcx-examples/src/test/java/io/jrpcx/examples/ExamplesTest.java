@@ -2,6 +2,7 @@ package io.jrpcx.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The example programs print what the README and the guides in docs/ say they print. */
 class ExamplesTest {
@@ -58,6 +61,31 @@ class ExamplesTest {
       ArithAsyncClient.main(new String[] {"--addr=" + server.address()});
       assertThat(printed()).isEqualTo(
           "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport"})
+  void arithServerAndClientTalkOnEveryNetworkOfTheNetworkFlag(String network,
+      @TempDir Path dir) {
+    assumeTrue(!network.equals("reuseport") || io.jrpcx.internal.NettyTransport.isEpoll(),
+        "reuseport needs epoll");
+    TestCertificates certs = TestCertificates.create(dir);
+    boolean tls = network.equals("wss");
+    String addr = network.equals("unix") ? dir.resolve("arith.sock").toString() : "127.0.0.1:0";
+    Server server = ArithServer.start(network, addr, tls ? new Flags(new String[] {
+        "--cert", certs.server.cert.toString(), "--key", certs.server.key.toString()}).tls(true)
+        : null);
+    try {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+          "--network", network, "--addr", server.address()));
+      if (tls) {
+        args.addAll(java.util.List.of("--ca", certs.ca.cert.toString()));
+      }
+      ArithClient.main(args.toArray(new String[0]));
+      assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
