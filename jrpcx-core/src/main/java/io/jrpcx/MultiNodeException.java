@@ -26,12 +26,13 @@ public class MultiNodeException extends RpcException {
 
   private static String describe(Map<String, RpcException> errors) {
     StringBuilder sb = new StringBuilder();
-    errors.forEach((node, e) -> {
-      if (sb.length() > 0) {
-        sb.append("; ");
-      }
-      sb.append(node).append(": ").append(e.getMessage());
-    });
+    errors.forEach(
+        (node, e) -> {
+          if (sb.length() > 0) {
+            sb.append("; ");
+          }
+          sb.append(node).append(": ").append(e.getMessage());
+        });
     return sb.toString();
   }
 }

@@ -35,8 +35,8 @@ import javax.crypto.spec.PBEKeySpec;
 final class PemFiles {
   private PemFiles() {}
 
-  private static final Pattern PEM_BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
+  private static final Pattern PEM_BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([^-]+)-----END \\1-----");
 
   static List<Certificate> readCertificates(Path pem) {
     try (InputStream in = Files.newInputStream(pem)) {
@@ -50,8 +50,8 @@ final class PemFiles {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + pem + ": " + e, e);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("no valid PEM certificate in " + pem + ": "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "no valid PEM certificate in " + pem + ": " + e.getMessage(), e);
     }
   }
 
@@ -72,20 +72,24 @@ final class PemFiles {
             return toPrivateKey(new PKCS8EncodedKeySpec(der), pem);
           case "ENCRYPTED PRIVATE KEY":
             if (password == null) {
-              throw new IllegalArgumentException("the key in " + pem
-                  + " is encrypted: pass its password");
+              throw new IllegalArgumentException(
+                  "the key in " + pem + " is encrypted: pass its password");
             }
             return toPrivateKey(decrypt(new EncryptedPrivateKeyInfo(der), password), pem);
           case "RSA PRIVATE KEY":
           case "EC PRIVATE KEY":
-            throw new IllegalArgumentException("the key in " + pem + " is " + type
-                + " (PKCS#1/SEC1); convert it to PKCS#8 with 'openssl pkcs8 -topk8 -nocrypt'");
+            throw new IllegalArgumentException(
+                "the key in "
+                    + pem
+                    + " is "
+                    + type
+                    + " (PKCS#1/SEC1); convert it to PKCS#8 with 'openssl pkcs8 -topk8 -nocrypt'");
           default:
             // Other blocks (e.g. EC PARAMETERS) may precede the key.
         }
       } catch (IOException | GeneralSecurityException e) {
-        throw new IllegalArgumentException("cannot decode the private key in " + pem + ": "
-            + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot decode the private key in " + pem + ": " + e.getMessage(), e);
       } finally {
         Arrays.fill(der, (byte) 0);
       }
@@ -97,8 +101,7 @@ final class PemFiles {
    * Signs with the key and verifies with the certificate, so a key that belongs to another
    * certificate fails here rather than as an obscure handshake failure later.
    */
-  static void checkKeyMatches(PrivateKey key, Certificate cert, Path certPem,
-      Path keyPem) {
+  static void checkKeyMatches(PrivateKey key, Certificate cert, Path certPem, Path keyPem) {
     String algorithm;
     switch (key.getAlgorithm()) {
       case "RSA":
@@ -131,8 +134,8 @@ final class PemFiles {
       matches = false;
     }
     if (!matches) {
-      throw new IllegalArgumentException("the key in " + keyPem
-          + " does not belong to the first certificate in " + certPem);
+      throw new IllegalArgumentException(
+          "the key in " + keyPem + " does not belong to the first certificate in " + certPem);
     }
   }
 
@@ -140,8 +143,11 @@ final class PemFiles {
       throws GeneralSecurityException, IOException {
     // For PBES2 the JDK names the real scheme only in the parameters.
     AlgorithmParameters params = info.getAlgParameters();
-    String algorithm = "PBES2".equalsIgnoreCase(info.getAlgName()) || "1.2.840.113549.1.5.13"
-        .equals(info.getAlgName()) ? params.toString() : info.getAlgName();
+    String algorithm =
+        "PBES2".equalsIgnoreCase(info.getAlgName())
+                || "1.2.840.113549.1.5.13".equals(info.getAlgName())
+            ? params.toString()
+            : info.getAlgName();
     PBEKeySpec spec = new PBEKeySpec(password);
     try {
       Key secret = SecretKeyFactory.getInstance(algorithm).generateSecret(spec);

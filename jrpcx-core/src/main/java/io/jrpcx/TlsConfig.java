@@ -1,37 +1,18 @@
 package io.jrpcx;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
-import java.security.Key;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.crypto.Cipher;
-import javax.crypto.EncryptedPrivateKeyInfo;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -171,12 +152,20 @@ public final class TlsConfig {
 
   @Override
   public String toString() {
-    return "TlsConfig{keyMaterial=" + (keyManagerFactory != null)
-        + ", trust=" + (insecureTrustAll ? "INSECURE-ALL"
+    return "TlsConfig{keyMaterial="
+        + (keyManagerFactory != null)
+        + ", trust="
+        + (insecureTrustAll
+            ? "INSECURE-ALL"
             : trustManagerFactory != null ? "configured" : "JDK default")
-        + ", clientAuth=" + clientAuth + ", protocols=" + protocols
-        + ", hostnameVerification=" + hostnameVerification()
-        + (serverName != null ? ", serverName=" + serverName : "") + "}";
+        + ", clientAuth="
+        + clientAuth
+        + ", protocols="
+        + protocols
+        + ", hostnameVerification="
+        + hostnameVerification()
+        + (serverName != null ? ", serverName=" + serverName : "")
+        + "}";
   }
 
   /** Builds a {@link TlsConfig}; see the class comment for the defaults. */
@@ -235,8 +224,14 @@ public final class TlsConfig {
         kmf.init(ks, storePassword);
         this.keyManagerFactory = kmf;
       } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalArgumentException("key in " + privateKeyPem
-            + " does not fit the certificate chain in " + certChainPem + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "key in "
+                + privateKeyPem
+                + " does not fit the certificate chain in "
+                + certChainPem
+                + ": "
+                + e.getMessage(),
+            e);
       }
       return this;
     }
@@ -276,8 +271,8 @@ public final class TlsConfig {
         }
         return trustManager(ks);
       } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalArgumentException("cannot trust the certificates in " + trustedCertsPem
-            + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot trust the certificates in " + trustedCertsPem + ": " + e.getMessage(), e);
       }
     }
 
@@ -331,8 +326,8 @@ public final class TlsConfig {
       Set<String> supported = supportedProtocols();
       for (String p : protocols) {
         if (!supported.contains(p)) {
-          throw new IllegalArgumentException("TLS protocol '" + p + "' is not supported; use "
-              + "some of " + supported);
+          throw new IllegalArgumentException(
+              "TLS protocol '" + p + "' is not supported; use " + "some of " + supported);
         }
       }
       this.protocols = List.of(protocols);
@@ -381,8 +376,11 @@ public final class TlsConfig {
      */
     public TlsConfig build() {
       if (clientAuth != ClientAuth.NONE && trustManagerFactory == null && !insecureTrustAll) {
-        throw new IllegalArgumentException("clientAuth " + clientAuth + " needs trust material "
-            + "for client certificates: call trustManager(...)");
+        throw new IllegalArgumentException(
+            "clientAuth "
+                + clientAuth
+                + " needs trust material "
+                + "for client certificates: call trustManager(...)");
       }
       return new TlsConfig(this);
     }

@@ -42,15 +42,24 @@ class TlsConfigTest {
     char[] password = "s3cret".toCharArray();
     Path encrypted = certs.encryptedKey(certs.server, password);
 
-    assertThat(TlsConfig.builder().keyManager(certs.server.cert, certs.server.key).build()
-        .keyManagerFactory()).isPresent();
-    assertThat(TlsConfig.builder().keyManager(certs.server.cert, encrypted, password).build()
-        .keyManagerFactory()).isPresent();
+    assertThat(
+            TlsConfig.builder()
+                .keyManager(certs.server.cert, certs.server.key)
+                .build()
+                .keyManagerFactory())
+        .isPresent();
+    assertThat(
+            TlsConfig.builder()
+                .keyManager(certs.server.cert, encrypted, password)
+                .build()
+                .keyManagerFactory())
+        .isPresent();
     assertThatThrownBy(() -> TlsConfig.builder().keyManager(certs.server.cert, encrypted))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("is encrypted: pass its password");
-    assertThatThrownBy(() -> TlsConfig.builder()
-        .keyManager(certs.server.cert, encrypted, "wrong".toCharArray()))
+    assertThatThrownBy(
+            () ->
+                TlsConfig.builder().keyManager(certs.server.cert, encrypted, "wrong".toCharArray()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("cannot decode the private key in " + encrypted);
   }
@@ -60,7 +69,10 @@ class TlsConfigTest {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     char[] password = "pw".toCharArray();
-    keys.setKeyEntry("server", certs.server.privateKey, password,
+    keys.setKeyEntry(
+        "server",
+        certs.server.privateKey,
+        password,
         new Certificate[] {certs.server.certificate, certs.ca.certificate});
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
@@ -88,8 +100,12 @@ class TlsConfigTest {
         .hasMessage("no PEM private key in " + empty);
     assertThatThrownBy(() -> TlsConfig.builder().keyManager(certs.server.cert, certs.client.key))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("the key in " + certs.client.key + " does not belong to the first "
-            + "certificate in " + certs.server.cert);
+        .hasMessage(
+            "the key in "
+                + certs.client.key
+                + " does not belong to the first "
+                + "certificate in "
+                + certs.server.cert);
   }
 
   @Test
@@ -113,7 +129,6 @@ class TlsConfigTest {
     assertThat(tls.hostnameVerification()).isFalse();
     assertThat(tls.toString()).contains("INSECURE");
     assertThat(ClientOptions.DEFAULT.toBuilder().tls(tls).build().tls()).isSameAs(tls);
-    assertThat(tls.toBuilder().trustManager(certs.ca.cert).build().hostnameVerification())
-        .isTrue();
+    assertThat(tls.toBuilder().trustManager(certs.ca.cert).build().hostnameVerification()).isTrue();
   }
 }

@@ -9,12 +9,12 @@ import io.jrpcx.client.ClientOptions;
 import io.jrpcx.client.FailMode;
 import io.jrpcx.client.SelectMode;
 import io.jrpcx.client.XClient;
-import io.jrpcx.client.discovery.MultipleServersDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.client.discovery.MultipleServersDiscovery;
 import io.jrpcx.server.Server;
 import io.jrpcx.server.ServerContext;
-import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestCertificates;
 import java.io.IOException;
@@ -46,8 +46,9 @@ class TlsTest {
   static TestCertificates certs;
 
   /** How a client learns the server refused its certificate: at connect or just after. */
-  private static final String REFUSED_CERTIFICATE = "(TLS handshake with .* failed"
-      + "|.* closed on a TLS error): Received fatal alert: \\w*certificate\\w*";
+  private static final String REFUSED_CERTIFICATE =
+      "(TLS handshake with .* failed"
+          + "|.* closed on a TLS error): Received fatal alert: \\w*certificate\\w*";
 
   private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -84,8 +85,7 @@ class TlsTest {
 
   /** The server's side with the given certificate, trusting the CA for client certificates. */
   private static TlsConfig.Builder serverTls(TestCertificates.Pair identity) {
-    return TlsConfig.builder().keyManager(identity.cert, identity.key)
-        .trustManager(certs.ca.cert);
+    return TlsConfig.builder().keyManager(identity.cert, identity.key).trustManager(certs.ca.cert);
   }
 
   /** A client trusting the test CA. */
@@ -103,8 +103,8 @@ class TlsTest {
   }
 
   private Client newClient(TlsConfig tls) {
-    return newClient(ClientOptions.DEFAULT.toBuilder().tls(tls)
-        .connectTimeout(Duration.ofSeconds(5)).build());
+    return newClient(
+        ClientOptions.DEFAULT.toBuilder().tls(tls).connectTimeout(Duration.ofSeconds(5)).build());
   }
 
   private Client newClient(ClientOptions options) {
@@ -203,10 +203,10 @@ class TlsTest {
 
   @Test
   void mutualTlsAcceptsAClientWithATrustedCertificate() {
-    Server server = startServer(serverTls(certs.server)
-        .clientAuth(TlsConfig.ClientAuth.REQUIRE).build());
-    Client client = connect(clientTls().keyManager(certs.client.cert, certs.client.key).build(),
-        server);
+    Server server =
+        startServer(serverTls(certs.server).clientAuth(TlsConfig.ClientAuth.REQUIRE).build());
+    Client client =
+        connect(clientTls().keyManager(certs.client.cert, certs.client.key).build(), server);
 
     assertThat(whoAmI(client)).isEqualTo("TLSv1.3 CN=jrpcx test client");
     assertThat(mul(client, 4, 5)).isEqualTo(20);
@@ -215,36 +215,41 @@ class TlsTest {
   @ParameterizedTest
   @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
   void mutualTlsRefusesAClientWithoutCertificate(String protocol) {
-    Server server = startServer(serverTls(certs.server).protocols(protocol)
-        .clientAuth(TlsConfig.ClientAuth.REQUIRE).build());
+    Server server =
+        startServer(
+            serverTls(certs.server)
+                .protocols(protocol)
+                .clientAuth(TlsConfig.ClientAuth.REQUIRE)
+                .build());
 
-    assertThat(refusal(clientTls().build(), server))
-        .hasMessageMatching(REFUSED_CERTIFICATE);
+    assertThat(refusal(clientTls().build(), server)).hasMessageMatching(REFUSED_CERTIFICATE);
     // Others are unaffected.
-    Client withCert = connect(clientTls().keyManager(certs.client.cert, certs.client.key).build(),
-        server);
+    Client withCert =
+        connect(clientTls().keyManager(certs.client.cert, certs.client.key).build(), server);
     assertThat(mul(withCert, 2, 2)).isEqualTo(4);
   }
 
   @Test
   void mutualTlsRefusesAClientCertificateFromAnUntrustedIssuer() {
-    Server server = startServer(serverTls(certs.server)
-        .clientAuth(TlsConfig.ClientAuth.REQUIRE).build());
-    TlsConfig selfSigned = clientTls()
-        .keyManager(TestCertificates.alwaysPresenting(certs.untrusted)).build();
+    Server server =
+        startServer(serverTls(certs.server).clientAuth(TlsConfig.ClientAuth.REQUIRE).build());
+    TlsConfig selfSigned =
+        clientTls().keyManager(TestCertificates.alwaysPresenting(certs.untrusted)).build();
 
-    assertThat(refusal(selfSigned, server))
-        .hasMessageMatching(REFUSED_CERTIFICATE);
+    assertThat(refusal(selfSigned, server)).hasMessageMatching(REFUSED_CERTIFICATE);
   }
 
   @Test
   void optionalClientAuthAcceptsClientsWithAndWithoutCertificates() {
-    Server server = startServer(serverTls(certs.server)
-        .clientAuth(TlsConfig.ClientAuth.OPTIONAL).build());
+    Server server =
+        startServer(serverTls(certs.server).clientAuth(TlsConfig.ClientAuth.OPTIONAL).build());
 
     assertThat(whoAmI(connect(clientTls().build(), server))).isEqualTo("TLSv1.3 anonymous");
-    assertThat(whoAmI(connect(clientTls().keyManager(certs.client.cert, certs.client.key)
-        .build(), server))).isEqualTo("TLSv1.3 CN=jrpcx test client");
+    assertThat(
+            whoAmI(
+                connect(
+                    clientTls().keyManager(certs.client.cert, certs.client.key).build(), server)))
+        .isEqualTo("TLSv1.3 CN=jrpcx test client");
   }
 
   @Test
@@ -257,11 +262,13 @@ class TlsTest {
     plaintext.connect("tcp", server.address()); // TCP alone succeeds: nothing is exchanged yet
     assertThatThrownBy(() -> mul(plaintext, 2, 3))
         .isInstanceOf(ConnectionException.class)
-        .hasMessage(ConnectionException.SHUT_DOWN + ": connection to " + server.address()
-            + " wrong magic number 0x15: the peer speaks TLS and this side does not (configure "
-            + "TLS on both sides)");
-    await().atMost(Duration.ofSeconds(10))
-        .until(() -> server.activeConnections().size() == 1);
+        .hasMessage(
+            ConnectionException.SHUT_DOWN
+                + ": connection to "
+                + server.address()
+                + " wrong magic number 0x15: the peer speaks TLS and this side does not (configure "
+                + "TLS on both sides)");
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.activeConnections().size() == 1);
 
     assertThat(mul(before, 2, 2)).isEqualTo(4);
     assertThat(mul(connect(clientTls().build(), server), 3, 3)).isEqualTo(9);
@@ -277,8 +284,11 @@ class TlsTest {
 
     assertThatThrownBy(() -> newClient(clientTls().build()).connect("tcp", plain.address()))
         .isInstanceOf(ConnectionException.class)
-        .hasMessage("TLS handshake with " + plain.address() + " failed: the peer closed the "
-            + "connection during the handshake (does it serve TLS?)");
+        .hasMessage(
+            "TLS handshake with "
+                + plain.address()
+                + " failed: the peer closed the "
+                + "connection during the handshake (does it serve TLS?)");
     assertThat(plain.activeConnections()).isEmpty();
   }
 
@@ -288,29 +298,38 @@ class TlsTest {
     List<Socket> accepted = new CopyOnWriteArrayList<>();
     ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     resources.add(silent);
-    resources.add(() -> {
-      for (Socket s : accepted) {
-        s.close();
-      }
-    });
-    Thread acceptor = new Thread(() -> {
-      try {
-        while (true) {
-          accepted.add(silent.accept()); // accepts and never answers
-        }
-      } catch (IOException closed) {
-        // the test is over
-      }
-    });
+    resources.add(
+        () -> {
+          for (Socket s : accepted) {
+            s.close();
+          }
+        });
+    Thread acceptor =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  accepted.add(silent.accept()); // accepts and never answers
+                }
+              } catch (IOException closed) {
+                // the test is over
+              }
+            });
     acceptor.setDaemon(true);
     acceptor.start();
-    Client client = newClient(ClientOptions.DEFAULT.toBuilder().tls(clientTls().build())
-        .connectTimeout(Duration.ofMillis(500)).build());
+    Client client =
+        newClient(
+            ClientOptions.DEFAULT.toBuilder()
+                .tls(clientTls().build())
+                .connectTimeout(Duration.ofMillis(500))
+                .build());
 
     assertThatThrownBy(() -> client.connect("tcp", "127.0.0.1:" + silent.getLocalPort()))
         .isInstanceOf(ConnectionException.class)
-        .hasMessage("TLS handshake with 127.0.0.1:" + silent.getLocalPort()
-            + " did not complete within the connect timeout of PT0.5S");
+        .hasMessage(
+            "TLS handshake with 127.0.0.1:"
+                + silent.getLocalPort()
+                + " did not complete within the connect timeout of PT0.5S");
     assertThat(client.isShutdown()).isTrue();
   }
 
@@ -320,28 +339,36 @@ class TlsTest {
     resources.add(server);
     assertThatThrownBy(() -> server.start("inprocess", "tls-test"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("TLS is supported on TCP-based networks (tcp, http, ws, wss, reuseport), "
-            + "not inprocess");
+        .hasMessage(
+            "TLS is supported on TCP-based networks (tcp, http, ws, wss, reuseport), "
+                + "not inprocess");
 
     Client client = newClient(clientTls().build());
     assertThatThrownBy(() -> client.connect("unix", dir.resolve("s.sock").toString()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("TLS is supported on TCP-based networks (tcp, http, ws, wss, reuseport), "
-            + "not unix");
+        .hasMessage(
+            "TLS is supported on TCP-based networks (tcp, http, ws, wss, reuseport), "
+                + "not unix");
   }
 
   @Test
   void xclientCallsEveryNodeOverMutualTls() {
-    TlsConfig serverTls = serverTls(certs.server).clientAuth(TlsConfig.ClientAuth.REQUIRE)
-        .build();
+    TlsConfig serverTls = serverTls(certs.server).clientAuth(TlsConfig.ClientAuth.REQUIRE).build();
     Server a = startServer(serverTls);
     Server b = startServer(serverTls);
-    ClientOptions options = ClientOptions.DEFAULT.toBuilder()
-        .tls(clientTls().keyManager(certs.client.cert, certs.client.key).build())
-        .build();
-    XClient x = XClient.create("Arith", FailMode.FAILFAST, SelectMode.ROUND_ROBIN,
-        new MultipleServersDiscovery(List.of(new KVPair("tcp@" + a.address(), ""),
-            new KVPair("tcp@" + b.address(), ""))), options);
+    ClientOptions options =
+        ClientOptions.DEFAULT.toBuilder()
+            .tls(clientTls().keyManager(certs.client.cert, certs.client.key).build())
+            .build();
+    XClient x =
+        XClient.create(
+            "Arith",
+            FailMode.FAILFAST,
+            SelectMode.ROUND_ROBIN,
+            new MultipleServersDiscovery(
+                List.of(
+                    new KVPair("tcp@" + a.address(), ""), new KVPair("tcp@" + b.address(), ""))),
+            options);
     resources.add(x);
 
     for (int i = 0; i < 4; i++) {

@@ -15,10 +15,13 @@ import io.jrpcx.benchmark.proto.BenchmarkMessage;
 public final class BenchMessages {
   /** rpcx-benchmark's string value: 18 characters, 54 bytes of UTF-8. */
   public static final String TEXT = "许多往事在眼前一幕一幕，变的那麼模糊";
+
   /** rpcx-benchmark's integer value. */
   public static final int NUMBER = 100_000;
+
   /** What the server writes into field1. */
   public static final String SERVED_FIELD1 = "OK";
+
   /** What the server writes into field2. */
   public static final int SERVED_FIELD2 = 100;
 
@@ -38,14 +41,18 @@ public final class BenchMessages {
 
   /** Whether {@code reply} is what the server answers. */
   public static boolean isServed(GoogleMessage1 reply) {
-    return reply != null && SERVED_FIELD1.equals(reply.field1)
-        && reply.field2 == SERVED_FIELD2 && TEXT.equals(reply.field9);
+    return reply != null
+        && SERVED_FIELD1.equals(reply.field1)
+        && reply.field2 == SERVED_FIELD2
+        && TEXT.equals(reply.field9);
   }
 
   /** Whether {@code reply} is what the server answers. */
   public static boolean isServed(BenchmarkMessage reply) {
-    return reply != null && SERVED_FIELD1.equals(reply.getField1())
-        && reply.getField2() == SERVED_FIELD2 && TEXT.equals(reply.getField9());
+    return reply != null
+        && SERVED_FIELD1.equals(reply.getField1())
+        && reply.getField2() == SERVED_FIELD2
+        && TEXT.equals(reply.getField9());
   }
 
   /** {@code size} bytes of a repeating, non-constant pattern (so nothing compresses it away). */
@@ -59,8 +66,9 @@ public final class BenchMessages {
 
   /** Whether an echoed reply is the request. */
   public static boolean isEcho(byte[] request, byte[] reply) {
-    return reply != null && reply.length == request.length
-        && (reply.length == 0 || (reply[0] == request[0]
-            && reply[reply.length - 1] == request[request.length - 1]));
+    return reply != null
+        && reply.length == request.length
+        && (reply.length == 0
+            || (reply[0] == request[0] && reply[reply.length - 1] == request[request.length - 1]));
   }
 }

@@ -64,12 +64,13 @@ final class DubboPeer {
     ServiceConfig<DubboBench> service = new ServiceConfig<>();
     service.setInterface(DubboBench.class);
     service.setRef(new Impl());
-    DubboBootstrap bootstrap = DubboBootstrap.newInstance(framework)
-        .application(application("jrpcx-bench-dubbo-server"))
-        .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
-        .protocol(protocol)
-        .service(service)
-        .start();
+    DubboBootstrap bootstrap =
+        DubboBootstrap.newInstance(framework)
+            .application(application("jrpcx-bench-dubbo-server"))
+            .registry(new RegistryConfig(RegistryConfig.NO_AVAILABLE))
+            .protocol(protocol)
+            .service(service)
+            .start();
     return new PeerServer() {
       @Override
       public int port() {
@@ -96,9 +97,10 @@ final class DubboPeer {
       // Dubbo shares one connection per server by default; "connections" opens that many.
       reference.setConnections(connections);
     }
-    DubboBootstrap bootstrap = DubboBootstrap.newInstance(framework)
-        .application(application("jrpcx-bench-dubbo-client"))
-        .reference(reference);
+    DubboBootstrap bootstrap =
+        DubboBootstrap.newInstance(framework)
+            .application(application("jrpcx-bench-dubbo-client"))
+            .reference(reference);
     try {
       bootstrap.start();
       return new DubboClient(reference, bootstrap, framework, workload);
@@ -124,8 +126,11 @@ final class DubboPeer {
     private final GoogleMessage1 message = GoogleMessage1.filled();
     private final byte[] bytes;
 
-    DubboClient(ReferenceConfig<DubboBench> reference, DubboBootstrap bootstrap,
-        FrameworkModel framework, Workload workload) {
+    DubboClient(
+        ReferenceConfig<DubboBench> reference,
+        DubboBootstrap bootstrap,
+        FrameworkModel framework,
+        Workload workload) {
       this.reference = reference;
       this.bench = reference.get();
       this.bootstrap = bootstrap;
@@ -137,19 +142,25 @@ final class DubboPeer {
     @Override
     public CompletableFuture<?> call() {
       if (workload.isMessage()) {
-        return bench.say(message).thenApply(reply -> {
-          if (!BenchMessages.isServed(reply)) {
-            throw PeerClient.wrongReply(reply);
-          }
-          return reply;
-        });
+        return bench
+            .say(message)
+            .thenApply(
+                reply -> {
+                  if (!BenchMessages.isServed(reply)) {
+                    throw PeerClient.wrongReply(reply);
+                  }
+                  return reply;
+                });
       }
-      return bench.echo(bytes).thenApply(reply -> {
-        if (!BenchMessages.isEcho(bytes, reply)) {
-          throw PeerClient.wrongReply(reply == null ? null : reply.length + " bytes");
-        }
-        return reply;
-      });
+      return bench
+          .echo(bytes)
+          .thenApply(
+              reply -> {
+                if (!BenchMessages.isEcho(bytes, reply)) {
+                  throw PeerClient.wrongReply(reply == null ? null : reply.length + " bytes");
+                }
+                return reply;
+              });
     }
 
     @Override

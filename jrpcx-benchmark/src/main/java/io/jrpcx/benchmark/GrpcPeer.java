@@ -45,11 +45,8 @@ final class GrpcPeer {
     if (Boolean.getBoolean("jrpcx.bench.direct")) {
       builder.directExecutor();
     }
-    Server server = builder
-        .addService(new BenchService())
-        .maxInboundMessageSize(MAX_MESSAGE)
-        .build()
-        .start();
+    Server server =
+        builder.addService(new BenchService()).maxInboundMessageSize(MAX_MESSAGE).build().start();
     return new PeerServer() {
       @Override
       public int port() {
@@ -65,12 +62,16 @@ final class GrpcPeer {
 
   static PeerClient connect(String host, int port, int connections, Workload workload)
       throws Exception {
-    List<ManagedChannel> channels = Parallel.open(connections, i ->
-        NettyChannelBuilder.forAddress(host, port)
-            .usePlaintext()
-            .directExecutor()
-            .maxInboundMessageSize(MAX_MESSAGE)
-            .build(), ManagedChannel::shutdownNow);
+    List<ManagedChannel> channels =
+        Parallel.open(
+            connections,
+            i ->
+                NettyChannelBuilder.forAddress(host, port)
+                    .usePlaintext()
+                    .directExecutor()
+                    .maxInboundMessageSize(MAX_MESSAGE)
+                    .build(),
+            ManagedChannel::shutdownNow);
     BenchGrpc.BenchStub[] stubs = new BenchGrpc.BenchStub[channels.size()];
     for (int i = 0; i < stubs.length; i++) {
       stubs[i] = BenchGrpc.newStub(channels.get(i));
@@ -90,30 +91,35 @@ final class GrpcPeer {
       this.channels = channels;
       this.stubs = stubs;
       this.workload = workload;
-      this.blob = workload.isMessage() ? null
-          : Blob.newBuilder().setData(ByteString.copyFrom(BenchMessages.bytes(workload.size())))
-              .build();
+      this.blob =
+          workload.isMessage()
+              ? null
+              : Blob.newBuilder()
+                  .setData(ByteString.copyFrom(BenchMessages.bytes(workload.size())))
+                  .build();
     }
 
     @Override
     public CompletableFuture<?> call() {
       BenchGrpc.BenchStub stub = stubs[Math.floorMod(next.getAndIncrement(), stubs.length)];
       if (workload.isMessage()) {
-        Reply<BenchmarkMessage> reply = new Reply<>() {
-          @Override
-          boolean ok(BenchmarkMessage m) {
-            return BenchMessages.isServed(m);
-          }
-        };
+        Reply<BenchmarkMessage> reply =
+            new Reply<>() {
+              @Override
+              boolean ok(BenchmarkMessage m) {
+                return BenchMessages.isServed(m);
+              }
+            };
         stub.say(message, reply);
         return reply.future;
       }
-      Reply<Blob> reply = new Reply<>() {
-        @Override
-        boolean ok(Blob b) {
-          return b.getData().size() == blob.getData().size();
-        }
-      };
+      Reply<Blob> reply =
+          new Reply<>() {
+            @Override
+            boolean ok(Blob b) {
+              return b.getData().size() == blob.getData().size();
+            }
+          };
       stub.echo(blob, reply);
       return reply.future;
     }

@@ -73,8 +73,8 @@ final class JrpcxPeer {
       builder.handlerThreads(handlerThreads);
     }
     Server server = builder.build();
-    server.register(SERVICE,
-        Boolean.getBoolean("jrpcx.bench.direct") ? new InlineBench() : new Bench(), "");
+    server.register(
+        SERVICE, Boolean.getBoolean("jrpcx.bench.direct") ? new InlineBench() : new Bench(), "");
     server.start(network, "127.0.0.1:0");
     String address = server.address();
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
@@ -99,15 +99,35 @@ final class JrpcxPeer {
     Path dir = Files.createTempDirectory("jrpcx-bench-tls");
     Path store = dir.resolve("server.p12");
     char[] password = "jrpcx-bench".toCharArray();
-    Process keytool = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-        "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", store.toString(),
-        "-storepass", new String(password), "-keypass", new String(password))
-        .redirectErrorStream(true).start();
-    String output = new String(keytool.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                new String(password),
+                "-keypass",
+                new String(password))
+            .redirectErrorStream(true)
+            .start();
+    String output =
+        new String(
+            keytool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (keytool.waitFor() != 0) {
       throw new IllegalStateException("keytool failed: " + output);
     }
@@ -133,33 +153,40 @@ final class JrpcxPeer {
     return codecs.build();
   }
 
-  static PeerClient connect(int serializeType, String host, int port, int connections,
-      Workload workload) throws Exception {
+  static PeerClient connect(
+      int serializeType, String host, int port, int connections, Workload workload)
+      throws Exception {
     return connect(serializeType, "tcp", host, port, connections, workload);
   }
 
-  static PeerClient connect(int serializeType, String network, String host, int port,
-      int connections, Workload workload) throws Exception {
-    ClientOptions.Builder builder = ClientOptions.DEFAULT.toBuilder()
-        .serializeType(serializeType)
-        .codecs(codecs())
-        .connectTimeout(Duration.ofSeconds(10));
+  static PeerClient connect(
+      int serializeType, String network, String host, int port, int connections, Workload workload)
+      throws Exception {
+    ClientOptions.Builder builder =
+        ClientOptions.DEFAULT.toBuilder()
+            .serializeType(serializeType)
+            .codecs(codecs())
+            .connectTimeout(Duration.ofSeconds(10));
     if (network.equals("wss")) {
       // The server's certificate is made at its start: nothing to check it against.
       builder.tls(TlsConfig.builder().insecureTrustAll().build());
     }
     ClientOptions options = builder.build();
     String address = new InetSocketAddress(host, port).getHostString() + ":" + port;
-    List<Client> clients = Parallel.open(connections, i -> {
-      Client c = new Client(options);
-      try {
-        c.connect(network, address);
-      } catch (RuntimeException e) {
-        c.close();
-        throw e;
-      }
-      return c;
-    }, Client::close);
+    List<Client> clients =
+        Parallel.open(
+            connections,
+            i -> {
+              Client c = new Client(options);
+              try {
+                c.connect(network, address);
+              } catch (RuntimeException e) {
+                c.close();
+                throw e;
+              }
+              return c;
+            },
+            Client::close);
     return new JrpcxClient(clients.toArray(new Client[0]), serializeType, workload);
   }
 
@@ -186,44 +213,54 @@ final class JrpcxPeer {
       Client c = clients[Math.floorMod(next.getAndIncrement(), clients.length)];
       Context ctx = Context.background();
       if (!workload.isMessage()) {
-        return c.go(ctx, SERVICE, "Echo", bytes, byte[].class).done().thenApply(reply -> {
-          if (!BenchMessages.isEcho(bytes, reply)) {
-            throw PeerClient.wrongReply(reply == null ? null : reply.length + " bytes");
-          }
-          return reply;
-        });
+        return c.go(ctx, SERVICE, "Echo", bytes, byte[].class)
+            .done()
+            .thenApply(
+                reply -> {
+                  if (!BenchMessages.isEcho(bytes, reply)) {
+                    throw PeerClient.wrongReply(reply == null ? null : reply.length + " bytes");
+                  }
+                  return reply;
+                });
       }
       if (protobuf) {
-        return c.go(ctx, SERVICE, "SayProtobuf", proto, BenchmarkMessage.class).done()
-            .thenApply(reply -> {
-              if (!BenchMessages.isServed(reply)) {
-                throw PeerClient.wrongReply(reply);
-              }
-              return reply;
-            });
+        return c.go(ctx, SERVICE, "SayProtobuf", proto, BenchmarkMessage.class)
+            .done()
+            .thenApply(
+                reply -> {
+                  if (!BenchMessages.isServed(reply)) {
+                    throw PeerClient.wrongReply(reply);
+                  }
+                  return reply;
+                });
       }
       if (raw) {
         // The application encodes and parses protobuf itself, as a protobuf codec would.
-        return c.go(ctx, SERVICE, "SayProto", proto.toByteArray(), byte[].class).done()
-            .thenApply(reply -> {
-              BenchmarkMessage m;
-              try {
-                m = BenchmarkMessage.parseFrom(reply);
-              } catch (InvalidProtocolBufferException e) {
-                throw new IllegalStateException(e);
-              }
-              if (!BenchMessages.isServed(m)) {
-                throw PeerClient.wrongReply(m);
-              }
-              return m;
-            });
+        return c.go(ctx, SERVICE, "SayProto", proto.toByteArray(), byte[].class)
+            .done()
+            .thenApply(
+                reply -> {
+                  BenchmarkMessage m;
+                  try {
+                    m = BenchmarkMessage.parseFrom(reply);
+                  } catch (InvalidProtocolBufferException e) {
+                    throw new IllegalStateException(e);
+                  }
+                  if (!BenchMessages.isServed(m)) {
+                    throw PeerClient.wrongReply(m);
+                  }
+                  return m;
+                });
       }
-      return c.go(ctx, SERVICE, "Say", message, GoogleMessage1.class).done().thenApply(reply -> {
-        if (!BenchMessages.isServed(reply)) {
-          throw PeerClient.wrongReply(reply);
-        }
-        return reply;
-      });
+      return c.go(ctx, SERVICE, "Say", message, GoogleMessage1.class)
+          .done()
+          .thenApply(
+              reply -> {
+                if (!BenchMessages.isServed(reply)) {
+                  throw PeerClient.wrongReply(reply);
+                }
+                return reply;
+              });
     }
 
     @Override

@@ -40,6 +40,7 @@ import org.HdrHistogram.Recorder;
 final class LoadGenerator {
   /** Latencies above a minute are clamped (they are failures in all but name). */
   private static final long MAX_LATENCY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
   private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int MAX_INLINE_DEPTH = 16;
   private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
@@ -60,8 +61,7 @@ final class LoadGenerator {
      * @param total length of the current phase in seconds
      * @param callsPerSecond completions per second since the last report
      */
-    default void progress(boolean measuring, double elapsed, double total,
-        double callsPerSecond) {}
+    default void progress(boolean measuring, double elapsed, double total, double callsPerSecond) {}
   }
 
   private final PeerClient client;
@@ -71,11 +71,13 @@ final class LoadGenerator {
   private final LongAdder errors = new LongAdder();
   private final AtomicReference<String> firstError = new AtomicReference<>();
   private volatile boolean stopping;
-  private final ExecutorService trampoline = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "load-trampoline");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService trampoline =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "load-trampoline");
+            t.setDaemon(true);
+            return t;
+          });
 
   private LoadGenerator(PeerClient client, int concurrency, double targetRate) {
     if (concurrency < 1) {
@@ -94,8 +96,14 @@ final class LoadGenerator {
    * calls in flight (closed loop) or at {@code targetRate} calls per second (open loop, when
    * positive), and waits for the calls still in flight before returning.
    */
-  static LoadResult run(PeerClient client, int concurrency, double targetRate, Duration warmup,
-      Duration duration, Listener listener) throws InterruptedException {
+  static LoadResult run(
+      PeerClient client,
+      int concurrency,
+      double targetRate,
+      Duration warmup,
+      Duration duration,
+      Listener listener)
+      throws InterruptedException {
     LoadGenerator g = new LoadGenerator(client, concurrency, targetRate);
     try {
       return g.run(warmup, duration, listener);
@@ -143,16 +151,25 @@ final class LoadGenerator {
     if (openLoop) {
       inFlight.tryAcquire(concurrency, 30, TimeUnit.SECONDS);
     }
-    Histogram corrected = openLoop ? null
-        : expectedInterval == 0 ? total.copy()
-        : total.copyCorrectedForCoordinatedOmission(expectedInterval);
-    return new LoadResult(total.getTotalCount(), errorsInWindow, (end - start) / 1e9, total,
-        corrected, openLoop, firstError.get());
+    Histogram corrected =
+        openLoop
+            ? null
+            : expectedInterval == 0
+                ? total.copy()
+                : total.copyCorrectedForCoordinatedOmission(expectedInterval);
+    return new LoadResult(
+        total.getTotalCount(),
+        errorsInWindow,
+        (end - start) / 1e9,
+        total,
+        corrected,
+        openLoop,
+        firstError.get());
   }
 
   /** Sleeps through one phase in ticks of a second, reporting progress. */
-  private Histogram runPhase(boolean measuring, long phaseNanos, Listener listener,
-      Histogram into) throws InterruptedException {
+  private Histogram runPhase(boolean measuring, long phaseNanos, Listener listener, Histogram into)
+      throws InterruptedException {
     Histogram phase = new Histogram(MAX_LATENCY_NANOS, 3);
     long begin = System.nanoTime();
     long deadline = begin + phaseNanos;
@@ -175,7 +192,10 @@ final class LoadGenerator {
       if (into != null) {
         into.add(interval);
       }
-      listener.progress(measuring, (now - begin) / 1e9, phaseNanos / 1e9,
+      listener.progress(
+          measuring,
+          (now - begin) / 1e9,
+          phaseNanos / 1e9,
           interval.getTotalCount() / ((now - last) / 1e9));
       last = now;
     }
@@ -190,10 +210,12 @@ final class LoadGenerator {
     if (failure != null) {
       errors.increment();
       if (firstError.get() == null) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        firstError.compareAndSet(null, cause.getClass().getSimpleName() + ": "
-            + cause.getMessage());
+        Throwable cause =
+            failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        firstError.compareAndSet(
+            null, cause.getClass().getSimpleName() + ": " + cause.getMessage());
       }
       return;
     }
@@ -223,10 +245,12 @@ final class LoadGenerator {
         return;
       }
       long start = System.nanoTime();
-      startCall().whenComplete((reply, failure) -> {
-        record(start, failure);
-        continueChain();
-      });
+      startCall()
+          .whenComplete(
+              (reply, failure) -> {
+                record(start, failure);
+                continueChain();
+              });
     }
 
     /**
@@ -267,10 +291,12 @@ final class LoadGenerator {
           inFlight.release();
           return;
         }
-        startCall().whenComplete((reply, failure) -> {
-          record(intended, failure);
-          inFlight.release();
-        });
+        startCall()
+            .whenComplete(
+                (reply, failure) -> {
+                  record(intended, failure);
+                  inFlight.release();
+                });
       }
     } catch (InterruptedException e) {
       // stopping

@@ -16,8 +16,14 @@ import org.HdrHistogram.Histogram;
  * @param openLoop whether calls were sent at a fixed target rate
  * @param firstError the first failure seen, or null
  */
-record LoadResult(long calls, long errors, double seconds, Histogram latency,
-    Histogram corrected, boolean openLoop, String firstError) {
+record LoadResult(
+    long calls,
+    long errors,
+    double seconds,
+    Histogram latency,
+    Histogram corrected,
+    boolean openLoop,
+    String firstError) {
 
   double throughput() {
     return seconds <= 0 ? 0 : calls / seconds;

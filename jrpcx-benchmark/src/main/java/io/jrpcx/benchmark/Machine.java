@@ -30,9 +30,16 @@ final class Machine {
     } catch (IOException | RuntimeException e) {
       // not Linux: keep what we have
     }
-    return String.format(Locale.ROOT, "%d CPUs (%s)%s, %s %s, Java %s (%s), epoll %s",
-        Runtime.getRuntime().availableProcessors(), cpu, mem, System.getProperty("os.name"),
-        System.getProperty("os.version"), System.getProperty("java.version"),
-        System.getProperty("java.vm.name"), io.jrpcx.internal.NettyTransport.isEpoll());
+    return String.format(
+        Locale.ROOT,
+        "%d CPUs (%s)%s, %s %s, Java %s (%s), epoll %s",
+        Runtime.getRuntime().availableProcessors(),
+        cpu,
+        mem,
+        System.getProperty("os.name"),
+        System.getProperty("os.version"),
+        System.getProperty("java.version"),
+        System.getProperty("java.vm.name"),
+        io.jrpcx.internal.NettyTransport.isEpoll());
   }
 }

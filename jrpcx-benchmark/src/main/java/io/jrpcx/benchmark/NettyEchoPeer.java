@@ -44,8 +44,8 @@ final class NettyEchoPeer {
     }
 
     @Override
-    protected ByteBuf extractFrame(ChannelHandlerContext ctx, ByteBuf buffer, int index,
-        int length) {
+    protected ByteBuf extractFrame(
+        ChannelHandlerContext ctx, ByteBuf buffer, int index, int length) {
       ByteBuf frame = ctx.alloc().buffer(length);
       frame.writeBytes(buffer, index, length);
       return frame;
@@ -77,17 +77,21 @@ final class NettyEchoPeer {
     LengthFieldPrepender prepender = new LengthFieldPrepender(4);
     Channel server;
     try {
-      server = new ServerBootstrap()
-          .group(group)
-          .channel(NettyTransport.serverChannel("tcp"))
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(new Frames(), prepender, echo);
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+      server =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NettyTransport.serverChannel("tcp"))
+              .childOption(ChannelOption.TCP_NODELAY, true)
+              .childHandler(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline().addLast(new Frames(), prepender, echo);
+                    }
+                  })
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .syncUninterruptibly()
+              .channel();
     } catch (RuntimeException e) {
       group.shutdownGracefully();
       throw e;
@@ -112,20 +116,22 @@ final class NettyEchoPeer {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     EventLoopGroup group = NettyTransport.newEventLoopGroup(threads, "netty-echo-client");
     LengthFieldPrepender prepender = new LengthFieldPrepender(4);
-    Bootstrap b = new Bootstrap()
-        .group(group)
-        .channel(NettyTransport.clientChannel("tcp"))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(new Frames(), prepender, new Replies());
-          }
-        });
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(NettyTransport.clientChannel("tcp"))
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline().addLast(new Frames(), prepender, new Replies());
+                  }
+                });
     try {
-      List<Channel> channels = Parallel.open(connections,
-          i -> b.connect(host, port).sync().channel(), Channel::close);
+      List<Channel> channels =
+          Parallel.open(connections, i -> b.connect(host, port).sync().channel(), Channel::close);
       return new EchoClient(group, channels.toArray(new Channel[0]), workload);
     } catch (Exception e) {
       group.shutdownGracefully();
@@ -139,6 +145,7 @@ final class NettyEchoPeer {
    */
   private static final class Replies extends SimpleChannelInboundHandler<ByteBuf> {
     final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+
     /** A flush is queued on the event loop: writes until it runs share it. */
     boolean flushQueued;
 
@@ -187,9 +194,10 @@ final class NettyEchoPeer {
       for (int i = 0; i < channels.length; i++) {
         replies[i] = channels[i].pipeline().get(Replies.class);
       }
-      this.payload = workload.isMessage()
-          ? GoogleMessage1.filled().toProto().toByteArray()
-          : BenchMessages.bytes(workload.size());
+      this.payload =
+          workload.isMessage()
+              ? GoogleMessage1.filled().toProto().toByteArray()
+              : BenchMessages.bytes(workload.size());
     }
 
     @Override
@@ -216,10 +224,12 @@ final class NettyEchoPeer {
         // Calls started in the same event-loop turn (replies completing in a burst start the
         // next ones) leave in one flush, after that turn.
         replies.flushQueued = true;
-        ch.eventLoop().execute(() -> {
-          replies.flushQueued = false;
-          ch.flush();
-        });
+        ch.eventLoop()
+            .execute(
+                () -> {
+                  replies.flushQueued = false;
+                  ch.flush();
+                });
       }
     }
 

@@ -10,29 +10,31 @@ import java.util.Locale;
 
 /** The runner's command-line options; see {@link #USAGE}. */
 final class Options {
-  static final String USAGE = String.join("\n",
-      "usage: java -jar jrpcx-benchmark.jar [all] [options]",
-      "       java -jar jrpcx-benchmark.jar jmh [JMH options]   (e.g. -prof gc FrameCodec)",
-      "",
-      "Runs every selected peer through every selected scenario, server in its own JVM,",
-      "prints a table and writes the results as JSON.",
-      "",
-      "  --peers LIST          " + Peer.ids() + " (default: all)",
-      "  --scenarios LIST      all | message | payload | idle | c1,c100,c1000,",
-      "                        payload-100B,payload-1KB,payload-16KB,payload-1MB,",
-      "                        idle-1k,idle-10k | c<N> | payload-<bytes> | idle-<N> (default: all)",
-      "  --warmup D            warm-up per run, e.g. 10s, 500ms (default 10s: gRPC's and",
-      "                        Dubbo's servers need about that to be compiled on 2 cores)",
-      "  --duration D          measured window per run (default 10s)",
-      "  --connections K       connections for load scenarios (default 1)",
-      "  --rate R              open loop: R calls/s per run, latency from the intended send",
-      "                        time (default: closed loop)",
-      "  --payload-concurrency C   calls in flight in the payload sweep (default 16)",
-      "  --server-jvm ARGS     server JVM options, space-separated (default \"-Xms1g -Xmx1g\")",
-      "  --out FILE            JSON results (default jrpcx-benchmark/results/latest.json)",
-      "  --smoke               a run of under a minute: c100 and idle-1k, 1s warm-up, 2s window",
-      "  --verbose             show the servers' output",
-      "  --help");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar jrpcx-benchmark.jar [all] [options]",
+          "       java -jar jrpcx-benchmark.jar jmh [JMH options]   (e.g. -prof gc FrameCodec)",
+          "",
+          "Runs every selected peer through every selected scenario, server in its own JVM,",
+          "prints a table and writes the results as JSON.",
+          "",
+          "  --peers LIST          " + Peer.ids() + " (default: all)",
+          "  --scenarios LIST      all | message | payload | idle | c1,c100,c1000,",
+          "                        payload-100B,payload-1KB,payload-16KB,payload-1MB,",
+          "                        idle-1k,idle-10k | c<N> | payload-<bytes> | idle-<N> (default: all)",
+          "  --warmup D            warm-up per run, e.g. 10s, 500ms (default 10s: gRPC's and",
+          "                        Dubbo's servers need about that to be compiled on 2 cores)",
+          "  --duration D          measured window per run (default 10s)",
+          "  --connections K       connections for load scenarios (default 1)",
+          "  --rate R              open loop: R calls/s per run, latency from the intended send",
+          "                        time (default: closed loop)",
+          "  --payload-concurrency C   calls in flight in the payload sweep (default 16)",
+          "  --server-jvm ARGS     server JVM options, space-separated (default \"-Xms1g -Xmx1g\")",
+          "  --out FILE            JSON results (default jrpcx-benchmark/results/latest.json)",
+          "  --smoke               a run of under a minute: c100 and idle-1k, 1s warm-up, 2s window",
+          "  --verbose             show the servers' output",
+          "  --help");
 
   List<Peer> peers = Peer.all();
   List<String> scenarios = List.of("all");
@@ -147,8 +149,8 @@ final class Options {
         return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
       }
       if (t.endsWith("s")) {
-        return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1))
-            * 1000));
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
       }
       if (t.endsWith("m")) {
         return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);

@@ -36,11 +36,14 @@ final class Parallel {
         throw e;
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, n), r -> {
-      Thread t = new Thread(r, "bench-connect");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(THREADS, n),
+            r -> {
+              Thread t = new Thread(r, "bench-connect");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<T>> futures = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {

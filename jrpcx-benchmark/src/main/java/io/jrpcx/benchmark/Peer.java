@@ -51,6 +51,7 @@ public enum Peer {
   JRPCX_REUSEPORT("jrpcx-reuseport", "reuseport");
 
   private final String id;
+
   /** The rpcx network a jrpcx peer runs on. */
   private final String network;
 
@@ -74,8 +75,11 @@ public enum Peer {
   }
 
   public boolean isJrpcx() {
-    return this == JRPCX_MSGPACK || this == JRPCX_JSON || this == JRPCX_RAW
-        || this == JRPCX_PROTOBUF || isNetwork();
+    return this == JRPCX_MSGPACK
+        || this == JRPCX_JSON
+        || this == JRPCX_RAW
+        || this == JRPCX_PROTOBUF
+        || isNetwork();
   }
 
   /** Whether this is {@code jrpcx-msgpack} on a network other than tcp. */
@@ -89,8 +93,7 @@ public enum Peer {
    */
   public boolean supports(Workload workload) {
     return workload.isMessage()
-        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF
-            && !isNetwork());
+        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF && !isNetwork());
   }
 
   /** Starts this peer's server on 127.0.0.1 and a free port. */
@@ -134,8 +137,7 @@ public enum Peer {
       case JRPCX_WS:
       case JRPCX_WSS:
       case JRPCX_REUSEPORT:
-        return JrpcxPeer.connect(SerializeType.MSGPACK, network, host, port, connections,
-            workload);
+        return JrpcxPeer.connect(SerializeType.MSGPACK, network, host, port, connections, workload);
       case GRPC:
         return GrpcPeer.connect(host, port, connections, workload);
       case DUBBO:

@@ -19,8 +19,8 @@ final class ProcStats {
   /** User plus system CPU time of {@code pid} so far, in nanoseconds. */
   static long cpuNanos(long pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"),
-          StandardCharsets.US_ASCII);
+      String stat =
+          Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
       // The command name (field 2) is in parentheses and may hold spaces: count after it.
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)

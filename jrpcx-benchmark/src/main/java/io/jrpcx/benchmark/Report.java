@@ -58,11 +58,21 @@ final class Report {
     }
     String s;
     if (row.scenario.isIdle()) {
-      s = String.format(Locale.ROOT, "%s heap per connection, server RSS %s MB",
-          bytes(row.heapPerConnectionBytes), fmt(row.serverRssMb, 0));
+      s =
+          String.format(
+              Locale.ROOT,
+              "%s heap per connection, server RSS %s MB",
+              bytes(row.heapPerConnectionBytes),
+              fmt(row.serverRssMb, 0));
     } else {
-      s = String.format(Locale.ROOT, "%,.0f calls/s, p50 %s us, p99 %s us, server CPU %s%%",
-          row.throughput, us(row.p50Us), us(row.p99Us), fmt(row.serverCpuPercent, 0));
+      s =
+          String.format(
+              Locale.ROOT,
+              "%,.0f calls/s, p50 %s us, p99 %s us, server CPU %s%%",
+              row.throughput,
+              us(row.p50Us),
+              us(row.p99Us),
+              fmt(row.serverCpuPercent, 0));
     }
     return row.error == null ? s : s + " (" + row.error + ")";
   }
@@ -71,63 +81,107 @@ final class Report {
   static String table(List<Row> rows, Options options, double totalSeconds) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "Machine: %s%n", Machine.describe()));
-    b.append(String.format(Locale.ROOT,
-        "Settings: %s, warm-up %s, window %s per run; server JVM: %s; total %.0f s%n%n",
-        options.rate > 0 ? String.format(Locale.ROOT, "open loop at %,.0f calls/s", options.rate)
-            : "closed loop", human(options.warmup), human(options.duration),
-        options.serverJvmArgs.isEmpty() ? "(defaults)" : String.join(" ", options.serverJvmArgs),
-        totalSeconds));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "Settings: %s, warm-up %s, window %s per run; server JVM: %s; total %.0f s%n%n",
+            options.rate > 0
+                ? String.format(Locale.ROOT, "open loop at %,.0f calls/s", options.rate)
+                : "closed loop",
+            human(options.warmup),
+            human(options.duration),
+            options.serverJvmArgs.isEmpty()
+                ? "(defaults)"
+                : String.join(" ", options.serverJvmArgs),
+            totalSeconds));
     List<Row> load = new ArrayList<>();
     List<Row> idle = new ArrayList<>();
     for (Row r : rows) {
       (r.scenario.isIdle() ? idle : load).add(r);
     }
     if (!load.isEmpty()) {
-      b.append("| scenario | peer | calls/s | jrpcx÷peer | mean us | p50 us | p99 us | p99.9 us"
-          + " | p99 jrpcx÷peer | p99.9 CO-corr. us | server CPU % | client CPU % | server RSS MB"
-          + " | payload MB/s | errors |\n");
+      b.append(
+          "| scenario | peer | calls/s | jrpcx÷peer | mean us | p50 us | p99 us | p99.9 us"
+              + " | p99 jrpcx÷peer | p99.9 CO-corr. us | server CPU % | client CPU % | server RSS MB"
+              + " | payload MB/s | errors |\n");
       b.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
       for (Row r : load) {
         if (r.failed()) {
-          b.append(String.format(Locale.ROOT, "| %s | %s | failed: %s |%s%n",
-              label(r.scenario), r.peer.id(), r.error.replace('|', '/').replace('\n', ' '),
-              " |".repeat(12)));
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | failed: %s |%s%n",
+                  label(r.scenario),
+                  r.peer.id(),
+                  r.error.replace('|', '/').replace('\n', ' '),
+                  " |".repeat(12)));
           continue;
         }
-        b.append(String.format(Locale.ROOT,
-            "| %s | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
-            label(r.scenario), r.peer.id(), r.throughput, fmt(r.jrpcxRatio, 2), us(r.meanUs),
-            us(r.p50Us), us(r.p99Us), us(r.p999Us), fmt(r.jrpcxP99Ratio, 2),
-            us(r.p999CorrectedUs), fmt(r.serverCpuPercent, 0), fmt(r.clientCpuPercent, 0),
-            fmt(r.serverRssMb, 0), fmt(r.payloadMbPerSecond, 1), r.errors));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %,.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d |%n",
+                label(r.scenario),
+                r.peer.id(),
+                r.throughput,
+                fmt(r.jrpcxRatio, 2),
+                us(r.meanUs),
+                us(r.p50Us),
+                us(r.p99Us),
+                us(r.p999Us),
+                fmt(r.jrpcxP99Ratio, 2),
+                us(r.p999CorrectedUs),
+                fmt(r.serverCpuPercent, 0),
+                fmt(r.clientCpuPercent, 0),
+                fmt(r.serverRssMb, 0),
+                fmt(r.payloadMbPerSecond, 1),
+                r.errors));
       }
-      b.append("\njrpcx÷peer: jrpcx's throughput (or p99) divided by the peer's; jrpcx is"
-          + " jrpcx-msgpack for the message, jrpcx-raw for the payload sweep. CPU % is of one"
-          + " core (200 = both cores of a 2-core machine).");
+      b.append(
+          "\njrpcx÷peer: jrpcx's throughput (or p99) divided by the peer's; jrpcx is"
+              + " jrpcx-msgpack for the message, jrpcx-raw for the payload sweep. CPU % is of one"
+              + " core (200 = both cores of a 2-core machine).");
       if (options.rate <= 0) {
-        b.append(" Closed loop: latency is per call as sent; the CO-corrected column fills in"
-            + " the calls a stalled caller did not send (expected interval = warm-up mean).");
+        b.append(
+            " Closed loop: latency is per call as sent; the CO-corrected column fills in"
+                + " the calls a stalled caller did not send (expected interval = warm-up mean).");
       }
       b.append("\n\n");
     }
     if (!idle.isEmpty()) {
-      b.append("| scenario | peer | connections | server heap per connection"
-          + " | jrpcx÷peer | server RSS per connection | server RSS MB | errors |\n");
+      b.append(
+          "| scenario | peer | connections | server heap per connection"
+              + " | jrpcx÷peer | server RSS per connection | server RSS MB | errors |\n");
       b.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
       for (Row r : idle) {
         if (r.failed()) {
-          b.append(String.format(Locale.ROOT, "| %s | %s | failed: %s |%s%n", r.scenario.name(),
-              r.peer.id(), r.error.replace('|', '/').replace('\n', ' '), " |".repeat(5)));
+          b.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | failed: %s |%s%n",
+                  r.scenario.name(),
+                  r.peer.id(),
+                  r.error.replace('|', '/').replace('\n', ' '),
+                  " |".repeat(5)));
           continue;
         }
-        b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %d |%n",
-            r.scenario.name(), r.peer.id(), r.scenario.idleConnections(),
-            bytes(r.heapPerConnectionBytes), fmt(r.jrpcxRatio, 2),
-            bytes(r.rssPerConnectionBytes), fmt(r.serverRssMb, 0), r.errors));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %,d | %s | %s | %s | %s | %d |%n",
+                r.scenario.name(),
+                r.peer.id(),
+                r.scenario.idleConnections(),
+                bytes(r.heapPerConnectionBytes),
+                fmt(r.jrpcxRatio, 2),
+                bytes(r.rssPerConnectionBytes),
+                fmt(r.serverRssMb, 0),
+                r.errors));
       }
-      b.append("\nHeap per connection: the server's used heap after a full GC with the"
-          + " connections open (one call made on each), minus the same before they were"
-          + " opened, divided by their number.\n\n");
+      b.append(
+          "\nHeap per connection: the server's used heap after a full GC with the"
+              + " connections open (one call made on each), minus the same before they were"
+              + " opened, divided by their number.\n\n");
     }
     List<String> notes = new ArrayList<>();
     for (Row r : rows) {
@@ -163,12 +217,14 @@ final class Report {
     if (Double.isNaN(micros)) {
       return "-";
     }
-    return micros < 100 ? String.format(Locale.ROOT, "%.1f", micros)
+    return micros < 100
+        ? String.format(Locale.ROOT, "%.1f", micros)
         : String.format(Locale.ROOT, "%,.0f", micros);
   }
 
   static String fmt(double v, int decimals) {
-    return Double.isNaN(v) || Double.isInfinite(v) ? "-"
+    return Double.isNaN(v) || Double.isInfinite(v)
+        ? "-"
         : String.format(Locale.ROOT, "%,." + decimals + "f", v);
   }
 
@@ -176,7 +232,8 @@ final class Report {
     if (Double.isNaN(b)) {
       return "-";
     }
-    return Math.abs(b) >= 1024 ? String.format(Locale.ROOT, "%.1f KB", b / 1024)
+    return Math.abs(b) >= 1024
+        ? String.format(Locale.ROOT, "%.1f KB", b / 1024)
         : String.format(Locale.ROOT, "%.0f B", b);
   }
 

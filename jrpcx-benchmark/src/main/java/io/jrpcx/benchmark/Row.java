@@ -28,10 +28,13 @@ final class Row {
   double payloadMbPerSecond = Double.NaN;
   double heapPerConnectionBytes = Double.NaN;
   double rssPerConnectionBytes = Double.NaN;
+
   /** jrpcx's value divided by this peer's: throughput (load) or heap per connection (idle). */
   double jrpcxRatio = Double.NaN;
+
   /** jrpcx's p99 divided by this peer's. */
   double jrpcxP99Ratio = Double.NaN;
+
   String error;
 
   Row(Scenario scenario, Peer peer) {
@@ -56,8 +59,7 @@ final class Row {
     m.put("kind", scenario.isIdle() ? "idle" : "load");
     m.put("workload", scenario.workload().toString());
     m.put("concurrency", scenario.isIdle() ? null : scenario.concurrency());
-    m.put("connections", scenario.isIdle() ? scenario.idleConnections()
-        : scenario.connections());
+    m.put("connections", scenario.isIdle() ? scenario.idleConnections() : scenario.connections());
     m.put("mode", mode);
     m.put("seconds", num(seconds));
     m.put("calls", scenario.isIdle() ? null : calls);
@@ -71,7 +73,8 @@ final class Row {
     m.put("payload_mb_per_s", num(payloadMbPerSecond));
     m.put("heap_per_connection_bytes", num(heapPerConnectionBytes));
     m.put("rss_per_connection_bytes", num(rssPerConnectionBytes));
-    m.put(scenario.isIdle() ? "heap_ratio_jrpcx_over_peer" : "throughput_ratio_jrpcx_over_peer",
+    m.put(
+        scenario.isIdle() ? "heap_ratio_jrpcx_over_peer" : "throughput_ratio_jrpcx_over_peer",
         num(jrpcxRatio));
     if (!scenario.isIdle()) {
       m.put("p99_ratio_jrpcx_over_peer", num(jrpcxP99Ratio));

@@ -57,8 +57,14 @@ final class Runner {
     long begin = System.nanoTime();
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
-      String label = String.format(Locale.ROOT, "[%2d/%d] %s %s", i + 1, rows.size(),
-          row.scenario.name(), row.peer.id());
+      String label =
+          String.format(
+              Locale.ROOT,
+              "[%2d/%d] %s %s",
+              i + 1,
+              rows.size(),
+              row.scenario.name(),
+              row.peer.id());
       try {
         if (row.scenario.isIdle()) {
           runIdle(row, label);
@@ -102,38 +108,52 @@ final class Runner {
   private void runLoad(Row row, String label) throws Exception {
     Scenario s = row.scenario;
     progress.update(label + ": starting server");
-    try (ServerProcess server = ServerProcess.start(row.peer, options.serverJvmArgs, 0,
-        options.verbose, SERVER_START_TIMEOUT)) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            row.peer, options.serverJvmArgs, 0, options.verbose, SERVER_START_TIMEOUT)) {
       progress.update(label + ": connecting");
-      try (PeerClient client = row.peer.connect(HOST, server.port(), s.connections(),
-          s.workload())) {
+      try (PeerClient client =
+          row.peer.connect(HOST, server.port(), s.connections(), s.workload())) {
         // One call before the clock starts: a peer's first call loads classes and sets up
         // streams, which can take longer than a short window and is not what is measured.
         client.call().get(30, TimeUnit.SECONDS);
         long[] cpu = new long[4];
         long[] rss = new long[1];
-        LoadResult r = LoadGenerator.run(client, s.concurrency(), options.rate, options.warmup,
-            options.duration, new LoadGenerator.Listener() {
-              @Override
-              public void measureStarted() {
-                cpu[0] = server.cpuNanos();
-                cpu[1] = ProcStats.cpuNanos(selfPid);
-              }
+        LoadResult r =
+            LoadGenerator.run(
+                client,
+                s.concurrency(),
+                options.rate,
+                options.warmup,
+                options.duration,
+                new LoadGenerator.Listener() {
+                  @Override
+                  public void measureStarted() {
+                    cpu[0] = server.cpuNanos();
+                    cpu[1] = ProcStats.cpuNanos(selfPid);
+                  }
 
-              @Override
-              public void measureEnded() {
-                cpu[2] = server.cpuNanos();
-                cpu[3] = ProcStats.cpuNanos(selfPid);
-                rss[0] = server.rssBytes();
-              }
+                  @Override
+                  public void measureEnded() {
+                    cpu[2] = server.cpuNanos();
+                    cpu[3] = ProcStats.cpuNanos(selfPid);
+                    rss[0] = server.rssBytes();
+                  }
 
-              @Override
-              public void progress(boolean measuring, double elapsed, double total,
-                  double callsPerSecond) {
-                progress.update(String.format(Locale.ROOT, "%s: %s %.0f/%.0f s, %,.0f calls/s",
-                    label, measuring ? "measuring" : "warm-up", elapsed, total, callsPerSecond));
-              }
-            });
+                  @Override
+                  public void progress(
+                      boolean measuring, double elapsed, double total, double callsPerSecond) {
+                    progress.update(
+                        String.format(
+                            Locale.ROOT,
+                            "%s: %s %.0f/%.0f s, %,.0f calls/s",
+                            label,
+                            measuring ? "measuring" : "warm-up",
+                            elapsed,
+                            total,
+                            callsPerSecond));
+                  }
+                });
         fill(row, r, cpu, rss[0]);
       }
     }
@@ -181,15 +201,25 @@ final class Runner {
     long ownLimit = ProcStats.openFileLimit(selfPid);
     long raiseTo = ownLimit >= 0 && ownLimit < need ? need : 0;
     progress.update(label + ": starting server");
-    try (ServerProcess server = ServerProcess.start(row.peer, options.serverJvmArgs, raiseTo,
-        options.verbose, SERVER_START_TIMEOUT)) {
+    try (ServerProcess server =
+        ServerProcess.start(
+            row.peer, options.serverJvmArgs, raiseTo, options.verbose, SERVER_START_TIMEOUT)) {
       if (ownLimit >= 0 && ownLimit < need) {
-        row.error = "this process may open only " + ownLimit + " files; " + need + " wanted"
-            + " (raise ulimit -n)";
+        row.error =
+            "this process may open only "
+                + ownLimit
+                + " files; "
+                + need
+                + " wanted"
+                + " (raise ulimit -n)";
       }
       if (server.openFileLimit() >= 0 && server.openFileLimit() < need) {
-        row.error = "the server may open only " + server.openFileLimit() + " files; " + need
-            + " wanted (raise the hard limit: ulimit -Hn)";
+        row.error =
+            "the server may open only "
+                + server.openFileLimit()
+                + " files; "
+                + need
+                + " wanted (raise the hard limit: ulimit -Hn)";
       }
       progress.update(label + ": warming the server's connection path");
       try (PeerClient warm = row.peer.connect(HOST, server.port(), 1, Workload.message())) {
@@ -234,13 +264,14 @@ final class Runner {
       } catch (RuntimeException e) {
         f = CompletableFuture.failedFuture(e);
       }
-      f.whenComplete((reply, failure) -> {
-        if (failure != null) {
-          failed.increment();
-        }
-        inFlight.release();
-        done.countDown();
-      });
+      f.whenComplete(
+          (reply, failure) -> {
+            if (failure != null) {
+              failed.increment();
+            }
+            inFlight.release();
+            done.countDown();
+          });
     }
     if (!done.await(5, TimeUnit.MINUTES)) {
       return failed.sum() + done.getCount();
@@ -249,9 +280,12 @@ final class Runner {
   }
 
   private static String describe(Throwable e) {
-    Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
-        ? e.getCause() : e;
-    return cause.getMessage() == null ? cause.getClass().getSimpleName()
+    Throwable cause =
+        e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+            ? e.getCause()
+            : e;
+    return cause.getMessage() == null
+        ? cause.getClass().getSimpleName()
         : cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 
@@ -293,8 +327,8 @@ final class Runner {
     }
 
     private String pad(String line) {
-      String padded = line.length() < lastLength
-          ? line + " ".repeat(lastLength - line.length()) : line;
+      String padded =
+          line.length() < lastLength ? line + " ".repeat(lastLength - line.length()) : line;
       lastLength = line.length();
       return padded;
     }

@@ -9,10 +9,18 @@ import java.util.Set;
  * One row group of the table: a load (workload, concurrency, connections) or a number of idle
  * connections whose cost the server's heap shows.
  */
-record Scenario(String name, Kind kind, Workload workload, int concurrency, int connections,
+record Scenario(
+    String name,
+    Kind kind,
+    Workload workload,
+    int concurrency,
+    int connections,
     int idleConnections) {
 
-  enum Kind { LOAD, IDLE }
+  enum Kind {
+    LOAD,
+    IDLE
+  }
 
   /** Default in-flight calls of the payload sweep. */
   static final int PAYLOAD_CONCURRENCY = 16;
@@ -65,8 +73,7 @@ record Scenario(String name, Kind kind, Workload workload, int concurrency, int 
           all.stream().filter(s -> !s.isIdle() && s.workload().isMessage()).forEach(picked::add);
           continue;
         case "payload":
-          all.stream().filter(s -> !s.isIdle() && !s.workload().isMessage())
-              .forEach(picked::add);
+          all.stream().filter(s -> !s.isIdle() && !s.workload().isMessage()).forEach(picked::add);
           continue;
         case "idle":
           all.stream().filter(Scenario::isIdle).forEach(picked::add);
@@ -74,8 +81,8 @@ record Scenario(String name, Kind kind, Workload workload, int concurrency, int 
         default:
           break;
       }
-      Scenario known = all.stream().filter(s -> s.name().equalsIgnoreCase(name)).findFirst()
-          .orElse(null);
+      Scenario known =
+          all.stream().filter(s -> s.name().equalsIgnoreCase(name)).findFirst().orElse(null);
       if (known != null) {
         picked.add(known);
       } else {
@@ -100,15 +107,18 @@ record Scenario(String name, Kind kind, Workload workload, int concurrency, int 
         return idle(name, Integer.parseInt(name.substring(5)));
       }
       if (name.matches("payload-\\d+")) {
-        return load(name, Workload.bytes(Integer.parseInt(name.substring(8))),
-            payloadConcurrency, 1);
+        return load(
+            name, Workload.bytes(Integer.parseInt(name.substring(8))), payloadConcurrency, 1);
       }
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw new IllegalArgumentException("unknown scenario '" + name + "'; scenarios: all, message,"
-        + " payload, idle, c1, c100, c1000, payload-100B, payload-1KB, payload-16KB,"
-        + " payload-1MB, idle-1k, idle-10k, or c<N>, payload-<bytes>, idle-<N>");
+    throw new IllegalArgumentException(
+        "unknown scenario '"
+            + name
+            + "'; scenarios: all, message,"
+            + " payload, idle, c1, c100, c1000, payload-100B, payload-1KB, payload-16KB,"
+            + " payload-1MB, idle-1k, idle-10k, or c<N>, payload-<bytes>, idle-<N>");
   }
 
   /** The same scenario over {@code k} connections. */
@@ -118,7 +128,8 @@ record Scenario(String name, Kind kind, Workload workload, int concurrency, int 
 
   @Override
   public String toString() {
-    return isIdle() ? name + " (" + idleConnections + " idle connections)"
+    return isIdle()
+        ? name + " (" + idleConnections + " idle connections)"
         : name + " (" + workload + ", c=" + concurrency + ", k=" + connections + ")";
   }
 }

@@ -29,8 +29,8 @@ public final class ServerMain {
     long pid = ProcessHandle.current().pid();
     System.out.println("READY " + server.port() + " " + pid + " " + ProcStats.openFileLimit(pid));
     System.out.flush();
-    BufferedReader in = new BufferedReader(
-        new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       line = line.trim();
       if (line.equals("gc")) {

@@ -56,14 +56,15 @@ final class ServerProcess implements AutoCloseable {
    *     {@link #openFileLimit()}
    * @param echo copy the server's output to this process's stderr
    */
-  static ServerProcess start(Peer peer, List<String> jvmArgs, long openFiles, boolean echo,
-      Duration timeout) throws IOException, InterruptedException {
+  static ServerProcess start(
+      Peer peer, List<String> jvmArgs, long openFiles, boolean echo, Duration timeout)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     if (openFiles > 0) {
       // "$0" is java and "$@" its arguments: nothing needs quoting. A refused raise is not
       // fatal; the server reports the limit it got.
-      command.addAll(List.of("sh", "-c",
-          "ulimit -n " + openFiles + " 2>/dev/null; exec \"$0\" \"$@\""));
+      command.addAll(
+          List.of("sh", "-c", "ulimit -n " + openFiles + " 2>/dev/null; exec \"$0\" \"$@\""));
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -82,15 +83,20 @@ final class ServerProcess implements AutoCloseable {
       return server;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       server.close();
-      throw new IOException(peer.id() + " server did not start: "
-          + (e instanceof TimeoutException ? "no ready line in " + timeout : e.getMessage())
-          + "\n" + server.tail(), e);
+      throw new IOException(
+          peer.id()
+              + " server did not start: "
+              + (e instanceof TimeoutException ? "no ready line in " + timeout : e.getMessage())
+              + "\n"
+              + server.tail(),
+          e);
     }
   }
 
   private void readOutput() {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         if (line.startsWith("READY ")) {
           ready.complete(line);

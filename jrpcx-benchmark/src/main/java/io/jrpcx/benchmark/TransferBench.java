@@ -58,9 +58,15 @@ public final class TransferBench {
     Path json = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--size": size = parseSize(args[++i]); break;
-        case "--runs": runs = Integer.parseInt(args[++i]); break;
-        case "--out": json = Path.of(args[++i]); break;
+        case "--size":
+          size = parseSize(args[++i]);
+          break;
+        case "--runs":
+          runs = Integer.parseInt(args[++i]);
+          break;
+        case "--out":
+          json = Path.of(args[++i]);
+          break;
         default:
           System.err.println("usage: transfer [--size 1g] [--runs 3] [--out FILE]");
           System.exit(2);
@@ -69,8 +75,12 @@ public final class TransferBench {
     Map<String, Double> result = new TransferBench(size, runs, System.out).run();
     if (json != null) {
       StringBuilder sb = new StringBuilder("{\"size_bytes\": " + size + ", \"runs\": " + runs);
-      result.forEach((k, v) -> sb.append(", \"").append(k).append("\": ")
-          .append(String.format(Locale.ROOT, "%.3f", v)));
+      result.forEach(
+          (k, v) ->
+              sb.append(", \"")
+                  .append(k)
+                  .append("\": ")
+                  .append(String.format(Locale.ROOT, "%.3f", v)));
       Files.writeString(json, sb.append("}\n").toString());
     }
   }
@@ -82,10 +92,11 @@ public final class TransferBench {
     try {
       writeSource(source, size);
       Server server = Server.builder().build();
-      server.enableFileTransfer(FileTransfer.builder()
-          .uploadHandler(upload -> discard(upload.body()))
-          .downloadHandler((name, meta) -> Download.of(source))
-          .build());
+      server.enableFileTransfer(
+          FileTransfer.builder()
+              .uploadHandler(upload -> discard(upload.body()))
+              .downloadHandler((name, meta) -> Download.of(source))
+              .build());
       server.start("tcp", "127.0.0.1:0");
       try (Client client = new Client()) {
         client.connect("tcp", server.address());
@@ -96,8 +107,8 @@ public final class TransferBench {
         for (int i = 0; i < 3; i++) {
           socketCopy(warmFile, warm);
           client.sendFile(Context.background(), warmFile, 0, null);
-          client.downloadFile(Context.background(), "source.bin",
-              OutputStream.nullOutputStream(), null);
+          client.downloadFile(
+              Context.background(), "source.bin", OutputStream.nullOutputStream(), null);
         }
         Files.delete(warmFile);
         List<Double> socket = new ArrayList<>();
@@ -109,8 +120,9 @@ public final class TransferBench {
           client.sendFile(Context.background(), source, 0, null);
           upload.add(mbPerSecond(size, System.nanoTime() - t0));
           t0 = System.nanoTime();
-          long got = client.downloadFile(Context.background(), "source.bin",
-              OutputStream.nullOutputStream(), null);
+          long got =
+              client.downloadFile(
+                  Context.background(), "source.bin", OutputStream.nullOutputStream(), null);
           download.add(mbPerSecond(size, System.nanoTime() - t0));
           if (got != size) {
             throw new IllegalStateException("downloaded " + got + " of " + size + " bytes");
@@ -122,10 +134,12 @@ public final class TransferBench {
         result.put("download_mb_per_s", median(download));
         result.put("upload_ratio", median(upload) / median(socket));
         result.put("download_ratio", median(download) / median(socket));
-        out.printf(Locale.ROOT, "%s over loopback, median of %d runs (MB/s = 10^6 B/s)%n",
-            human(size), runs);
-        out.printf(Locale.ROOT, "%-28s %10s %10s   %s%n", "transfer", "MB/s", "÷ socket",
-            "runs");
+        out.printf(
+            Locale.ROOT,
+            "%s over loopback, median of %d runs (MB/s = 10^6 B/s)%n",
+            human(size),
+            runs);
+        out.printf(Locale.ROOT, "%-28s %10s %10s   %s%n", "transfer", "MB/s", "÷ socket", "runs");
         row("plain socket copy (ceiling)", socket, 1.0);
         row("jrpcx sendFile", upload, result.get("upload_ratio"));
         row("jrpcx downloadFile", download, result.get("download_ratio"));
@@ -140,7 +154,12 @@ public final class TransferBench {
   }
 
   private void row(String name, List<Double> runs, double ratio) {
-    out.printf(Locale.ROOT, "%-28s %10.0f %10.2f   %s%n", name, median(runs), ratio,
+    out.printf(
+        Locale.ROOT,
+        "%-28s %10.0f %10.2f   %s%n",
+        name,
+        median(runs),
+        ratio,
         runs.stream().map(v -> String.format(Locale.ROOT, "%.0f", v)).toList());
   }
 
@@ -151,13 +170,15 @@ public final class TransferBench {
   static long socketCopy(Path file, long bytes) throws Exception {
     try (ServerSocket listener = new ServerSocket()) {
       listener.bind(new InetSocketAddress("127.0.0.1", 0));
-      CompletableFuture<Long> received = CompletableFuture.supplyAsync(() -> {
-        try (Socket s = listener.accept()) {
-          return discard(s.getInputStream());
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Long> received =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (Socket s = listener.accept()) {
+                  return discard(s.getInputStream());
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       long t0 = System.nanoTime();
       try (Socket s = new Socket();
           FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -195,8 +216,12 @@ public final class TransferBench {
   private static void writeSource(Path file, long bytes) throws IOException {
     byte[] block = new byte[1 << 20];
     new Random(42).nextBytes(block);
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       for (long written = 0; written < bytes; ) {
         ByteBuffer b = ByteBuffer.wrap(block, 0, (int) Math.min(block.length, bytes - written));
         written += ch.write(b);
@@ -234,7 +259,8 @@ public final class TransferBench {
   }
 
   private static String human(long bytes) {
-    return bytes % (1L << 30) == 0 ? bytes / (1L << 30) + " GiB"
+    return bytes % (1L << 30) == 0
+        ? bytes / (1L << 30) + " GiB"
         : bytes % (1L << 20) == 0 ? bytes / (1L << 20) + " MiB" : bytes + " bytes";
   }
 }

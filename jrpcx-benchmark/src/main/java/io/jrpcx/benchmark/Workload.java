@@ -7,7 +7,10 @@ package io.jrpcx.benchmark;
 public record Workload(Kind kind, int size) {
 
   /** The two kinds of call. */
-  public enum Kind { MESSAGE, BYTES }
+  public enum Kind {
+    MESSAGE,
+    BYTES
+  }
 
   public Workload {
     if (size < 0) {

@@ -23,45 +23,75 @@ import org.junit.jupiter.api.io.TempDir;
 class HarnessTest {
   private static final String SERVER_JVM = "-Xmx256m -XX:TieredStopAtLevel=1";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ByteArrayOutputStream table = new ByteArrayOutputStream();
   private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
 
   private List<Row> run(String... args) throws Exception {
     Options options = Options.parse(args);
-    return new Runner(options, new PrintStream(table, true, StandardCharsets.UTF_8),
-        new PrintStream(progress, true, StandardCharsets.UTF_8)).run();
+    return new Runner(
+            options,
+            new PrintStream(table, true, StandardCharsets.UTF_8),
+            new PrintStream(progress, true, StandardCharsets.UTF_8))
+        .run();
   }
 
   @Test
   void everyPeerServesTheMessageFromItsOwnJvm() throws Exception {
     Path out = dir.resolve("latest.json");
 
-    List<Row> rows = run("--scenarios", "c1", "--warmup", "200ms", "--duration", "1s",
-        "--server-jvm", SERVER_JVM, "--out", out.toString());
+    List<Row> rows =
+        run(
+            "--scenarios",
+            "c1",
+            "--warmup",
+            "200ms",
+            "--duration",
+            "1s",
+            "--server-jvm",
+            SERVER_JVM,
+            "--out",
+            out.toString());
 
     assertThat(rows).extracting(r -> r.peer).containsExactly(Peer.values());
-    assertThat(rows).allSatisfy(r -> {
-      assertThat(r.error).as(r.peer.id()).isNull();
-      assertThat(r.calls).as(r.peer.id()).isPositive();
-      assertThat(r.errors).isZero();
-      assertThat(r.throughput).isPositive();
-      assertThat(r.p99Us).isGreaterThanOrEqualTo(r.p50Us);
-      assertThat(r.serverRssMb).isPositive();
-      assertThat(r.serverCpuPercent).isNotNaN();
-      assertThat(r.jrpcxRatio).isPositive();
-    });
-    List<Map<String, Object>> json = new ObjectMapper().readValue(out.toFile(),
-        new TypeReference<>() {});
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.error).as(r.peer.id()).isNull();
+              assertThat(r.calls).as(r.peer.id()).isPositive();
+              assertThat(r.errors).isZero();
+              assertThat(r.throughput).isPositive();
+              assertThat(r.p99Us).isGreaterThanOrEqualTo(r.p50Us);
+              assertThat(r.serverRssMb).isPositive();
+              assertThat(r.serverCpuPercent).isNotNaN();
+              assertThat(r.jrpcxRatio).isPositive();
+            });
+    List<Map<String, Object>> json =
+        new ObjectMapper().readValue(out.toFile(), new TypeReference<>() {});
     assertThat(json).hasSize(Peer.values().length);
-    assertThat(json).allSatisfy(o -> assertThat(o).containsKeys("scenario", "peer",
-        "throughput", "p50_us", "p99_us", "p999_us", "server_rss_mb"));
+    assertThat(json)
+        .allSatisfy(
+            o ->
+                assertThat(o)
+                    .containsKeys(
+                        "scenario",
+                        "peer",
+                        "throughput",
+                        "p50_us",
+                        "p99_us",
+                        "p999_us",
+                        "server_rss_mb"));
     assertThat(json.get(4)).containsEntry("scenario", "c1").containsEntry("peer", "grpc");
     String printed = table.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("| c1 | jrpcx-msgpack |", "| c1 | jrpcx-protobuf |",
-        "| c1 | dubbo |", "| c1 | netty |", "| c1 | jrpcx-ws |", "| c1 | jrpcx-wss |");
+    assertThat(printed)
+        .contains(
+            "| c1 | jrpcx-msgpack |",
+            "| c1 | jrpcx-protobuf |",
+            "| c1 | dubbo |",
+            "| c1 | netty |",
+            "| c1 | jrpcx-ws |",
+            "| c1 | jrpcx-wss |");
     assertThat(progress.toString(StandardCharsets.UTF_8))
         .contains("[ 7/11] c1 netty", "[11/11] c1 jrpcx-reuseport");
   }
@@ -70,24 +100,40 @@ class HarnessTest {
   void bytesAndIdleConnections() throws Exception {
     Path out = dir.resolve("idle.json");
 
-    List<Row> rows = run("--peers", "jrpcx-raw,dubbo", "--scenarios", "payload-1KB,idle-16",
-        "--warmup", "200ms", "--duration", "1s", "--server-jvm", SERVER_JVM,
-        "--out", out.toString());
+    List<Row> rows =
+        run(
+            "--peers",
+            "jrpcx-raw,dubbo",
+            "--scenarios",
+            "payload-1KB,idle-16",
+            "--warmup",
+            "200ms",
+            "--duration",
+            "1s",
+            "--server-jvm",
+            SERVER_JVM,
+            "--out",
+            out.toString());
 
-    assertThat(rows).extracting(r -> r.scenario.name() + " " + r.peer.id()).containsExactly(
-        "payload-1KB jrpcx-raw", "payload-1KB dubbo", "idle-16 jrpcx-raw", "idle-16 dubbo");
-    assertThat(rows).allSatisfy(r -> {
-      assertThat(r.error).as(r.scenario.name() + " " + r.peer.id()).isNull();
-      assertThat(r.errors).isZero();
-      assertThat(r.serverRssMb).isPositive();
-    });
-    assertThat(rows.subList(0, 2)).allSatisfy(r -> {
-      assertThat(r.calls).isPositive();
-      assertThat(r.payloadMbPerSecond).isPositive();
-    });
+    assertThat(rows)
+        .extracting(r -> r.scenario.name() + " " + r.peer.id())
+        .containsExactly(
+            "payload-1KB jrpcx-raw", "payload-1KB dubbo", "idle-16 jrpcx-raw", "idle-16 dubbo");
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.error).as(r.scenario.name() + " " + r.peer.id()).isNull();
+              assertThat(r.errors).isZero();
+              assertThat(r.serverRssMb).isPositive();
+            });
+    assertThat(rows.subList(0, 2))
+        .allSatisfy(
+            r -> {
+              assertThat(r.calls).isPositive();
+              assertThat(r.payloadMbPerSecond).isPositive();
+            });
     // With 16 connections GC noise may outweigh them: the value exists, its size is the run's.
-    assertThat(rows.subList(2, 4)).allSatisfy(r ->
-        assertThat(r.heapPerConnectionBytes).isNotNaN());
+    assertThat(rows.subList(2, 4)).allSatisfy(r -> assertThat(r.heapPerConnectionBytes).isNotNaN());
     assertThat(table.toString(StandardCharsets.UTF_8)).contains("server heap per connection");
   }
 }

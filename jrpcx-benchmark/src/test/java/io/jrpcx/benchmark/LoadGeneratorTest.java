@@ -32,10 +32,13 @@ class LoadGeneratorTest {
     public CompletableFuture<?> call() {
       maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
       CompletableFuture<Object> f = new CompletableFuture<>();
-      replies.schedule(() -> {
-        inFlight.decrementAndGet();
-        f.complete("ok");
-      }, 200, TimeUnit.MICROSECONDS);
+      replies.schedule(
+          () -> {
+            inFlight.decrementAndGet();
+            f.complete("ok");
+          },
+          200,
+          TimeUnit.MICROSECONDS);
       return f;
     }
 
@@ -63,8 +66,8 @@ class LoadGeneratorTest {
   void openLoopSendsAtTheRateWithAtMostConcurrencyInFlight() throws Exception {
     DelayedClient client = new DelayedClient();
 
-    LoadResult r = LoadGenerator.run(client, 4, 2_000, WARMUP, WINDOW,
-        new LoadGenerator.Listener() {});
+    LoadResult r =
+        LoadGenerator.run(client, 4, 2_000, WARMUP, WINDOW, new LoadGenerator.Listener() {});
 
     assertThat(r.openLoop()).isTrue();
     assertThat(r.corrected()).isNull();
@@ -75,19 +78,20 @@ class LoadGeneratorTest {
   @Test
   void callsThatCompleteAtOnceDoNotGrowTheStack() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    PeerClient immediate = new PeerClient() {
-      @Override
-      public CompletableFuture<?> call() {
-        calls.incrementAndGet();
-        return CompletableFuture.completedFuture("ok");
-      }
+    PeerClient immediate =
+        new PeerClient() {
+          @Override
+          public CompletableFuture<?> call() {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture("ok");
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
 
-    LoadResult r = LoadGenerator.run(immediate, 2, 0, WARMUP, WINDOW,
-        new LoadGenerator.Listener() {});
+    LoadResult r =
+        LoadGenerator.run(immediate, 2, 0, WARMUP, WINDOW, new LoadGenerator.Listener() {});
 
     assertThat(r.calls()).isPositive();
     assertThat(r.errors()).isZero();
@@ -95,20 +99,21 @@ class LoadGeneratorTest {
 
   @Test
   void failedCallsAreCountedNotTimed() throws Exception {
-    PeerClient failing = new PeerClient() {
-      @Override
-      public CompletableFuture<?> call() {
-        CompletableFuture<Object> f = new CompletableFuture<>();
-        replies.execute(() -> f.completeExceptionally(new IllegalStateException("boom")));
-        return f;
-      }
+    PeerClient failing =
+        new PeerClient() {
+          @Override
+          public CompletableFuture<?> call() {
+            CompletableFuture<Object> f = new CompletableFuture<>();
+            replies.execute(() -> f.completeExceptionally(new IllegalStateException("boom")));
+            return f;
+          }
 
-      @Override
-      public void close() {}
-    };
+          @Override
+          public void close() {}
+        };
 
-    LoadResult r = LoadGenerator.run(failing, 2, 0, WARMUP, WINDOW,
-        new LoadGenerator.Listener() {});
+    LoadResult r =
+        LoadGenerator.run(failing, 2, 0, WARMUP, WINDOW, new LoadGenerator.Listener() {});
 
     assertThat(r.calls()).isZero();
     assertThat(r.errors()).isPositive();
@@ -120,18 +125,24 @@ class LoadGeneratorTest {
     AtomicInteger started = new AtomicInteger();
     AtomicInteger ended = new AtomicInteger();
 
-    LoadGenerator.run(new DelayedClient(), 1, 0, WARMUP, WINDOW, new LoadGenerator.Listener() {
-      @Override
-      public void measureStarted() {
-        started.incrementAndGet();
-      }
+    LoadGenerator.run(
+        new DelayedClient(),
+        1,
+        0,
+        WARMUP,
+        WINDOW,
+        new LoadGenerator.Listener() {
+          @Override
+          public void measureStarted() {
+            started.incrementAndGet();
+          }
 
-      @Override
-      public void measureEnded() {
-        assertThat(started.get()).isEqualTo(1);
-        ended.incrementAndGet();
-      }
-    });
+          @Override
+          public void measureEnded() {
+            assertThat(started.get()).isEqualTo(1);
+            ended.incrementAndGet();
+          }
+        });
 
     assertThat(ended.get()).isEqualTo(1);
   }

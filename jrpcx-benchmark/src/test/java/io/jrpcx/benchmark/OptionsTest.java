@@ -14,21 +14,43 @@ class OptionsTest {
     Options o = Options.parse();
 
     assertThat(o.peers).containsExactly(Peer.values());
-    assertThat(o.selectedScenarios()).extracting(Scenario::name).containsExactly(
-        "c1", "c100", "c1000", "payload-100B", "payload-1KB", "payload-16KB", "payload-1MB",
-        "idle-1k", "idle-10k");
+    assertThat(o.selectedScenarios())
+        .extracting(Scenario::name)
+        .containsExactly(
+            "c1",
+            "c100",
+            "c1000",
+            "payload-100B",
+            "payload-1KB",
+            "payload-16KB",
+            "payload-1MB",
+            "idle-1k",
+            "idle-10k");
     assertThat(o.rate).isZero();
   }
 
   @Test
   void parsesPeersScenariosAndDurations() {
-    Options o = Options.parse("all", "--peers", "grpc,jrpcx-raw", "--scenarios=payload,c7",
-        "--warmup", "500ms", "--duration", "2s", "--connections", "4", "--rate", "1000");
+    Options o =
+        Options.parse(
+            "all",
+            "--peers",
+            "grpc,jrpcx-raw",
+            "--scenarios=payload,c7",
+            "--warmup",
+            "500ms",
+            "--duration",
+            "2s",
+            "--connections",
+            "4",
+            "--rate",
+            "1000");
 
     assertThat(o.peers).containsExactly(Peer.GRPC, Peer.JRPCX_RAW);
     List<Scenario> scenarios = o.selectedScenarios();
-    assertThat(scenarios).extracting(Scenario::name).containsExactly(
-        "payload-100B", "payload-1KB", "payload-16KB", "payload-1MB", "c7");
+    assertThat(scenarios)
+        .extracting(Scenario::name)
+        .containsExactly("payload-100B", "payload-1KB", "payload-16KB", "payload-1MB", "c7");
     assertThat(scenarios).allSatisfy(s -> assertThat(s.connections()).isEqualTo(4));
     assertThat(scenarios.get(4).concurrency()).isEqualTo(7);
     assertThat(o.warmup).isEqualTo(Duration.ofMillis(500));
@@ -40,8 +62,7 @@ class OptionsTest {
   void smokeIsShort() {
     Options o = Options.parse("--smoke");
 
-    assertThat(o.selectedScenarios()).extracting(Scenario::name).containsExactly("c100",
-        "idle-1k");
+    assertThat(o.selectedScenarios()).extracting(Scenario::name).containsExactly("c100", "idle-1k");
     assertThat(o.duration.plus(o.warmup)).isLessThanOrEqualTo(Duration.ofSeconds(3));
   }
 
@@ -51,8 +72,7 @@ class OptionsTest {
         .hasMessageContaining("unknown peer 'thrift'");
     assertThatThrownBy(() -> Options.parse("--scenarios", "fast").selectedScenarios())
         .hasMessageContaining("unknown scenario 'fast'");
-    assertThatThrownBy(() -> Options.parse("--bogus", "1"))
-        .hasMessageContaining("unknown option");
+    assertThatThrownBy(() -> Options.parse("--bogus", "1")).hasMessageContaining("unknown option");
   }
 
   @Test

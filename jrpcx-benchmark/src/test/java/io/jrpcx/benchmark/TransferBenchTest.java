@@ -16,13 +16,18 @@ class TransferBenchTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void measuresTheSideChannelBesideAPlainSocketCopy() throws Exception {
     ByteArrayOutputStream table = new ByteArrayOutputStream();
-    Map<String, Double> result = new TransferBench(4 << 20, 1,
-        new PrintStream(table, true, StandardCharsets.UTF_8)).run();
-    assertThat(result).containsKeys("socket_copy_mb_per_s", "upload_mb_per_s",
-        "download_mb_per_s", "upload_ratio", "download_ratio");
+    Map<String, Double> result =
+        new TransferBench(4 << 20, 1, new PrintStream(table, true, StandardCharsets.UTF_8)).run();
+    assertThat(result)
+        .containsKeys(
+            "socket_copy_mb_per_s",
+            "upload_mb_per_s",
+            "download_mb_per_s",
+            "upload_ratio",
+            "download_ratio");
     assertThat(result.values()).allMatch(v -> v > 0);
-    assertThat(table.toString(StandardCharsets.UTF_8)).contains("plain socket copy (ceiling)",
-        "jrpcx sendFile", "jrpcx downloadFile");
+    assertThat(table.toString(StandardCharsets.UTF_8))
+        .contains("plain socket copy (ceiling)", "jrpcx sendFile", "jrpcx downloadFile");
   }
 
   @Test

@@ -27,32 +27,45 @@ import picocli.CommandLine.Spec;
  * connections, for {@code -n} calls or {@code -d} time. The arguments are encoded once and the
  * replies are not decoded, so the client's codec costs nothing and the server is what is measured.
  */
-@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+    name = "bench",
+    sortOptions = false,
+    mixinStandardHelpOptions = true,
     versionProvider = Jrpcx.Version.class,
     description = "Call SERVICE.METHOD under load and report throughput and latency.",
-    footer = {"", "Example:",
-        "  jrpcx bench tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}' -c 64 -d 30s%n"})
+    footer = {
+      "",
+      "Example:",
+      "  jrpcx bench tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}' -c 64 -d 30s%n"
+    })
 final class BenchCommand implements Callable<Integer> {
   private static final int DISTINCT_ERRORS_SHOWN = 5;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  RpcOptions rpc;
+  @Mixin RpcOptions rpc;
 
-  @Option(names = "-c", defaultValue = "16", paramLabel = "CALLERS",
+  @Option(
+      names = "-c",
+      defaultValue = "16",
+      paramLabel = "CALLERS",
       description = "concurrent callers (default: ${DEFAULT-VALUE})")
   int concurrency;
 
   @ArgGroup(exclusive = true)
   Amount amount = new Amount();
 
-  @Option(names = "-k", defaultValue = "1", paramLabel = "CONNECTIONS",
+  @Option(
+      names = "-k",
+      defaultValue = "1",
+      paramLabel = "CONNECTIONS",
       description = "connections the callers share (default: ${DEFAULT-VALUE})")
   int connections;
 
-  @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class,
+  @Option(
+      names = "--warmup",
+      defaultValue = "0s",
+      converter = DurationConverter.class,
       paramLabel = "DURATION",
       description = "call for this long first without measuring (default: ${DEFAULT-VALUE})")
   Duration warmup;
@@ -62,7 +75,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "-n", paramLabel = "CALLS", description = "total calls")
     Long calls;
 
-    @Option(names = "-d", converter = DurationConverter.class, paramLabel = "DURATION",
+    @Option(
+        names = "-d",
+        converter = DurationConverter.class,
+        paramLabel = "DURATION",
         description = "how long to run, e.g. 30s (default: 10s unless -n is given)")
     Duration duration;
   }
@@ -80,8 +96,8 @@ final class BenchCommand implements Callable<Integer> {
     if (amount.calls != null && amount.calls < 1) {
       throw new CliException(ExitCodes.USAGE, "-n must be at least 1");
     }
-    Duration duration = amount.calls == null && amount.duration == null
-        ? Duration.ofSeconds(10) : amount.duration;
+    Duration duration =
+        amount.calls == null && amount.duration == null ? Duration.ofSeconds(10) : amount.duration;
     if (duration != null) {
       DurationConverter.requirePositive(duration, "-d");
     }
@@ -92,10 +108,15 @@ final class BenchCommand implements Callable<Integer> {
       for (int i = 0; i < connections; i++) {
         clients.add(rpc.connect());
       }
-      out.printf("%s on %s: %s, %d callers, %d connection%s, %s%n", rpc.serviceMethod,
-          rpc.target(), rpc.codec.name().toLowerCase(java.util.Locale.ROOT), concurrency,
-          connections, connections == 1 ? "" : "s", duration != null
-              ? DurationConverter.format(duration) : amount.calls + " calls");
+      out.printf(
+          "%s on %s: %s, %d callers, %d connection%s, %s%n",
+          rpc.serviceMethod,
+          rpc.target(),
+          rpc.codec.name().toLowerCase(java.util.Locale.ROOT),
+          concurrency,
+          connections,
+          connections == 1 ? "" : "s",
+          duration != null ? DurationConverter.format(duration) : amount.calls + " calls");
       out.flush();
       if (!warmup.isZero()) {
         run(clients, payload, new Plan(null, warmup), false);
@@ -142,11 +163,13 @@ final class BenchCommand implements Callable<Integer> {
       t.setDaemon(true);
       callers.add(t);
     }
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "jrpcx-bench-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "jrpcx-bench-progress");
+              t.setDaemon(true);
+              return t;
+            });
     long start = System.nanoTime();
     if (measure) {
       long[] last = {0, start};
@@ -199,8 +222,9 @@ final class BenchCommand implements Callable<Integer> {
     last[0] = calls;
     last[1] = now;
     PrintWriter out = spec.commandLine().getOut();
-    out.printf("%5.0fs  %,12d calls  %,10.0f calls/s  %,d errors%n", (now - start) / 1e9, calls,
-        rate, failed.sum());
+    out.printf(
+        "%5.0fs  %,12d calls  %,10.0f calls/s  %,d errors%n",
+        (now - start) / 1e9, calls, rate, failed.sum());
     out.flush();
   }
 
@@ -208,8 +232,9 @@ final class BenchCommand implements Callable<Integer> {
     long calls = done.sum();
     long errorCount = failed.sum();
     double seconds = elapsedNanos / 1e9;
-    out.printf("calls       %,d (%,d ok, %,d errors) in %.2f s%n", calls, calls - errorCount,
-        errorCount, seconds);
+    out.printf(
+        "calls       %,d (%,d ok, %,d errors) in %.2f s%n",
+        calls, calls - errorCount, errorCount, seconds);
     out.printf("throughput  %,.0f calls/s%n", calls / seconds);
     LatencyReport.print(out, latencies);
     if (errorCount > 0) {

@@ -13,21 +13,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jrpcx call}: one call, the reply printed as JSON. */
-@Command(name = "call", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+    name = "call",
+    sortOptions = false,
+    mixinStandardHelpOptions = true,
     versionProvider = Jrpcx.Version.class,
     description = "Call SERVICE.METHOD once and print the reply as JSON (raw: as text).",
     footer = {"", "Example:", "  jrpcx call tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}'%n"})
 final class CallCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  RpcOptions rpc;
+  @Mixin RpcOptions rpc;
 
   @Option(names = "--pretty", description = "indent the JSON reply")
   boolean pretty;
 
-  @Option(names = "--show-meta",
+  @Option(
+      names = "--show-meta",
       description = "print the response metadata, one key=value a line, on stderr")
   boolean showMeta;
 
@@ -38,8 +40,8 @@ final class CallCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Client client = rpc.connect()) {
-      Call<byte[]> call = client.go(rpc.context(), rpc.service(), rpc.method(), payload,
-          byte[].class);
+      Call<byte[]> call =
+          client.go(rpc.context(), rpc.service(), rpc.method(), payload, byte[].class);
       byte[] reply;
       try {
         reply = call.await();

@@ -26,36 +26,45 @@ final class ConsulRegistry implements Registry {
   ConsulRegistry(String hostPort, Duration timeout) {
     this.base = hostPort.contains("://") ? hostPort : "http://" + hostPort;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(timeout).build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
   }
 
   @Override
   public ServiceTable list(String basePath) throws Exception {
     String prefix = Registry.trimSlashes(basePath) + "/";
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/kv/" + escape(prefix)
-        + "?recurse")).timeout(timeout).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/v1/kv/" + escape(prefix) + "?recurse"))
+            .timeout(timeout)
+            .GET()
+            .build();
     HttpResponse<String> r;
     try {
       r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw Registry.unreachable("Consul at " + base, timeout,
-          e instanceof java.net.http.HttpTimeoutException ? null : e);
+      throw Registry.unreachable(
+          "Consul at " + base, timeout, e instanceof java.net.http.HttpTimeoutException ? null : e);
     }
     ServiceTable table = new ServiceTable();
     if (r.statusCode() == 404) {
       return table; // Consul's answer for "no key under this prefix"
     }
     if (r.statusCode() != 200) {
-      throw new CliException(ExitCodes.UNREACHABLE, "Consul at " + base + " answered "
-          + r.statusCode() + ": " + r.body().trim());
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          "Consul at " + base + " answered " + r.statusCode() + ": " + r.body().trim());
     }
     for (JsonNode entry : JSON.readTree(r.body())) {
       String key = entry.path("Key").asText();
       JsonNode value = entry.get("Value");
       // Values come base64-encoded, null when empty.
-      String metadata = value == null || value.isNull() ? ""
-          : new String(Base64.getDecoder().decode(value.asText()), StandardCharsets.UTF_8);
+      String metadata =
+          value == null || value.isNull()
+              ? ""
+              : new String(Base64.getDecoder().decode(value.asText()), StandardCharsets.UTF_8);
       if (key.startsWith(prefix)) {
         table.addKey(key.substring(prefix.length()), metadata);
       }
@@ -71,7 +80,8 @@ final class ConsulRegistry implements Registry {
       if (Character.isLetterOrDigit(c) && c < 0x80 || "-_.~/:@".indexOf(c) >= 0) {
         sb.append((char) c);
       } else {
-        sb.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        sb.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

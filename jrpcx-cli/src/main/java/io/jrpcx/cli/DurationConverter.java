@@ -25,19 +25,22 @@ final class DurationConverter implements ITypeConverter<Duration> {
     int end = 0;
     while (m.find() && m.start() == end) {
       double n = Double.parseDouble(m.group(1));
-      nanos += (long) (n * switch (m.group(2)) {
-        case "ns" -> 1L;
-        case "us", "µs" -> 1_000L;
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        default -> 3_600_000_000_000L;
-      });
+      nanos +=
+          (long)
+              (n
+                  * switch (m.group(2)) {
+                    case "ns" -> 1L;
+                    case "us", "µs" -> 1_000L;
+                    case "ms" -> 1_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    default -> 3_600_000_000_000L;
+                  });
       end = m.end();
     }
     if (end == 0 || end != s.length()) {
-      throw new TypeConversionException("'" + value
-          + "' is not a duration; write it as 500ms, 10s, 2m or 1h30m");
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration; write it as 500ms, 10s, 2m or 1h30m");
     }
     return Duration.ofNanos(nanos);
   }
@@ -45,8 +48,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
   /** {@code d}, which {@code option} set; zero or less is a usage error. */
   static Duration requirePositive(Duration d, String option) {
     if (d.isZero() || d.isNegative()) {
-      throw new CliException(ExitCodes.USAGE, option + " must be positive, was "
-          + format(d));
+      throw new CliException(ExitCodes.USAGE, option + " must be positive, was " + format(d));
     }
     return d;
   }

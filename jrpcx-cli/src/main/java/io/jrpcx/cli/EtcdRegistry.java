@@ -26,9 +26,10 @@ final class EtcdRegistry implements Registry {
   EtcdRegistry(String hosts, Duration timeout) {
     this.endpoints = hosts;
     this.timeout = timeout;
-    String[] urls = Arrays.stream(hosts.split(","))
-        .map(h -> h.contains("://") ? h : "http://" + h)
-        .toArray(String[]::new);
+    String[] urls =
+        Arrays.stream(hosts.split(","))
+            .map(h -> h.contains("://") ? h : "http://" + h)
+            .toArray(String[]::new);
     this.client = Client.builder().endpoints(urls).connectTimeout(timeout).build();
   }
 
@@ -36,8 +37,8 @@ final class EtcdRegistry implements Registry {
   public ServiceTable list(String basePath) throws Exception {
     String base = Registry.trimTrailingSlashes(basePath);
     String prefix = base + "/";
-    CompletableFuture<GetResponse> f = client.getKVClient().get(bytes(prefix),
-        GetOption.builder().isPrefix(true).build());
+    CompletableFuture<GetResponse> f =
+        client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build());
     GetResponse r;
     try {
       // jetcd waits for a connection before sending, for ever: the timeout bounds that.

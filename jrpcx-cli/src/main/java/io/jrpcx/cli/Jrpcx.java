@@ -27,21 +27,31 @@ import picocli.CommandLine.Spec;
  * <p>Exit status: 0 success, 1 an rpcx error answered by the server, 2 bad usage or bad JSON,
  * 3 server or registry unreachable, 4 no answer within the timeout.
  */
-@Command(name = "jrpcx", mixinStandardHelpOptions = true, versionProvider = Jrpcx.Version.class,
-    subcommands = {CallCommand.class, ListCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class},
+@Command(
+    name = "jrpcx",
+    mixinStandardHelpOptions = true,
+    versionProvider = Jrpcx.Version.class,
+    subcommands = {
+      CallCommand.class,
+      ListCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    },
     description = "Call, list and benchmark rpcx services (jrpcx and Go rpcx alike).",
-    exitCodeListHeading = "%nExit codes:%n", exitCodeList = {
-        "0:the call succeeded",
-        "1:the server answered an rpcx error (printed as 'error: <message>')",
-        "2:bad command line or bad JSON arguments",
-        "3:cannot connect to the server or registry, or the connection was lost",
-        "4:no answer within --timeout"})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:the call succeeded",
+      "1:the server answered an rpcx error (printed as 'error: <message>')",
+      "2:bad command line or bad JSON arguments",
+      "3:cannot connect to the server or registry, or the connection was lost",
+      "4:no answer within --timeout"
+    })
 public final class Jrpcx implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
       description = "show the libraries' debug logging on stderr")
   boolean verbose;
 
@@ -49,8 +59,8 @@ public final class Jrpcx implements Callable<Integer> {
 
   /** Runs the command and exits with its status. */
   public static void main(String[] args) {
-    configureLogging(Arrays.asList(args).contains("-v")
-        || Arrays.asList(args).contains("--verbose"));
+    configureLogging(
+        Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(commandLine(out, err).execute(args));

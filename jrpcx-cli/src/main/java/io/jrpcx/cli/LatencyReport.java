@@ -17,16 +17,20 @@ final class LatencyReport {
       out.println("latency     (no successful calls)");
       return;
     }
-    out.printf("latency     mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
-        ms(Math.round(us.getMean())), ms(us.getValueAtPercentile(50)),
-        ms(us.getValueAtPercentile(90)), ms(us.getValueAtPercentile(99)),
-        ms(us.getValueAtPercentile(99.9)), ms(us.getMaxValue()));
+    out.printf(
+        "latency     mean %s  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s%n",
+        ms(Math.round(us.getMean())),
+        ms(us.getValueAtPercentile(50)),
+        ms(us.getValueAtPercentile(90)),
+        ms(us.getValueAtPercentile(99)),
+        ms(us.getValueAtPercentile(99.9)),
+        ms(us.getMaxValue()));
     // Buckets [2^k, 2^(k+1)) µs, from the fastest call's to the slowest's.
     TreeMap<Long, Long> buckets = new TreeMap<>();
     for (HistogramIterationValue v : us.recordedValues()) {
       long value = us.highestEquivalentValue(v.getValueIteratedTo());
-      buckets.merge(Long.highestOneBit(Math.max(1, value)), v.getCountAtValueIteratedTo(),
-          Long::sum);
+      buckets.merge(
+          Long.highestOneBit(Math.max(1, value)), v.getCountAtValueIteratedTo(), Long::sum);
     }
     long first = buckets.firstKey();
     long last = buckets.lastKey();
@@ -35,8 +39,12 @@ final class LatencyReport {
     for (long lo = first; lo <= last && lo > 0; lo <<= 1) {
       long n = buckets.getOrDefault(lo, 0L);
       int width = (int) Math.round((double) n * BAR / peak);
-      out.printf("  %9s - %-9s |%-" + BAR + "s| %6.2f%%%n", ms(lo), ms(lo * 2),
-          "#".repeat(width), 100.0 * n / us.getTotalCount());
+      out.printf(
+          "  %9s - %-9s |%-" + BAR + "s| %6.2f%%%n",
+          ms(lo),
+          ms(lo * 2),
+          "#".repeat(width),
+          100.0 * n / us.getTotalCount());
     }
   }
 

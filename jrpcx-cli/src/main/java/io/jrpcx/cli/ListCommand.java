@@ -15,31 +15,46 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code jrpcx list}: the services in a registry, their nodes and the nodes' metadata. */
-@Command(name = "list", sortOptions = false, mixinStandardHelpOptions = true,
+@Command(
+    name = "list",
+    sortOptions = false,
+    mixinStandardHelpOptions = true,
     versionProvider = Jrpcx.Version.class,
     description = "List the services registered under a base path, their nodes and metadata.",
-    footer = {"", "Example:",
-        "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test%n"})
+    footer = {
+      "",
+      "Example:",
+      "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test%n"
+    })
 final class ListCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--registry", required = true, paramLabel = "URL",
-      description = "zookeeper://host:port[,host:port...], etcd://host:port[,...], "
-          + "consul://host:port or redis://[:password@]host:port[/db]")
+  @Option(
+      names = "--registry",
+      required = true,
+      paramLabel = "URL",
+      description =
+          "zookeeper://host:port[,host:port...], etcd://host:port[,...], "
+              + "consul://host:port or redis://[:password@]host:port[/db]")
   String registry;
 
-  @Option(names = "--base-path", defaultValue = "/rpcx_test", paramLabel = "PATH",
+  @Option(
+      names = "--base-path",
+      defaultValue = "/rpcx_test",
+      paramLabel = "PATH",
       description = "the servers' base path (default: ${DEFAULT-VALUE})")
   String basePath;
 
   @Option(names = "--service", paramLabel = "NAME", description = "list only this service")
   String service;
 
-  @Option(names = "--timeout", defaultValue = "5s", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
       paramLabel = "DURATION",
-      description = "give up on an unreachable registry after this long (default: "
-          + "${DEFAULT-VALUE})")
+      description =
+          "give up on an unreachable registry after this long (default: " + "${DEFAULT-VALUE})")
   Duration timeout;
 
   @Override
@@ -69,9 +84,12 @@ final class ListCommand implements Callable<Integer> {
       }
     }
     if (shown == 0) {
-      spec.commandLine().getErr().println(service == null
-          ? "no services under " + basePath + " in " + registry
-          : "no service " + service + " under " + basePath + " in " + registry);
+      spec.commandLine()
+          .getErr()
+          .println(
+              service == null
+                  ? "no services under " + basePath + " in " + registry
+                  : "no service " + service + " under " + basePath + " in " + registry);
     }
     out.flush();
     return ExitCodes.OK;
@@ -89,8 +107,10 @@ final class ListCommand implements Callable<Integer> {
       }
       int eq = pair.indexOf('=');
       try {
-        pairs.add(eq < 0 ? decode(pair)
-            : decode(pair.substring(0, eq)) + "=" + decode(pair.substring(eq + 1)));
+        pairs.add(
+            eq < 0
+                ? decode(pair)
+                : decode(pair.substring(0, eq)) + "=" + decode(pair.substring(eq + 1)));
       } catch (IllegalArgumentException e) {
         pairs.add(pair);
       }

@@ -40,11 +40,10 @@ enum PayloadFormat {
   };
 
   // Strict on input: one JSON value and nothing after it, so a typo is an error, not ignored.
-  private static final ObjectMapper JSON_MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final ObjectMapper PRETTY = JSON_MAPPER.copy()
-      .enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON_MAPPER =
+      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+  private static final ObjectMapper PRETTY =
+      JSON_MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
   private static final ObjectMapper MSGPACK_MAPPER = MsgPackCodec.newGoCompatibleMapper();
 
   private final int serializeType;
@@ -69,8 +68,8 @@ enum PayloadFormat {
     try {
       return mapper().writeValueAsBytes(tree);
     } catch (JsonProcessingException e) {
-      throw new CliException(ExitCodes.USAGE, "cannot encode the arguments as " + label + ": "
-          + e.getMessage(), e);
+      throw new CliException(
+          ExitCodes.USAGE, "cannot encode the arguments as " + label + ": " + e.getMessage(), e);
     }
   }
 
@@ -81,15 +80,17 @@ enum PayloadFormat {
       try {
         tree = mapper().readTree(reply);
       } catch (IOException e) {
-        throw new CliException(ExitCodes.REMOTE_ERROR, "the reply is not valid " + label + ": "
-            + firstLine(e.getMessage()), e);
+        throw new CliException(
+            ExitCodes.REMOTE_ERROR,
+            "the reply is not valid " + label + ": " + firstLine(e.getMessage()),
+            e);
       }
     }
     try {
       return (pretty ? PRETTY : JSON_MAPPER).writeValueAsString(tree);
     } catch (JsonProcessingException e) {
-      throw new CliException(ExitCodes.REMOTE_ERROR, "cannot print the reply as JSON: "
-          + e.getOriginalMessage(), e);
+      throw new CliException(
+          ExitCodes.REMOTE_ERROR, "cannot print the reply as JSON: " + e.getOriginalMessage(), e);
     }
   }
 
@@ -109,9 +110,12 @@ enum PayloadFormat {
       tree = JSON_MAPPER.readTree(args);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-      throw new CliException(ExitCodes.USAGE,
-          "bad JSON arguments" + where + ": " + firstLine(e.getOriginalMessage()), e);
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new CliException(
+          ExitCodes.USAGE,
+          "bad JSON arguments" + where + ": " + firstLine(e.getOriginalMessage()),
+          e);
     }
     if (tree == null || tree.isMissingNode()) {
       throw new CliException(ExitCodes.USAGE, "bad JSON arguments: no JSON value given");
@@ -122,10 +126,12 @@ enum PayloadFormat {
   /** {@code bytes} as text if they are valid UTF-8, else null. */
   private static String utf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

@@ -26,8 +26,8 @@ final class PreEncodedCodec implements Codec {
     if (value instanceof byte[] bytes) {
       return bytes;
     }
-    throw new CodecException("expected pre-encoded bytes, got "
-        + (value == null ? "null" : value.getClass().getName()));
+    throw new CodecException(
+        "expected pre-encoded bytes, got " + (value == null ? "null" : value.getClass().getName()));
   }
 
   @Override

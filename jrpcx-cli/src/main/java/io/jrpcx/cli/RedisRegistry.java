@@ -43,10 +43,11 @@ final class RedisRegistry implements Registry {
     }
     uri.setTimeout(timeout);
     this.client = RedisClient.create(uri);
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(false)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(false)
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .build());
   }
 
   @Override
@@ -74,8 +75,8 @@ final class RedisRegistry implements Registry {
       }
       return table;
     } catch (RedisException e) {
-      throw Registry.unreachable("Redis at " + url, timeout,
-          e.getCause() != null ? e.getCause() : e);
+      throw Registry.unreachable(
+          "Redis at " + url, timeout, e.getCause() != null ? e.getCause() : e);
     }
   }
 
@@ -83,7 +84,8 @@ final class RedisRegistry implements Registry {
   private static String envelopeValue(String json) {
     try {
       JsonNode value = JSON.readTree(json).get("Value");
-      return value == null || value.isNull() ? ""
+      return value == null || value.isNull()
+          ? ""
           : new String(Base64.getMimeDecoder().decode(value.asText()), StandardCharsets.UTF_8);
     } catch (Exception e) {
       return json; // not written by rpcx; show it as it is

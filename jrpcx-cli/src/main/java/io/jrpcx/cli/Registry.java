@@ -29,23 +29,35 @@ interface Registry extends AutoCloseable {
     String scheme = sep < 0 ? "" : url.substring(0, sep);
     String hosts = sep < 0 ? "" : trimSlashes(url.substring(sep + 3));
     if (hosts.isEmpty()) {
-      throw new CliException(ExitCodes.USAGE, "registry '" + url + "' names no server; expected "
-          + "zookeeper://host:port, etcd://host:port, consul://host:port or redis://host:port");
+      throw new CliException(
+          ExitCodes.USAGE,
+          "registry '"
+              + url
+              + "' names no server; expected "
+              + "zookeeper://host:port, etcd://host:port, consul://host:port or redis://host:port");
     }
     return switch (scheme) {
       case "zookeeper", "zk" -> new ZooKeeperRegistry(hosts, timeout);
       case "etcd" -> new EtcdRegistry(hosts, timeout);
       case "consul" -> new ConsulRegistry(hosts, timeout);
       case "redis", "rediss" -> new RedisRegistry(url, timeout);
-      default -> throw new CliException(ExitCodes.USAGE, "registry '" + url + "': unknown kind '"
-          + scheme + "'; use zookeeper://, etcd://, consul:// or redis://");
+      default ->
+          throw new CliException(
+              ExitCodes.USAGE,
+              "registry '"
+                  + url
+                  + "': unknown kind '"
+                  + scheme
+                  + "'; use zookeeper://, etcd://, consul:// or redis://");
     };
   }
 
   /** The failure for a registry that did not answer. */
   static CliException unreachable(String what, Duration timeout, Throwable cause) {
-    String why = cause == null ? "no answer within " + DurationConverter.format(timeout)
-        : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String why =
+        cause == null
+            ? "no answer within " + DurationConverter.format(timeout)
+            : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     return new CliException(ExitCodes.UNREACHABLE, "cannot reach " + what + ": " + why, cause);
   }
 

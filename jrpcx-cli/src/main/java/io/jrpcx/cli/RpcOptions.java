@@ -28,34 +28,51 @@ import picocli.CommandLine.Parameters;
  * them, and the connection made from them.
  */
 final class RpcOptions {
-  @Parameters(index = "0", paramLabel = "ADDRESS",
+  @Parameters(
+      index = "0",
+      paramLabel = "ADDRESS",
       description = "the server: tcp@host:port, unix@/path/to.sock or host:port")
   String address;
 
-  @Parameters(index = "1", paramLabel = "SERVICE.METHOD",
+  @Parameters(
+      index = "1",
+      paramLabel = "SERVICE.METHOD",
       description = "e.g. Arith.Mul; split at the last dot")
   String serviceMethod;
 
-  @Parameters(index = "2", arity = "0..1", paramLabel = "ARGS",
-      description = "the argument as JSON (for --codec raw: the text sent as it is); '-' reads "
-          + "standard input; default {} (raw: empty)")
+  @Parameters(
+      index = "2",
+      arity = "0..1",
+      paramLabel = "ARGS",
+      description =
+          "the argument as JSON (for --codec raw: the text sent as it is); '-' reads "
+              + "standard input; default {} (raw: empty)")
   String args;
 
-  @Option(names = "--codec", defaultValue = "msgpack", paramLabel = "msgpack|json|raw",
+  @Option(
+      names = "--codec",
+      defaultValue = "msgpack",
+      paramLabel = "msgpack|json|raw",
       description = "payload codec (default: ${DEFAULT-VALUE}, as Go rpcx clients)")
   PayloadFormat codec;
 
-  @Option(names = "--meta", paramLabel = "KEY=VALUE",
+  @Option(
+      names = "--meta",
+      paramLabel = "KEY=VALUE",
       description = "request metadata; repeat for more")
   Map<String, String> meta = new LinkedHashMap<>();
 
   @Option(names = "--auth", paramLabel = "TOKEN", description = "auth token, sent as __AUTH")
   String auth;
 
-  @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(
+      names = "--timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
       paramLabel = "DURATION",
-      description = "deadline of each call, sent as __ServerTimeout; also bounds connecting "
-          + "(default: ${DEFAULT-VALUE})")
+      description =
+          "deadline of each call, sent as __ServerTimeout; also bounds connecting "
+              + "(default: ${DEFAULT-VALUE})")
   Duration timeout;
 
   private Target target;
@@ -67,8 +84,8 @@ final class RpcOptions {
     target = Target.parse(address);
     int dot = serviceMethod.lastIndexOf('.');
     if (dot <= 0 || dot == serviceMethod.length() - 1) {
-      throw new CliException(ExitCodes.USAGE, "'" + serviceMethod
-          + "' is not SERVICE.METHOD (e.g. Arith.Mul)");
+      throw new CliException(
+          ExitCodes.USAGE, "'" + serviceMethod + "' is not SERVICE.METHOD (e.g. Arith.Mul)");
     }
     service = serviceMethod.substring(0, dot);
     method = serviceMethod.substring(dot + 1);
@@ -115,19 +132,20 @@ final class RpcOptions {
    */
   Client connect() {
     int type = codec.serializeType();
-    ClientOptions options = ClientOptions.builder()
-        .serializeType(type)
-        .codecs(Codecs.defaults().toBuilder().add(new PreEncodedCodec(type)).build())
-        .connectTimeout(timeout)
-        .breaker(null)
-        .build();
+    ClientOptions options =
+        ClientOptions.builder()
+            .serializeType(type)
+            .codecs(Codecs.defaults().toBuilder().add(new PreEncodedCodec(type)).build())
+            .connectTimeout(timeout)
+            .breaker(null)
+            .build();
     Client client = new Client(options);
     try {
       client.connect(target.network(), target.address());
     } catch (ConnectionException e) {
       client.close();
-      throw new CliException(ExitCodes.UNREACHABLE, "cannot connect to " + target + ": "
-          + connectFailure(e), e);
+      throw new CliException(
+          ExitCodes.UNREACHABLE, "cannot connect to " + target + ": " + connectFailure(e), e);
     } catch (IllegalArgumentException e) {
       client.close();
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
@@ -158,12 +176,14 @@ final class RpcOptions {
       return new CliException(ExitCodes.REMOTE_ERROR, e.getMessage(), e);
     }
     if (e instanceof DeadlineExceededException) {
-      return new CliException(ExitCodes.TIMEOUT, serviceMethod + " did not answer within "
-          + DurationConverter.format(timeout), e);
+      return new CliException(
+          ExitCodes.TIMEOUT,
+          serviceMethod + " did not answer within " + DurationConverter.format(timeout),
+          e);
     }
     if (e instanceof ConnectionException) {
-      return new CliException(ExitCodes.UNREACHABLE, "connection to " + target + " failed: "
-          + e.getMessage(), e);
+      return new CliException(
+          ExitCodes.UNREACHABLE, "connection to " + target + " failed: " + e.getMessage(), e);
     }
     return new CliException(ExitCodes.REMOTE_ERROR, e.getMessage(), e);
   }

@@ -12,23 +12,38 @@ record Target(String network, String address) {
     int at = s.indexOf('@');
     Target t = at < 0 ? new Target("tcp", s) : new Target(s.substring(0, at), s.substring(at + 1));
     if (t.address.isEmpty()) {
-      throw new CliException(ExitCodes.USAGE, "address '" + text + "' names no server; expected "
-          + "tcp@host:port, unix@/path or host:port");
+      throw new CliException(
+          ExitCodes.USAGE,
+          "address '"
+              + text
+              + "' names no server; expected "
+              + "tcp@host:port, unix@/path or host:port");
     }
     switch (t.network) {
       case "tcp", "tcp4", "tcp6", "http", "ws", "wss", "reuseport" -> {
         int colon = t.address.lastIndexOf(':');
-        if (colon <= 0 || colon == t.address.length() - 1
+        if (colon <= 0
+            || colon == t.address.length() - 1
             || !t.address.substring(colon + 1).chars().allMatch(Character::isDigit)) {
-          throw new CliException(ExitCodes.USAGE,
-              "address '" + text + "' has no host:port; expected " + t.network
+          throw new CliException(
+              ExitCodes.USAGE,
+              "address '"
+                  + text
+                  + "' has no host:port; expected "
+                  + t.network
                   + "@host:port or host:port");
         }
       }
-      case "unix" -> { }
-      default -> throw new CliException(ExitCodes.USAGE, "address '" + text
-          + "': network '" + t.network + "' is not supported; use tcp, tcp4, tcp6, http, ws, wss "
-          + "or reuseport @host:port, or unix@/path");
+      case "unix" -> {}
+      default ->
+          throw new CliException(
+              ExitCodes.USAGE,
+              "address '"
+                  + text
+                  + "': network '"
+                  + t.network
+                  + "' is not supported; use tcp, tcp4, tcp6, http, ws, wss "
+                  + "or reuseport @host:port, or unix@/path");
     }
     return t;
   }

@@ -23,13 +23,14 @@ final class ZooKeeperRegistry implements Registry {
     this.servers = servers;
     this.timeout = timeout;
     int ms = Math.toIntExact(timeout.toMillis());
-    this.zk = CuratorFrameworkFactory.builder()
-        .connectString(servers)
-        .sessionTimeoutMs(Math.max(ms, 10_000))
-        .connectionTimeoutMs(ms)
-        .retryPolicy(new RetryOneTime(100))
-        .ensembleTracker(false)
-        .build();
+    this.zk =
+        CuratorFrameworkFactory.builder()
+            .connectString(servers)
+            .sessionTimeoutMs(Math.max(ms, 10_000))
+            .connectionTimeoutMs(ms)
+            .retryPolicy(new RetryOneTime(100))
+            .ensembleTracker(false)
+            .build();
   }
 
   @Override
@@ -46,7 +47,8 @@ final class ZooKeeperRegistry implements Registry {
       for (String node : children(dir)) {
         try {
           byte[] data = zk.getData().forPath(dir + "/" + node);
-          table.addNode(service, node, data == null ? "" : new String(data, StandardCharsets.UTF_8));
+          table.addNode(
+              service, node, data == null ? "" : new String(data, StandardCharsets.UTF_8));
         } catch (KeeperException.NoNodeException e) {
           // the server left while we looked
         }
@@ -62,7 +64,6 @@ final class ZooKeeperRegistry implements Registry {
       return List.of();
     }
   }
-
 
   @Override
   public void close() {

@@ -29,27 +29,52 @@ class BenchCommandTest {
   }
 
   @RegisterExtension
-  final TestServer server = TestServer.create(b -> { }, s -> s.register("Flaky", new Flaky(), ""));
+  final TestServer server = TestServer.create(b -> {}, s -> s.register("Flaky", new Flaky(), ""));
 
   @Test
   void aFixedNumberOfCallsIsMadeAndReported() {
-    Cli.Result r = Cli.run("bench", "tcp@" + server.address(), "Arith.Mul", "{\"A\":10,\"B\":20}",
-        "-n", "2000", "-c", "8", "-k", "2");
+    Cli.Result r =
+        Cli.run(
+            "bench",
+            "tcp@" + server.address(),
+            "Arith.Mul",
+            "{\"A\":10,\"B\":20}",
+            "-n",
+            "2000",
+            "-c",
+            "8",
+            "-k",
+            "2");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     long[] counts = counts(r);
     assertThat(counts).containsExactly(2000, 2000, 0);
-    assertThat(r.out()).contains("Arith.Mul on tcp@" + server.address() + ": msgpack, 8 callers, "
-        + "2 connections, 2000 calls");
+    assertThat(r.out())
+        .contains(
+            "Arith.Mul on tcp@"
+                + server.address()
+                + ": msgpack, 8 callers, "
+                + "2 connections, 2000 calls");
     assertThat(r.out()).containsPattern("throughput +[\\d,]+ calls/s");
-    assertThat(r.out()).containsPattern(
-        "latency +mean \\S+ +p50 \\S+ +p90 \\S+ +p99 \\S+ +p99\\.9 \\S+ +max \\S+");
+    assertThat(r.out())
+        .containsPattern(
+            "latency +mean \\S+ +p50 \\S+ +p90 \\S+ +p99 \\S+ +p99\\.9 \\S+ +max \\S+");
     assertThat(r.out()).contains("histogram").containsPattern("\\|#+ *\\| +\\d+\\.\\d\\d%");
   }
 
   @Test
   void errorsAreCountedAndTheirTextShown() {
-    Cli.Result r = Cli.run("bench", "tcp@" + server.address(), "Flaky.Mul", "{\"A\":2,\"B\":3}",
-        "-n", "900", "-c", "4", "--codec", "json");
+    Cli.Result r =
+        Cli.run(
+            "bench",
+            "tcp@" + server.address(),
+            "Flaky.Mul",
+            "{\"A\":2,\"B\":3}",
+            "-n",
+            "900",
+            "-c",
+            "4",
+            "--codec",
+            "json");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.REMOTE_ERROR);
     long[] counts = counts(r);
     assertThat(counts[0]).isEqualTo(900);
@@ -60,19 +85,29 @@ class BenchCommandTest {
 
   @Test
   void aTimedRunPrintsProgressAndCountsEveryCall() {
-    Cli.Result r = Cli.run("bench", "tcp@" + server.address(), "Flaky.Mul", "{\"A\":2,\"B\":3}",
-        "-d", "3s", "-c", "4", "--warmup", "200ms");
+    Cli.Result r =
+        Cli.run(
+            "bench",
+            "tcp@" + server.address(),
+            "Flaky.Mul",
+            "{\"A\":2,\"B\":3}",
+            "-d",
+            "3s",
+            "-c",
+            "4",
+            "--warmup",
+            "200ms");
     long[] counts = counts(r);
     assertThat(counts[0]).as(r.toString()).isPositive();
     assertThat(counts[1] + counts[2]).isEqualTo(counts[0]);
     // The first progress line comes a second in, well before the run ends.
-    assertThat(r.out()).containsPattern("(?m)^ +1s +[\\d,]+ calls +[\\d,]+ calls/s +[\\d,]+ errors$");
+    assertThat(r.out())
+        .containsPattern("(?m)^ +1s +[\\d,]+ calls +[\\d,]+ calls/s +[\\d,]+ errors$");
   }
 
   @Test
   void callsAndDurationExcludeEachOther() {
-    Cli.Result r = Cli.run("bench", "tcp@" + server.address(), "Arith.Mul", "-n", "10",
-        "-d", "1s");
+    Cli.Result r = Cli.run("bench", "tcp@" + server.address(), "Arith.Mul", "-n", "10", "-d", "1s");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("mutually exclusive");
   }

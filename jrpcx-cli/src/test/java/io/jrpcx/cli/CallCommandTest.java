@@ -42,18 +42,21 @@ class CallCommandTest {
   }
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.authenticator((conn, request, token) -> {
-        // Only Secure needs a token, so that the other tests call without one.
-        if ("Secure".equals(request.servicePath()) && !"s3cret".equals(token)) {
-          throw new ServiceException("bad token");
-        }
-      }),
-      s -> {
-        s.register("Secure", new io.jrpcx.testing.ArithService(), "");
-        s.register("Bytes", new Bytes(), "");
-        s.register("Slow", new Slow(), "");
-      });
+  final TestServer server =
+      TestServer.create(
+          b ->
+              b.authenticator(
+                  (conn, request, token) -> {
+                    // Only Secure needs a token, so that the other tests call without one.
+                    if ("Secure".equals(request.servicePath()) && !"s3cret".equals(token)) {
+                      throw new ServiceException("bad token");
+                    }
+                  }),
+          s -> {
+            s.register("Secure", new io.jrpcx.testing.ArithService(), "");
+            s.register("Bytes", new Bytes(), "");
+            s.register("Slow", new Slow(), "");
+          });
 
   @org.junit.jupiter.api.AfterEach
   void release() {
@@ -74,8 +77,8 @@ class CallCommandTest {
 
   @Test
   void jsonCodecWithAPlainHostPortAddress() {
-    Cli.Result r = Cli.run("call", server.address(), "Arith.Add", "{\"A\":10,\"B\":20}",
-        "--codec", "json");
+    Cli.Result r =
+        Cli.run("call", server.address(), "Arith.Add", "{\"A\":10,\"B\":20}", "--codec", "json");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("{\"C\":30}\n");
   }
@@ -98,15 +101,26 @@ class CallCommandTest {
     // "\u00e9" is C3 A9 in UTF-8; reversed, A9 C3 is not UTF-8.
     Cli.Result r = Cli.run("call", tcp(), "Bytes.Reverse", "\u00e9", "--codec", "raw");
     assertThat(r.exitCode()).as(r.toString()).isZero();
-    assertThat(r.out()).isEqualTo(java.util.Base64.getEncoder().encodeToString(
-        new byte[] {(byte) 0xa9, (byte) 0xc3}) + "\n");
+    assertThat(r.out())
+        .isEqualTo(
+            java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0xa9, (byte) 0xc3})
+                + "\n");
     assertThat(r.err()).contains("not UTF-8").contains("base64");
   }
 
   @Test
   void metadataIsSentAndTheResponseMetadataShown() {
-    Cli.Result r = Cli.run("call", tcp(), "Arith.MulMeta", "{\"A\":2,\"B\":21}",
-        "--meta", "trace=abc-123", "--meta", "tenant=t1", "--show-meta");
+    Cli.Result r =
+        Cli.run(
+            "call",
+            tcp(),
+            "Arith.MulMeta",
+            "{\"A\":2,\"B\":21}",
+            "--meta",
+            "trace=abc-123",
+            "--meta",
+            "tenant=t1",
+            "--show-meta");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("{\"C\":42}\n");
     assertThat(r.err()).contains("trace=abc-123\n").contains("tenant=t1\n");
@@ -118,8 +132,8 @@ class CallCommandTest {
     assertThat(ok.exitCode()).as(ok.toString()).isZero();
     assertThat(ok.out()).isEqualTo("{\"C\":42}\n");
 
-    Cli.Result refused = Cli.run("call", tcp(), "Secure.Mul", "{\"A\":6,\"B\":7}",
-        "--auth", "wrong");
+    Cli.Result refused =
+        Cli.run("call", tcp(), "Secure.Mul", "{\"A\":6,\"B\":7}", "--auth", "wrong");
     assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.REMOTE_ERROR);
     assertThat(refused.err()).isEqualTo("error: bad token\n");
     assertThat(refused.out()).isEmpty();
@@ -127,8 +141,8 @@ class CallCommandTest {
 
   @Test
   void aCallPastItsTimeoutFailsWithExitCode4() {
-    Cli.Result r = Cli.run("call", tcp(), "Slow.Hang", "\"x\"", "--codec", "json",
-        "--timeout", "300ms");
+    Cli.Result r =
+        Cli.run("call", tcp(), "Slow.Hang", "\"x\"", "--codec", "json", "--timeout", "300ms");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.TIMEOUT);
     assertThat(r.err()).isEqualTo("error: Slow.Hang did not answer within 300ms\n");
   }
@@ -170,15 +184,16 @@ class CallCommandTest {
     }
     Cli.Result r = Cli.run("call", "tcp@127.0.0.1:" + port, "Arith.Mul", "{}");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNREACHABLE);
-    assertThat(r.err()).isEqualTo("error: cannot connect to tcp@127.0.0.1:" + port
-        + ": connection refused\n");
+    assertThat(r.err())
+        .isEqualTo("error: cannot connect to tcp@127.0.0.1:" + port + ": connection refused\n");
   }
 
   @Test
   void badAddressesAndMethodNamesAreUsageErrors() {
     assertThat(Cli.run("call", "tcp@nohostport", "Arith.Mul").err())
-        .isEqualTo("error: address 'tcp@nohostport' has no host:port; expected tcp@host:port "
-            + "or host:port\n");
+        .isEqualTo(
+            "error: address 'tcp@nohostport' has no host:port; expected tcp@host:port "
+                + "or host:port\n");
     assertThat(Cli.run("call", "quic@h:1", "Arith.Mul").exitCode()).isEqualTo(ExitCodes.USAGE);
     Cli.Result noDot = Cli.run("call", tcp(), "ArithMul");
     assertThat(noDot.exitCode()).isEqualTo(ExitCodes.USAGE);

@@ -18,8 +18,8 @@ final class Cli {
   static Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Jrpcx.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-        .execute(args);
+    int code =
+        Jrpcx.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 }

@@ -1,8 +1,8 @@
 package io.jrpcx.cli;
 
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.consul.ConsulRegisterPlugin;
 import io.jrpcx.registry.consul.ConsulStandIn;
-import io.jrpcx.registry.AbstractRegisterPlugin;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -31,7 +31,10 @@ class ListConsulTest extends RegistryListContract {
 
   @Override
   AbstractRegisterPlugin plugin(String serviceAddress, String basePath) {
-    return ConsulRegisterPlugin.builder().consulAddress(consul.address())
-        .serviceAddress(serviceAddress).basePath(basePath).build();
+    return ConsulRegisterPlugin.builder()
+        .consulAddress(consul.address())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .build();
   }
 }

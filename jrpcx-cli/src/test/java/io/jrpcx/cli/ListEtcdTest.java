@@ -1,14 +1,13 @@
 package io.jrpcx.cli;
 
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.etcd.EtcdRegisterPlugin;
 import io.jrpcx.registry.etcd.EtcdServer;
-import io.jrpcx.registry.AbstractRegisterPlugin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code jrpcx list} against a real etcd (Debian's etcd-server; fails when it is missing). */
 class ListEtcdTest extends RegistryListContract {
-  @RegisterExtension
-  static final EtcdServer etcd = new EtcdServer();
+  @RegisterExtension static final EtcdServer etcd = new EtcdServer();
 
   @Override
   String registryUrl() {
@@ -22,7 +21,10 @@ class ListEtcdTest extends RegistryListContract {
 
   @Override
   AbstractRegisterPlugin plugin(String serviceAddress, String basePath) {
-    return EtcdRegisterPlugin.builder().endpoints(etcd.endpoint())
-        .serviceAddress(serviceAddress).basePath(basePath).build();
+    return EtcdRegisterPlugin.builder()
+        .endpoints(etcd.endpoint())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .build();
   }
 }

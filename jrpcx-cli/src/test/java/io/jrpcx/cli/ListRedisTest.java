@@ -1,14 +1,13 @@
 package io.jrpcx.cli;
 
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.redis.RedisRegisterPlugin;
 import io.jrpcx.registry.redis.RedisServer;
-import io.jrpcx.registry.AbstractRegisterPlugin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code jrpcx list} against a real Redis (Debian's redis-server; fails when it is missing). */
 class ListRedisTest extends RegistryListContract {
-  @RegisterExtension
-  static final RedisServer redis = new RedisServer();
+  @RegisterExtension static final RedisServer redis = new RedisServer();
 
   @Override
   String registryUrl() {
@@ -22,7 +21,10 @@ class ListRedisTest extends RegistryListContract {
 
   @Override
   AbstractRegisterPlugin plugin(String serviceAddress, String basePath) {
-    return RedisRegisterPlugin.builder().redisAddress(redis.address())
-        .serviceAddress(serviceAddress).basePath(basePath).build();
+    return RedisRegisterPlugin.builder()
+        .redisAddress(redis.address())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .build();
   }
 }

@@ -1,14 +1,13 @@
 package io.jrpcx.cli;
 
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.zookeeper.ZooKeeperRegisterPlugin;
 import io.jrpcx.registry.zookeeper.ZooKeeperServer;
-import io.jrpcx.registry.AbstractRegisterPlugin;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code jrpcx list} against a real ZooKeeper (Curator's in-JVM server). */
 class ListZooKeeperTest extends RegistryListContract {
-  @RegisterExtension
-  final ZooKeeperServer zk = new ZooKeeperServer();
+  @RegisterExtension final ZooKeeperServer zk = new ZooKeeperServer();
 
   @Override
   String registryUrl() {
@@ -22,7 +21,10 @@ class ListZooKeeperTest extends RegistryListContract {
 
   @Override
   AbstractRegisterPlugin plugin(String serviceAddress, String basePath) {
-    return ZooKeeperRegisterPlugin.builder().zkServers(zk.connectString())
-        .serviceAddress(serviceAddress).basePath(basePath).build();
+    return ZooKeeperRegisterPlugin.builder()
+        .zkServers(zk.connectString())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .build();
   }
 }

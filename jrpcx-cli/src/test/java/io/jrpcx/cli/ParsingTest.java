@@ -36,10 +36,10 @@ class ParsingTest {
     assertThat(DurationConverter.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
     assertThat(DurationConverter.parse("1h30m")).isEqualTo(Duration.ofMinutes(90));
     assertThat(DurationConverter.parse("250us")).isEqualTo(Duration.ofNanos(250_000));
-    assertThatThrownBy(() -> DurationConverter.parse("10")).isInstanceOf(
-        TypeConversionException.class);
-    assertThatThrownBy(() -> DurationConverter.parse("10s junk")).isInstanceOf(
-        TypeConversionException.class);
+    assertThatThrownBy(() -> DurationConverter.parse("10"))
+        .isInstanceOf(TypeConversionException.class);
+    assertThatThrownBy(() -> DurationConverter.parse("10s junk"))
+        .isInstanceOf(TypeConversionException.class);
     assertThat(DurationConverter.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
     assertThat(DurationConverter.format(Duration.ofMillis(300))).isEqualTo("300ms");
   }

@@ -57,8 +57,8 @@ abstract class RegistryListContract {
     Server server = Server.builder().plugin(plugin).build();
     toClose.add(0, server::close);
     for (int i = 0; i < nameServiceMeta.length; i += 3) {
-      server.register((String) nameServiceMeta[i], nameServiceMeta[i + 1],
-          (String) nameServiceMeta[i + 2]);
+      server.register(
+          (String) nameServiceMeta[i], nameServiceMeta[i + 1], (String) nameServiceMeta[i + 2]);
     }
     server.start("tcp", "127.0.0.1:" + port);
     return address;
@@ -66,8 +66,9 @@ abstract class RegistryListContract {
 
   @Test
   void listsEveryServiceWithItsNodesAndTheirMetadata() {
-    String a = startServer(BASE, "Arith", new ArithService(), "weight=10&group=g1",
-        "Echo", new EchoService(), "");
+    String a =
+        startServer(
+            BASE, "Arith", new ArithService(), "weight=10&group=g1", "Echo", new EchoService(), "");
     String b = startServer(BASE, "Arith", new ArithService(), "weight=5&note=two%20words");
     startServer("/elsewhere", "Hidden", new EchoService(), "");
 
@@ -85,11 +86,11 @@ abstract class RegistryListContract {
 
   @Test
   void serviceOptionLimitsTheListing() {
-    String a = startServer(BASE, "Arith", new ArithService(), "weight=1",
-        "Echo", new EchoService(), "");
+    String a =
+        startServer(BASE, "Arith", new ArithService(), "weight=1", "Echo", new EchoService(), "");
     awaitListing(BASE, a);
-    Cli.Result r = Cli.run("list", "--registry", registryUrl(), "--base-path", BASE,
-        "--service", "Echo");
+    Cli.Result r =
+        Cli.run("list", "--registry", registryUrl(), "--base-path", BASE, "--service", "Echo");
     assertThat(r.exitCode()).as(r.toString()).isZero();
     assertThat(r.out()).isEqualTo("Echo\n  " + a + "\n");
   }
@@ -113,10 +114,13 @@ abstract class RegistryListContract {
   /** Lists until the node {@code last} registered shows up; registration may be asynchronous. */
   private Cli.Result awaitListing(String basePath, String last) {
     Cli.Result[] result = new Cli.Result[1];
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      result[0] = Cli.run("list", "--registry", registryUrl(), "--base-path", basePath);
-      return result[0].out().contains(last);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              result[0] = Cli.run("list", "--registry", registryUrl(), "--base-path", basePath);
+              return result[0].out().contains(last);
+            });
     return result[0];
   }
 

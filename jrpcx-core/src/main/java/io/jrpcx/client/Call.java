@@ -107,14 +107,21 @@ public final class Call<T> {
   }
 
   DeadlineExceededException deadlineExceeded() {
-    String what = servicePath.isEmpty() && serviceMethod.isEmpty() ? "heartbeat"
-        : "call " + servicePath + "." + serviceMethod;
+    String what =
+        servicePath.isEmpty() && serviceMethod.isEmpty()
+            ? "heartbeat"
+            : "call " + servicePath + "." + serviceMethod;
     return new DeadlineExceededException(what + " exceeded its deadline");
   }
 
   @Override
   public String toString() {
-    return "Call[" + servicePath + "." + serviceMethod + ", " + (done.isDone() ? "done" : "pending")
+    return "Call["
+        + servicePath
+        + "."
+        + serviceMethod
+        + ", "
+        + (done.isDone() ? "done" : "pending")
         + "]";
   }
 

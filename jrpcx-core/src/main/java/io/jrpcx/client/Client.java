@@ -4,16 +4,16 @@ import io.jrpcx.BreakerOpenException;
 import io.jrpcx.CodecException;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
+import io.jrpcx.Deadline;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.RpcException;
 import io.jrpcx.ServiceException;
 import io.jrpcx.client.breaker.Breaker;
 import io.jrpcx.codec.Codec;
-import io.jrpcx.protocol.CompressType;
-import io.jrpcx.Deadline;
-import io.jrpcx.protocol.Message;
 import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.Network;
+import io.jrpcx.protocol.CompressType;
+import io.jrpcx.protocol.Message;
 import io.jrpcx.transfer.ByteStream;
 import io.jrpcx.transfer.FileTransfer;
 import io.jrpcx.transfer.SideChannels;
@@ -60,6 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Client implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Client.class);
+
   /** rpcx compresses a request payload only above this size. */
   static final int COMPRESS_THRESHOLD = 1024;
 
@@ -114,8 +115,10 @@ public final class Client implements AutoCloseable {
     Network net = Network.of(network);
     SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
     if (ssl != null && !net.isTcpBased()) {
-      throw new IllegalArgumentException("TLS is supported on TCP-based networks (tcp, http, ws, "
-          + "wss, reuseport), not " + network);
+      throw new IllegalArgumentException(
+          "TLS is supported on TCP-based networks (tcp, http, ws, "
+              + "wss, reuseport), not "
+              + network);
     }
     if (ssl == null && net.requiresTls()) {
       // As Go's client with no TLS config: the JDK's trusted certificates and host name checks.
@@ -262,8 +265,7 @@ public final class Client implements AutoCloseable {
         breaker.success();
       } else if (!(error instanceof BreakerOpenException)
           && !transport.isClosing()
-          && (error instanceof ConnectionException
-              || error instanceof DeadlineExceededException)) {
+          && (error instanceof ConnectionException || error instanceof DeadlineExceededException)) {
         breaker.fail();
       }
     }
@@ -381,11 +383,21 @@ public final class Client implements AutoCloseable {
   }
 
   /** {@link #sendFile(Context, Path, long, Map)}, telling {@code progress} of each chunk sent. */
-  public long sendFile(Context ctx, Path file, long bytesPerSecond, Map<String, String> meta,
-      TransferProgress progress) throws IOException {
+  public long sendFile(
+      Context ctx,
+      Path file,
+      long bytesPerSecond,
+      Map<String, String> meta,
+      TransferProgress progress)
+      throws IOException {
     return SideChannels.sendFile(
-        (c, m, a, t) -> call(c, FileTransfer.DEFAULT_SERVICE_NAME, m, a, t), options.tls(), ctx,
-        file, bytesPerSecond, meta, progress);
+        (c, m, a, t) -> call(c, FileTransfer.DEFAULT_SERVICE_NAME, m, a, t),
+        options.tls(),
+        ctx,
+        file,
+        bytesPerSecond,
+        meta,
+        progress);
   }
 
   /**
@@ -400,17 +412,28 @@ public final class Client implements AutoCloseable {
    * @throws io.jrpcx.ConnectionException the side channel failed
    * @throws io.jrpcx.DeadlineExceededException the deadline passed
    */
-  public long downloadFile(Context ctx, String fileName, OutputStream sink,
-      Map<String, String> meta) throws IOException {
+  public long downloadFile(
+      Context ctx, String fileName, OutputStream sink, Map<String, String> meta)
+      throws IOException {
     return downloadFile(ctx, fileName, sink, meta, null);
   }
 
   /** {@link #downloadFile(Context, String, OutputStream, Map)} with progress. */
-  public long downloadFile(Context ctx, String fileName, OutputStream sink,
-      Map<String, String> meta, TransferProgress progress) throws IOException {
+  public long downloadFile(
+      Context ctx,
+      String fileName,
+      OutputStream sink,
+      Map<String, String> meta,
+      TransferProgress progress)
+      throws IOException {
     return SideChannels.downloadFile(
-        (c, m, a, t) -> call(c, FileTransfer.DEFAULT_SERVICE_NAME, m, a, t), options.tls(), ctx,
-        fileName, sink, meta, progress);
+        (c, m, a, t) -> call(c, FileTransfer.DEFAULT_SERVICE_NAME, m, a, t),
+        options.tls(),
+        ctx,
+        fileName,
+        sink,
+        meta,
+        progress);
   }
 
   /**
@@ -423,7 +446,9 @@ public final class Client implements AutoCloseable {
    */
   public ByteStream stream(Context ctx, Map<String, String> meta) {
     return SideChannels.stream(
-        (c, m, a, t) -> call(c, StreamService.DEFAULT_SERVICE_NAME, m, a, t), options.tls(), ctx,
+        (c, m, a, t) -> call(c, StreamService.DEFAULT_SERVICE_NAME, m, a, t),
+        options.tls(),
+        ctx,
         meta);
   }
 

@@ -1,9 +1,9 @@
 package io.jrpcx.client;
 
 import io.jrpcx.ConnectionException;
+import io.jrpcx.internal.NettyTls;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
-import io.jrpcx.internal.NettyTls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -37,13 +37,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
       log.debug("closing idle connection to {}", ctx.channel().remoteAddress());
-      client.setCloseCause(new ConnectionException("idle timeout: nothing received for "
-          + client.options().idleTimeout()));
+      client.setCloseCause(
+          new ConnectionException(
+              "idle timeout: nothing received for " + client.options().idleTimeout()));
       ctx.close();
       return;
     }
-    if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt)
-        .isSuccess()) {
+    if (evt instanceof SslHandshakeCompletionEvent
+        && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
       // Fired before the TLS handler closes the channel, so calls fail with this reason.
       client.setCloseCause(tlsError(((SslHandshakeCompletionEvent) evt).cause()));
     }
@@ -53,7 +54,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (NettyTls.isTlsFailure(cause)) {
-      log.debug("connection to {} failed: TLS: {}", ctx.channel().remoteAddress(),
+      log.debug(
+          "connection to {} failed: TLS: {}",
+          ctx.channel().remoteAddress(),
           NettyTls.reason(cause));
       client.setCloseCause(tlsError(cause));
       ctx.close();
@@ -64,8 +67,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     } else if (cause instanceof IOException) {
       log.debug("connection to {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
-      log.warn("closing connection to {} after an unexpected error",
-          ctx.channel().remoteAddress(), cause);
+      log.warn(
+          "closing connection to {} after an unexpected error",
+          ctx.channel().remoteAddress(),
+          cause);
     }
     client.setCloseCause(cause);
     ctx.close();

@@ -5,10 +5,10 @@ import io.jrpcx.client.breaker.Breaker;
 import io.jrpcx.client.breaker.RateBreaker;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.codec.SerializeType;
-import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.Compressors;
 import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.protocol.CompressType;
+import io.jrpcx.protocol.Compressors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -390,12 +390,12 @@ public final class ClientOptions {
         NettyTls.clientContext(tls); // fails here on unusable settings, not at the first connect
       }
       if (codecs.get(serializeType) == null) {
-        throw new IllegalArgumentException("no codec registered for serialize type "
-            + serializeType);
+        throw new IllegalArgumentException(
+            "no codec registered for serialize type " + serializeType);
       }
       if (compressType != CompressType.NONE && compressors.get(compressType) == null) {
-        throw new IllegalArgumentException("no compressor registered for compress type "
-            + compressType);
+        throw new IllegalArgumentException(
+            "no compressor registered for compress type " + compressType);
       }
       return new ClientOptions(this);
     }

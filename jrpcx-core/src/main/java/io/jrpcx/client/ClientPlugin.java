@@ -38,8 +38,14 @@ public interface ClientPlugin {
    * block). {@code error} is null on success. Exceptions are logged only.
    */
   interface PostCall extends ClientPlugin {
-    void postCall(Context ctx, String servicePath, String serviceMethod, Object args,
-        Object reply, Throwable error) throws Exception;
+    void postCall(
+        Context ctx,
+        String servicePath,
+        String serviceMethod,
+        Object args,
+        Object reply,
+        Throwable error)
+        throws Exception;
   }
 
   /** A connection was established (caller's thread). Throwing closes it and fails connect. */
@@ -49,8 +55,7 @@ public interface ClientPlugin {
 
   /** A connection could not be established (caller's thread). Exceptions are logged only. */
   interface ConnectionCreateFailed extends ClientPlugin {
-    void connectionCreateFailed(String network, String address, Throwable cause)
-        throws Exception;
+    void connectionCreateFailed(String network, String address, Throwable cause) throws Exception;
   }
 
   /** The connection closed, for whatever reason (network thread). Exceptions are logged only. */

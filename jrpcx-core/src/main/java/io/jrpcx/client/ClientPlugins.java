@@ -67,8 +67,12 @@ final class ClientPlugins {
       try {
         p.callStarted(call, request, address);
       } catch (Exception e) {
-        log.warn("CallStarted plugin {} failed on {}.{}; the call goes on", p, call.servicePath(),
-            call.serviceMethod(), e);
+        log.warn(
+            "CallStarted plugin {} failed on {}.{}; the call goes on",
+            p,
+            call.servicePath(),
+            call.serviceMethod(),
+            e);
       }
     }
   }
@@ -79,8 +83,8 @@ final class ClientPlugins {
     }
   }
 
-  void postCall(Context ctx, String path, String method, Object args, Object reply,
-      Throwable error) {
+  void postCall(
+      Context ctx, String path, String method, Object args, Object reply, Throwable error) {
     for (ClientPlugin.PostCall p : postCall) {
       try {
         p.postCall(ctx, path, method, args, reply, error);

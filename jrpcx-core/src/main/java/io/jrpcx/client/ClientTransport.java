@@ -6,13 +6,13 @@ import io.jrpcx.Deadline;
 import io.jrpcx.RpcException;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.internal.FrameCodec;
-import io.jrpcx.protocol.Message;
-import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.FrameWriter;
 import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.NettyTransport;
 import io.jrpcx.internal.Network;
+import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -74,6 +74,7 @@ final class ClientTransport {
 
   private final Object lock = new Object();
   private volatile State state = State.NEW;
+
   /** Published under the lock once connect() succeeded; null before. */
   private volatile Channel channel;
 
@@ -142,8 +143,13 @@ final class ClientTransport {
     EventLoopGroup group = loops.acquire();
     // Set by the initializer, which runs before connect() returns.
     AtomicReference<Future<Void>> handshake = new AtomicReference<>();
-    Network.ClientSide side = new Network.ClientSide(address, ssl != null, options.rpcPath(),
-        options.maxMessageLength(), options.connectTimeout());
+    Network.ClientSide side =
+        new Network.ClientSide(
+            address,
+            ssl != null,
+            options.rpcPath(),
+            options.maxMessageLength(),
+            options.connectTimeout());
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -218,9 +224,15 @@ final class ClientTransport {
   private ConnectionException awaitNetworkHandshake(Future<Void> handshake, long startNanos) {
     long left = options.connectTimeout().toNanos() - (System.nanoTime() - startNanos);
     if (!handshake.awaitUninterruptibly(Math.max(0, left), TimeUnit.NANOSECONDS)) {
-      return new ConnectionException("dial " + network + " " + address + ": the " + network
-          + " handshake did not complete within the connect timeout of "
-          + options.connectTimeout());
+      return new ConnectionException(
+          "dial "
+              + network
+              + " "
+              + address
+              + ": the "
+              + network
+              + " handshake did not complete within the connect timeout of "
+              + options.connectTimeout());
     }
     if (!handshake.isSuccess()) {
       return new ConnectionException(
@@ -317,9 +329,7 @@ final class ClientTransport {
       return;
     }
     if (call.isOneway()) {
-      w.write(
-          frame,
-          error -> owner.finish(call, null, error == null ? null : writeFailed(error)));
+      w.write(frame, error -> owner.finish(call, null, error == null ? null : writeFailed(error)));
       return;
     }
     pending.put(seq, call);

@@ -26,17 +26,24 @@ final class FailModeCall<T> {
   private final Object args;
   private final Type replyType;
   private final CompletableFuture<T> result = new CompletableFuture<>();
+
   /** Attempts in flight, cancelled once the result is decided. */
   private final List<Call<T>> inFlight = new CopyOnWriteArrayList<>();
+
   private int attemptsLeft;
+
   /** Failtry's node, chosen by the first selection. */
   private String fixedKey;
+
   /** Failover's nodes that failed this call, avoided while others remain. */
   private java.util.Set<String> failedKeys;
+
   private String lastKey;
+
   // Failbackup's bookkeeping.
   /** The node of the first request; the backup goes elsewhere while another node is listed. */
   private volatile String firstKey;
+
   private boolean backupSent;
   private int backupFailures;
 
@@ -47,13 +54,14 @@ final class FailModeCall<T> {
     this.args = args;
     this.replyType = replyType;
     FailMode mode = x.failMode();
-    this.attemptsLeft = mode == FailMode.FAILOVER || mode == FailMode.FAILTRY
-        ? x.options().retries() + 1 : 1;
-    result.whenComplete((r, e) -> {
-      for (Call<T> c : inFlight) {
-        c.done().cancel(false); // abandons the losers; their answers are dropped
-      }
-    });
+    this.attemptsLeft =
+        mode == FailMode.FAILOVER || mode == FailMode.FAILTRY ? x.options().retries() + 1 : 1;
+    result.whenComplete(
+        (r, e) -> {
+          for (Call<T> c : inFlight) {
+            c.done().cancel(false); // abandons the losers; their answers are dropped
+          }
+        });
   }
 
   CompletableFuture<T> result() {
@@ -100,13 +108,15 @@ final class FailModeCall<T> {
     if (result.isDone()) {
       call.done().cancel(false);
     }
-    call.done().whenComplete((reply, error) -> {
-      if (error == null) {
-        result.complete(reply);
-      } else {
-        onFailure.accept(unwrap(error));
-      }
-    });
+    call.done()
+        .whenComplete(
+            (reply, error) -> {
+              if (error == null) {
+                result.complete(reply);
+              } else {
+                onFailure.accept(unwrap(error));
+              }
+            });
   }
 
   /**
@@ -150,8 +160,14 @@ final class FailModeCall<T> {
     Duration interval = x.options().retryInterval();
     Deadline deadline = ctx.deadline();
     if (deadline != null && deadline.remaining(TimeUnit.NANOSECONDS) <= interval.toNanos()) {
-      result.completeExceptionally(new DeadlineExceededException("call " + x.servicePath() + "."
-          + method + " exceeded its deadline after a failed attempt: " + error.getMessage()));
+      result.completeExceptionally(
+          new DeadlineExceededException(
+              "call "
+                  + x.servicePath()
+                  + "."
+                  + method
+                  + " exceeded its deadline after a failed attempt: "
+                  + error.getMessage()));
       return;
     }
     runLater(interval, this::attempt, error);
@@ -224,14 +240,20 @@ final class FailModeCall<T> {
       // The timer thread only hands over, so one slow dial never delays another call's timer.
       x.waitingToRetry().add(result);
       try {
-        java.util.concurrent.ScheduledFuture<?> timer = x.timer().schedule(() -> {
-          x.waitingToRetry().remove(result);
-          runOn(x.retryExecutor(), task, error);
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        result.whenComplete((r, e) -> {
-          timer.cancel(false);
-          x.waitingToRetry().remove(result);
-        });
+        java.util.concurrent.ScheduledFuture<?> timer =
+            x.timer()
+                .schedule(
+                    () -> {
+                      x.waitingToRetry().remove(result);
+                      runOn(x.retryExecutor(), task, error);
+                    },
+                    delay.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        result.whenComplete(
+            (r, e) -> {
+              timer.cancel(false);
+              x.waitingToRetry().remove(result);
+            });
       } catch (RejectedExecutionException e) {
         x.waitingToRetry().remove(result);
         runOn(x.retryExecutor(), task, error);
@@ -244,9 +266,13 @@ final class FailModeCall<T> {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
       // The XClient closed while this call waited to retry.
-      RpcException closed = new io.jrpcx.ConnectionException(
-          io.jrpcx.ConnectionException.SHUT_DOWN + ": XClient for " + x.servicePath()
-              + " is closed", error);
+      RpcException closed =
+          new io.jrpcx.ConnectionException(
+              io.jrpcx.ConnectionException.SHUT_DOWN
+                  + ": XClient for "
+                  + x.servicePath()
+                  + " is closed",
+              error);
       result.completeExceptionally(closed);
     }
   }

@@ -43,23 +43,27 @@ final class FanOut<T> {
     Map<String, CompletableFuture<T>> calls = start(nodes, result);
     Map<String, RpcException> errors = new LinkedHashMap<>();
     List<T> replies = new ArrayList<>();
-    calls.forEach((key, call) -> call.whenComplete((reply, error) -> {
-      synchronized (errors) {
-        if (result.isDone()) {
-          return; // decided; this is a call abandoned because of it
-        }
-        if (error != null) {
-          errors.put(key, asRpc(error));
-          result.completeExceptionally(new MultiNodeException(
-              "broadcast " + x.servicePath() + "." + method + " failed", errors));
-        } else {
-          replies.add(reply);
-          if (replies.size() == calls.size()) {
-            result.complete(replies.get(0));
-          }
-        }
-      }
-    }));
+    calls.forEach(
+        (key, call) ->
+            call.whenComplete(
+                (reply, error) -> {
+                  synchronized (errors) {
+                    if (result.isDone()) {
+                      return; // decided; this is a call abandoned because of it
+                    }
+                    if (error != null) {
+                      errors.put(key, asRpc(error));
+                      result.completeExceptionally(
+                          new MultiNodeException(
+                              "broadcast " + x.servicePath() + "." + method + " failed", errors));
+                    } else {
+                      replies.add(reply);
+                      if (replies.size() == calls.size()) {
+                        result.complete(replies.get(0));
+                      }
+                    }
+                  }
+                }));
     return result;
   }
 
@@ -73,22 +77,27 @@ final class FanOut<T> {
     }
     Map<String, CompletableFuture<T>> calls = start(nodes, result);
     Map<String, RpcException> errors = new LinkedHashMap<>();
-    calls.forEach((key, call) -> call.whenComplete((reply, error) -> {
-      if (error == null) {
-        result.complete(reply);
-        return;
-      }
-      synchronized (errors) {
-        if (result.isDone()) {
-          return;
-        }
-        errors.put(key, asRpc(error));
-        if (errors.size() == calls.size()) {
-          result.completeExceptionally(new MultiNodeException(
-              "fork " + x.servicePath() + "." + method + " failed on every node", errors));
-        }
-      }
-    }));
+    calls.forEach(
+        (key, call) ->
+            call.whenComplete(
+                (reply, error) -> {
+                  if (error == null) {
+                    result.complete(reply);
+                    return;
+                  }
+                  synchronized (errors) {
+                    if (result.isDone()) {
+                      return;
+                    }
+                    errors.put(key, asRpc(error));
+                    if (errors.size() == calls.size()) {
+                      result.completeExceptionally(
+                          new MultiNodeException(
+                              "fork " + x.servicePath() + "." + method + " failed on every node",
+                              errors));
+                    }
+                  }
+                }));
     return result;
   }
 
@@ -100,42 +109,53 @@ final class FanOut<T> {
     }
     Map<String, CompletableFuture<T>> calls = start(nodes, null);
     List<CompletableFuture<Receipt<T>>> receipts = new ArrayList<>();
-    calls.forEach((key, call) -> receipts.add(call.handle((reply, error) ->
-        new Receipt<>(key, error == null ? reply : null, error == null ? null : asRpc(error)))));
+    calls.forEach(
+        (key, call) ->
+            receipts.add(
+                call.handle(
+                    (reply, error) ->
+                        new Receipt<>(
+                            key,
+                            error == null ? reply : null,
+                            error == null ? null : asRpc(error)))));
     return CompletableFuture.allOf(receipts.toArray(new CompletableFuture<?>[0]))
-        .thenApply(v -> {
-          List<Receipt<T>> out = new ArrayList<>(receipts.size());
-          receipts.forEach(r -> out.add(r.join()));
-          return out;
-        });
+        .thenApply(
+            v -> {
+              List<Receipt<T>> out = new ArrayList<>(receipts.size());
+              receipts.forEach(r -> out.add(r.join()));
+              return out;
+            });
   }
 
   /**
    * Starts the call on every node, each on a retry thread so that slow dials run side by side.
    * Once {@code result} is decided the calls still running are abandoned.
    */
-  private Map<String, CompletableFuture<T>> start(List<KVPair> nodes,
-      CompletableFuture<T> result) {
+  private Map<String, CompletableFuture<T>> start(List<KVPair> nodes, CompletableFuture<T> result) {
     Map<String, CompletableFuture<T>> calls = new LinkedHashMap<>();
     for (KVPair node : nodes) {
       CompletableFuture<T> f = new CompletableFuture<>();
       calls.put(node.key(), f);
-      Runnable send = () -> {
-        Call<T> call = x.send(node.key(), ctx, method, args, replyType);
-        call.done().whenComplete((r, e) -> {
-          if (e == null) {
-            f.complete(r);
-          } else {
-            f.completeExceptionally(FailModeCall.unwrap(e));
-          }
-        });
-        f.whenComplete((r, e) -> call.done().cancel(false));
-      };
+      Runnable send =
+          () -> {
+            Call<T> call = x.send(node.key(), ctx, method, args, replyType);
+            call.done()
+                .whenComplete(
+                    (r, e) -> {
+                      if (e == null) {
+                        f.complete(r);
+                      } else {
+                        f.completeExceptionally(FailModeCall.unwrap(e));
+                      }
+                    });
+            f.whenComplete((r, e) -> call.done().cancel(false));
+          };
       try {
         x.retryExecutor().execute(send);
       } catch (RejectedExecutionException e) {
-        f.completeExceptionally(new ConnectionException(
-            ConnectionException.SHUT_DOWN + ": XClient for " + x.servicePath() + " is closed"));
+        f.completeExceptionally(
+            new ConnectionException(
+                ConnectionException.SHUT_DOWN + ": XClient for " + x.servicePath() + " is closed"));
       }
     }
     if (result != null) {

@@ -47,13 +47,16 @@ final class NodeConnections implements AutoCloseable {
     for (KVPair p : listed) {
       keys.add(p.key());
     }
-    nodes.entrySet().removeIf(e -> {
-      if (keys.contains(e.getKey())) {
-        return false;
-      }
-      e.getValue().retire();
-      return true;
-    });
+    nodes
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (keys.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().retire();
+              return true;
+            });
   }
 
   void usePlugins(ClientPlugins plugins) {
@@ -132,8 +135,8 @@ final class NodeConnections implements AutoCloseable {
               ? new io.jrpcx.BreakerOpenException(cause.getMessage())
               : new ConnectionException(cause.getMessage(), cause);
         }
-        throw new ConnectionException("dial " + network + " " + address + " failed: "
-            + e.getCause(), e.getCause());
+        throw new ConnectionException(
+            "dial " + network + " " + address + " failed: " + e.getCause(), e.getCause());
       }
     }
 
@@ -158,8 +161,9 @@ final class NodeConnections implements AutoCloseable {
       }
       if (!keep) {
         c.close();
-        dial.completeExceptionally(new ConnectionException(
-            ConnectionException.SHUT_DOWN + ": " + network + "@" + address + " left the list"));
+        dial.completeExceptionally(
+            new ConnectionException(
+                ConnectionException.SHUT_DOWN + ": " + network + "@" + address + " left the list"));
         return;
       }
       dial.complete(c);

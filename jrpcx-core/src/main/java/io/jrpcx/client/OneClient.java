@@ -36,8 +36,8 @@ public final class OneClient implements AutoCloseable {
   private volatile double[] geo;
   private volatile boolean closed;
 
-  private OneClient(FailMode failMode, SelectMode selectMode, ServiceDiscovery template,
-      ClientOptions options) {
+  private OneClient(
+      FailMode failMode, SelectMode selectMode, ServiceDiscovery template, ClientOptions options) {
     this.failMode = failMode;
     this.selectMode = selectMode;
     this.template = template;
@@ -45,9 +45,10 @@ public final class OneClient implements AutoCloseable {
   }
 
   /** A OneClient whose XClients use {@code discovery.clone(servicePath)} for their nodes. */
-  public static OneClient create(FailMode failMode, SelectMode selectMode,
-      ServiceDiscovery discovery, ClientOptions options) {
-    return new OneClient(Objects.requireNonNull(failMode, "failMode"),
+  public static OneClient create(
+      FailMode failMode, SelectMode selectMode, ServiceDiscovery discovery, ClientOptions options) {
+    return new OneClient(
+        Objects.requireNonNull(failMode, "failMode"),
         Objects.requireNonNull(selectMode, "selectMode"),
         Objects.requireNonNull(discovery, "discovery"),
         Objects.requireNonNull(options, "options"));
@@ -92,26 +93,26 @@ public final class OneClient implements AutoCloseable {
   }
 
   /** {@link XClient#call} on {@code servicePath}. */
-  public <T> T call(Context ctx, String servicePath, String serviceMethod, Object args,
-      Class<T> replyType) {
+  public <T> T call(
+      Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
   }
 
   /** {@link XClient#call} on {@code servicePath}, for generic reply types. */
-  public <T> T call(Context ctx, String servicePath, String serviceMethod, Object args,
-      Type replyType) {
+  public <T> T call(
+      Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
   }
 
   /** {@link XClient#callAsync} on {@code servicePath}. */
-  public <T> CompletableFuture<T> callAsync(Context ctx, String servicePath,
-      String serviceMethod, Object args, Class<T> replyType) {
+  public <T> CompletableFuture<T> callAsync(
+      Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).callAsync(ctx, serviceMethod, args, replyType);
   }
 
   /** {@link XClient#go} on {@code servicePath}. */
-  public <T> Call<T> go(Context ctx, String servicePath, String serviceMethod, Object args,
-      Class<T> replyType) {
+  public <T> Call<T> go(
+      Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).go(ctx, serviceMethod, args, replyType);
   }
 
@@ -121,20 +122,20 @@ public final class OneClient implements AutoCloseable {
   }
 
   /** {@link XClient#broadcast} on {@code servicePath}. */
-  public <T> T broadcast(Context ctx, String servicePath, String serviceMethod, Object args,
-      Class<T> replyType) {
+  public <T> T broadcast(
+      Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).broadcast(ctx, serviceMethod, args, replyType);
   }
 
   /** {@link XClient#fork} on {@code servicePath}. */
-  public <T> T fork(Context ctx, String servicePath, String serviceMethod, Object args,
-      Class<T> replyType) {
+  public <T> T fork(
+      Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).fork(ctx, serviceMethod, args, replyType);
   }
 
   /** {@link XClient#inform} on {@code servicePath}. */
-  public <T> List<Receipt<T>> inform(Context ctx, String servicePath, String serviceMethod,
-      Object args, Class<T> replyType) {
+  public <T> List<Receipt<T>> inform(
+      Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).inform(ctx, serviceMethod, args, replyType);
   }
 

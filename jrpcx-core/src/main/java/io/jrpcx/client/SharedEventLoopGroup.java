@@ -22,12 +22,16 @@ import java.util.function.Supplier;
  * share it and the event loops' timers, so a thousand of them cost no threads of their own.
  */
 final class SharedEventLoopGroup {
-  static final SharedEventLoopGroup SOCKETS = new SharedEventLoopGroup(
-      () -> NettyTransport.newEventLoopGroup(
-          Math.max(1, Runtime.getRuntime().availableProcessors()), "jrpcx-client-io"));
-  static final SharedEventLoopGroup IN_PROCESS = new SharedEventLoopGroup(
-      () -> NettyTransport.newInProcessEventLoopGroup(
-          Math.max(1, Runtime.getRuntime().availableProcessors()), "jrpcx-client-local"));
+  static final SharedEventLoopGroup SOCKETS =
+      new SharedEventLoopGroup(
+          () ->
+              NettyTransport.newEventLoopGroup(
+                  Math.max(1, Runtime.getRuntime().availableProcessors()), "jrpcx-client-io"));
+  static final SharedEventLoopGroup IN_PROCESS =
+      new SharedEventLoopGroup(
+          () ->
+              NettyTransport.newInProcessEventLoopGroup(
+                  Math.max(1, Runtime.getRuntime().availableProcessors()), "jrpcx-client-local"));
 
   private final Supplier<EventLoopGroup> factory;
   private EventLoopGroup group;

@@ -17,6 +17,7 @@ import io.jrpcx.transfer.FileTransfer;
 import io.jrpcx.transfer.SideChannels;
 import io.jrpcx.transfer.StreamService;
 import io.jrpcx.transfer.TransferProgress;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Proxy;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -74,6 +74,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class XClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(XClient.class);
+
   /** rpcx bounds fan-out calls without a deadline by one minute. */
   static final Duration FAN_OUT_TIMEOUT = Duration.ofMinutes(1);
 
@@ -84,12 +85,16 @@ public final class XClient implements AutoCloseable {
   private final ClientOptions options;
   private final Predicate<KVPair> nodeFilter;
   private final NodeConnections connections;
+
   /** The shared event loops: their timers pace retries and backups, no thread of our own. */
   private final SharedEventLoopGroup loops = SharedEventLoopGroup.SOCKETS;
+
   private final EventLoopGroup timers;
+
   /** Calls paused between attempts, failed at once by close(). */
   private final java.util.Set<CompletableFuture<?>> waitingToRetry =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final ServiceDiscovery.Watcher watcher = this::onServersChanged;
 
   private final Object lock = new Object();
@@ -100,8 +105,12 @@ public final class XClient implements AutoCloseable {
   private volatile String authToken;
   private volatile boolean closed;
 
-  private XClient(String servicePath, FailMode failMode, SelectMode selectMode,
-      ServiceDiscovery discovery, ClientOptions options) {
+  private XClient(
+      String servicePath,
+      FailMode failMode,
+      SelectMode selectMode,
+      ServiceDiscovery discovery,
+      ClientOptions options) {
     this.servicePath = servicePath;
     this.failMode = failMode;
     this.selectMode = selectMode;
@@ -119,8 +128,12 @@ public final class XClient implements AutoCloseable {
    * {@link SelectMode#SELECT_BY_USER} needs {@link #setSelector} before the first call. The
    * discovery stays the caller's: closing the XClient only stops watching it.
    */
-  public static XClient create(String servicePath, FailMode failMode, SelectMode selectMode,
-      ServiceDiscovery discovery, ClientOptions options) {
+  public static XClient create(
+      String servicePath,
+      FailMode failMode,
+      SelectMode selectMode,
+      ServiceDiscovery discovery,
+      ClientOptions options) {
     Objects.requireNonNull(servicePath, "servicePath");
     Objects.requireNonNull(failMode, "failMode");
     Objects.requireNonNull(selectMode, "selectMode");
@@ -196,27 +209,25 @@ public final class XClient implements AutoCloseable {
   /** {@link #call(Context, String, Object, Class)} for generic reply types. */
   public <T> T call(Context ctx, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
-    return await(this.<T>callAsync(ctx, serviceMethod, args, replyType), ctx,
-        serviceMethod);
+    return await(this.<T>callAsync(ctx, serviceMethod, args, replyType), ctx, serviceMethod);
   }
 
   /**
    * {@link #call} without waiting: the future completes with the reply or fails with the
    * {@link RpcException} {@code call} would throw. Cancelling it abandons the call.
    */
-  public <T> CompletableFuture<T> callAsync(Context ctx, String serviceMethod, Object args,
-      Class<T> replyType) {
+  public <T> CompletableFuture<T> callAsync(
+      Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     return callAsync(ctx, serviceMethod, args, (Type) replyType);
   }
 
   /** {@link #callAsync(Context, String, Object, Class)} for generic reply types. */
-  public <T> CompletableFuture<T> callAsync(Context ctx, String serviceMethod, Object args,
-      Type replyType) {
+  public <T> CompletableFuture<T> callAsync(
+      Context ctx, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
-    FailModeCall<T> call = new FailModeCall<>(this, withAuth(ctx), serviceMethod, args,
-        replyType);
+    FailModeCall<T> call = new FailModeCall<>(this, withAuth(ctx), serviceMethod, args, replyType);
     call.start();
     return call.result();
   }
@@ -256,11 +267,13 @@ public final class XClient implements AutoCloseable {
     Context c = withAuth(ctx);
     String key = selectNode(c, serviceMethod, args);
     Call<Object> call = connections.get(key).go(c, servicePath, serviceMethod, args, (Type) null);
-    call.done().whenComplete((r, e) -> {
-      if (e != null) {
-        log.debug("oneshot {}.{} to {} failed", servicePath, serviceMethod, key, e);
-      }
-    });
+    call.done()
+        .whenComplete(
+            (r, e) -> {
+              if (e != null) {
+                log.debug("oneshot {}.{} to {} failed", servicePath, serviceMethod, key, e);
+              }
+            });
   }
 
   /**
@@ -271,8 +284,8 @@ public final class XClient implements AutoCloseable {
    */
   public <T> T broadcast(Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     Context c = fanOutContext(ctx);
-    return await(new FanOut<T>(this, c, serviceMethod, args, replyType).broadcast(), c,
-        serviceMethod);
+    return await(
+        new FanOut<T>(this, c, serviceMethod, args, replyType).broadcast(), c, serviceMethod);
   }
 
   /**
@@ -281,8 +294,7 @@ public final class XClient implements AutoCloseable {
    */
   public <T> T fork(Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     Context c = fanOutContext(ctx);
-    return await(new FanOut<T>(this, c, serviceMethod, args, replyType).fork(), c,
-        serviceMethod);
+    return await(new FanOut<T>(this, c, serviceMethod, args, replyType).fork(), c, serviceMethod);
   }
 
   /**
@@ -291,11 +303,10 @@ public final class XClient implements AutoCloseable {
    *
    * @throws ConnectionException when there is no node at all
    */
-  public <T> List<Receipt<T>> inform(Context ctx, String serviceMethod, Object args,
-      Class<T> replyType) {
+  public <T> List<Receipt<T>> inform(
+      Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     Context c = fanOutContext(ctx);
-    return await(new FanOut<T>(this, c, serviceMethod, args, replyType).inform(), c,
-        serviceMethod);
+    return await(new FanOut<T>(this, c, serviceMethod, args, replyType).inform(), c, serviceMethod);
   }
 
   /**
@@ -387,10 +398,15 @@ public final class XClient implements AutoCloseable {
   }
 
   /** {@link #sendFile(Context, Path, long, Map)}, telling {@code progress} of each chunk sent. */
-  public long sendFile(Context ctx, Path file, long bytesPerSecond, Map<String, String> meta,
-      TransferProgress progress) throws IOException {
-    return SideChannels.sendFile((c, m, a, t) -> call(c, m, a, t), options.tls(),
-        ctx, file, bytesPerSecond, meta, progress);
+  public long sendFile(
+      Context ctx,
+      Path file,
+      long bytesPerSecond,
+      Map<String, String> meta,
+      TransferProgress progress)
+      throws IOException {
+    return SideChannels.sendFile(
+        (c, m, a, t) -> call(c, m, a, t), options.tls(), ctx, file, bytesPerSecond, meta, progress);
   }
 
   /**
@@ -406,16 +422,22 @@ public final class XClient implements AutoCloseable {
    * @throws io.jrpcx.ConnectionException the side channel failed
    * @throws io.jrpcx.DeadlineExceededException the deadline passed
    */
-  public long downloadFile(Context ctx, String fileName, OutputStream sink,
-      Map<String, String> meta) throws IOException {
+  public long downloadFile(
+      Context ctx, String fileName, OutputStream sink, Map<String, String> meta)
+      throws IOException {
     return downloadFile(ctx, fileName, sink, meta, null);
   }
 
   /** {@link #downloadFile(Context, String, OutputStream, Map)} with progress. */
-  public long downloadFile(Context ctx, String fileName, OutputStream sink,
-      Map<String, String> meta, TransferProgress progress) throws IOException {
-    return SideChannels.downloadFile((c, m, a, t) -> call(c, m, a, t), options.tls(),
-        ctx, fileName, sink, meta, progress);
+  public long downloadFile(
+      Context ctx,
+      String fileName,
+      OutputStream sink,
+      Map<String, String> meta,
+      TransferProgress progress)
+      throws IOException {
+    return SideChannels.downloadFile(
+        (c, m, a, t) -> call(c, m, a, t), options.tls(), ctx, fileName, sink, meta, progress);
   }
 
   /**
@@ -449,8 +471,12 @@ public final class XClient implements AutoCloseable {
     connections.close();
     loops.release();
     for (CompletableFuture<?> waiting : waitingToRetry) {
-      waiting.completeExceptionally(new ConnectionException(ConnectionException.SHUT_DOWN
-          + ": XClient for " + servicePath + " closed while the call waited to retry"));
+      waiting.completeExceptionally(
+          new ConnectionException(
+              ConnectionException.SHUT_DOWN
+                  + ": XClient for "
+                  + servicePath
+                  + " closed while the call waited to retry"));
     }
     if (s != null) {
       s.close();
@@ -496,8 +522,8 @@ public final class XClient implements AutoCloseable {
    */
   String selectNode(Context ctx, String serviceMethod, Object args) {
     if (closed) {
-      throw new ConnectionException(ConnectionException.SHUT_DOWN + ": XClient for "
-          + servicePath + " is closed");
+      throw new ConnectionException(
+          ConnectionException.SHUT_DOWN + ": XClient for " + servicePath + " is closed");
     }
     String key = select.select(ctx, servicePath, serviceMethod, args);
     if (key == null) {
@@ -507,16 +533,19 @@ public final class XClient implements AutoCloseable {
   }
 
   ConnectionException noServer() {
-    return new ConnectionException("can not find any server for " + servicePath
-        + (options.group().isEmpty() ? "" : " in group " + options.group()));
+    return new ConnectionException(
+        "can not find any server for "
+            + servicePath
+            + (options.group().isEmpty() ? "" : " in group " + options.group()));
   }
 
   private String selectWithSelector(Context ctx, String path, String method, Object args) {
     Selector s = selector;
     if (s == null) {
-      throw new IllegalStateException(selectMode == SelectMode.CLOSEST
-          ? "SelectMode.CLOSEST needs configGeoSelector(latitude, longitude) before calls"
-          : "SelectMode.SELECT_BY_USER needs setSelector(selector) before calls");
+      throw new IllegalStateException(
+          selectMode == SelectMode.CLOSEST
+              ? "SelectMode.CLOSEST needs configGeoSelector(latitude, longitude) before calls"
+              : "SelectMode.SELECT_BY_USER needs setSelector(selector) before calls");
     }
     return s.select(ctx, path, method, args);
   }
@@ -564,8 +593,8 @@ public final class XClient implements AutoCloseable {
       // The calls enforce the deadline themselves; waiting a little longer lets their own,
       // more precise error arrive first. The bound covers a dial that outlives the deadline.
       long nanos = ctx.deadline().remaining(TimeUnit.NANOSECONDS);
-      return future.get(Math.max(0, nanos) + TimeUnit.MILLISECONDS.toNanos(50),
-          TimeUnit.NANOSECONDS);
+      return future.get(
+          Math.max(0, nanos) + TimeUnit.MILLISECONDS.toNanos(50), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RpcException) {

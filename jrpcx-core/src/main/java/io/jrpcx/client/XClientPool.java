@@ -30,8 +30,13 @@ public final class XClientPool implements AutoCloseable {
   }
 
   /** {@code size} XClients sharing {@code discovery}; see {@link XClient#create}. */
-  public static XClientPool create(int size, String servicePath, FailMode failMode,
-      SelectMode selectMode, ServiceDiscovery discovery, ClientOptions options) {
+  public static XClientPool create(
+      int size,
+      String servicePath,
+      FailMode failMode,
+      SelectMode selectMode,
+      ServiceDiscovery discovery,
+      ClientOptions options) {
     if (size < 1) {
       throw new IllegalArgumentException("pool size must be at least 1, was " + size);
     }

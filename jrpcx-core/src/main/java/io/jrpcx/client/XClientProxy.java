@@ -83,8 +83,13 @@ final class XClientProxy implements InvocationHandler {
     final boolean returnsVoid;
     final Type replyType;
 
-    private Target(String serviceMethod, boolean hasContext, int argsIndex, boolean async,
-        boolean returnsVoid, Type replyType) {
+    private Target(
+        String serviceMethod,
+        boolean hasContext,
+        int argsIndex,
+        boolean async,
+        boolean returnsVoid,
+        Type replyType) {
       this.serviceMethod = serviceMethod;
       this.hasContext = hasContext;
       this.argsIndex = argsIndex;
@@ -98,8 +103,12 @@ final class XClientProxy implements InvocationHandler {
       boolean hasContext = params.length > 0 && params[0] == Context.class;
       int rest = params.length - (hasContext ? 1 : 0);
       if (rest > 1) {
-        throw new IllegalArgumentException(m + " takes " + params.length + " parameters; an"
-            + " rpcx method takes one arguments object, optionally after a Context");
+        throw new IllegalArgumentException(
+            m
+                + " takes "
+                + params.length
+                + " parameters; an"
+                + " rpcx method takes one arguments object, optionally after a Context");
       }
       int argsIndex = rest == 0 ? -1 : params.length - 1;
       Class<?> raw = m.getReturnType();

@@ -59,8 +59,12 @@ abstract class JacksonCodec implements Codec {
       return mapper.writeValueAsBytes(value);
     } catch (IOException | RuntimeException e) {
       throw new CodecException(
-          name + ": cannot encode " + (value == null ? "null" : value.getClass().getName()) + ": "
-              + e.getMessage(), e);
+          name
+              + ": cannot encode "
+              + (value == null ? "null" : value.getClass().getName())
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -72,8 +76,8 @@ abstract class JacksonCodec implements Codec {
     try {
       return readers.computeIfAbsent(type, this::newReader).readValue(data);
     } catch (IOException | RuntimeException e) {
-      throw new CodecException(name + ": cannot decode " + type.getTypeName() + ": "
-          + firstLine(e.getMessage()), e);
+      throw new CodecException(
+          name + ": cannot decode " + type.getTypeName() + ": " + firstLine(e.getMessage()), e);
     }
   }
 

@@ -51,9 +51,25 @@ final class MsgPackBinding {
 
   /** What a property holds, and so how its value is written and read. */
   enum Kind {
-    INT, LONG, SHORT, BYTE, BOOLEAN, DOUBLE, FLOAT,
-    BOXED_INT, BOXED_LONG, BOXED_SHORT, BOXED_BYTE, BOXED_BOOLEAN, BOXED_DOUBLE, BOXED_FLOAT,
-    STRING, BYTES, INTS, LONGS, BEAN
+    INT,
+    LONG,
+    SHORT,
+    BYTE,
+    BOOLEAN,
+    DOUBLE,
+    FLOAT,
+    BOXED_INT,
+    BOXED_LONG,
+    BOXED_SHORT,
+    BOXED_BYTE,
+    BOXED_BOOLEAN,
+    BOXED_DOUBLE,
+    BOXED_FLOAT,
+    STRING,
+    BYTES,
+    INTS,
+    LONGS,
+    BEAN
   }
 
   /** One property: a field, its kind, its key as msgpack bytes (header included). */
@@ -61,11 +77,15 @@ final class MsgPackBinding {
     final Field field;
     final Kind kind;
     final byte[] key;
+
     /** The key's UTF-8 bytes without the header, what a decoder compares against. */
     final byte[] name;
+
     final String lowerName;
+
     /** For {@link Kind#BEAN}: the declared class, bound on first use (cycles are allowed). */
     final Class<?> beanType;
+
     private volatile MsgPackBinding beanBinding;
 
     Property(Field field, Kind kind, Locale locale) {
@@ -90,6 +110,7 @@ final class MsgPackBinding {
   final Class<?> type;
   final Property[] properties;
   final Constructor<?> constructor;
+
   /** Open addressing over the properties' names: slot holds index + 1, 0 when empty. */
   private final int[] slots;
 
@@ -197,8 +218,8 @@ final class MsgPackBinding {
    * Whether {@code type} and every class its bean fields declare are plain; {@code seen} breaks
    * cycles (a class being checked counts as plain; if it is not, the outer call says so).
    */
-  private static boolean isPlain(Class<?> type, ObjectMapper mapper, Locale locale,
-      Map<Class<?>, Boolean> seen) {
+  private static boolean isPlain(
+      Class<?> type, ObjectMapper mapper, Locale locale, Map<Class<?>, Boolean> seen) {
     Boolean known = seen.get(type);
     if (known != null) {
       return known;
@@ -220,22 +241,35 @@ final class MsgPackBinding {
   /** The checks that need only reflection. */
   private static boolean isPlainShape(Class<?> type, Locale locale) {
     int mods = type.getModifiers();
-    if (type.isPrimitive() || type.isArray() || type.isInterface() || type.isEnum()
-        || type.isRecord() || type.isAnnotation() || type.isAnonymousClass()
-        || type.isLocalClass() || type.isSynthetic() || type.isHidden()
+    if (type.isPrimitive()
+        || type.isArray()
+        || type.isInterface()
+        || type.isEnum()
+        || type.isRecord()
+        || type.isAnnotation()
+        || type.isAnonymousClass()
+        || type.isLocalClass()
+        || type.isSynthetic()
+        || type.isHidden()
         || Modifier.isAbstract(mods)
         || (type.isMemberClass() && !Modifier.isStatic(mods))
-        || Collection.class.isAssignableFrom(type) || Map.class.isAssignableFrom(type)
-        || Iterable.class.isAssignableFrom(type) || Map.Entry.class.isAssignableFrom(type)
-        || Throwable.class.isAssignableFrom(type) || CharSequence.class.isAssignableFrom(type)
+        || Collection.class.isAssignableFrom(type)
+        || Map.class.isAssignableFrom(type)
+        || Iterable.class.isAssignableFrom(type)
+        || Map.Entry.class.isAssignableFrom(type)
+        || Throwable.class.isAssignableFrom(type)
+        || CharSequence.class.isAssignableFrom(type)
         || Number.class.isAssignableFrom(type)) {
       return false;
     }
     Set<String> lowerNames = new HashSet<>();
     for (Class<?> c = type; c != Object.class; c = c.getSuperclass()) {
       String pkg = c.getPackageName();
-      if (pkg.startsWith("java.") || pkg.startsWith("javax.") || pkg.startsWith("jdk.")
-          || pkg.startsWith("sun.") || pkg.startsWith("com.fasterxml.jackson")
+      if (pkg.startsWith("java.")
+          || pkg.startsWith("javax.")
+          || pkg.startsWith("jdk.")
+          || pkg.startsWith("sun.")
+          || pkg.startsWith("com.fasterxml.jackson")
           || hasJacksonAnnotation(c)) {
         return false;
       }
@@ -306,7 +340,8 @@ final class MsgPackBinding {
             return false;
           }
           PropertyWriter w = writers.next();
-          if (w.getClass() != BeanPropertyWriter.class || !isField(w.getMember(), f)
+          if (w.getClass() != BeanPropertyWriter.class
+              || !isField(w.getMember(), f)
               || !w.getName().equals(f.getName())) {
             return false;
           }
@@ -320,16 +355,19 @@ final class MsgPackBinding {
 
       DeserializationConfig config = mapper.getDeserializationConfig();
       JavaType javaType = mapper.constructType(type);
-      JsonDeserializer<Object> deser = ((DefaultDeserializationContext)
-          mapper.getDeserializationContext()).createDummyInstance(config)
-          .findRootValueDeserializer(javaType);
+      JsonDeserializer<Object> deser =
+          ((DefaultDeserializationContext) mapper.getDeserializationContext())
+              .createDummyInstance(config)
+              .findRootValueDeserializer(javaType);
       if (deser.getClass() != BeanDeserializer.class) {
         return false;
       }
       BeanDeserializer bean = (BeanDeserializer) deser;
       ValueInstantiator vi = bean.getValueInstantiator();
-      if (!vi.canCreateUsingDefault() || vi.canCreateFromObjectWith()
-          || vi.canCreateUsingDelegate() || vi.canCreateUsingArrayDelegate()) {
+      if (!vi.canCreateUsingDefault()
+          || vi.canCreateFromObjectWith()
+          || vi.canCreateUsingDelegate()
+          || vi.canCreateUsingArrayDelegate()) {
         return false;
       }
       Set<Field> expected = new HashSet<>(fields);

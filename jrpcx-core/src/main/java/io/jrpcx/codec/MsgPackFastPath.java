@@ -21,30 +21,30 @@ final class MsgPackFastPath {
   static final int MAX_DEPTH = 64;
 
   /** Thrown inside the fast path to give a value or payload to Jackson; no stack trace. */
-  static final RuntimeException FALLBACK = new RuntimeException("msgpack fast path: use Jackson",
-      null, false, false) {
-    private static final long serialVersionUID = 1L;
-  };
+  static final RuntimeException FALLBACK =
+      new RuntimeException("msgpack fast path: use Jackson", null, false, false) {
+        private static final long serialVersionUID = 1L;
+      };
 
   /**
    * jackson-dataformat-msgpack 0.9.11 decodes a str of up to 64 bytes with the platform's default
    * charset on Java 9+, and longer ones as UTF-8. The reader decodes every str as UTF-8, so it
    * agrees with Jackson only where the default is UTF-8 (always from Java 18, JEP 400).
    */
-  private static final boolean DECODE =
-      Charset.defaultCharset().equals(StandardCharsets.UTF_8);
+  private static final boolean DECODE = Charset.defaultCharset().equals(StandardCharsets.UTF_8);
 
   private final Locale locale;
   private final ClassValue<MsgPackBinding> bindings;
 
   MsgPackFastPath(ObjectMapper mapper) {
     this.locale = mapper.getDeserializationConfig().getLocale();
-    this.bindings = new ClassValue<>() {
-      @Override
-      protected MsgPackBinding computeValue(Class<?> type) {
-        return MsgPackBinding.analyse(type, mapper);
-      }
-    };
+    this.bindings =
+        new ClassValue<>() {
+          @Override
+          protected MsgPackBinding computeValue(Class<?> type) {
+            return MsgPackBinding.analyse(type, mapper);
+          }
+        };
   }
 
   /** Whether {@code type} is plain, so that its values take the fast path. */

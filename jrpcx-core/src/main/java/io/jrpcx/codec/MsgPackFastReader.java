@@ -24,8 +24,10 @@ final class MsgPackFastReader {
   private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[256]);
 
   private final byte[] d;
+
   /** Scratch for decoding non-ASCII strs, fetched on the first one. */
   private char[] chars;
+
   private final ClassValue<MsgPackBinding> bindings;
   private final Locale locale;
   private int pos;
@@ -37,8 +39,9 @@ final class MsgPackFastReader {
   }
 
   /** The whole of {@code data} as one {@code binding} (or nil), or {@link MsgPackFastPath#FALLBACK}. */
-  static Object read(byte[] data, MsgPackBinding binding, ClassValue<MsgPackBinding> bindings,
-      Locale locale) throws ReflectiveOperationException {
+  static Object read(
+      byte[] data, MsgPackBinding binding, ClassValue<MsgPackBinding> bindings, Locale locale)
+      throws ReflectiveOperationException {
     MsgPackFastReader r = new MsgPackFastReader(data, bindings, locale);
     Object result;
     if ((data[0] & 0xff) == 0xc0) {
@@ -138,36 +141,40 @@ final class MsgPackFastReader {
       case BOXED_FLOAT:
         f.set(bean, (float) floating());
         break;
-      case STRING: {
-        int len = strHeader();
-        need(len);
-        f.set(bean, string(pos, len));
-        pos += len;
-        break;
-      }
-      case BYTES: {
-        int len = binHeader();
-        need(len);
-        f.set(bean, Arrays.copyOfRange(d, pos, pos + len));
-        pos += len;
-        break;
-      }
-      case INTS: {
-        int[] a = new int[arrayHeader()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = (int) integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+      case STRING:
+        {
+          int len = strHeader();
+          need(len);
+          f.set(bean, string(pos, len));
+          pos += len;
+          break;
         }
-        f.set(bean, a);
-        break;
-      }
-      case LONGS: {
-        long[] a = new long[arrayHeader()];
-        for (int i = 0; i < a.length; i++) {
-          a[i] = integer(Long.MIN_VALUE, Long.MAX_VALUE);
+      case BYTES:
+        {
+          int len = binHeader();
+          need(len);
+          f.set(bean, Arrays.copyOfRange(d, pos, pos + len));
+          pos += len;
+          break;
         }
-        f.set(bean, a);
-        break;
-      }
+      case INTS:
+        {
+          int[] a = new int[arrayHeader()];
+          for (int i = 0; i < a.length; i++) {
+            a[i] = (int) integer(Integer.MIN_VALUE, Integer.MAX_VALUE);
+          }
+          f.set(bean, a);
+          break;
+        }
+      case LONGS:
+        {
+          long[] a = new long[arrayHeader()];
+          for (int i = 0; i < a.length; i++) {
+            a[i] = integer(Long.MIN_VALUE, Long.MAX_VALUE);
+          }
+          f.set(bean, a);
+          break;
+        }
       case BEAN:
         f.set(bean, readBean(p.beanBinding(bindings), depth + 1));
         break;
@@ -197,8 +204,11 @@ final class MsgPackFastReader {
 
   private int i32() {
     need(4);
-    int v = ((d[pos] & 0xff) << 24) | ((d[pos + 1] & 0xff) << 16) | ((d[pos + 2] & 0xff) << 8)
-        | (d[pos + 3] & 0xff);
+    int v =
+        ((d[pos] & 0xff) << 24)
+            | ((d[pos + 1] & 0xff) << 16)
+            | ((d[pos + 2] & 0xff) << 8)
+            | (d[pos + 3] & 0xff);
     pos += 4;
     return v;
   }
@@ -384,7 +394,10 @@ final class MsgPackFastReader {
         }
         cs[n++] = (char) (((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (d[i + 2] & 0x3f));
         i += 3;
-      } else if (b0 >= 0xf0 && b0 <= 0xf4 && i + 3 < end && isContinuation(d[i + 2])
+      } else if (b0 >= 0xf0
+          && b0 <= 0xf4
+          && i + 3 < end
+          && isContinuation(d[i + 2])
           && isContinuation(d[i + 3])) {
         int b1 = d[i + 1] & 0xff;
         int lo = b0 == 0xf0 ? 0x90 : 0x80;
@@ -392,8 +405,11 @@ final class MsgPackFastReader {
         if (b1 < lo || b1 > hi) {
           return new String(d, off, len, StandardCharsets.UTF_8);
         }
-        int cp = ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((d[i + 2] & 0x3f) << 6)
-            | (d[i + 3] & 0x3f);
+        int cp =
+            ((b0 & 0x07) << 18)
+                | ((b1 & 0x3f) << 12)
+                | ((d[i + 2] & 0x3f) << 6)
+                | (d[i + 3] & 0x3f);
         cs[n++] = Character.highSurrogate(cp);
         cs[n++] = Character.lowSurrogate(cp);
         i += 4;
@@ -496,14 +512,15 @@ final class MsgPackFastReader {
       case 0xc8:
         advance(u16() + 1);
         break;
-      case 0xc9: {
-        int n = len32();
-        if (n == Integer.MAX_VALUE) {
-          throw MsgPackFastPath.FALLBACK;
+      case 0xc9:
+        {
+          int n = len32();
+          if (n == Integer.MAX_VALUE) {
+            throw MsgPackFastPath.FALLBACK;
+          }
+          advance(n + 1);
+          break;
         }
-        advance(n + 1);
-        break;
-      }
       case 0xdc:
         skipItems(u16(), depth);
         break;

@@ -14,11 +14,13 @@ import java.util.Arrays;
 final class MsgPackFastWriter {
   /** Scratch kept per thread up to this size; a larger message gets a buffer of its own. */
   private static final int MAX_RETAINED = 64 << 10;
+
   private static final ThreadLocal<MsgPackFastWriter> WRITERS =
       ThreadLocal.withInitial(MsgPackFastWriter::new);
 
   private byte[] buf = new byte[1024];
   private int pos;
+
   /** A string's chars, copied out at once: cheaper than charAt per char. */
   private char[] chars = new char[256];
 
@@ -48,8 +50,9 @@ final class MsgPackFastWriter {
     return Arrays.copyOf(w.buf, w.pos);
   }
 
-  private void writeBean(MsgPackBinding b, Object bean, ClassValue<MsgPackBinding> bindings,
-      int depth) throws ReflectiveOperationException {
+  private void writeBean(
+      MsgPackBinding b, Object bean, ClassValue<MsgPackBinding> bindings, int depth)
+      throws ReflectiveOperationException {
     if (depth > MsgPackFastPath.MAX_DEPTH) {
       throw MsgPackFastPath.FALLBACK; // deep or cyclic: Jackson's own handling and errors
     }
@@ -93,8 +96,8 @@ final class MsgPackFastWriter {
     }
   }
 
-  private void writeReference(Property p, Object v, ClassValue<MsgPackBinding> bindings,
-      int depth) throws ReflectiveOperationException {
+  private void writeReference(Property p, Object v, ClassValue<MsgPackBinding> bindings, int depth)
+      throws ReflectiveOperationException {
     if (v == null) {
       ensure(1);
       buf[pos++] = (byte) 0xc0;
@@ -119,38 +122,42 @@ final class MsgPackFastWriter {
       case STRING:
         writeString((String) v);
         break;
-      case BYTES: {
-        byte[] bytes = (byte[]) v;
-        binHeader(bytes.length);
-        raw(bytes);
-        break;
-      }
-      case INTS: {
-        int[] a = (int[]) v;
-        arrayHeader(a.length);
-        for (int x : a) {
-          writeLong(x);
+      case BYTES:
+        {
+          byte[] bytes = (byte[]) v;
+          binHeader(bytes.length);
+          raw(bytes);
+          break;
         }
-        break;
-      }
-      case LONGS: {
-        long[] a = (long[]) v;
-        arrayHeader(a.length);
-        for (long x : a) {
-          writeLong(x);
+      case INTS:
+        {
+          int[] a = (int[]) v;
+          arrayHeader(a.length);
+          for (int x : a) {
+            writeLong(x);
+          }
+          break;
         }
-        break;
-      }
-      case BEAN: {
-        // Jackson writes what the value is, not what the field declares: a subclass's properties.
-        MsgPackBinding nested = v.getClass() == p.beanType ? p.beanBinding(bindings)
-            : bindings.get(v.getClass());
-        if (!nested.isPlain()) {
-          throw MsgPackFastPath.FALLBACK;
+      case LONGS:
+        {
+          long[] a = (long[]) v;
+          arrayHeader(a.length);
+          for (long x : a) {
+            writeLong(x);
+          }
+          break;
         }
-        writeBean(nested, v, bindings, depth + 1);
-        break;
-      }
+      case BEAN:
+        {
+          // Jackson writes what the value is, not what the field declares: a subclass's properties.
+          MsgPackBinding nested =
+              v.getClass() == p.beanType ? p.beanBinding(bindings) : bindings.get(v.getClass());
+          if (!nested.isPlain()) {
+            throw MsgPackFastPath.FALLBACK;
+          }
+          writeBean(nested, v, bindings, depth + 1);
+          break;
+        }
       default:
         throw new AssertionError(p.kind);
     }

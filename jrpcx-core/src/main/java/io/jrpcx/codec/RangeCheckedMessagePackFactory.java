@@ -80,30 +80,33 @@ final class RangeCheckedMessagePackFactory extends MessagePackFactory {
       switch (delegate.getNumberType()) {
         case INT:
           return delegate.getIntValue();
-        case LONG: {
-          long v = delegate.getLongValue();
-          if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw outOfRange(String.valueOf(v), "int", Integer.MIN_VALUE, Integer.MAX_VALUE,
-                Integer.TYPE);
+        case LONG:
+          {
+            long v = delegate.getLongValue();
+            if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+              throw outOfRange(
+                  String.valueOf(v), "int", Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.TYPE);
+            }
+            return (int) v;
           }
-          return (int) v;
-        }
-        case BIG_INTEGER: {
-          BigInteger v = delegate.getBigIntegerValue();
-          if (v.bitLength() > 31) {
-            throw outOfRange(v.toString(), "int", Integer.MIN_VALUE, Integer.MAX_VALUE,
-                Integer.TYPE);
+        case BIG_INTEGER:
+          {
+            BigInteger v = delegate.getBigIntegerValue();
+            if (v.bitLength() > 31) {
+              throw outOfRange(
+                  v.toString(), "int", Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.TYPE);
+            }
+            return v.intValue();
           }
-          return v.intValue();
-        }
-        default: {
-          double d = delegate.getDoubleValue();
-          if (Double.isNaN(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
-            throw outOfRange(String.valueOf(d), "int", Integer.MIN_VALUE, Integer.MAX_VALUE,
-                Integer.TYPE);
+        default:
+          {
+            double d = delegate.getDoubleValue();
+            if (Double.isNaN(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+              throw outOfRange(
+                  String.valueOf(d), "int", Integer.MIN_VALUE, Integer.MAX_VALUE, Integer.TYPE);
+            }
+            return (int) d;
           }
-          return (int) d;
-        }
       }
     }
 
@@ -113,22 +116,24 @@ final class RangeCheckedMessagePackFactory extends MessagePackFactory {
         case INT:
         case LONG:
           return delegate.getLongValue();
-        case BIG_INTEGER: {
-          BigInteger v = delegate.getBigIntegerValue();
-          if (v.compareTo(LONG_MIN) < 0 || v.compareTo(LONG_MAX) > 0) {
-            throw outOfRange(v.toString(), "long", Long.MIN_VALUE, Long.MAX_VALUE, Long.TYPE);
+        case BIG_INTEGER:
+          {
+            BigInteger v = delegate.getBigIntegerValue();
+            if (v.compareTo(LONG_MIN) < 0 || v.compareTo(LONG_MAX) > 0) {
+              throw outOfRange(v.toString(), "long", Long.MIN_VALUE, Long.MAX_VALUE, Long.TYPE);
+            }
+            return v.longValue();
           }
-          return v.longValue();
-        }
-        default: {
-          double d = delegate.getDoubleValue();
-          // 2^63 as a double is the first value above Long.MAX_VALUE
-          if (Double.isNaN(d) || d < -0x1p63 || d >= 0x1p63) {
-            throw outOfRange(String.valueOf(d), "long", Long.MIN_VALUE, Long.MAX_VALUE,
-                Long.TYPE);
+        default:
+          {
+            double d = delegate.getDoubleValue();
+            // 2^63 as a double is the first value above Long.MAX_VALUE
+            if (Double.isNaN(d) || d < -0x1p63 || d >= 0x1p63) {
+              throw outOfRange(
+                  String.valueOf(d), "long", Long.MIN_VALUE, Long.MAX_VALUE, Long.TYPE);
+            }
+            return (long) d;
           }
-          return (long) d;
-        }
       }
     }
 
@@ -136,8 +141,7 @@ final class RangeCheckedMessagePackFactory extends MessagePackFactory {
     public short getShortValue() throws IOException {
       int v = getIntValue();
       if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) {
-        throw outOfRange(String.valueOf(v), "short", Short.MIN_VALUE, Short.MAX_VALUE,
-            Short.TYPE);
+        throw outOfRange(String.valueOf(v), "short", Short.MIN_VALUE, Short.MAX_VALUE, Short.TYPE);
       }
       return (short) v;
     }
@@ -179,10 +183,19 @@ final class RangeCheckedMessagePackFactory extends MessagePackFactory {
 
     private InputCoercionException outOfRange(
         String value, String typeName, long min, long max, Class<?> target) {
-      return new InputCoercionException(this,
-          "Numeric value (" + value + ") out of range of " + typeName + " (" + min + " - " + max
+      return new InputCoercionException(
+          this,
+          "Numeric value ("
+              + value
+              + ") out of range of "
+              + typeName
+              + " ("
+              + min
+              + " - "
+              + max
               + ")",
-          delegate.currentToken(), target);
+          delegate.currentToken(),
+          target);
     }
   }
 }

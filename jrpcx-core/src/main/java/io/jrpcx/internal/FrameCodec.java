@@ -1,12 +1,11 @@
 package io.jrpcx.internal;
 
-import io.jrpcx.protocol.Compressor;
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.Compressor;
 import io.jrpcx.protocol.Compressors;
-import io.jrpcx.protocol.ProtocolException;
+import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.PayloadRefusedException;
-
+import io.jrpcx.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -48,12 +47,16 @@ import java.util.Objects;
 public final class FrameCodec {
   /** Length of the fixed header, up to and including totalLen. */
   public static final int HEADER_LENGTH = 16;
+
   /** Default cap on a frame (header included) and on a decompressed payload: 64 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_LENGTH = 64 << 20;
+
   /** Default cap on the service path and on the service method, in UTF-8 bytes: 1 KiB. */
   public static final int DEFAULT_MAX_NAME_LENGTH = 1024;
+
   /** Default cap on the number of metadata pairs of one frame. */
   public static final int DEFAULT_MAX_METADATA_PAIRS = 1024;
+
   /** Default cap on the metadata block of one frame: 1 MiB. */
   public static final int DEFAULT_MAX_METADATA_BYTES = 1 << 20;
 
@@ -77,8 +80,13 @@ public final class FrameCodec {
    * @param maxDecompressedLength largest payload a compressed payload may inflate to
    */
   public FrameCodec(Compressors compressors, int maxMessageLength, int maxDecompressedLength) {
-    this(compressors, maxMessageLength, maxDecompressedLength, DEFAULT_MAX_NAME_LENGTH,
-        DEFAULT_MAX_METADATA_PAIRS, DEFAULT_MAX_METADATA_BYTES);
+    this(
+        compressors,
+        maxMessageLength,
+        maxDecompressedLength,
+        DEFAULT_MAX_NAME_LENGTH,
+        DEFAULT_MAX_METADATA_PAIRS,
+        DEFAULT_MAX_METADATA_BYTES);
   }
 
   /**
@@ -88,12 +96,22 @@ public final class FrameCodec {
    * @param maxMetadataPairs most metadata pairs in one frame
    * @param maxMetadataBytes largest metadata block, in bytes
    */
-  public FrameCodec(Compressors compressors, int maxMessageLength, int maxDecompressedLength,
-      int maxNameLength, int maxMetadataPairs, int maxMetadataBytes) {
+  public FrameCodec(
+      Compressors compressors,
+      int maxMessageLength,
+      int maxDecompressedLength,
+      int maxNameLength,
+      int maxMetadataPairs,
+      int maxMetadataBytes) {
     this.compressors = Objects.requireNonNull(compressors, "compressors");
     if (maxNameLength < 1 || maxMetadataPairs < 0 || maxMetadataBytes < 0) {
-      throw new IllegalArgumentException("name and metadata limits must be positive: "
-          + maxNameLength + ", " + maxMetadataPairs + ", " + maxMetadataBytes);
+      throw new IllegalArgumentException(
+          "name and metadata limits must be positive: "
+              + maxNameLength
+              + ", "
+              + maxMetadataPairs
+              + ", "
+              + maxMetadataBytes);
     }
     this.maxNameLength = maxNameLength;
     this.maxMetadataPairs = maxMetadataPairs;
@@ -171,8 +189,11 @@ public final class FrameCodec {
 
   private void checkMetadataBytes(long len) {
     if (len > maxMetadataBytes) {
-      throw new ProtocolException("metadata block of " + len
-          + " bytes exceeds the maximum metadata size of " + maxMetadataBytes);
+      throw new ProtocolException(
+          "metadata block of "
+              + len
+              + " bytes exceeds the maximum metadata size of "
+              + maxMetadataBytes);
     }
   }
 
@@ -218,7 +239,9 @@ public final class FrameCodec {
     long frameLen = HEADER_LENGTH + totalLen;
     if (frameLen > maxMessageLength) {
       throw new ProtocolException(
-          "frame of " + frameLen + " bytes exceeds the maximum message length of "
+          "frame of "
+              + frameLen
+              + " bytes exceeds the maximum message length of "
               + maxMessageLength);
     }
     if (totalLen < 16) {
@@ -357,21 +380,25 @@ public final class FrameCodec {
     long totalLen = 16L + pathLen + methodLen + metaLen + payload.length;
     if (HEADER_LENGTH + totalLen > maxMessageLength) {
       throw new ProtocolException(
-          "message of " + (HEADER_LENGTH + totalLen) + " bytes exceeds the maximum message length of "
+          "message of "
+              + (HEADER_LENGTH + totalLen)
+              + " bytes exceeds the maximum message length of "
               + maxMessageLength);
     }
     int frameLen = (int) (HEADER_LENGTH + totalLen);
-    ByteBuf out = alloc == null
-        ? Unpooled.wrappedBuffer(new byte[frameLen]).clear()
-        : alloc.ioBuffer(frameLen, frameLen);
+    ByteBuf out =
+        alloc == null
+            ? Unpooled.wrappedBuffer(new byte[frameLen]).clear()
+            : alloc.ioBuffer(frameLen, frameLen);
     try {
       out.writeByte(Message.MAGIC);
       out.writeByte(m.version());
-      int flags = (m.isResponse() ? RESPONSE_BIT : 0)
-          | (m.isHeartbeat() ? HEARTBEAT_BIT : 0)
-          | (m.isOneway() ? ONEWAY_BIT : 0)
-          | (m.compressType() << 2)
-          | m.statusType();
+      int flags =
+          (m.isResponse() ? RESPONSE_BIT : 0)
+              | (m.isHeartbeat() ? HEARTBEAT_BIT : 0)
+              | (m.isOneway() ? ONEWAY_BIT : 0)
+              | (m.compressType() << 2)
+              | m.statusType();
       out.writeByte(flags);
       out.writeByte(m.serializeType() << 4);
       out.writeLong(m.seq());
@@ -405,8 +432,13 @@ public final class FrameCodec {
     long len = frame.readUnsignedInt();
     if (len > frame.readableBytes()) {
       throw new ProtocolException(
-          "length of the " + what + " (" + len + ") points past the end of the frame ("
-              + frame.readableBytes() + " bytes left)");
+          "length of the "
+              + what
+              + " ("
+              + len
+              + ") points past the end of the frame ("
+              + frame.readableBytes()
+              + " bytes left)");
     }
     return (int) len;
   }

@@ -1,7 +1,6 @@
 package io.jrpcx.internal;
 
 import io.jrpcx.protocol.CompressType;
-import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.PayloadRefusedException;
 import io.jrpcx.protocol.ProtocolException;
@@ -33,15 +32,18 @@ import java.util.concurrent.TimeUnit;
 public final class FrameDecoder extends ByteToMessageDecoder {
   /** First bytes of a TLS handshake record (e.g. ClientHello) and of a TLS alert record. */
   private static final byte TLS_HANDSHAKE = 0x16;
+
   private static final byte TLS_ALERT = 0x15;
 
   /** Frames above this are buffered into room reserved up front, see {@link #decode}. */
   private static final int LARGE_FRAME = 64 * 1024;
+
   /**
    * A connection holding less than this may read a small frame past the budget's limit (up to its
    * hard limit), so light callers are served while a greedy connection waits.
    */
   private static final long LIGHT_HOLDING = 4 * LARGE_FRAME;
+
   /**
    * Inflating more than this in one frame ends the connection's turn on its network thread, so a
    * stream of small frames that inflate large cannot keep the thread from other connections.
@@ -55,14 +57,19 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
   /** Bytes reserved for the frame being buffered; handed to its {@link InboundFrame}. */
   private long reserved;
+
   /** Bytes held by this connection's requests not yet finished, see {@link #held}. */
   private final ConnectionMemory held;
+
   private boolean waitingForMemory;
   private ScheduledFuture<?> frameTimer;
+
   /** Bytes granted to the payload being inflated, by {@link #inflation}. */
   private long inflated;
+
   /** Asks the budget for each block of an inflating payload; one per decoder, not per frame. */
   private final java.util.function.IntPredicate inflation = this::grantInflation;
+
   private ReadGate gate;
 
   /** A client's decoder: no budget, no frame timeout; emits {@link Message}s. */
@@ -70,8 +77,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     this(codec, null, Duration.ZERO, null);
   }
 
-  private FrameDecoder(FrameCodec codec, MemoryBudget budget, Duration frameTimeout,
-      ConnectionMemory held) {
+  private FrameDecoder(
+      FrameCodec codec, MemoryBudget budget, Duration frameTimeout, ConnectionMemory held) {
     this.codec = codec;
     this.budget = budget;
     this.frameTimeoutNanos = frameTimeout == null ? 0 : frameTimeout.toNanos();
@@ -83,8 +90,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    * {@code frameTimeout} (zero: no limit); emits {@link InboundFrame}s whose charge the server
    * releases through {@code held} when each call ends.
    */
-  public static FrameDecoder forServer(FrameCodec codec, MemoryBudget budget,
-      Duration frameTimeout, ConnectionMemory held) {
+  public static FrameDecoder forServer(
+      FrameCodec codec, MemoryBudget budget, Duration frameTimeout, ConnectionMemory held) {
     return new FrameDecoder(codec, budget, frameTimeout, held);
   }
 
@@ -130,8 +137,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       byte first = in.getByte(in.readerIndex());
       if (first == TLS_HANDSHAKE || first == TLS_ALERT) {
         // Both are wrong magic numbers; say what the peer most likely is.
-        throw new ProtocolException(String.format("wrong magic number 0x%02x: the peer speaks "
-            + "TLS and this side does not (configure TLS on both sides)", first));
+        throw new ProtocolException(
+            String.format(
+                "wrong magic number 0x%02x: the peer speaks "
+                    + "TLS and this side does not (configure TLS on both sides)",
+                first));
       }
       FrameCodec.checkMagic(first);
       if (readable < FrameCodec.HEADER_LENGTH) {
@@ -151,7 +161,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         armFrameTimer(ctx);
         int missing = frameLen - readable;
         int room = (int) Math.min(missing, 8L * readable);
-        if (frameLen > LARGE_FRAME && in.writableBytes() < missing
+        if (frameLen > LARGE_FRAME
+            && in.writableBytes() < missing
             && in.maxWritableBytes() >= room) {
           // Room for the rest of a large frame in few steps, so later reads are copied in once
           // rather than the buffer being regrown (and copied whole) many times. Each step is at
@@ -210,18 +221,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
    */
   private boolean reserveFor(ChannelHandlerContext ctx, int frameLen, int readable) {
     if (frameLen > budget.limit()) {
-      throw new ProtocolException("frame of " + frameLen
-          + " bytes exceeds the server's memory budget of " + budget.limit() + " bytes");
+      throw new ProtocolException(
+          "frame of "
+              + frameLen
+              + " bytes exceeds the server's memory budget of "
+              + budget.limit()
+              + " bytes");
     }
-    long want = frameLen <= LARGE_FRAME || readable >= frameLen ? frameLen
-        : Math.min(frameLen, readable + Math.min(frameLen - readable, 8L * readable));
+    long want =
+        frameLen <= LARGE_FRAME || readable >= frameLen
+            ? frameLen
+            : Math.min(frameLen, readable + Math.min(frameLen - readable, 8L * readable));
     long more = want - reserved;
     if (more <= 0) {
       return true;
     }
-    boolean granted = frameLen <= LARGE_FRAME && held.bytes() + reserved < LIGHT_HOLDING
-        ? budget.tryReserveSmall(more)
-        : budget.tryReserve(more);
+    boolean granted =
+        frameLen <= LARGE_FRAME && held.bytes() + reserved < LIGHT_HOLDING
+            ? budget.tryReserveSmall(more)
+            : budget.tryReserve(more);
     if (granted) {
       reserved += more;
       return true;
@@ -236,10 +254,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
       return;
     }
     waitingForMemory = true;
-    budget.whenAvailable(() -> ctx.executor().execute(() -> {
-      waitingForMemory = false;
-      resumeReading(ctx, ReadGate.MEMORY);
-    }));
+    budget.whenAvailable(
+        () ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      waitingForMemory = false;
+                      resumeReading(ctx, ReadGate.MEMORY);
+                    }));
   }
 
   /** Stops reading until the network thread has run its other connections' I/O. */
@@ -278,8 +300,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
     // What the request holds from now on: its decoded form, about the frame's size, plus what
     // its payload inflated to, which replaces the compressed bytes.
-    long charge = m.compressType() != CompressType.NONE && refusal == null
-        ? frameLen + (long) m.payload().length : frameLen;
+    long charge =
+        m.compressType() != CompressType.NONE && refusal == null
+            ? frameLen + (long) m.payload().length
+            : frameLen;
     long granted = reserved + inflated;
     reserved = 0;
     if (granted > charge) {
@@ -314,18 +338,28 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     if (frameTimeoutNanos <= 0 || frameTimer != null) {
       return;
     }
-    frameTimer = ctx.executor().schedule(() -> {
-      frameTimer = null;
-      if (ReadGate.of(ctx.channel()).isPaused(ReadGate.MEMORY | ReadGate.WRITE)) {
-        // This side stopped reading, not the peer: the peer gets its time again.
-        armFrameTimer(ctx);
-        return;
-      }
-      if (!failed && internalBuffer().isReadable()) {
-        fail(ctx, internalBuffer(), new ProtocolException("a frame was not completed within "
-            + Duration.ofNanos(frameTimeoutNanos).toMillis() + " ms of its first byte"));
-      }
-    }, frameTimeoutNanos, TimeUnit.NANOSECONDS);
+    frameTimer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  frameTimer = null;
+                  if (ReadGate.of(ctx.channel()).isPaused(ReadGate.MEMORY | ReadGate.WRITE)) {
+                    // This side stopped reading, not the peer: the peer gets its time again.
+                    armFrameTimer(ctx);
+                    return;
+                  }
+                  if (!failed && internalBuffer().isReadable()) {
+                    fail(
+                        ctx,
+                        internalBuffer(),
+                        new ProtocolException(
+                            "a frame was not completed within "
+                                + Duration.ofNanos(frameTimeoutNanos).toMillis()
+                                + " ms of its first byte"));
+                  }
+                },
+                frameTimeoutNanos,
+                TimeUnit.NANOSECONDS);
   }
 
   private void cancelFrameTimer() {

@@ -31,10 +31,13 @@ public final class FrameWriter {
   private final Channel channel;
   private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+
   /** Bytes of the frames queued here, not yet handed to the channel. */
   private final java.util.concurrent.atomic.AtomicLong queuedBytes =
       new java.util.concurrent.atomic.AtomicLong();
+
   private final Runnable drainTask = this::drain;
+
   /** Frames written on the event loop since the last flush; touched only on the event loop. */
   private int unflushed;
 

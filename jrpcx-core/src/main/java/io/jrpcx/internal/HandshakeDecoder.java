@@ -26,8 +26,10 @@ abstract class HandshakeDecoder extends ByteToMessageDecoder {
 
   private final long timeoutNanos;
   private ScheduledFuture<?> timer;
+
   /** Where the search for the blank line resumes, so a trickled head is scanned once. */
   private int scanned;
+
   private boolean done;
 
   HandshakeDecoder(Duration timeout) {
@@ -52,13 +54,21 @@ abstract class HandshakeDecoder extends ByteToMessageDecoder {
     if (timer != null || done) {
       return;
     }
-    timer = ctx.executor().schedule(() -> {
-      if (!done) {
-        done = true;
-        timedOut(ctx, "the handshake was not completed within "
-            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-      }
-    }, timeoutNanos, TimeUnit.NANOSECONDS);
+    timer =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  if (!done) {
+                    done = true;
+                    timedOut(
+                        ctx,
+                        "the handshake was not completed within "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                            + " ms");
+                  }
+                },
+                timeoutNanos,
+                TimeUnit.NANOSECONDS);
     onActive(ctx);
   }
 
@@ -184,11 +194,17 @@ abstract class HandshakeDecoder extends ByteToMessageDecoder {
    * connection once it is out.
    */
   static void refuse(ChannelHandlerContext ctx, String status, String body) {
-    String response = "HTTP/1.1 " + status + "\r\n"
-        + "Content-Type: text/plain; charset=utf-8\r\n"
-        + "X-Content-Type-Options: nosniff\r\n"
-        + "Content-Length: " + body.length() + "\r\n"
-        + "Connection: close\r\n\r\n" + body;
+    String response =
+        "HTTP/1.1 "
+            + status
+            + "\r\n"
+            + "Content-Type: text/plain; charset=utf-8\r\n"
+            + "X-Content-Type-Options: nosniff\r\n"
+            + "Content-Length: "
+            + body.length()
+            + "\r\n"
+            + "Connection: close\r\n\r\n"
+            + body;
     ctx.writeAndFlush(Unpooled.copiedBuffer(response, StandardCharsets.ISO_8859_1))
         .addListener(ChannelFutureListener.CLOSE);
   }

@@ -63,8 +63,15 @@ final class HttpConnectHandshake {
     void onHead(ChannelHandlerContext ctx, List<String> lines) {
       String status = lines.isEmpty() ? "" : lines.get(0);
       if (!status.equals(CONNECTED)) {
-        fail(ctx, "the server answered the CONNECT to " + side.rpcPath() + " with '" + status
-            + "', not '" + CONNECTED + "' (is it an rpcx server on the http network?)");
+        fail(
+            ctx,
+            "the server answered the CONNECT to "
+                + side.rpcPath()
+                + " with '"
+                + status
+                + "', not '"
+                + CONNECTED
+                + "' (is it an rpcx server on the http network?)");
         return;
       }
       ctx.pipeline().remove(this);
@@ -83,8 +90,9 @@ final class HttpConnectHandshake {
 
     @Override
     void closedEarly(ChannelHandlerContext ctx) {
-      handshake.tryFailure(new ConnectionException(
-          "http CONNECT: the server closed the connection before answering"));
+      handshake.tryFailure(
+          new ConnectionException(
+              "http CONNECT: the server closed the connection before answering"));
     }
 
     private void fail(ChannelHandlerContext ctx, String why) {
@@ -126,9 +134,11 @@ final class HttpConnectHandshake {
 
     @Override
     void tooLarge(ChannelHandlerContext ctx) {
-      refused(ctx, "431 Request Header Fields Too Large",
-          "431 Request Header Fields Too Large", "a request head over " + MAX_HEAD_BYTES
-              + " bytes");
+      refused(
+          ctx,
+          "431 Request Header Fields Too Large",
+          "431 Request Header Fields Too Large",
+          "a request head over " + MAX_HEAD_BYTES + " bytes");
     }
 
     @Override
@@ -137,8 +147,7 @@ final class HttpConnectHandshake {
       ctx.close();
     }
 
-    private static void refused(ChannelHandlerContext ctx, String status, String body,
-        String why) {
+    private static void refused(ChannelHandlerContext ctx, String status, String body, String why) {
       log.debug("refusing http connection {}: {}", ctx.channel().remoteAddress(), why);
       refuse(ctx, status, body);
     }

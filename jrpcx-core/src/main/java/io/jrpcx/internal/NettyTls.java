@@ -54,11 +54,13 @@ public final class NettyTls {
    */
   public static SslContext serverContext(TlsConfig config) {
     if (config.keyManagerFactory().isEmpty()) {
-      throw new IllegalArgumentException("a TLS server needs key material: "
-          + "TlsConfig.builder().keyManager(certChain, privateKey)");
+      throw new IllegalArgumentException(
+          "a TLS server needs key material: "
+              + "TlsConfig.builder().keyManager(certChain, privateKey)");
     }
-    SslContextBuilder b = SslContextBuilder.forServer(config.keyManagerFactory().get())
-        .clientAuth(clientAuth(config.clientAuth()));
+    SslContextBuilder b =
+        SslContextBuilder.forServer(config.keyManagerFactory().get())
+            .clientAuth(clientAuth(config.clientAuth()));
     return build(config, b, "server");
   }
 
@@ -70,10 +72,11 @@ public final class NettyTls {
   public static SslContext clientContext(TlsConfig config) {
     SslContext ctx = CLIENT_CONTEXTS.get(config);
     if (ctx == null) {
-      SslContextBuilder b = SslContextBuilder.forClient()
-          // Netty runs the JDK's (or OpenSSL's) check of the certificate's names against the
-          // peer host given to newHandler; null turns it off.
-          .endpointIdentificationAlgorithm(config.hostnameVerification() ? "HTTPS" : null);
+      SslContextBuilder b =
+          SslContextBuilder.forClient()
+              // Netty runs the JDK's (or OpenSSL's) check of the certificate's names against the
+              // peer host given to newHandler; null turns it off.
+              .endpointIdentificationAlgorithm(config.hostnameVerification() ? "HTTPS" : null);
       config.keyManagerFactory().ifPresent(b::keyManager);
       ctx = build(config, b, "client");
       SslContext raced = CLIENT_CONTEXTS.putIfAbsent(config, ctx);
@@ -86,8 +89,10 @@ public final class NettyTls {
 
   private static SslContext build(TlsConfig config, SslContextBuilder b, String side) {
     if (config.isInsecureTrustAll()) {
-      log.warn("TLS {} accepts any peer certificate (TlsConfig.insecureTrustAll): "
-          + "for tests and development only", side);
+      log.warn(
+          "TLS {} accepts any peer certificate (TlsConfig.insecureTrustAll): "
+              + "for tests and development only",
+          side);
       b.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else {
       config.trustManagerFactory().ifPresent(b::trustManager);
@@ -96,8 +101,8 @@ public final class NettyTls {
     try {
       return b.build();
     } catch (SSLException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot set up TLS for the " + side + " with " + config
-          + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot set up TLS for the " + side + " with " + config + ": " + e.getMessage(), e);
     }
   }
 
@@ -112,8 +117,8 @@ public final class NettyTls {
    * Adds the client's TLS handler in front of {@code ch}'s pipeline. {@code peerHost} is the name
    * the server's certificate must carry and the SNI sent.
    */
-  public static void addClientHandler(Channel ch, SslContext ctx, String peerHost, int peerPort,
-      Duration handshakeTimeout) {
+  public static void addClientHandler(
+      Channel ch, SslContext ctx, String peerHost, int peerPort, Duration handshakeTimeout) {
     SslHandler h = ctx.newHandler(ch.alloc(), peerHost, peerPort);
     h.setHandshakeTimeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
     ch.pipeline().addFirst(HANDLER_NAME, h);
@@ -142,7 +147,8 @@ public final class NettyTls {
   /** The TLS session of {@code ch}, empty when the connection is plaintext. */
   public static java.util.Optional<javax.net.ssl.SSLSession> session(Channel ch) {
     SslHandler tls = handler(ch);
-    return tls == null ? java.util.Optional.empty()
+    return tls == null
+        ? java.util.Optional.empty()
         : java.util.Optional.of(tls.engine().getSession());
   }
 

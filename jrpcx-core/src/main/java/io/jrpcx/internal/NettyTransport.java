@@ -63,9 +63,11 @@ public final class NettyTransport {
    * (see {@link SafeIoHandler}), counted in {@code escaped}: for servers, where one peer's bytes
    * must never cost every other peer its network thread.
    */
-  public static EventLoopGroup newGuardedEventLoopGroup(int threads, String name,
-      boolean inProcess, java.util.concurrent.atomic.AtomicLong escaped) {
-    return new MultiThreadIoEventLoopGroup(threads, new NetworkThreadFactory(name),
+  public static EventLoopGroup newGuardedEventLoopGroup(
+      int threads, String name, boolean inProcess, java.util.concurrent.atomic.AtomicLong escaped) {
+    return new MultiThreadIoEventLoopGroup(
+        threads,
+        new NetworkThreadFactory(name),
         SafeIoHandler.wrap(ioHandlers(inProcess), escaped));
   }
 
@@ -80,7 +82,8 @@ public final class NettyTransport {
 
   /** In-JVM channels' handlers, or epoll's where it loads and NIO's elsewhere. */
   private static IoHandlerFactory ioHandlers(boolean inProcess) {
-    return inProcess ? LocalIoHandler.newFactory()
+    return inProcess
+        ? LocalIoHandler.newFactory()
         : EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
   }
 
@@ -117,7 +120,11 @@ public final class NettyTransport {
   }
 
   /** The kinds of socket the networks run on. */
-  enum Kind { TCP, UNIX, IN_PROCESS }
+  enum Kind {
+    TCP,
+    UNIX,
+    IN_PROCESS
+  }
 
   static Class<? extends Channel> clientChannel(Kind kind) {
     switch (kind) {
@@ -179,8 +186,8 @@ public final class NettyTransport {
   public static String format(SocketAddress address) {
     if (address instanceof InetSocketAddress) {
       InetSocketAddress inet = (InetSocketAddress) address;
-      String host = inet.getAddress() != null ? inet.getAddress().getHostAddress()
-          : inet.getHostString();
+      String host =
+          inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
       return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
     }
     if (address instanceof LocalAddress) {

@@ -40,9 +40,17 @@ public abstract class Network {
   private static final Map<String, Network> NETWORKS = new ConcurrentHashMap<>();
 
   static {
-    for (Network n : List.of(new Stream("tcp"), new Stream("tcp4"), new Stream("tcp6"),
-        new Unix(), new InProcess(), new HttpConnect(), new WebSockets("ws", false),
-        new WebSockets("wss", true), new ReusePort())) {
+    for (Network n :
+        List.of(
+            new Stream("tcp"),
+            new Stream("tcp4"),
+            new Stream("tcp6"),
+            new Unix(),
+            new InProcess(),
+            new HttpConnect(),
+            new WebSockets("ws", false),
+            new WebSockets("wss", true),
+            new ReusePort())) {
       NETWORKS.put(n.name(), n);
     }
     for (Network n : ServiceLoader.load(Network.class, Network.class.getClassLoader())) {
@@ -71,11 +79,14 @@ public abstract class Network {
     }
     String module = MODULES.get(n);
     if (module != null) {
-      throw new IllegalArgumentException("network '" + name + "' needs the module io.jrpcx:"
-          + module + " on the class path");
+      throw new IllegalArgumentException(
+          "network '" + name + "' needs the module io.jrpcx:" + module + " on the class path");
     }
-    throw new IllegalArgumentException("network '" + name + "' is not supported; use one of "
-        + new java.util.TreeSet<>(NETWORKS.keySet()));
+    throw new IllegalArgumentException(
+        "network '"
+            + name
+            + "' is not supported; use one of "
+            + new java.util.TreeSet<>(NETWORKS.keySet()));
   }
 
   /**
@@ -85,10 +96,14 @@ public abstract class Network {
    * @throws IllegalArgumentException otherwise
    */
   public static String checkRpcPath(String path) {
-    if (path == null || !path.startsWith("/")
+    if (path == null
+        || !path.startsWith("/")
         || !path.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      throw new IllegalArgumentException("rpc path must start with '/' and hold only visible "
-          + "ASCII characters, was '" + path + "'");
+      throw new IllegalArgumentException(
+          "rpc path must start with '/' and hold only visible "
+              + "ASCII characters, was '"
+              + path
+              + "'");
     }
     return path;
   }
@@ -172,15 +187,15 @@ public abstract class Network {
    * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted and the
    * time the handshake may take.
    */
-  public record ClientSide(String address, boolean tls, String rpcPath, int maxFrameLength,
-      Duration handshakeTimeout) {}
+  public record ClientSide(
+      String address, boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
 
   /**
    * What a server's handshake needs: whether TLS wraps the connection, the rpc path, the largest
    * frame accepted (the server's max message length) and the time the handshake may take.
    */
-  public record ServerSide(boolean tls, String rpcPath, int maxFrameLength,
-      Duration handshakeTimeout) {}
+  public record ServerSide(
+      boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
 
   /** Plain TCP: {@code tcp}, {@code tcp4}, {@code tcp6}. */
   private static class Stream extends Network {
@@ -212,8 +227,9 @@ public abstract class Network {
     @Override
     protected void listenerOptions(ServerBootstrap b) {
       if (!NettyTransport.isEpoll()) {
-        throw new IllegalArgumentException("network 'reuseport' needs Netty's native epoll "
-            + "transport (Linux x86_64 or aarch64), which did not load here");
+        throw new IllegalArgumentException(
+            "network 'reuseport' needs Netty's native epoll "
+                + "transport (Linux x86_64 or aarch64), which did not load here");
       }
       b.option(EpollChannelOption.SO_REUSEPORT, true);
     }

@@ -14,12 +14,16 @@ import io.netty.util.AttributeKey;
 public final class ReadGate {
   /** The server is shutting down: requests are no longer read. */
   public static final int DRAINING = 1;
+
   /** The memory budget cannot hold this connection's next frame. */
   public static final int MEMORY = 2;
+
   /** The peer does not read its responses: outbound bytes are above the high watermark. */
   public static final int WRITE = 4;
+
   /** The connection is being closed once its answers are out. */
   public static final int CLOSING = 8;
+
   /**
    * The connection had a turn that cost much (a large payload inflated): it reads again after the
    * network thread served its other connections.

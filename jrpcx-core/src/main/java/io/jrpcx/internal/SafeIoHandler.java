@@ -54,8 +54,10 @@ final class SafeIoHandler implements IoHandler {
     } catch (Throwable t) {
       escaped.incrementAndGet();
       try {
-        log.error("network thread {} caught {} escaping its I/O step; it goes on serving",
-            Thread.currentThread().getName(), t.toString());
+        log.error(
+            "network thread {} caught {} escaping its I/O step; it goes on serving",
+            Thread.currentThread().getName(),
+            t.toString());
       } catch (Throwable ignored) {
         // Logging itself failed (out of memory): the count above still tells.
       }

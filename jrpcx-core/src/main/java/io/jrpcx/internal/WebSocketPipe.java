@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,8 +63,8 @@ final class WebSocketPipe {
   static String accept(String key) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      return Base64.getEncoder().encodeToString(
-          sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII)));
+      return Base64.getEncoder()
+          .encodeToString(sha1.digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("the JDK has no SHA-1, which every JDK must have", e);
     }
@@ -73,12 +72,21 @@ final class WebSocketPipe {
 
   /** The upgrade request, with Go's header order. */
   static String request(String rpcPath, String hostPort, boolean tls, String key) {
-    return "GET " + rpcPath + " HTTP/1.1\r\n"
-        + "Host: " + hostPort + "\r\n"
+    return "GET "
+        + rpcPath
+        + " HTTP/1.1\r\n"
+        + "Host: "
+        + hostPort
+        + "\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + key + "\r\n"
-        + "Origin: " + (tls ? "https://" : "http://") + hostPort + "\r\n"
+        + "Sec-WebSocket-Key: "
+        + key
+        + "\r\n"
+        + "Origin: "
+        + (tls ? "https://" : "http://")
+        + hostPort
+        + "\r\n"
         + "Sec-WebSocket-Version: 13\r\n\r\n";
   }
 
@@ -87,7 +95,9 @@ final class WebSocketPipe {
     return "HTTP/1.1 101 Switching Protocols\r\n"
         + "Upgrade: websocket\r\n"
         + "Connection: Upgrade\r\n"
-        + "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n";
+        + "Sec-WebSocket-Accept: "
+        + accept(key)
+        + "\r\n\r\n";
   }
 
   /**
@@ -176,8 +186,10 @@ final class WebSocketPipe {
 
     @Override
     void onActive(ChannelHandlerContext ctx) {
-      ctx.writeAndFlush(Unpooled.copiedBuffer(
-          request(side.rpcPath(), side.address(), side.tls(), key), StandardCharsets.ISO_8859_1));
+      ctx.writeAndFlush(
+          Unpooled.copiedBuffer(
+              request(side.rpcPath(), side.address(), side.tls(), key),
+              StandardCharsets.ISO_8859_1));
     }
 
     @Override
@@ -213,8 +225,9 @@ final class WebSocketPipe {
 
     @Override
     void closedEarly(ChannelHandlerContext ctx) {
-      handshake.tryFailure(new ConnectionException(
-          "websocket: the server closed the connection before answering the upgrade"));
+      handshake.tryFailure(
+          new ConnectionException(
+              "websocket: the server closed the connection before answering the upgrade"));
     }
 
     private void fail(ChannelHandlerContext ctx, String why) {
@@ -250,7 +263,8 @@ final class WebSocketPipe {
       }
       String key = header(lines, "Sec-WebSocket-Key");
       if (!"websocket".equalsIgnoreCase(header(lines, "Upgrade"))
-          || !listsToken(header(lines, "Connection"), "upgrade") || key == null
+          || !listsToken(header(lines, "Connection"), "upgrade")
+          || key == null
           || key.isEmpty()) {
         refused(ctx, "400 Bad Request", "", "not a websocket upgrade");
         return;
@@ -271,7 +285,10 @@ final class WebSocketPipe {
 
     @Override
     void tooLarge(ChannelHandlerContext ctx) {
-      refused(ctx, "431 Request Header Fields Too Large", "431 Request Header Fields Too Large",
+      refused(
+          ctx,
+          "431 Request Header Fields Too Large",
+          "431 Request Header Fields Too Large",
           "an upgrade request over " + MAX_HEAD_BYTES + " bytes");
     }
 
@@ -281,8 +298,7 @@ final class WebSocketPipe {
       ctx.close();
     }
 
-    private static void refused(ChannelHandlerContext ctx, String status, String body,
-        String why) {
+    private static void refused(ChannelHandlerContext ctx, String status, String body, String why) {
       log.debug("refusing websocket connection {}: {}", ctx.channel().remoteAddress(), why);
       refuse(ctx, status, body);
     }
@@ -299,8 +315,11 @@ final class WebSocketPipe {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
       // An empty buffer (written to flush before a close) carries nothing: no frame for it.
-      ctx.write(msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()
-          ? encode(ctx.alloc(), FrameReader.BINARY, (ByteBuf) msg, client) : msg, promise);
+      ctx.write(
+          msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()
+              ? encode(ctx.alloc(), FrameReader.BINARY, (ByteBuf) msg, client)
+              : msg,
+          promise);
     }
   }
 
@@ -322,15 +341,20 @@ final class WebSocketPipe {
 
     /** Whether this side is the client, which reads unmasked frames; the server masked ones. */
     private final boolean client;
+
     private final long maxFrameLength;
 
     private boolean failed;
+
     /** Payload bytes of the current data frame still to come; 0 between frames. */
     private long remaining;
+
     private int mask;
     private boolean masked;
+
     /** How many payload bytes of the current frame were unmasked (mod 4 picks the mask byte). */
     private long offset;
+
     /** A fragmented message began (a data frame without FIN) and awaits its continuations. */
     private boolean inMessage;
 
@@ -368,13 +392,15 @@ final class WebSocketPipe {
       boolean fin = (b0 & 0x80) != 0;
       int opcode = b0 & 0x0f;
       if ((b0 & 0x70) != 0) {
-        throw new ProtocolException("websocket frame with reserved bits set (no extension was "
-            + "negotiated)");
+        throw new ProtocolException(
+            "websocket frame with reserved bits set (no extension was " + "negotiated)");
       }
       boolean hasMask = (b1 & 0x80) != 0;
       if (hasMask == client) {
-        throw new ProtocolException(client ? "websocket: the server sent a masked frame"
-            : "websocket: the client sent an unmasked frame");
+        throw new ProtocolException(
+            client
+                ? "websocket: the server sent a masked frame"
+                : "websocket: the client sent an unmasked frame");
       }
       int len7 = b1 & 0x7f;
       int lengthBytes = len7 == 126 ? 2 : len7 == 127 ? 8 : 0;
@@ -382,8 +408,8 @@ final class WebSocketPipe {
       if (in.readableBytes() < headerLength) {
         return;
       }
-      long length = len7 == 126 ? in.getUnsignedShort(at + 2)
-          : len7 == 127 ? in.getLong(at + 2) : len7;
+      long length =
+          len7 == 126 ? in.getUnsignedShort(at + 2) : len7 == 127 ? in.getLong(at + 2) : len7;
       boolean control = opcode >= CLOSE;
       if (control) {
         if (opcode > PONG) {
@@ -406,8 +432,12 @@ final class WebSocketPipe {
           throw new ProtocolException("websocket data frame inside an unfinished message");
         }
         if (length < 0 || length > maxFrameLength) {
-          throw new ProtocolException("websocket frame of " + Long.toUnsignedString(length)
-              + " bytes exceeds the limit of " + maxFrameLength + " bytes");
+          throw new ProtocolException(
+              "websocket frame of "
+                  + Long.toUnsignedString(length)
+                  + " bytes exceeds the limit of "
+                  + maxFrameLength
+                  + " bytes");
         }
         inMessage = !fin;
       }
@@ -457,8 +487,10 @@ final class WebSocketPipe {
           break;
         case CLOSE:
           // Echo the status code (if any), as RFC 6455 and Go do, then end the connection.
-          ByteBuf code = body.readableBytes() >= 2 ? body.retainedSlice(body.readerIndex(), 2)
-              : Unpooled.EMPTY_BUFFER;
+          ByteBuf code =
+              body.readableBytes() >= 2
+                  ? body.retainedSlice(body.readerIndex(), 2)
+                  : Unpooled.EMPTY_BUFFER;
           failed = true;
           ctx.writeAndFlush(encode(ctx.alloc(), CLOSE, code, client))
               .addListener(ChannelFutureListener.CLOSE);

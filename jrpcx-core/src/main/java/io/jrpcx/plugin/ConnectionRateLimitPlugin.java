@@ -38,8 +38,7 @@ public final class ConnectionRateLimitPlugin implements ServerPlugin.PostConnAcc
    *     {@code capacity < 1}
    */
   public static ConnectionRateLimitPlugin of(Duration fillInterval, long capacity) {
-    return new ConnectionRateLimitPlugin(
-        new TokenBucket(fillInterval, capacity, System::nanoTime));
+    return new ConnectionRateLimitPlugin(new TokenBucket(fillInterval, capacity, System::nanoTime));
   }
 
   /** Connections closed by this limit so far. */

@@ -88,14 +88,14 @@ public final class IpFilterPlugin implements ServerPlugin.PostConnAccept {
    * the filter accept only its allowed entries (minus the denied ones).
    */
   public IpFilterPlugin withAllowed(String... addressesOrCidrs) {
-    return new IpFilterPlugin(concat(allowed, parse(Arrays.asList(addressesOrCidrs))), denied,
-        nonIpPeers);
+    return new IpFilterPlugin(
+        concat(allowed, parse(Arrays.asList(addressesOrCidrs))), denied, nonIpPeers);
   }
 
   /** A copy that also refuses the given addresses and blocks, whatever is allowed. */
   public IpFilterPlugin withDenied(String... addressesOrCidrs) {
-    return new IpFilterPlugin(allowed, concat(denied, parse(Arrays.asList(addressesOrCidrs))),
-        nonIpPeers);
+    return new IpFilterPlugin(
+        allowed, concat(denied, parse(Arrays.asList(addressesOrCidrs))), nonIpPeers);
   }
 
   /**
@@ -169,7 +169,9 @@ public final class IpFilterPlugin implements ServerPlugin.PostConnAccept {
 
   @Override
   public String toString() {
-    return "IpFilterPlugin[allowed=" + Arrays.toString(allowed) + ", denied="
+    return "IpFilterPlugin[allowed="
+        + Arrays.toString(allowed)
+        + ", denied="
         + Arrays.toString(denied)
         + (nonIpPeers == null ? "" : ", nonIpPeers=" + (nonIpPeers ? "accepted" : "refused"))
         + "]";

@@ -49,8 +49,8 @@ final class IpRange {
     String address = slash < 0 ? s : s.substring(0, slash);
     byte[] bytes = parseAddress(address);
     if (bytes == null) {
-      throw new IllegalArgumentException("not an IP address or CIDR block: '" + text
-          + "' (host names are not resolved)");
+      throw new IllegalArgumentException(
+          "not an IP address or CIDR block: '" + text + "' (host names are not resolved)");
     }
     boolean mapped = bytes.length == 16 && isV4Mapped(bytes);
     int bits = bytes.length * 8;
@@ -58,14 +58,17 @@ final class IpRange {
     if (slash >= 0) {
       prefix = parsePrefix(s.substring(slash + 1), bits);
       if (prefix < 0) {
-        throw new IllegalArgumentException("bad prefix length in '" + text + "': expected 0.."
-            + bits);
+        throw new IllegalArgumentException(
+            "bad prefix length in '" + text + "': expected 0.." + bits);
       }
     }
     if (mapped) {
       if (prefix < 96) {
-        throw new IllegalArgumentException("'" + text + "' is an IPv4-mapped block shorter than"
-            + " /96, which would mix IPv4 and IPv6 addresses; write it as two blocks");
+        throw new IllegalArgumentException(
+            "'"
+                + text
+                + "' is an IPv4-mapped block shorter than"
+                + " /96, which would mix IPv4 and IPv6 addresses; write it as two blocks");
       }
       bytes = Arrays.copyOfRange(bytes, 12, 16);
       prefix -= 96;
@@ -82,7 +85,8 @@ final class IpRange {
       return !v6 && ((toLong(address, 0, 4) ^ lo) & maskLo) == 0;
     }
     if (address.length == 16) {
-      return v6 && ((toLong(address, 0, 8) ^ hi) & maskHi) == 0
+      return v6
+          && ((toLong(address, 0, 8) ^ hi) & maskHi) == 0
           && ((toLong(address, 8, 8) ^ lo) & maskLo) == 0;
     }
     return false;

@@ -2,16 +2,15 @@ package io.jrpcx.plugin;
 
 import io.jrpcx.Deadline;
 import io.jrpcx.ServiceException;
+import io.jrpcx.internal.NettyTransport;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.server.ClientConnection;
 import io.jrpcx.server.ServerContext;
 import io.jrpcx.server.ServerPlugin;
-import io.jrpcx.internal.NettyTransport;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 
 /**
  * Limits the requests a server runs, rpcx's {@code ReqRateLimitingPlugin}: one token bucket for
@@ -61,8 +60,10 @@ public final class RequestRateLimitPlugin
   private static final Sleeper THREAD_SLEEP = TimeUnit.NANOSECONDS::sleep;
 
   private final TokenBucket bucket;
+
   /** Negative for the rejecting variant. */
   private final long maxWaitNanos;
+
   private final Sleeper sleeper;
   private final LongAdder rejected = new LongAdder();
 
@@ -94,8 +95,8 @@ public final class RequestRateLimitPlugin
    */
   public static RequestRateLimitPlugin waiting(
       Duration fillInterval, long capacity, Duration maxWait) {
-    return waiting(new TokenBucket(fillInterval, capacity, System::nanoTime), maxWait,
-        THREAD_SLEEP);
+    return waiting(
+        new TokenBucket(fillInterval, capacity, System::nanoTime), maxWait, THREAD_SLEEP);
   }
 
   static RequestRateLimitPlugin waiting(TokenBucket bucket, Duration maxWait, Sleeper sleeper) {
@@ -177,7 +178,8 @@ public final class RequestRateLimitPlugin
 
   @Override
   public String toString() {
-    return "RequestRateLimitPlugin[" + bucket
+    return "RequestRateLimitPlugin["
+        + bucket
         + (isWaiting() ? ", waiting up to " + Duration.ofNanos(maxWaitNanos) : ", rejecting")
         + "]";
   }

@@ -76,9 +76,10 @@ final class TokenBucket {
       long wait = 0;
       if (reserved > tick) {
         long ticksAhead = reserved - tick;
-        wait = ticksAhead > Long.MAX_VALUE / fillIntervalNanos
-            ? Long.MAX_VALUE
-            : ticksAhead * fillIntervalNanos - (elapsed % fillIntervalNanos);
+        wait =
+            ticksAhead > Long.MAX_VALUE / fillIntervalNanos
+                ? Long.MAX_VALUE
+                : ticksAhead * fillIntervalNanos - (elapsed % fillIntervalNanos);
       }
       if (wait > maxWaitNanos) {
         return -1;

@@ -7,6 +7,7 @@ package io.jrpcx.protocol;
 public final class CompressType {
   public static final int NONE = 0;
   public static final int GZIP = 1;
+
   /** The largest number the three header bits can carry. */
   public static final int MAX = 7;
 

@@ -30,8 +30,8 @@ public interface Compressor {
   default byte[] decompress(byte[] data, int maxLength, java.util.function.IntPredicate memory) {
     byte[] out = decompress(data, maxLength);
     if (!memory.test(out.length)) {
-      throw new PayloadRefusedException("no memory left to inflate a payload of " + out.length
-          + " bytes");
+      throw new PayloadRefusedException(
+          "no memory left to inflate a payload of " + out.length + " bytes");
     }
     return out;
   }

@@ -51,7 +51,8 @@ public final class GzipCompressor implements Compressor {
           }
           if (size == maxLength) {
             throw new ProtocolException(
-                "gzip payload inflates past the maximum decompressed length of " + maxLength
+                "gzip payload inflates past the maximum decompressed length of "
+                    + maxLength
                     + " bytes");
           }
           int grown = (int) Math.min(maxLength, (long) out.length * 2);
@@ -90,8 +91,11 @@ public final class GzipCompressor implements Compressor {
     int guess = (int) Math.min(Integer.MAX_VALUE, Math.max(256L, data.length * 4L));
     if (data.length >= 18) {
       int n = data.length;
-      long isize = (data[n - 4] & 0xFFL) | (data[n - 3] & 0xFFL) << 8
-          | (data[n - 2] & 0xFFL) << 16 | (data[n - 1] & 0xFFL) << 24;
+      long isize =
+          (data[n - 4] & 0xFFL)
+              | (data[n - 3] & 0xFFL) << 8
+              | (data[n - 2] & 0xFFL) << 16
+              | (data[n - 1] & 0xFFL) << 24;
       if (isize > 0 && isize <= maxLength) {
         guess = (int) isize;
       }

@@ -1,6 +1,5 @@
 package io.jrpcx.protocol;
 
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,14 +18,19 @@ import java.util.Objects;
 public final class Message {
   /** The first byte of every frame. */
   public static final byte MAGIC = 0x08;
+
   /** Status bits value of a normal message. */
   public static final int STATUS_NORMAL = 0;
+
   /** Status bits value of an error response; the text is in {@link #ERROR_KEY}. */
   public static final int STATUS_ERROR = 1;
+
   /** Metadata key of the error text of an error response. */
   public static final String ERROR_KEY = "__rpcx_error__";
+
   /** Metadata key of the auth token of a request. */
   public static final String AUTH_KEY = "__AUTH";
+
   /** Metadata key of the caller's remaining time in milliseconds (decimal). */
   public static final String SERVER_TIMEOUT_KEY = "__ServerTimeout";
 
@@ -231,14 +235,21 @@ public final class Message {
   @Override
   public String toString() {
     return (response ? "Response" : "Request")
-        + "[seq=" + Long.toUnsignedString(seq)
-        + ", " + servicePath + "." + serviceMethod
+        + "[seq="
+        + Long.toUnsignedString(seq)
+        + ", "
+        + servicePath
+        + "."
+        + serviceMethod
         + (heartbeat ? ", heartbeat" : "")
         + (oneway ? ", oneway" : "")
         + (statusType != 0 ? ", status=" + statusType : "")
-        + ", serialize=" + serializeType
+        + ", serialize="
+        + serializeType
         + (compressType != 0 ? ", compress=" + compressType : "")
         + (metadata == null || metadata.isEmpty() ? "" : ", metadata=" + metadata)
-        + ", payload=" + payload.length + " bytes]";
+        + ", payload="
+        + payload.length
+        + " bytes]";
   }
 }

@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
  * after a reconnection, restoring what a restarted registry lost, its own start and close) in
  * {@link #underLock} to be serialised with them, rather than keeping a lock of its own.
  */
-public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
-    ServerPlugin.PostConnAccept, ServerPlugin.PreCall, AutoCloseable {
+public abstract class AbstractRegisterPlugin
+    implements ServerPlugin.Register,
+        ServerPlugin.PostConnAccept,
+        ServerPlugin.PreCall,
+        AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AbstractRegisterPlugin.class);
 
   private final String serviceAddress;
@@ -45,12 +48,14 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
   private final AtomicLong connections = new AtomicLong();
   private final long startNanos = System.nanoTime();
   private final Object lifecycle = new Object();
+
   /**
    * Serialises writes of one plugin's entries: without it a refresh that read a service just
    * before it was unregistered would write its entry back into the registry after the removal.
    * Subclasses take it through {@link #underLock}.
    */
   private final Object entries = new Object();
+
   private ScheduledExecutorService updater;
   private boolean closed;
 
@@ -110,15 +115,13 @@ public abstract class AbstractRegisterPlugin implements ServerPlugin.Register,
           }
         }
       } catch (Exception ex) {
-        log.warn("refreshing {} in the registry failed; retrying in {}", name, updateInterval,
-            ex);
+        log.warn("refreshing {} in the registry failed; retrying in {}", name, updateInterval, ex);
       }
     }
   }
 
   @Override
-  public final void register(String serviceName, Object service, String metadata)
-      throws Exception {
+  public final void register(String serviceName, Object service, String metadata) throws Exception {
     String m = metadata == null ? "" : metadata;
     synchronized (entries) {
       services.put(serviceName, m);

@@ -69,8 +69,7 @@ public final class Backoff {
    * A back-off from {@code initial} doubling to {@code max}, drawing with {@code random} (a seeded
    * or fixed generator makes the delays predictable in tests).
    */
-  public static Backoff of(Duration initial, Duration max, Jitter jitter,
-      RandomGenerator random) {
+  public static Backoff of(Duration initial, Duration max, Jitter jitter, RandomGenerator random) {
     return new Backoff(initial, max, jitter, random);
   }
 
@@ -94,7 +93,12 @@ public final class Backoff {
 
   @Override
   public synchronized String toString() {
-    return "Backoff{" + jitter + ", ceiling " + Duration.ofNanos(ceilingNanos) + " of "
-        + Duration.ofNanos(maxNanos) + "}";
+    return "Backoff{"
+        + jitter
+        + ", ceiling "
+        + Duration.ofNanos(ceilingNanos)
+        + " of "
+        + Duration.ofNanos(maxNanos)
+        + "}";
   }
 }

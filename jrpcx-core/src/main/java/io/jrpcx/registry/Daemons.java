@@ -13,10 +13,11 @@ public final class Daemons {
 
   /** A scheduled executor of one daemon thread called {@code name}. */
   public static ScheduledExecutorService singleThread(String name) {
-    return Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread t = new Thread(r, name);
+          t.setDaemon(true);
+          return t;
+        });
   }
 }

@@ -31,8 +31,8 @@ public abstract class RegisterPluginBuilder<B extends RegisterPluginBuilder<B>>
   public B serviceAddress(String serviceAddress) {
     Objects.requireNonNull(serviceAddress, "serviceAddress");
     if (serviceAddress.indexOf('@') <= 0) {
-      throw new IllegalArgumentException("serviceAddress must be network@host:port, was '"
-          + serviceAddress + "'");
+      throw new IllegalArgumentException(
+          "serviceAddress must be network@host:port, was '" + serviceAddress + "'");
     }
     this.serviceAddress = serviceAddress;
     return self();

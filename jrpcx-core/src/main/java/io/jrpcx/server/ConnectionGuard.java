@@ -40,15 +40,23 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       // Reading more requests would only queue more answers the peer does not take.
       gate.pause(ReadGate.WRITE);
       if (stallNanos > 0 && stallTimer == null) {
-        stallTimer = ctx.executor().schedule(() -> {
-          stallTimer = null;
-          if (!ctx.channel().isWritable()) {
-            log.info("closing connection {}: its peer has not read its answers for {} ms "
-                + "({} bytes to go below the low watermark)", ctx.channel().remoteAddress(),
-                TimeUnit.NANOSECONDS.toMillis(stallNanos), ctx.channel().bytesBeforeWritable());
-            ctx.close();
-          }
-        }, stallNanos, TimeUnit.NANOSECONDS);
+        stallTimer =
+            ctx.executor()
+                .schedule(
+                    () -> {
+                      stallTimer = null;
+                      if (!ctx.channel().isWritable()) {
+                        log.info(
+                            "closing connection {}: its peer has not read its answers for {} ms "
+                                + "({} bytes to go below the low watermark)",
+                            ctx.channel().remoteAddress(),
+                            TimeUnit.NANOSECONDS.toMillis(stallNanos),
+                            ctx.channel().bytesBeforeWritable());
+                        ctx.close();
+                      }
+                    },
+                    stallNanos,
+                    TimeUnit.NANOSECONDS);
       }
     }
     ctx.fireChannelWritabilityChanged();
@@ -56,10 +64,12 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE
+    if (evt instanceof IdleStateEvent
+        && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE
         && !ReadGate.of(ctx.channel()).isPaused()) {
       // (Idle because this side stopped reading is not the peer's idleness.)
-      log.debug("closing connection {}: idle for longer than the idle timeout",
+      log.debug(
+          "closing connection {}: idle for longer than the idle timeout",
           ctx.channel().remoteAddress());
       ctx.close();
       return;

@@ -41,7 +41,9 @@ final class ConnectionLimits {
         release(ip, n);
         open.decrementAndGet();
         refused.incrementAndGet();
-        return maxPerIp + " connections from " + ip.getHostAddress()
+        return maxPerIp
+            + " connections from "
+            + ip.getHostAddress()
             + " are open (maxConnectionsPerIp)";
       }
       ch.closeFuture().addListener(f -> release(ip, n));
@@ -65,7 +67,8 @@ final class ConnectionLimits {
 
   private static InetAddress ip(Channel ch) {
     return ch.remoteAddress() instanceof InetSocketAddress
-        ? ((InetSocketAddress) ch.remoteAddress()).getAddress() : null;
+        ? ((InetSocketAddress) ch.remoteAddress()).getAddress()
+        : null;
   }
 
   /**

@@ -32,8 +32,9 @@ final class DispatchedCaller implements Caller {
   static CompletionStage<Message> dispatch(Server server, ClientConnection from, Message request) {
     DispatchedCaller caller = new DispatchedCaller(from, server.timer());
     if (server.draining()) {
-      return answered(request, error(request, "rpcx: server is shutting down; " + target(request)
-          + " was not run"));
+      return answered(
+          request,
+          error(request, "rpcx: server is shutting down; " + target(request) + " was not run"));
     }
     try {
       ServiceException rejected = server.plugins.postReadRequest(caller, request);
@@ -55,8 +56,11 @@ final class DispatchedCaller implements Caller {
       server.executor.execute(new ServerCall(server, caller, request));
     } catch (RejectedExecutionException e) {
       server.callFinished();
-      return answered(request, error(request, "rpcx: server is overloaded or shutting down; "
-          + target(request) + " was not run"));
+      return answered(
+          request,
+          error(
+              request,
+              "rpcx: server is overloaded or shutting down; " + target(request) + " was not run"));
     }
     return request.isOneway() ? CompletableFuture.completedFuture(null) : caller.response;
   }
@@ -66,7 +70,9 @@ final class DispatchedCaller implements Caller {
   }
 
   private static Message error(Message request, String text) {
-    return request.newResponse().setStatusType(Message.STATUS_ERROR)
+    return request
+        .newResponse()
+        .setStatusType(Message.STATUS_ERROR)
         .putMetadata(Message.ERROR_KEY, text);
   }
 
@@ -80,8 +86,8 @@ final class DispatchedCaller implements Caller {
   }
 
   @Override
-  public void respond(Message request, Message response, boolean refused,
-      Consumer<Throwable> onSent) {
+  public void respond(
+      Message request, Message response, boolean refused, Consumer<Throwable> onSent) {
     if (refused) {
       this.response.completeExceptionally(
           new AuthenticationException(response.metadata(Message.ERROR_KEY)));

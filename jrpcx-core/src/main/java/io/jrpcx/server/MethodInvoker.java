@@ -1,8 +1,7 @@
 package io.jrpcx.server;
 
-import io.jrpcx.RpcName;
-
 import io.jrpcx.Context;
+import io.jrpcx.RpcName;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -30,15 +29,22 @@ final class MethodInvoker {
   final String name;
   final Type argType;
   final boolean rpcxStyle;
+
   /** Runs on the network thread: annotated {@link NonBlocking}, or its class is. */
   final boolean nonBlocking;
+
   private final int contextKind;
   private final MethodHandle handle;
   private final MethodHandle replyFactory;
 
-  private MethodInvoker(String name, Type argType, boolean rpcxStyle, boolean nonBlocking,
+  private MethodInvoker(
+      String name,
+      Type argType,
+      boolean rpcxStyle,
+      boolean nonBlocking,
       int contextKind,
-      MethodHandle handle, MethodHandle replyFactory) {
+      MethodHandle handle,
+      MethodHandle replyFactory) {
     this.name = name;
     this.argType = argType;
     this.rpcxStyle = rpcxStyle;
@@ -54,8 +60,11 @@ final class MethodInvoker {
    */
   static MethodInvoker of(Object target, Method method) {
     int mod = method.getModifiers();
-    if (!Modifier.isPublic(mod) || Modifier.isStatic(mod) || method.isBridge()
-        || method.isSynthetic() || method.getDeclaringClass() == Object.class
+    if (!Modifier.isPublic(mod)
+        || Modifier.isStatic(mod)
+        || method.isBridge()
+        || method.isSynthetic()
+        || method.getDeclaringClass() == Object.class
         || overridesObjectMethod(method)) {
       return null;
     }
@@ -64,24 +73,24 @@ final class MethodInvoker {
     Class<?> ret = method.getReturnType();
     int firstKind = params.length > 0 ? contextKind(params[0]) : NO_CONTEXT;
     String name = rpcName(method);
-    boolean nonBlocking = method.isAnnotationPresent(NonBlocking.class)
-        || target.getClass().isAnnotationPresent(NonBlocking.class);
+    boolean nonBlocking =
+        method.isAnnotationPresent(NonBlocking.class)
+            || target.getClass().isAnnotationPresent(NonBlocking.class);
     try {
       method.setAccessible(true); // public methods of non-public classes, e.g. nested services
       MethodHandle mh = MethodHandles.lookup().unreflect(method).bindTo(target);
       if (params.length == 3 && firstKind != NO_CONTEXT && ret == void.class) {
         Class<?> replyClass = params[2];
         MethodHandle factory = replyFactory(method, replyClass);
-        MethodHandle h = mh.asType(
-            MethodType.methodType(void.class, Object.class, Object.class, Object.class));
+        MethodHandle h =
+            mh.asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class));
         return new MethodInvoker(name, generic[1], true, nonBlocking, firstKind, h, factory);
       }
       if (ret == void.class) {
         return null; // Java style must return its reply; void one-arg methods look like setters
       }
       if (params.length == 2 && firstKind != NO_CONTEXT) {
-        MethodHandle h = mh.asType(
-            MethodType.methodType(Object.class, Object.class, Object.class));
+        MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class, Object.class));
         return new MethodInvoker(name, generic[1], false, nonBlocking, firstKind, h, null);
       }
       if (params.length == 1 && firstKind == NO_CONTEXT) {
@@ -90,8 +99,8 @@ final class MethodInvoker {
       }
       return null;
     } catch (IllegalAccessException | RuntimeException e) {
-      throw new IllegalArgumentException("cannot use " + method + " as a service method: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot use " + method + " as a service method: " + e.getMessage(), e);
     }
   }
 
@@ -105,8 +114,8 @@ final class MethodInvoker {
    * value, or a {@link java.util.concurrent.CompletionStage} for asynchronous methods.
    */
   Object invoke(ServerContext ctx, Object args, Object reply) throws Throwable {
-    Object c = contextKind == SERVER_CONTEXT ? ctx
-        : contextKind == CONTEXT ? ctx.toMethodContext() : null;
+    Object c =
+        contextKind == SERVER_CONTEXT ? ctx : contextKind == CONTEXT ? ctx.toMethodContext() : null;
     if (rpcxStyle) {
       handle.invokeExact(c, args, reply);
       return reply;
@@ -135,20 +144,30 @@ final class MethodInvoker {
 
   private static MethodHandle replyFactory(Method method, Class<?> replyClass)
       throws IllegalAccessException {
-    if (replyClass.isPrimitive() || replyClass.isInterface() || replyClass.isArray()
+    if (replyClass.isPrimitive()
+        || replyClass.isInterface()
+        || replyClass.isArray()
         || Modifier.isAbstract(replyClass.getModifiers())) {
-      throw new IllegalArgumentException(method + ": the reply parameter of an rpcx-style method"
-          + " must be a concrete class the server can create, not " + replyClass.getName());
+      throw new IllegalArgumentException(
+          method
+              + ": the reply parameter of an rpcx-style method"
+              + " must be a concrete class the server can create, not "
+              + replyClass.getName());
     }
     Constructor<?> ctor;
     try {
       ctor = replyClass.getDeclaredConstructor();
     } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException(method + ": reply type " + replyClass.getName()
-          + " needs a no-argument constructor so the server can create it", e);
+      throw new IllegalArgumentException(
+          method
+              + ": reply type "
+              + replyClass.getName()
+              + " needs a no-argument constructor so the server can create it",
+          e);
     }
     ctor.setAccessible(true);
-    return MethodHandles.lookup().unreflectConstructor(ctor)
+    return MethodHandles.lookup()
+        .unreflectConstructor(ctor)
         .asType(MethodType.methodType(Object.class));
   }
 

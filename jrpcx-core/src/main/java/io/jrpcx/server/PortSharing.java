@@ -16,6 +16,7 @@ import java.util.List;
 final class PortSharing {
   /** Pipeline name of the detector, in front of the frame decoder. */
   static final String DETECTOR = "detect";
+
   /** Pipeline name of the rpcx frame decoder, which another protocol's handlers replace. */
   static final String FRAMES = "frames";
 
@@ -32,8 +33,10 @@ final class PortSharing {
 
   /** Why a connection of another protocol cannot receive rpcx server push. */
   static UnsupportedOperationException noPush(ClientConnection connection) {
-    return new UnsupportedOperationException("cannot push to " + connection.remoteAddress()
-        + ": it is not an rpcx connection (server push needs a connection that speaks rpcx)");
+    return new UnsupportedOperationException(
+        "cannot push to "
+            + connection.remoteAddress()
+            + ": it is not an rpcx connection (server push needs a connection that speaks rpcx)");
   }
 
   /** Decides the protocol of one connection from its first byte, then steps out of the way. */

@@ -1,31 +1,16 @@
 package io.jrpcx.server;
 
 import io.jrpcx.RpcName;
-import io.jrpcx.Context;
-
 import io.jrpcx.TlsConfig;
 import io.jrpcx.codec.Codecs;
-import io.jrpcx.protocol.Compressors;
 import io.jrpcx.internal.FrameCodec;
-import io.jrpcx.protocol.Message;
-import io.jrpcx.internal.FrameDecoder;
-import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.MemoryBudget;
-import io.jrpcx.internal.NettyTransport;
-import io.jrpcx.internal.ReadGate;
+import io.jrpcx.protocol.Compressors;
+import io.jrpcx.protocol.Message;
 import io.jrpcx.transfer.FileTransfer;
 import io.jrpcx.transfer.SideChannel;
 import io.jrpcx.transfer.SideChannels;
 import io.jrpcx.transfer.StreamService;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,12 +19,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,17 +95,23 @@ public final class Server implements AutoCloseable {
   final Executor executor;
   private final ExecutorService ownedExecutor;
   private final TlsConfig tls;
+
   /** What every connection's requests and responses hold, against one limit. */
   final MemoryBudget memory;
+
   private final ConnectionLimits connectionLimits;
+
   /** The listener, the network threads and the connections. */
   private final ServerTransport transport;
+
   /** Keeps peer-caused WARN lines to a few a second. */
   final LogLimiter connectionWarnings = new LogLimiter(10);
 
   private final Map<String, ServiceDefinition> services = new ConcurrentHashMap<>();
+
   /** File-transfer and stream listeners, closed with the server. */
   private final List<SideChannel> sideChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final AtomicLong pushSeq = new AtomicLong();
   private final InFlightCalls inFlight = new InFlightCalls();
   private final CountDownLatch terminated = new CountDownLatch(1);
@@ -129,11 +119,22 @@ public final class Server implements AutoCloseable {
   private final Object lifecycle = new Object();
   private State state = State.NEW;
 
-  private enum State { NEW, SERVING, SHUTTING_DOWN, CLOSED }
+  private enum State {
+    NEW,
+    SERVING,
+    SHUTTING_DOWN,
+    CLOSED
+  }
 
   private Server(Builder b) {
-    this.frameCodec = new FrameCodec(b.compressors, b.maxMessageLength, b.maxDecompressedLength,
-        b.maxNameLength, b.maxMetadataPairs, b.maxMetadataBytes);
+    this.frameCodec =
+        new FrameCodec(
+            b.compressors,
+            b.maxMessageLength,
+            b.maxDecompressedLength,
+            b.maxNameLength,
+            b.maxMetadataPairs,
+            b.maxMetadataBytes);
     this.compressors = b.compressors;
     this.maxDecompressedLength = b.maxDecompressedLength;
     this.codecs = b.codecs;
@@ -141,18 +142,25 @@ public final class Server implements AutoCloseable {
     this.authenticator = b.authenticator;
     this.includeStackTraces = b.includeStackTraces;
     this.tls = b.tls;
-    this.memory = new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget
-        : MemoryBudget.defaultLimit());
-    this.connectionLimits = new ConnectionLimits(b.maxConnections > 0 ? b.maxConnections
-        : ConnectionLimits.defaultMaxConnections(), b.maxConnectionsPerIp);
+    this.memory =
+        new MemoryBudget(b.memoryBudget > 0 ? b.memoryBudget : MemoryBudget.defaultLimit());
+    this.connectionLimits =
+        new ConnectionLimits(
+            b.maxConnections > 0 ? b.maxConnections : ConnectionLimits.defaultMaxConnections(),
+            b.maxConnectionsPerIp);
     this.transport = new ServerTransport(this, b, connectionLimits);
     if (b.executor != null) {
       this.executor = b.executor;
       this.ownedExecutor = null;
     } else {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(b.handlerThreads, b.handlerThreads,
-          60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(b.maxQueuedRequests),
-          new io.netty.util.concurrent.DefaultThreadFactory("jrpcx-handler", true));
+      ThreadPoolExecutor pool =
+          new ThreadPoolExecutor(
+              b.handlerThreads,
+              b.handlerThreads,
+              60,
+              TimeUnit.SECONDS,
+              new LinkedBlockingQueue<>(b.maxQueuedRequests),
+              new io.netty.util.concurrent.DefaultThreadFactory("jrpcx-handler", true));
       pool.allowCoreThreadTimeOut(true);
       this.executor = pool;
       this.ownedExecutor = pool;
@@ -275,7 +283,10 @@ public final class Server implements AutoCloseable {
       transport.bind(network, address);
       state = State.SERVING;
     }
-    log.info("jrpcx server listening on {}@{}{}", network, transport.address(),
+    log.info(
+        "jrpcx server listening on {}@{}{}",
+        network,
+        transport.address(),
         tls == null ? "" : " with TLS (client certificates: " + tls.clientAuth() + ")");
   }
 
@@ -346,8 +357,8 @@ public final class Server implements AutoCloseable {
    *
    * @throws IllegalStateException when the server was never started
    */
-  public java.util.concurrent.CompletionStage<Message> dispatch(ClientConnection from,
-      Message request) {
+  public java.util.concurrent.CompletionStage<Message> dispatch(
+      ClientConnection from, Message request) {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(request, "request");
     return DispatchedCaller.dispatch(this, from, request);
@@ -369,8 +380,12 @@ public final class Server implements AutoCloseable {
   }
 
   /** Pushes a message to {@code connection}; see {@link ClientConnection#send}. */
-  public java.util.concurrent.CompletableFuture<Void> sendMessage(ClientConnection connection,
-      String servicePath, String serviceMethod, Map<String, String> metadata, byte[] data) {
+  public java.util.concurrent.CompletableFuture<Void> sendMessage(
+      ClientConnection connection,
+      String servicePath,
+      String serviceMethod,
+      Map<String, String> metadata,
+      byte[] data) {
     return connection.send(servicePath, serviceMethod, metadata, data);
   }
 
@@ -787,8 +802,9 @@ public final class Server implements AutoCloseable {
      */
     public Builder tls(TlsConfig tls) {
       if (tls != null && tls.keyManagerFactory().isEmpty()) {
-        throw new IllegalArgumentException("a TLS server needs key material: "
-            + "TlsConfig.builder().keyManager(certChain, privateKey)");
+        throw new IllegalArgumentException(
+            "a TLS server needs key material: "
+                + "TlsConfig.builder().keyManager(certChain, privateKey)");
       }
       this.tls = tls;
       return this;

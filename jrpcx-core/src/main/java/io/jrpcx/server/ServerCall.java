@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerCall implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(ServerCall.class);
+
   /** rpcx compresses a response only above this size, and only when the request was compressed. */
   static final int COMPRESS_THRESHOLD = 1024;
 
@@ -32,8 +33,10 @@ final class ServerCall implements Runnable {
   private final Caller conn;
   private final Message request;
   private final ServerContext ctx;
+
   /** Bytes of the server's memory budget the request holds until the call ends. */
   private final long charge;
+
   private final AtomicBoolean answered = new AtomicBoolean();
   private volatile Future<?> deadlineTimer;
 
@@ -65,13 +68,15 @@ final class ServerCall implements Runnable {
       if (deadline != null) {
         long nanos = deadline.remaining(TimeUnit.NANOSECONDS);
         if (nanos <= 0) {
-          answerError("rpcx: the caller's deadline passed before " + target() + " started", null,
-              null, false);
+          answerError(
+              "rpcx: the caller's deadline passed before " + target() + " started",
+              null,
+              null,
+              false);
           return;
         }
         try {
-          deadlineTimer = conn.timer().schedule(this::deadlineExpired, nanos,
-              TimeUnit.NANOSECONDS);
+          deadlineTimer = conn.timer().schedule(this::deadlineExpired, nanos, TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closed) {
           // The server closed while this request waited for a handler thread: its connection
           // is gone and nobody can receive an answer.
@@ -84,14 +89,14 @@ final class ServerCall implements Runnable {
       }
       ServiceDefinition service = server.service(request.servicePath());
       if (service == null) {
-        answerError("rpcx: can't find service " + Texts.clip(request.servicePath()), null, null,
-            false);
+        answerError(
+            "rpcx: can't find service " + Texts.clip(request.servicePath()), null, null, false);
         return;
       }
       MethodInvoker method = service.method(request.serviceMethod());
       if (method == null) {
-        answerError("rpcx: can't find method " + Texts.clip(request.serviceMethod()), null, null,
-            false);
+        answerError(
+            "rpcx: can't find method " + Texts.clip(request.serviceMethod()), null, null, false);
         return;
       }
       Codec codec = server.codecs.get(request.serializeType());
@@ -103,15 +108,21 @@ final class ServerCall implements Runnable {
       try {
         args = codec.decode(request.payload(), method.argType);
       } catch (CodecException e) {
-        answerError("rpcx: can't decode the args of " + target() + ": " + e.getMessage(), null,
-            null, false);
+        answerError(
+            "rpcx: can't decode the args of " + target() + ": " + e.getMessage(),
+            null,
+            null,
+            false);
         return;
       }
       invoke(method, codec, args);
     } catch (Throwable t) {
       log.error("unexpected failure serving {}", target(), t);
-      answerError("rpcx: internal server error serving " + target() + ": " + errorText(t), null,
-          null, false);
+      answerError(
+          "rpcx: internal server error serving " + target() + ": " + errorText(t),
+          null,
+          null,
+          false);
     }
   }
 
@@ -142,8 +153,8 @@ final class ServerCall implements Runnable {
       }
       if (result instanceof CompletionStage) {
         Object finalArgs = args;
-        ((CompletionStage<?>) result).whenComplete(
-            (r, t) -> complete(codec, finalArgs, r, unwrap(t)));
+        ((CompletionStage<?>) result)
+            .whenComplete((r, t) -> complete(codec, finalArgs, r, unwrap(t)));
         return;
       }
       complete(codec, args, result, null);
@@ -174,8 +185,8 @@ final class ServerCall implements Runnable {
     try {
       payload = codec.encode(reply);
     } catch (CodecException e) {
-      answerError("rpcx: can't encode the reply of " + target() + ": " + e.getMessage(), null,
-          null, false);
+      answerError(
+          "rpcx: can't encode the reply of " + target() + ": " + e.getMessage(), null, null, false);
       return;
     }
     Message response = request.newResponse();
@@ -184,8 +195,8 @@ final class ServerCall implements Runnable {
   }
 
   private void deadlineExpired() {
-    answerError("rpcx: " + target() + " did not finish before the caller's deadline", null, null,
-        false);
+    answerError(
+        "rpcx: " + target() + " did not finish before the caller's deadline", null, null, false);
   }
 
   /**
@@ -225,11 +236,12 @@ final class ServerCall implements Runnable {
     if (extra != null && !extra.isEmpty()) {
       synchronized (extra) {
         // Keys the server set (the error text) win over the service's, as in rpcx.
-        extra.forEach((k, v) -> {
-          if (response.metadata(k) == null) {
-            response.putMetadata(k, v);
-          }
-        });
+        extra.forEach(
+            (k, v) -> {
+              if (response.metadata(k) == null) {
+                response.putMetadata(k, v);
+              }
+            });
       }
     }
     if (request.compressType() != CompressType.NONE
@@ -237,13 +249,17 @@ final class ServerCall implements Runnable {
       response.setCompressType(request.compressType());
     }
     server.plugins.preWriteResponse(conn, request, response);
-    conn.respond(request, response, closeAfter, error -> {
-      server.plugins.postWriteResponse(conn, request, response, error);
-      finished();
-      if (closeAfter) {
-        conn.close();
-      }
-    });
+    conn.respond(
+        request,
+        response,
+        closeAfter,
+        error -> {
+          server.plugins.postWriteResponse(conn, request, response, error);
+          finished();
+          if (closeAfter) {
+            conn.close();
+          }
+        });
   }
 
   private String errorText(Throwable t) {

@@ -2,23 +2,23 @@ package io.jrpcx.server;
 
 import io.jrpcx.ConnectionException;
 import io.jrpcx.codec.SerializeType;
-import io.jrpcx.protocol.Message;
-import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.FrameWriter;
-import io.jrpcx.internal.ReadGate;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.ReadGate;
+import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSession;
 
@@ -31,8 +31,10 @@ final class ServerConnection implements Caller {
   private final Server server;
   private final FrameWriter writer;
   private final FrameDecoder.ConnectionMemory held;
+
   /** Calls of this connection started and not finished. */
   private final AtomicInteger inFlight = new AtomicInteger();
+
   /** Set when the connection is to close once its calls are answered. */
   private volatile boolean closing;
 
@@ -74,16 +76,26 @@ final class ServerConnection implements Caller {
     if (inFlight.get() == 0) {
       closeWhenFlushed();
     } else {
-      channel.eventLoop().schedule(() -> {
-        channel.close();
-      }, graceSeconds, TimeUnit.SECONDS);
+      channel
+          .eventLoop()
+          .schedule(
+              () -> {
+                channel.close();
+              },
+              graceSeconds,
+              TimeUnit.SECONDS);
     }
   }
 
   private void closeWhenFlushed() {
     // Behind any answer the writer has queued on the event loop.
-    channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER)
-        .addListener(ChannelFutureListener.CLOSE));
+    channel
+        .eventLoop()
+        .execute(
+            () ->
+                channel
+                    .writeAndFlush(Unpooled.EMPTY_BUFFER)
+                    .addListener(ChannelFutureListener.CLOSE));
   }
 
   /**
@@ -97,12 +109,14 @@ final class ServerConnection implements Caller {
   /** Hands {@code frame}, whose bytes are already reserved, to the writer; released once written. */
   private void writeReserved(ByteBuf frame, Consumer<Throwable> onWritten) {
     int size = frame.readableBytes();
-    writer.write(frame, error -> {
-      server.memory.release(size);
-      if (onWritten != null) {
-        onWritten.accept(error);
-      }
-    });
+    writer.write(
+        frame,
+        error -> {
+          server.memory.release(size);
+          if (onWritten != null) {
+            onWritten.accept(error);
+          }
+        });
   }
 
   @Override
@@ -130,8 +144,9 @@ final class ServerConnection implements Caller {
       String servicePath, String serviceMethod, Map<String, String> metadata, byte[] data) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (!channel.isActive()) {
-      done.completeExceptionally(new ConnectionException(
-          "cannot push to " + remoteAddress() + ": " + ConnectionException.SHUT_DOWN));
+      done.completeExceptionally(
+          new ConnectionException(
+              "cannot push to " + remoteAddress() + ": " + ConnectionException.SHUT_DOWN));
       return done;
     }
     if (PortSharing.servesOtherProtocol(channel)) {
@@ -140,18 +155,23 @@ final class ServerConnection implements Caller {
     }
     if (writer.isBacklogged()) {
       // The peer is not reading: queueing more would only hold memory for it.
-      done.completeExceptionally(new ConnectionException("cannot push to " + remoteAddress()
-          + ": it has not read what is already queued for it (above the high watermark of "
-          + channel.config().getWriteBufferHighWaterMark() + " bytes)"));
+      done.completeExceptionally(
+          new ConnectionException(
+              "cannot push to "
+                  + remoteAddress()
+                  + ": it has not read what is already queued for it (above the high watermark of "
+                  + channel.config().getWriteBufferHighWaterMark()
+                  + " bytes)"));
       return done;
     }
-    Message push = new Message()
-        .setOneway(true)
-        .setSerializeType(SerializeType.NONE)
-        .setSeq(server.nextPushSeq())
-        .setServicePath(servicePath)
-        .setServiceMethod(serviceMethod)
-        .setPayload(data);
+    Message push =
+        new Message()
+            .setOneway(true)
+            .setSerializeType(SerializeType.NONE)
+            .setSeq(server.nextPushSeq())
+            .setServicePath(servicePath)
+            .setServiceMethod(serviceMethod)
+            .setPayload(data);
     if (metadata != null) {
       push.setMetadata(metadata);
     }
@@ -163,15 +183,17 @@ final class ServerConnection implements Caller {
       done.completeExceptionally(e);
       return done;
     }
-    writeCounted(frame, error -> {
-      server.plugins.postWriteRequest(this, push, error);
-      if (error == null) {
-        done.complete(null);
-      } else {
-        done.completeExceptionally(new ConnectionException(
-            "push to " + remoteAddress() + " failed: " + error, error));
-      }
-    });
+    writeCounted(
+        frame,
+        error -> {
+          server.plugins.postWriteRequest(this, push, error);
+          if (error == null) {
+            done.complete(null);
+          } else {
+            done.completeExceptionally(
+                new ConnectionException("push to " + remoteAddress() + " failed: " + error, error));
+          }
+        });
     return done;
   }
 
@@ -181,8 +203,8 @@ final class ServerConnection implements Caller {
   }
 
   @Override
-  public void respond(Message request, Message response, boolean refused,
-      Consumer<Throwable> onSent) {
+  public void respond(
+      Message request, Message response, boolean refused, Consumer<Throwable> onSent) {
     ByteBuf frame;
     try {
       frame = server.frameCodec.encode(response, writer.alloc());
@@ -190,27 +212,39 @@ final class ServerConnection implements Caller {
           && !server.memory.tryReserveSmall(frame.readableBytes())) {
         // A large answer the budget cannot hold is shed; a small one is always counted.
         frame.release();
-        frame = errorFrame(request, "rpcx: server is overloaded; the response of "
-            + target(request) + " was dropped");
+        frame =
+            errorFrame(
+                request,
+                "rpcx: server is overloaded; the response of " + target(request) + " was dropped");
       } else if (frame.readableBytes() > LARGE_RESPONSE) {
         writeReserved(frame, onSent);
         return;
       }
     } catch (ProtocolException e) {
-      frame = errorFrame(request, "rpcx: the response of " + target(request)
-          + " cannot be sent: " + Texts.clip(e.getMessage()));
+      frame =
+          errorFrame(
+              request,
+              "rpcx: the response of "
+                  + target(request)
+                  + " cannot be sent: "
+                  + Texts.clip(e.getMessage()));
     } catch (OutOfMemoryError e) {
       server.networkThreadError();
-      frame = errorFrame(request, "rpcx: server is overloaded; the response of "
-          + target(request) + " was dropped");
+      frame =
+          errorFrame(
+              request,
+              "rpcx: server is overloaded; the response of " + target(request) + " was dropped");
     }
     writeCounted(frame, onSent);
   }
 
   /** A bare error response: no metadata of the request's, so it always fits in a frame. */
   private ByteBuf errorFrame(Message request, String text) {
-    Message error = request.newResponse().setStatusType(Message.STATUS_ERROR)
-        .putMetadata(Message.ERROR_KEY, text);
+    Message error =
+        request
+            .newResponse()
+            .setStatusType(Message.STATUS_ERROR)
+            .putMetadata(Message.ERROR_KEY, text);
     return server.frameCodec.encode(error, writer.alloc());
   }
 

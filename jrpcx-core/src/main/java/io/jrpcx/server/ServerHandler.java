@@ -1,11 +1,11 @@
 package io.jrpcx.server;
 
 import io.jrpcx.ServiceException;
-import io.jrpcx.protocol.Message;
-import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.InboundFrame;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.protocol.Message;
+import io.jrpcx.protocol.ProtocolException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandler;
@@ -64,15 +64,23 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       // Read after shutdown stopped reading: not run, never answered; the connection closes
       // once the calls accepted before are answered, and the caller may retry elsewhere.
       conn.release(charge);
-      log.debug("dropping {}.{} from {}: the server is shutting down",
-          Texts.clip(request.servicePath()), Texts.clip(request.serviceMethod()),
+      log.debug(
+          "dropping {}.{} from {}: the server is shutting down",
+          Texts.clip(request.servicePath()),
+          Texts.clip(request.serviceMethod()),
           conn.remoteAddress());
       return;
     }
     if (frame.refusal() != null) {
-      rejectWithoutCall(request, "rpcx: server is overloaded (" + frame.refusal() + "); "
-          + Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod())
-          + " was not run");
+      rejectWithoutCall(
+          request,
+          "rpcx: server is overloaded ("
+              + frame.refusal()
+              + "); "
+              + Texts.clip(request.servicePath())
+              + "."
+              + Texts.clip(request.serviceMethod())
+              + " was not run");
       return;
     }
     try {
@@ -94,7 +102,9 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       }
     } catch (Exception e) {
       conn.release(charge);
-      log.warn("closing connection {}: PostReadRequest plugin failed: {}", conn.remoteAddress(),
+      log.warn(
+          "closing connection {}: PostReadRequest plugin failed: {}",
+          conn.remoteAddress(),
           e.toString());
       ctx.close();
       return;
@@ -122,9 +132,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     } catch (RejectedExecutionException e) {
       server.callFinished();
       conn.callFinished(charge);
-      rejectWithoutCall(request, "rpcx: server is overloaded or shutting down; "
-          + Texts.clip(request.servicePath()) + "." + Texts.clip(request.serviceMethod())
-          + " was not run");
+      rejectWithoutCall(
+          request,
+          "rpcx: server is overloaded or shutting down; "
+              + Texts.clip(request.servicePath())
+              + "."
+              + Texts.clip(request.serviceMethod())
+              + " was not run");
     }
   }
 
@@ -142,9 +156,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     if (request.isOneway()) {
       return;
     }
-    Message response = request.newResponse()
-        .setStatusType(Message.STATUS_ERROR)
-        .putMetadata(Message.ERROR_KEY, text);
+    Message response =
+        request
+            .newResponse()
+            .setStatusType(Message.STATUS_ERROR)
+            .putMetadata(Message.ERROR_KEY, text);
     // Through the write hooks like every other answer, so plugins see each request end.
     server.plugins.preWriteResponse(conn, request, response);
     conn.write(response, error -> server.plugins.postWriteResponse(conn, request, response, error));
@@ -152,11 +168,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt)
-        .isSuccess()) {
+    if (evt instanceof SslHandshakeCompletionEvent
+        && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
       // The TLS handler closes the connection itself; say why here, once.
       Throwable cause = ((SslHandshakeCompletionEvent) evt).cause();
-      log.warn("closing connection {}: TLS handshake failed: {}", ctx.channel().remoteAddress(),
+      log.warn(
+          "closing connection {}: TLS handshake failed: {}",
+          ctx.channel().remoteAddress(),
           NettyTls.reason(cause));
       NettyTls.answerPlaintextPeer(ctx.channel(), cause);
     }
@@ -182,8 +200,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       server.networkThreadError();
       long suppressed = server.connectionWarnings.admit();
       if (suppressed >= 0) {
-        log.error("closing connection {} after {} on its network thread{}",
-            ctx.channel().remoteAddress(), fatal.toString(), LogLimiter.suffix(suppressed));
+        log.error(
+            "closing connection {} after {} on its network thread{}",
+            ctx.channel().remoteAddress(),
+            fatal.toString(),
+            LogLimiter.suffix(suppressed));
       }
       ctx.close();
       return;
@@ -194,14 +215,19 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
         // Already logged by userEventTriggered.
         log.debug("connection {} failed its TLS handshake", ctx.channel().remoteAddress(), cause);
       } else {
-        log.warn("closing connection {}: TLS failed: {}", ctx.channel().remoteAddress(),
+        log.warn(
+            "closing connection {}: TLS failed: {}",
+            ctx.channel().remoteAddress(),
             NettyTls.reason(cause));
       }
     } else if (cause instanceof ProtocolException) {
       long suppressed = server.connectionWarnings.admit();
       if (suppressed >= 0) {
-        log.warn("closing connection {}: {}{}", ctx.channel().remoteAddress(),
-            Texts.clip(cause.getMessage()), LogLimiter.suffix(suppressed));
+        log.warn(
+            "closing connection {}: {}{}",
+            ctx.channel().remoteAddress(),
+            Texts.clip(cause.getMessage()),
+            LogLimiter.suffix(suppressed));
       }
       if (conn != null) {
         // Requests read before the bad bytes are answered first, then the connection goes.
@@ -214,8 +240,11 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
     } else {
       long suppressed = server.connectionWarnings.admit();
       if (suppressed >= 0) {
-        log.warn("closing connection {} after an unexpected error{}",
-            ctx.channel().remoteAddress(), LogLimiter.suffix(suppressed), cause);
+        log.warn(
+            "closing connection {} after an unexpected error{}",
+            ctx.channel().remoteAddress(),
+            LogLimiter.suffix(suppressed),
+            cause);
       }
     }
     ctx.close();

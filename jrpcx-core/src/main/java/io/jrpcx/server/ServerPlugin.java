@@ -74,8 +74,7 @@ public interface ServerPlugin {
    * call into a service error; it never replaces the method's own error.
    */
   interface PostCall extends ServerPlugin {
-    Object postCall(ServerContext ctx, Object args, Object reply, Throwable error)
-        throws Exception;
+    Object postCall(ServerContext ctx, Object args, Object reply, Throwable error) throws Exception;
   }
 
   /** A response is about to be encoded and written (any thread). Exceptions are logged only. */

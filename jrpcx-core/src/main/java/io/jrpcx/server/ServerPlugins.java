@@ -120,8 +120,12 @@ final class ServerPlugins {
       try {
         entered[i] = p.enter(ctx);
       } catch (Exception e) {
-        log.warn("AroundMethod plugin {} failed to enter {}.{}; the method runs without it", p,
-            ctx.servicePath(), ctx.serviceMethod(), e);
+        log.warn(
+            "AroundMethod plugin {} failed to enter {}.{}; the method runs without it",
+            p,
+            ctx.servicePath(),
+            ctx.serviceMethod(),
+            e);
       }
     }
     return () -> {
@@ -130,8 +134,12 @@ final class ServerPlugins {
           try {
             entered[i].close();
           } catch (Exception e) {
-            log.warn("AroundMethod plugin {} failed to leave {}.{}", aroundMethod.get(i),
-                ctx.servicePath(), ctx.serviceMethod(), e);
+            log.warn(
+                "AroundMethod plugin {} failed to leave {}.{}",
+                aroundMethod.get(i),
+                ctx.servicePath(),
+                ctx.serviceMethod(),
+                e);
           }
         }
       }
@@ -140,7 +148,7 @@ final class ServerPlugins {
 
   /** What {@link #enterMethod} entered; closing it never throws. */
   interface MethodScope extends AutoCloseable {
-    MethodScope NONE = () -> { };
+    MethodScope NONE = () -> {};
 
     @Override
     void close();

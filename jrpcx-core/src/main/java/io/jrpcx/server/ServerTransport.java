@@ -44,28 +44,37 @@ final class ServerTransport {
   private final int ioThreads;
   private final Duration tcpKeepAlivePeriod;
   private final TlsConfig tls;
+
   /** Built once from {@link #tls}; null for plaintext. */
   private final SslContext sslContext;
+
   /** Another protocol served on the port, or null for rpcx alone. */
   private final SharedPortProtocol sharedPort;
+
   private final Duration idleTimeout;
   private final Duration frameTimeout;
   private final String rpcPath;
   private final Duration writeStallTimeout;
   private final WriteBufferWaterMark waterMark;
+
   /** Errors (out of memory, say) caught on network threads, in handlers or past them. */
   private final AtomicLong networkThreadErrors = new AtomicLong();
+
   private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
   private final Object lock = new Object();
   private EventLoopGroup group;
+
   /** The listening socket's own loop, which runs no connection: no peer's bytes can stop it. */
   private EventLoopGroup acceptGroup;
+
   private Channel serverChannel;
   private String boundAddress;
   private String boundNetwork;
+
   /** What the bound network adds to each connection; set before the listener accepts. */
   private volatile Network network;
+
   private volatile Network.ServerSide serverSide;
 
   ServerTransport(Server server, Server.Builder b, ConnectionLimits connectionLimits) {
@@ -97,24 +106,31 @@ final class ServerTransport {
     SocketAddress bindAddress = net.address(address);
     boolean tcp = net.isTcpBased();
     if (sslContext != null && !tcp) {
-      throw new IllegalArgumentException("TLS is supported on TCP-based networks (tcp, http, ws, "
-          + "wss, reuseport), not " + network);
+      throw new IllegalArgumentException(
+          "TLS is supported on TCP-based networks (tcp, http, ws, "
+              + "wss, reuseport), not "
+              + network);
     }
     if (sslContext == null && net.requiresTls()) {
-      throw new IllegalArgumentException("network '" + network + "' needs TLS: "
-          + "Server.builder().tls(TlsConfig...)");
+      throw new IllegalArgumentException(
+          "network '" + network + "' needs TLS: " + "Server.builder().tls(TlsConfig...)");
     }
     if (sharedPort != null && !net.sharesPort()) {
-      throw new IllegalArgumentException("a protocol sharing the port (sharePortWith) is served "
-          + "on tcp, tcp4, tcp6 and reuseport only, not " + network);
+      throw new IllegalArgumentException(
+          "a protocol sharing the port (sharePortWith) is served "
+              + "on tcp, tcp4, tcp6 and reuseport only, not "
+              + network);
     }
     boolean inProcess = net.name().equals(NettyTransport.IN_PROCESS);
     this.network = net;
     // A handshake is bounded like a frame: by the frame timeout, or TLS's when that is off.
-    Duration handshakeTimeout = !frameTimeout.isZero() ? frameTimeout
-        : tls != null ? tls.handshakeTimeout() : TlsConfig.builder().build().handshakeTimeout();
-    this.serverSide = new Network.ServerSide(sslContext != null, rpcPath,
-        server.frameCodec.maxMessageLength(), handshakeTimeout);
+    Duration handshakeTimeout =
+        !frameTimeout.isZero()
+            ? frameTimeout
+            : tls != null ? tls.handshakeTimeout() : TlsConfig.builder().build().handshakeTimeout();
+    this.serverSide =
+        new Network.ServerSide(
+            sslContext != null, rpcPath, server.frameCodec.maxMessageLength(), handshakeTimeout);
     EventLoopGroup g =
         NettyTransport.newGuardedEventLoopGroup(
             ioThreads,
@@ -168,8 +184,7 @@ final class ServerTransport {
   private void initConnection(Channel ch) {
     if (!idleTimeout.isZero()) {
       ch.pipeline()
-          .addLast(
-              "idle", new IdleStateHandler(idleTimeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+          .addLast("idle", new IdleStateHandler(idleTimeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
     }
     ch.pipeline().addLast("guard", new ConnectionGuard(writeStallTimeout));
     if (sslContext != null) {

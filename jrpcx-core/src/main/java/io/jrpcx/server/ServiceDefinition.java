@@ -1,8 +1,6 @@
 package io.jrpcx.server;
 
 import io.jrpcx.RpcName;
-import io.jrpcx.Context;
-
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,8 +14,8 @@ final class ServiceDefinition {
   final String metadata;
   private final Map<String, MethodInvoker> methods;
 
-  private ServiceDefinition(String name, Object service, String metadata,
-      Map<String, MethodInvoker> methods) {
+  private ServiceDefinition(
+      String name, Object service, String metadata, Map<String, MethodInvoker> methods) {
     this.name = name;
     this.service = service;
     this.metadata = metadata;
@@ -39,16 +37,25 @@ final class ServiceDefinition {
       }
       MethodInvoker previous = methods.put(invoker.name, invoker);
       if (previous != null) {
-        throw new IllegalArgumentException("service " + name + " has two methods named "
-            + invoker.name + "; rename one with @RpcName");
+        throw new IllegalArgumentException(
+            "service "
+                + name
+                + " has two methods named "
+                + invoker.name
+                + "; rename one with @RpcName");
       }
     }
     if (methods.isEmpty()) {
-      throw new IllegalArgumentException("service " + name + " (" + service.getClass().getName()
-          + ") has no public method of a supported shape: void m(Context, Args, Reply),"
-          + " Reply m(Args), Reply m(Context, Args), or the same returning CompletionStage<Reply>");
+      throw new IllegalArgumentException(
+          "service "
+              + name
+              + " ("
+              + service.getClass().getName()
+              + ") has no public method of a supported shape: void m(Context, Args, Reply),"
+              + " Reply m(Args), Reply m(Context, Args), or the same returning CompletionStage<Reply>");
     }
-    return new ServiceDefinition(name, service, metadata == null ? "" : metadata, Map.copyOf(methods));
+    return new ServiceDefinition(
+        name, service, metadata == null ? "" : metadata, Map.copyOf(methods));
   }
 
   static String defaultName(Object service) {

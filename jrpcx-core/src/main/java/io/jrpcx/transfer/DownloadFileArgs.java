@@ -41,7 +41,8 @@ public final class DownloadFileArgs {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DownloadFileArgs && ((DownloadFileArgs) o).fileName.equals(fileName)
+    return o instanceof DownloadFileArgs
+        && ((DownloadFileArgs) o).fileName.equals(fileName)
         && Objects.equals(((DownloadFileArgs) o).meta, meta);
   }
 
@@ -65,9 +66,14 @@ public final class DownloadFileArgs {
         @Override
         public void field(String n, JsonParser p) throws IOException {
           switch (n) {
-            case "filename": name = GoStruct.string(p); break;
-            case "meta": meta = GoStruct.stringMap(p); break;
-            default: break;
+            case "filename":
+              name = GoStruct.string(p);
+              break;
+            case "meta":
+              meta = GoStruct.stringMap(p);
+              break;
+            default:
+              break;
           }
         }
 

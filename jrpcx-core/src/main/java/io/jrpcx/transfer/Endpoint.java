@@ -16,6 +16,7 @@ final class Endpoint {
   Duration idleTimeout;
   int maxConnections = 64;
   boolean tls;
+
   /** Nanosecond clock for token expiry; tests replace it. */
   LongSupplier ticker = System::nanoTime;
 

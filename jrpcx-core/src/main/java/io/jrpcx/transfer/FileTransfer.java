@@ -86,10 +86,17 @@ public final class FileTransfer {
 
   @Override
   public String toString() {
-    return "FileTransfer{" + serviceName + " on " + endpoint.address
+    return "FileTransfer{"
+        + serviceName
+        + " on "
+        + endpoint.address
         + (endpoint.advertiseAddress == null ? "" : " as " + endpoint.advertiseAddress)
-        + (endpoint.tls ? " with TLS" : "") + ", uploads " + (uploadHandler != null)
-        + ", downloads " + (downloadHandler != null) + "}";
+        + (endpoint.tls ? " with TLS" : "")
+        + ", uploads "
+        + (uploadHandler != null)
+        + ", downloads "
+        + (downloadHandler != null)
+        + "}";
   }
 
   /**
@@ -97,8 +104,13 @@ public final class FileTransfer {
    * or {@code ..}, no path separator, no NUL. Names come from the network.
    */
   public static boolean isPlainFileName(String name) {
-    return name != null && !name.isEmpty() && !name.equals(".") && !name.equals("..")
-        && name.indexOf('/') < 0 && name.indexOf('\\') < 0 && name.indexOf('\0') < 0;
+    return name != null
+        && !name.isEmpty()
+        && !name.equals(".")
+        && !name.equals("..")
+        && name.indexOf('/') < 0
+        && name.indexOf('\\') < 0
+        && name.indexOf('\0') < 0;
   }
 
   /** Configures a {@link FileTransfer}; every setting but a handler has a default. */
@@ -134,8 +146,8 @@ public final class FileTransfer {
      * channel behind NAT or a proxy, or bound to a wildcard address. Default: the bound address.
      */
     public Builder advertiseAddress(String hostPort) {
-      endpoint.advertiseAddress = hostPort == null ? null
-          : Endpoint.hostPort(hostPort, "advertiseAddress");
+      endpoint.advertiseAddress =
+          hostPort == null ? null : Endpoint.hostPort(hostPort, "advertiseAddress");
       return this;
     }
 
@@ -168,22 +180,24 @@ public final class FileTransfer {
      */
     public Builder directory(Path dir) {
       Path root = dir.toAbsolutePath().normalize();
-      uploadHandler = upload -> {
-        if (!isPlainFileName(upload.fileName())) {
-          throw new IOException("refusing file name " + upload.fileName());
-        }
-        upload.saveTo(root.resolve(upload.fileName()));
-      };
-      downloadHandler = (name, meta) -> {
-        if (!isPlainFileName(name)) {
-          throw new IllegalArgumentException("refusing file name " + name);
-        }
-        Path file = root.resolve(name);
-        if (!Files.isRegularFile(file)) {
-          throw new NoSuchFileException(name);
-        }
-        return Download.of(file);
-      };
+      uploadHandler =
+          upload -> {
+            if (!isPlainFileName(upload.fileName())) {
+              throw new IOException("refusing file name " + upload.fileName());
+            }
+            upload.saveTo(root.resolve(upload.fileName()));
+          };
+      downloadHandler =
+          (name, meta) -> {
+            if (!isPlainFileName(name)) {
+              throw new IllegalArgumentException("refusing file name " + name);
+            }
+            Path file = root.resolve(name);
+            if (!Files.isRegularFile(file)) {
+              throw new NoSuchFileException(name);
+            }
+            return Download.of(file);
+          };
       return this;
     }
 
@@ -254,8 +268,8 @@ public final class FileTransfer {
     /** @throws IllegalStateException when neither handler is set */
     public FileTransfer build() {
       if (uploadHandler == null && downloadHandler == null) {
-        throw new IllegalStateException("a FileTransfer needs an uploadHandler, a "
-            + "downloadHandler or a directory");
+        throw new IllegalStateException(
+            "a FileTransfer needs an uploadHandler, a " + "downloadHandler or a directory");
       }
       return new FileTransfer(this);
     }

@@ -49,7 +49,8 @@ public final class FileTransferArgs {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FileTransferArgs && ((FileTransferArgs) o).fileName.equals(fileName)
+    return o instanceof FileTransferArgs
+        && ((FileTransferArgs) o).fileName.equals(fileName)
         && ((FileTransferArgs) o).fileSize == fileSize
         && Objects.equals(((FileTransferArgs) o).meta, meta);
   }
@@ -61,7 +62,12 @@ public final class FileTransferArgs {
 
   @Override
   public String toString() {
-    return "FileTransferArgs{fileName=" + fileName + ", fileSize=" + fileSize + ", meta=" + meta
+    return "FileTransferArgs{fileName="
+        + fileName
+        + ", fileSize="
+        + fileSize
+        + ", meta="
+        + meta
         + "}";
   }
 
@@ -76,10 +82,17 @@ public final class FileTransferArgs {
         @Override
         public void field(String n, JsonParser p) throws IOException {
           switch (n) {
-            case "filename": name = GoStruct.string(p); break;
-            case "filesize": size = GoStruct.int64(p); break;
-            case "meta": meta = GoStruct.stringMap(p); break;
-            default: break;
+            case "filename":
+              name = GoStruct.string(p);
+              break;
+            case "filesize":
+              size = GoStruct.int64(p);
+              break;
+            case "meta":
+              meta = GoStruct.stringMap(p);
+              break;
+            default:
+              break;
           }
         }
 

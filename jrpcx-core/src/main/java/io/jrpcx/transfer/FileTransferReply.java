@@ -40,7 +40,8 @@ public final class FileTransferReply {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof FileTransferReply && Arrays.equals(((FileTransferReply) o).token, token)
+    return o instanceof FileTransferReply
+        && Arrays.equals(((FileTransferReply) o).token, token)
         && ((FileTransferReply) o).addr.equals(addr);
   }
 
@@ -65,9 +66,14 @@ public final class FileTransferReply {
         @Override
         public void field(String n, JsonParser p) throws IOException {
           switch (n) {
-            case "token": token = GoStruct.bytes(p); break;
-            case "addr": addr = GoStruct.string(p); break;
-            default: break;
+            case "token":
+              token = GoStruct.bytes(p);
+              break;
+            case "addr":
+              addr = GoStruct.string(p);
+              break;
+            default:
+              break;
           }
         }
 

@@ -119,8 +119,7 @@ final class GoStruct {
       return null;
     }
     if (t != JsonToken.START_OBJECT) {
-      throw new com.fasterxml.jackson.core.JsonParseException(p,
-          "expected an object, found " + t);
+      throw new com.fasterxml.jackson.core.JsonParseException(p, "expected an object, found " + t);
     }
     for (t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String name = normalize(p.currentName());

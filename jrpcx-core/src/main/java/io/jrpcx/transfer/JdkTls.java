@@ -26,16 +26,21 @@ final class JdkTls {
 
   static SSLContext context(TlsConfig config) {
     try {
-      KeyManager[] km = config.keyManagerFactory().map(KeyManagerFactory::getKeyManagers)
-          .orElse(null);
-      TrustManager[] tm = config.isInsecureTrustAll() ? new TrustManager[] {TRUST_ALL}
-          : config.trustManagerFactory().map(TrustManagerFactory::getTrustManagers).orElse(null);
+      KeyManager[] km =
+          config.keyManagerFactory().map(KeyManagerFactory::getKeyManagers).orElse(null);
+      TrustManager[] tm =
+          config.isInsecureTrustAll()
+              ? new TrustManager[] {TRUST_ALL}
+              : config
+                  .trustManagerFactory()
+                  .map(TrustManagerFactory::getTrustManagers)
+                  .orElse(null);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(km, tm, null);
       return ctx;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot set up TLS for the side channel: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot set up TLS for the side channel: " + e.getMessage(), e);
     }
   }
 
@@ -71,16 +76,17 @@ final class JdkTls {
     return s;
   }
 
-  private static final X509TrustManager TRUST_ALL = new X509TrustManager() {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+  private static final X509TrustManager TRUST_ALL =
+      new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
-  };
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      };
 }

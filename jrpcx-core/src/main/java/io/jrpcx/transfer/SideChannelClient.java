@@ -14,7 +14,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
-
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -47,19 +46,28 @@ final class SideChannelClient {
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread th = new Thread(r, "jrpcx-side-channel-deadline");
-      th.setDaemon(true);
-      return th;
-    });
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "jrpcx-side-channel-deadline");
+              th.setDaemon(true);
+              return th;
+            });
     t.setRemoveOnCancelPolicy(true);
     return t;
   }
 
   private SideChannelClient() {}
 
-  static long sendFile(SideChannels.Caller caller, TlsConfig tls, Context ctx, Path file,
-      long bytesPerSecond, Map<String, String> meta, TransferProgress progress)
+  static long sendFile(
+      SideChannels.Caller caller,
+      TlsConfig tls,
+      Context ctx,
+      Path file,
+      long bytesPerSecond,
+      Map<String, String> meta,
+      TransferProgress progress)
       throws IOException {
     if (bytesPerSecond < 0) {
       throw new IllegalArgumentException("bytesPerSecond must not be negative");
@@ -67,8 +75,13 @@ final class SideChannelClient {
     try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = in.size();
       String name = file.getFileName().toString();
-      FileTransferReply reply = (FileTransferReply) caller.call(ctx, "TransferFile",
-          new FileTransferArgs(name, size, meta), FileTransferReply.class);
+      FileTransferReply reply =
+          (FileTransferReply)
+              caller.call(
+                  ctx,
+                  "TransferFile",
+                  new FileTransferArgs(name, size, meta),
+                  FileTransferReply.class);
       try (Dialed d = dial(reply.addr(), reply.token(), tls, ctx)) {
         long sent = 0;
         try {
@@ -100,8 +113,8 @@ final class SideChannelClient {
         } catch (LocalFileException e) {
           throw e.getCause(); // the caller's file, not the connection
         } catch (IOException e) {
-          throw d.failure("sending " + name + " failed after " + sent + " of " + size + " bytes",
-              e);
+          throw d.failure(
+              "sending " + name + " failed after " + sent + " of " + size + " bytes", e);
         }
       }
     }
@@ -111,15 +124,21 @@ final class SideChannelClient {
    * The whole file with {@link FileChannel#transferTo} (sendfile: page cache to socket, no copy
    * through the heap), in 1 MiB steps so progress is told as it goes.
    */
-  private static long sendFileZeroCopy(FileChannel in, long size, SocketChannel out, String name,
-      TransferProgress progress, Path file) throws IOException {
+  private static long sendFileZeroCopy(
+      FileChannel in,
+      long size,
+      SocketChannel out,
+      String name,
+      TransferProgress progress,
+      Path file)
+      throws IOException {
     long sent = 0;
     while (sent < size) {
       long n = in.transferTo(sent, Math.min(1 << 20, size - sent), out);
       if (n <= 0) {
         if (sent >= in.size()) {
-          throw new LocalFileException(new IOException(file + " shrank to " + sent
-              + " bytes while being sent"));
+          throw new LocalFileException(
+              new IOException(file + " shrank to " + sent + " bytes while being sent"));
         }
         continue;
       }
@@ -165,8 +184,10 @@ final class SideChannelClient {
       d.connection.shutdownOutput();
     }
     Deadline deadline = ctx.deadline();
-    long waitMillis = deadline == null ? UPLOAD_ACK_WAIT.toMillis()
-        : Math.max(1, deadline.remaining(TimeUnit.MILLISECONDS));
+    long waitMillis =
+        deadline == null
+            ? UPLOAD_ACK_WAIT.toMillis()
+            : Math.max(1, deadline.remaining(TimeUnit.MILLISECONDS));
     d.connection.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, waitMillis));
     InputStream in = d.connection.input();
     byte[] ignored = new byte[512];
@@ -178,16 +199,25 @@ final class SideChannelClient {
       if (deadline != null) {
         throw e;
       }
-      log.debug("the server did not close the side channel within {}; the upload counts as sent",
+      log.debug(
+          "the server did not close the side channel within {}; the upload counts as sent",
           UPLOAD_ACK_WAIT);
     }
   }
 
-  static long downloadFile(SideChannels.Caller caller, TlsConfig tls, Context ctx,
-      String fileName, OutputStream sink, Map<String, String> meta, TransferProgress progress)
+  static long downloadFile(
+      SideChannels.Caller caller,
+      TlsConfig tls,
+      Context ctx,
+      String fileName,
+      OutputStream sink,
+      Map<String, String> meta,
+      TransferProgress progress)
       throws IOException {
-    FileTransferReply reply = (FileTransferReply) caller.call(ctx, "DownloadFile",
-        new DownloadFileArgs(fileName, meta), FileTransferReply.class);
+    FileTransferReply reply =
+        (FileTransferReply)
+            caller.call(
+                ctx, "DownloadFile", new DownloadFileArgs(fileName, meta), FileTransferReply.class);
     try (Dialed d = dial(reply.addr(), reply.token(), tls, ctx)) {
       long received = 0;
       InputStream in = d.connection.input();
@@ -210,25 +240,31 @@ final class SideChannelClient {
     }
   }
 
-  static ByteStream stream(SideChannels.Caller caller, TlsConfig tls, Context ctx,
-      Map<String, String> meta) {
-    StreamServiceReply reply = (StreamServiceReply) caller.call(ctx, "Stream",
-        new StreamServiceArgs(meta), StreamServiceReply.class);
+  static ByteStream stream(
+      SideChannels.Caller caller, TlsConfig tls, Context ctx, Map<String, String> meta) {
+    StreamServiceReply reply =
+        (StreamServiceReply)
+            caller.call(ctx, "Stream", new StreamServiceArgs(meta), StreamServiceReply.class);
     return dial(reply.addr(), reply.token(), tls, ctx).connection;
   }
 
   /** A side-channel connection with the token written, closed at the context's deadline. */
   private static Dialed dial(String advertised, byte[] token, TlsConfig tls, Context ctx) {
     if (token == null || token.length != Transfers.TOKEN_LENGTH) {
-      throw new ConnectionException("the server sent a token of "
-          + (token == null ? 0 : token.length) + " bytes, not " + Transfers.TOKEN_LENGTH);
+      throw new ConnectionException(
+          "the server sent a token of "
+              + (token == null ? 0 : token.length)
+              + " bytes, not "
+              + Transfers.TOKEN_LENGTH);
     }
     boolean useTls = advertised.startsWith(Transfers.TLS_PREFIX);
-    String addr = useTls ? advertised.substring(Transfers.TLS_PREFIX.length())
-        : advertised.startsWith("tcp@") ? advertised.substring(4) : advertised;
+    String addr =
+        useTls
+            ? advertised.substring(Transfers.TLS_PREFIX.length())
+            : advertised.startsWith("tcp@") ? advertised.substring(4) : advertised;
     if (useTls && tls == null) {
-      throw new ConnectionException("the side channel " + addr
-          + " wants TLS, and this client has no TlsConfig");
+      throw new ConnectionException(
+          "the side channel " + addr + " wants TLS, and this client has no TlsConfig");
     }
     int colon = addr.lastIndexOf(':');
     if (colon < 0) {
@@ -257,8 +293,8 @@ final class SideChannelClient {
     try {
       long connectMillis = CONNECT_TIMEOUT.toMillis();
       if (deadline != null) {
-        connectMillis = Math.max(1, Math.min(connectMillis,
-            deadline.remaining(TimeUnit.MILLISECONDS)));
+        connectMillis =
+            Math.max(1, Math.min(connectMillis, deadline.remaining(TimeUnit.MILLISECONDS)));
       }
       plain.connect(new InetSocketAddress(host, port), (int) connectMillis);
       plain.setTcpNoDelay(true);
@@ -322,14 +358,18 @@ final class SideChannelClient {
     void arm(Socket s) {
       socket = s;
       if (deadline != null) {
-        timer = TIMER.schedule(() -> {
-          try {
-            s.setSoLinger(true, 0);
-            s.close();
-          } catch (IOException e) {
-            // closed already
-          }
-        }, Math.max(0, deadline.remaining(TimeUnit.NANOSECONDS)), TimeUnit.NANOSECONDS);
+        timer =
+            TIMER.schedule(
+                () -> {
+                  try {
+                    s.setSoLinger(true, 0);
+                    s.close();
+                  } catch (IOException e) {
+                    // closed already
+                  }
+                },
+                Math.max(0, deadline.remaining(TimeUnit.NANOSECONDS)),
+                TimeUnit.NANOSECONDS);
       }
     }
 
@@ -342,8 +382,7 @@ final class SideChannelClient {
     /** The failure to throw: the deadline when it has passed, else the connection's. */
     RuntimeException failure(String what, IOException cause) {
       if (deadline != null && deadline.isExpired()) {
-        DeadlineExceededException e = new DeadlineExceededException(what
-            + ": the deadline passed");
+        DeadlineExceededException e = new DeadlineExceededException(what + ": the deadline passed");
         e.initCause(cause);
         return e;
       }
@@ -364,5 +403,4 @@ final class SideChannelClient {
       }
     }
   }
-
 }

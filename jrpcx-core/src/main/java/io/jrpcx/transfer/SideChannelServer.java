@@ -34,8 +34,10 @@ final class SideChannelServer implements SideChannel {
   private final TlsConfig tlsConfig;
   private final SSLContext sslContext;
   private final TokenStore tokens;
+
   /** A channel, so that accepted sockets have channels too: downloads use zero-copy sends. */
   private final ServerSocketChannel listener;
+
   private final String bound;
   private final String advertised;
   private final ExecutorService pool;
@@ -61,8 +63,7 @@ final class SideChannelServer implements SideChannel {
       this.tlsConfig = null;
       this.sslContext = null;
     }
-    this.tokens = new TokenStore(endpoint.waitNum, endpoint.tokenExpiry.toNanos(),
-        endpoint.ticker);
+    this.tokens = new TokenStore(endpoint.waitNum, endpoint.tokenExpiry.toNanos(), endpoint.ticker);
     int colon = endpoint.address.lastIndexOf(':');
     String host = endpoint.address.substring(0, colon);
     if (host.startsWith("[") && host.endsWith("]")) {
@@ -72,27 +73,34 @@ final class SideChannelServer implements SideChannel {
     try {
       listener = ServerSocketChannel.open();
       listener.socket().setReuseAddress(true);
-      listener.bind(host.isEmpty() ? new InetSocketAddress(port)
-          : new InetSocketAddress(host, port), 128);
+      listener.bind(
+          host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port), 128);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot listen on " + endpoint.address + " for " + kind
-          + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot listen on " + endpoint.address + " for " + kind + ": " + e.getMessage(), e);
     }
     bound = SideConnection.format(listener.socket().getLocalSocketAddress());
-    advertised = (endpoint.tls ? Transfers.TLS_PREFIX : "")
-        + (endpoint.advertiseAddress != null ? endpoint.advertiseAddress : bound);
+    advertised =
+        (endpoint.tls ? Transfers.TLS_PREFIX : "")
+            + (endpoint.advertiseAddress != null ? endpoint.advertiseAddress : bound);
     AtomicInteger threads = new AtomicInteger();
-    pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), r -> {
-          Thread t = new Thread(r, "jrpcx-" + kind + "-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    pool =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "jrpcx-" + kind + "-" + threads.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     Thread acceptor = new Thread(this::acceptLoop, "jrpcx-" + kind + "-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    log.info("jrpcx {} side channel listening on {}{}", kind, bound,
-        endpoint.tls ? " with TLS" : "");
+    log.info(
+        "jrpcx {} side channel listening on {}{}", kind, bound, endpoint.tls ? " with TLS" : "");
   }
 
   /** Issues a token for {@code pending}; see {@link TokenStore#issue}. */
@@ -129,8 +137,11 @@ final class SideChannelServer implements SideChannel {
       // Counted here, on the one accepting thread, so a burst cannot start more than the cap.
       if (connections.incrementAndGet() > endpoint.maxConnections) {
         connections.decrementAndGet();
-        log.warn("{} side channel refuses {}: {} connections already", kind,
-            s.getRemoteSocketAddress(), endpoint.maxConnections);
+        log.warn(
+            "{} side channel refuses {}: {} connections already",
+            kind,
+            s.getRemoteSocketAddress(),
+            endpoint.maxConnections);
         closeQuietly(s);
         continue;
       }
@@ -158,8 +169,8 @@ final class SideChannelServer implements SideChannel {
       }
       pending = tokens.take(token);
       if (pending == null) {
-        log.debug("{} side channel: unknown, used or expired token from {}", kind,
-            conn.remoteAddress());
+        log.debug(
+            "{} side channel: unknown, used or expired token from {}", kind, conn.remoteAddress());
         conn.close();
         return;
       }
@@ -169,8 +180,11 @@ final class SideChannelServer implements SideChannel {
       conn.close();
     } catch (Exception | Error e) {
       if (!closed) {
-        log.warn("{} side channel transfer from {} failed: {}", kind,
-            plain.getRemoteSocketAddress(), e.toString());
+        log.warn(
+            "{} side channel transfer from {} failed: {}",
+            kind,
+            plain.getRemoteSocketAddress(),
+            e.toString());
       }
       if (conn != null) {
         conn.abort();

@@ -25,25 +25,25 @@ public final class SideChannels {
   /** Starts {@code fileTransfer}'s listener and registers its service on {@code server}. */
   public static SideChannel enableFileTransfer(Server server, FileTransfer fileTransfer) {
     Objects.requireNonNull(fileTransfer, "fileTransfer");
-    SideChannelServer channel = new SideChannelServer("filetransfer", fileTransfer.endpoint,
-        server.tls());
-    register(server, fileTransfer.serviceName, new FileTransferService(fileTransfer, channel),
-        channel);
+    SideChannelServer channel =
+        new SideChannelServer("filetransfer", fileTransfer.endpoint, server.tls());
+    register(
+        server, fileTransfer.serviceName, new FileTransferService(fileTransfer, channel), channel);
     return channel;
   }
 
   /** Starts {@code streamService}'s listener and registers its service on {@code server}. */
   public static SideChannel enableStreamService(Server server, StreamService streamService) {
     Objects.requireNonNull(streamService, "streamService");
-    SideChannelServer channel = new SideChannelServer("streamservice", streamService.endpoint,
-        server.tls());
-    register(server, streamService.serviceName, new StreamRpcService(streamService, channel),
-        channel);
+    SideChannelServer channel =
+        new SideChannelServer("streamservice", streamService.endpoint, server.tls());
+    register(
+        server, streamService.serviceName, new StreamRpcService(streamService, channel), channel);
     return channel;
   }
 
-  private static void register(Server server, String name, Object service,
-      SideChannelServer channel) {
+  private static void register(
+      Server server, String name, Object service, SideChannelServer channel) {
     try {
       server.register(name, service, "");
     } catch (IllegalArgumentException e) {
@@ -53,26 +53,48 @@ public final class SideChannels {
   }
 
   /** See {@code Client.sendFile}. */
-  public static long sendFile(Caller caller, TlsConfig tls, Context ctx, Path file,
-      long bytesPerSecond, Map<String, String> meta, TransferProgress progress)
+  public static long sendFile(
+      Caller caller,
+      TlsConfig tls,
+      Context ctx,
+      Path file,
+      long bytesPerSecond,
+      Map<String, String> meta,
+      TransferProgress progress)
       throws IOException {
-    return SideChannelClient.sendFile(caller, tls, Objects.requireNonNull(ctx, "ctx"),
-        Objects.requireNonNull(file, "file"), bytesPerSecond, meta,
+    return SideChannelClient.sendFile(
+        caller,
+        tls,
+        Objects.requireNonNull(ctx, "ctx"),
+        Objects.requireNonNull(file, "file"),
+        bytesPerSecond,
+        meta,
         progress == null ? TransferProgress.NONE : progress);
   }
 
   /** See {@code Client.downloadFile}. */
-  public static long downloadFile(Caller caller, TlsConfig tls, Context ctx, String fileName,
-      OutputStream sink, Map<String, String> meta, TransferProgress progress)
+  public static long downloadFile(
+      Caller caller,
+      TlsConfig tls,
+      Context ctx,
+      String fileName,
+      OutputStream sink,
+      Map<String, String> meta,
+      TransferProgress progress)
       throws IOException {
-    return SideChannelClient.downloadFile(caller, tls, Objects.requireNonNull(ctx, "ctx"),
-        Objects.requireNonNull(fileName, "fileName"), Objects.requireNonNull(sink, "sink"), meta,
+    return SideChannelClient.downloadFile(
+        caller,
+        tls,
+        Objects.requireNonNull(ctx, "ctx"),
+        Objects.requireNonNull(fileName, "fileName"),
+        Objects.requireNonNull(sink, "sink"),
+        meta,
         progress == null ? TransferProgress.NONE : progress);
   }
 
   /** See {@code Client.stream}. */
-  public static ByteStream stream(Caller caller, TlsConfig tls, Context ctx,
-      Map<String, String> meta) {
+  public static ByteStream stream(
+      Caller caller, TlsConfig tls, Context ctx, Map<String, String> meta) {
     return SideChannelClient.stream(caller, tls, Objects.requireNonNull(ctx, "ctx"), meta);
   }
 }

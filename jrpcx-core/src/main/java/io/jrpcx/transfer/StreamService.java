@@ -57,9 +57,13 @@ public final class StreamService {
 
   @Override
   public String toString() {
-    return "StreamService{" + serviceName + " on " + endpoint.address
+    return "StreamService{"
+        + serviceName
+        + " on "
+        + endpoint.address
         + (endpoint.advertiseAddress == null ? "" : " as " + endpoint.advertiseAddress)
-        + (endpoint.tls ? " with TLS" : "") + "}";
+        + (endpoint.tls ? " with TLS" : "")
+        + "}";
   }
 
   /** Configures a {@link StreamService}; every setting but the handler has a default. */
@@ -79,8 +83,8 @@ public final class StreamService {
 
     /** The {@code host:port} clients are told to dial, Go's {@code AdvertiseAddr}. */
     public Builder advertiseAddress(String hostPort) {
-      endpoint.advertiseAddress = hostPort == null ? null
-          : Endpoint.hostPort(hostPort, "advertiseAddress");
+      endpoint.advertiseAddress =
+          hostPort == null ? null : Endpoint.hostPort(hostPort, "advertiseAddress");
       return this;
     }
 

@@ -40,7 +40,8 @@ public final class StreamServiceReply {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StreamServiceReply && Arrays.equals(((StreamServiceReply) o).token, token)
+    return o instanceof StreamServiceReply
+        && Arrays.equals(((StreamServiceReply) o).token, token)
         && ((StreamServiceReply) o).addr.equals(addr);
   }
 
@@ -65,9 +66,14 @@ public final class StreamServiceReply {
         @Override
         public void field(String n, JsonParser p) throws IOException {
           switch (n) {
-            case "token": token = GoStruct.bytes(p); break;
-            case "addr": addr = GoStruct.string(p); break;
-            default: break;
+            case "token":
+              token = GoStruct.bytes(p);
+              break;
+            case "addr":
+              addr = GoStruct.string(p);
+              break;
+            default:
+              break;
           }
         }
 

@@ -8,7 +8,7 @@ package io.jrpcx.transfer;
 @FunctionalInterface
 public interface TransferProgress {
   /** Ignores progress. */
-  TransferProgress NONE = (fileName, transferred, total) -> { };
+  TransferProgress NONE = (fileName, transferred, total) -> {};
 
   /**
    * @param fileName the file's name as sent in the call

@@ -83,8 +83,7 @@ public final class Upload {
           stored += n;
         }
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return stored;
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);

@@ -36,8 +36,8 @@ final class UploadBody extends InputStream {
     }
     int n = in.read(b, off, (int) Math.min(len, left));
     if (n < 0) {
-      throw new EOFException("connection closed after " + read + " of " + size + " bytes of "
-          + fileName);
+      throw new EOFException(
+          "connection closed after " + read + " of " + size + " bytes of " + fileName);
     }
     read += n;
     progress.progress(fileName, read, size);

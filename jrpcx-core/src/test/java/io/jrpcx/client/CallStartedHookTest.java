@@ -16,8 +16,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The CallStarted hook: once per call, before anything can refuse it, with a request to add to. */
 class CallStartedHookTest {
-  @RegisterExtension
-  final TestServer server = TestServer.create();
+  @RegisterExtension final TestServer server = TestServer.create();
 
   /** Tags every request and records each call with the outcome its done() completed with. */
   static class Recorder implements ClientPlugin.CallStarted {
@@ -36,8 +35,13 @@ class CallStartedHookTest {
   void callStartedSeesEachCallOnceAndMetadataItAddsGoesOut() {
     Recorder recorder = new Recorder();
     Client client = server.connect(ClientOptions.builder().plugin(recorder).build());
-    Call<Reply> call = client.go(Context.background().withMetadata("k", "v"), "Arith", "MulMeta",
-        new Args(6, 7), Reply.class);
+    Call<Reply> call =
+        client.go(
+            Context.background().withMetadata("k", "v"),
+            "Arith",
+            "MulMeta",
+            new Args(6, 7),
+            Reply.class);
     assertThat(call.await().C).isEqualTo(42);
     assertThat(recorder.started).containsExactly("Arith.MulMeta@" + server.address());
     // MulMeta echoes the request metadata: the caller's entry and the plugin's both arrived.
@@ -49,17 +53,19 @@ class CallStartedHookTest {
     Recorder recorder = new Recorder();
     Client client = server.connect(ClientOptions.builder().plugin(recorder).build());
     client.close();
-    assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2),
-        Reply.class)).isInstanceOf(ConnectionException.class);
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2), Reply.class))
+        .isInstanceOf(ConnectionException.class);
     assertThat(recorder.started).hasSize(1);
     assertThat(recorder.outcomes).containsExactly(ConnectionException.class);
   }
 
   @Test
   void aFailingCallStartedDoesNotFailTheCall() {
-    ClientPlugin.CallStarted failing = (call, request, address) -> {
-      throw new IllegalStateException("observer failed on purpose");
-    };
+    ClientPlugin.CallStarted failing =
+        (call, request, address) -> {
+          throw new IllegalStateException("observer failed on purpose");
+        };
     Client client = server.connect(ClientOptions.builder().plugin(failing).build());
     assertThat(client.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class).C)
         .isEqualTo(6);

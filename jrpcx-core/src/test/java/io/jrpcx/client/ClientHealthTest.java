@@ -34,17 +34,21 @@ class ClientHealthTest {
   @BeforeEach
   void startSilentPeer() throws Exception {
     silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      try (Socket s = silent.accept(); InputStream in = s.getInputStream()) {
-        accepted.complete(s);
-        byte[] sink = new byte[4096];
-        while (in.read(sink) >= 0) {
-          // swallow requests, answer nothing
-        }
-      } catch (Exception e) {
-        accepted.completeExceptionally(e);
-      }
-    }, "silent-peer");
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket s = silent.accept();
+                  InputStream in = s.getInputStream()) {
+                accepted.complete(s);
+                byte[] sink = new byte[4096];
+                while (in.read(sink) >= 0) {
+                  // swallow requests, answer nothing
+                }
+              } catch (Exception e) {
+                accepted.completeExceptionally(e);
+              }
+            },
+            "silent-peer");
     t.setDaemon(true);
     t.start();
   }
@@ -63,14 +67,16 @@ class ClientHealthTest {
 
   @Test
   void unansweredHeartbeatClosesTheConnectionAndFailsPendingCalls() {
-    Client client = new Client(ClientOptions.DEFAULT.toBuilder()
-        .heartbeat(Duration.ofMillis(100))
-        .maxWaitForHeartbeat(Duration.ofMillis(300))
-        .build());
+    Client client =
+        new Client(
+            ClientOptions.DEFAULT.toBuilder()
+                .heartbeat(Duration.ofMillis(100))
+                .maxWaitForHeartbeat(Duration.ofMillis(300))
+                .build());
     try {
       client.connect("tcp", address());
-      Call<Reply> pending = client.go(Context.background(), "Arith", "Mul", new Args(1, 2),
-          Reply.class);
+      Call<Reply> pending =
+          client.go(Context.background(), "Arith", "Mul", new Args(1, 2), Reply.class);
       await().atMost(Duration.ofSeconds(10)).until(client::isShutdown);
       assertThat(client.isClosing()).isFalse();
       assertThatThrownBy(pending::await)
@@ -83,18 +89,21 @@ class ClientHealthTest {
 
   @Test
   void timeoutsTripTheBreakerWhichThenRefusesCallsWithoutSendingThem() {
-    Client client = new Client(ClientOptions.DEFAULT.toBuilder()
-        .breaker(() -> new ConsecutiveBreaker(3, Duration.ofMinutes(1)))
-        .build());
+    Client client =
+        new Client(
+            ClientOptions.DEFAULT.toBuilder()
+                .breaker(() -> new ConsecutiveBreaker(3, Duration.ofMinutes(1)))
+                .build());
     try {
       client.connect("tcp", address());
       Context shortDeadline = Context.background().withTimeout(Duration.ofMillis(50));
       for (int i = 0; i < 3; i++) {
-        assertThatThrownBy(() -> client.call(shortDeadline, "Arith", "Mul", new Args(1, 2),
-            Reply.class)).isInstanceOf(DeadlineExceededException.class);
+        assertThatThrownBy(
+                () -> client.call(shortDeadline, "Arith", "Mul", new Args(1, 2), Reply.class))
+            .isInstanceOf(DeadlineExceededException.class);
       }
-      assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2),
-          Reply.class))
+      assertThatThrownBy(
+              () -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2), Reply.class))
           .isInstanceOf(BreakerOpenException.class)
           .hasMessageContaining("breaker open");
     } finally {
@@ -112,8 +121,7 @@ class ClientHealthTest {
     assertThat(d.heartbeat()).isFalse();
     assertThat(d.maxWaitForHeartbeat()).isEqualTo(Duration.ofSeconds(30));
     assertThat(d.tcpKeepAlivePeriod()).isEqualTo(Duration.ofMinutes(1));
-    assertThat(d.breakerFactory().get())
-        .isInstanceOf(io.jrpcx.client.breaker.RateBreaker.class);
+    assertThat(d.breakerFactory().get()).isInstanceOf(io.jrpcx.client.breaker.RateBreaker.class);
     assertThat(d.breakerFactory().get()).isNotSameAs(d.breakerFactory().get());
   }
 
@@ -122,14 +130,19 @@ class ClientHealthTest {
     io.jrpcx.server.Server server = io.jrpcx.server.Server.builder().build();
     server.register("Arith", new io.jrpcx.testing.ArithService(), "");
     server.start("tcp", "127.0.0.1:0");
-    Client client = new Client(ClientOptions.DEFAULT.toBuilder()
-        .breaker(() -> new ConsecutiveBreaker(2, Duration.ofMinutes(1)))
-        .build());
+    Client client =
+        new Client(
+            ClientOptions.DEFAULT.toBuilder()
+                .breaker(() -> new ConsecutiveBreaker(2, Duration.ofMinutes(1)))
+                .build());
     try {
       client.connect("tcp", server.address());
       for (int i = 0; i < 5; i++) {
-        assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Error",
-            new Args(1, 2), Reply.class)).isInstanceOf(ServiceException.class);
+        assertThatThrownBy(
+                () ->
+                    client.call(
+                        Context.background(), "Arith", "Error", new Args(1, 2), Reply.class))
+            .isInstanceOf(ServiceException.class);
       }
       assertThat(client.call(Context.background(), "Arith", "Mul", new Args(3, 3), Reply.class).C)
           .isEqualTo(9);
@@ -144,8 +157,8 @@ class ClientHealthTest {
     Client client = new Client();
     try {
       client.connect("tcp", address());
-      Call<Reply> call = client.go(Context.background(), "Arith", "Mul", new Args(1, 2),
-          Reply.class);
+      Call<Reply> call =
+          client.go(Context.background(), "Arith", "Mul", new Args(1, 2), Reply.class);
       assertThat(call.done().cancel(false)).isTrue();
       assertThatThrownBy(call::await).hasMessageContaining("cancelled");
       assertThat(client.isShutdown()).isFalse();

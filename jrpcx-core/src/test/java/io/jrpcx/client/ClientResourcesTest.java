@@ -47,8 +47,7 @@ class ClientResourcesTest {
   @Test
   void aCallersFutureCannotAnswerTheCallButCanAbandonIt() throws Exception {
     Client client = server.connect(ClientOptions.DEFAULT);
-    Call<Reply> call =
-        client.go(Context.background(), "Arith", "Mul", new Args(6, 7), Reply.class);
+    Call<Reply> call = client.go(Context.background(), "Arith", "Mul", new Args(6, 7), Reply.class);
     assertThatThrownBy(() -> call.done().complete(new Reply()))
         .isInstanceOf(UnsupportedOperationException.class);
     assertThatThrownBy(() -> call.done().completeExceptionally(new RuntimeException()))
@@ -65,8 +64,7 @@ class ClientResourcesTest {
         client.go(Context.background(), "Arith", "Mul", new Args(1, 1), Reply.class);
     abandoned.done().cancel(false);
     assertThat(abandoned.done().isCancelled()).isTrue();
-    assertThat(
-            client.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class).C)
+    assertThat(client.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class).C)
         .isEqualTo(6);
   }
 

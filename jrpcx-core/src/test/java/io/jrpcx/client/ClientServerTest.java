@@ -99,13 +99,15 @@ class ClientServerTest {
     for (int type : new int[] {SerializeType.MSGPACK, SerializeType.JSON}) {
       Client client = server.connect(ClientOptions.DEFAULT.toBuilder().serializeType(type).build());
       assertThat(client.call(Context.background(), "Arith", "Add", new Args(3, 4), Reply.class).C)
-          .as("serialize type %d", type).isEqualTo(7);
+          .as("serialize type %d", type)
+          .isEqualTo(7);
     }
     server.server().register("Bytes", new BytesService(), "");
-    Client raw = server.connect(
-        ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.NONE).build());
-    assertThat(raw.call(Context.background(), "Bytes", "Reverse", new byte[] {1, 2, 3},
-        byte[].class)).containsExactly(3, 2, 1);
+    Client raw =
+        server.connect(ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.NONE).build());
+    assertThat(
+            raw.call(Context.background(), "Bytes", "Reverse", new byte[] {1, 2, 3}, byte[].class))
+        .containsExactly(3, 2, 1);
   }
 
   /** Raw-bytes service for SerializeNone. */
@@ -131,7 +133,8 @@ class ClientServerTest {
   @Test
   void goCompletesTheFutureWithTheReply() throws Exception {
     Client client = server.connect();
-    Call<Reply> call = client.go(Context.background(), "Arith", "Mul", new Args(10, 20), Reply.class);
+    Call<Reply> call =
+        client.go(Context.background(), "Arith", "Mul", new Args(10, 20), Reply.class);
     assertThat(call.done().get(5, TimeUnit.SECONDS).C).isEqualTo(200);
     assertThat(call.servicePath()).isEqualTo("Arith");
     assertThat(call.serviceMethod()).isEqualTo("Mul");
@@ -146,8 +149,14 @@ class ClientServerTest {
       for (int i = 0; i < 1000; i++) {
         int a = i;
         int b = i % 97 + 1;
-        results.add(pool.submit(() -> new int[] {a * b,
-            client.call(Context.background(), "Arith", "Mul", new Args(a, b), Reply.class).C}));
+        results.add(
+            pool.submit(
+                () ->
+                    new int[] {
+                      a * b,
+                      client.call(Context.background(), "Arith", "Mul", new Args(a, b), Reply.class)
+                          .C
+                    }));
       }
       for (Future<int[]> f : results) {
         int[] expectedAndActual = f.get(30, TimeUnit.SECONDS);
@@ -187,8 +196,13 @@ class ClientServerTest {
   @Test
   void deadlineTravelsAsServerTimeoutAndBecomesTheHandlersDeadline() {
     Client client = server.connect();
-    long seen = client.call(Context.background().withTimeout(Duration.ofSeconds(5)),
-        "Gate", "DeadlineMillis", "", Long.class);
+    long seen =
+        client.call(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "Gate",
+            "DeadlineMillis",
+            "",
+            Long.class);
     assertThat(seen).isBetween(1L, 5000L);
     assertThat(client.call(Context.background(), "Gate", "DeadlineMillis", "", Long.class))
         .isEqualTo(-1L);
@@ -213,8 +227,8 @@ class ClientServerTest {
   void callAfterCloseFailsWithShutdownError() {
     Client client = server.connect();
     client.close();
-    assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2),
-        Reply.class))
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2), Reply.class))
         .isInstanceOf(ConnectionException.class)
         .hasMessage("connection is shut down");
   }
@@ -236,16 +250,20 @@ class ClientServerTest {
   void heartbeatsAreEchoedAndKeepTheConnection() {
     AtomicInteger heartbeats = new AtomicInteger();
     List<Message> echoes = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .heartbeat(Duration.ofMillis(50))
-        .maxWaitForHeartbeat(Duration.ofSeconds(2))
-        .plugin((ClientPlugin.AfterDecode) m -> {
-          if (m.isHeartbeat()) {
-            heartbeats.incrementAndGet();
-            echoes.add(m);
-          }
-        })
-        .build());
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder()
+                .heartbeat(Duration.ofMillis(50))
+                .maxWaitForHeartbeat(Duration.ofSeconds(2))
+                .plugin(
+                    (ClientPlugin.AfterDecode)
+                        m -> {
+                          if (m.isHeartbeat()) {
+                            heartbeats.incrementAndGet();
+                            echoes.add(m);
+                          }
+                        })
+                .build());
     await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.get() >= 3);
     assertThat(client.isShutdown()).isFalse();
     Message echo = echoes.get(0);
@@ -260,9 +278,9 @@ class ClientServerTest {
   @Test
   void serverPushReachesTheListener() throws Exception {
     CompletableFuture<Message> received = new CompletableFuture<>();
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .serverMessageListener(received::complete)
-        .build());
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder().serverMessageListener(received::complete).build());
     assertThat(client.call(Context.background(), "Gate", "Push", "hello", String.class))
         .isEqualTo("pushed");
     Message push = received.get(5, TimeUnit.SECONDS);
@@ -279,8 +297,13 @@ class ClientServerTest {
   @Test
   void requestMetadataReachesTheServiceAndResponseMetadataComesBack() {
     Client client = server.connect();
-    Call<Reply> call = client.go(Context.background().withMetadata("trace_id", "abc-123"),
-        "Arith", "MulMeta", new Args(7, 8), Reply.class);
+    Call<Reply> call =
+        client.go(
+            Context.background().withMetadata("trace_id", "abc-123"),
+            "Arith",
+            "MulMeta",
+            new Args(7, 8),
+            Reply.class);
     assertThat(call.await().C).isEqualTo(56);
     assertThat(call.responseMetadata()).containsEntry("trace_id", "abc-123");
   }
@@ -290,12 +313,17 @@ class ClientServerTest {
     CountDownLatch ran = new CountDownLatch(1);
     server.server().register("Sink", new SinkService(ran), "");
     AtomicInteger responses = new AtomicInteger();
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .plugin((ClientPlugin.AfterDecode) m -> {
-          if (!m.isHeartbeat()) {
-            responses.incrementAndGet();
-          }
-        }).build());
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder()
+                .plugin(
+                    (ClientPlugin.AfterDecode)
+                        m -> {
+                          if (!m.isHeartbeat()) {
+                            responses.incrementAndGet();
+                          }
+                        })
+                .build());
     assertThat(client.call(Context.background(), "Sink", "Put", "x", (Class<?>) null)).isNull();
     assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
     // A later call's response is the first frame to come back.
@@ -320,8 +348,8 @@ class ClientServerTest {
   @Test
   void serviceErrorsComeBackAsServiceExceptionAndKeepTheConnection() {
     Client client = server.connect();
-    assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Error", new Args(7, 8),
-        Reply.class))
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Arith", "Error", new Args(7, 8), Reply.class))
         .isInstanceOf(ServiceException.class)
         .hasMessage("arith: intentional error (A*B=56)")
         .satisfies(e -> assertThat(((ServiceException) e).isServiceError()).isTrue());
@@ -331,9 +359,11 @@ class ClientServerTest {
 
   @Test
   void multiMegabytePayloadsCrossIntactBothWaysWhileOthersShareTheConnection() throws Exception {
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .serializeType(io.jrpcx.codec.SerializeType.NONE)
-        .build());
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder()
+                .serializeType(io.jrpcx.codec.SerializeType.NONE)
+                .build());
     java.util.Random random = new java.util.Random(42);
     List<byte[]> sent = new java.util.ArrayList<>();
     List<Call<byte[]>> calls = new java.util.ArrayList<>();
@@ -345,7 +375,8 @@ class ClientServerTest {
       calls.add(client.go(Context.background(), "Gate", "Bytes", payload, byte[].class));
     }
     for (int i = 0; i < calls.size(); i++) {
-      assertThat(calls.get(i).done().get(30, TimeUnit.SECONDS)).as("reply %d", i)
+      assertThat(calls.get(i).done().get(30, TimeUnit.SECONDS))
+          .as("reply %d", i)
           .isEqualTo(sent.get(i));
     }
   }
@@ -354,11 +385,13 @@ class ClientServerTest {
   void largePayloadsAreGzippedBothWaysWhenTheClientAsks() {
     List<Message> inbound = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Message> outbound = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .compressType(CompressType.GZIP)
-        .plugin((ClientPlugin.AfterDecode) inbound::add)
-        .plugin((ClientPlugin.BeforeEncode) outbound::add)
-        .build());
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder()
+                .compressType(CompressType.GZIP)
+                .plugin((ClientPlugin.AfterDecode) inbound::add)
+                .plugin((ClientPlugin.BeforeEncode) outbound::add)
+                .build());
     String big = "rpcx-interop-".repeat(200);
     assertThat(client.call(Context.background(), "Echo", "Echo", big, String.class)).isEqualTo(big);
     assertThat(client.call(Context.background(), "Echo", "Echo", "small", String.class))
@@ -372,17 +405,21 @@ class ClientServerTest {
   @Test
   void clientPluginHooksSeeEveryStep() {
     List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-    class Recorder implements ClientPlugin.PreCall, ClientPlugin.PostCall,
-        ClientPlugin.ConnectionCreated, ClientPlugin.ConnectionClosed,
-        ClientPlugin.BeforeEncode, ClientPlugin.AfterDecode {
+    class Recorder
+        implements ClientPlugin.PreCall,
+            ClientPlugin.PostCall,
+            ClientPlugin.ConnectionCreated,
+            ClientPlugin.ConnectionClosed,
+            ClientPlugin.BeforeEncode,
+            ClientPlugin.AfterDecode {
       @Override
       public void preCall(Context ctx, String path, String method, Object args) {
         events.add("preCall " + path + "." + method);
       }
 
       @Override
-      public void postCall(Context ctx, String path, String method, Object args, Object reply,
-          Throwable error) {
+      public void postCall(
+          Context ctx, String path, String method, Object args, Object reply, Throwable error) {
         events.add("postCall " + ((Reply) reply).C);
       }
 
@@ -407,19 +444,26 @@ class ClientServerTest {
         events.add("afterDecode " + message.metadata().get("added"));
       }
     }
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder().plugin(new Recorder()).build());
+    Client client =
+        server.connect(ClientOptions.DEFAULT.toBuilder().plugin(new Recorder()).build());
     client.call(Context.background(), "Arith", "MulMeta", new Args(2, 3), Reply.class);
     client.close();
     await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("closed tcp"));
-    assertThat(events).containsExactly("created tcp", "preCall Arith.MulMeta", "beforeEncode",
-        "afterDecode by-plugin", "postCall 6", "closed tcp");
+    assertThat(events)
+        .containsExactly(
+            "created tcp",
+            "preCall Arith.MulMeta",
+            "beforeEncode",
+            "afterDecode by-plugin",
+            "postCall 6",
+            "closed tcp");
   }
 
   @Test
   void connectToAClosedPortFailsWithConnectionRefused() throws Exception {
     int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Client client = new Client();
@@ -431,19 +475,20 @@ class ClientServerTest {
 
   @Test
   void idleTimeoutClosesASilentConnection() {
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .idleTimeout(Duration.ofMillis(200)).build());
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder().idleTimeout(Duration.ofMillis(200)).build());
     await().atMost(Duration.ofSeconds(10)).until(client::isShutdown);
-    assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2),
-        Reply.class))
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Arith", "Mul", new Args(1, 2), Reply.class))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("idle timeout");
   }
 
   @Test
   void replyAboveTheClientsMaximumClosesTheConnectionAndSaysWhy() {
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .maxMessageLength(1024).build());
+    Client client =
+        server.connect(ClientOptions.DEFAULT.toBuilder().maxMessageLength(1024).build());
     assertThatThrownBy(() -> client.call(Context.background(), "Gate", "Big", 5000, String.class))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("exceeds the maximum message length of 1024");
@@ -452,10 +497,10 @@ class ClientServerTest {
 
   @Test
   void requestAboveTheMaximumFailsLocallyAndKeepsTheConnection() {
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .maxMessageLength(1024).build());
-    assertThatThrownBy(() -> client.call(Context.background(), "Echo", "Echo", "y".repeat(5000),
-        String.class))
+    Client client =
+        server.connect(ClientOptions.DEFAULT.toBuilder().maxMessageLength(1024).build());
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Echo", "Echo", "y".repeat(5000), String.class))
         .isInstanceOf(io.jrpcx.protocol.ProtocolException.class)
         .hasMessageContaining("exceeds the maximum message length");
     assertThat(client.call(Context.background(), "Echo", "Echo", "ok", String.class))
@@ -464,10 +509,10 @@ class ClientServerTest {
 
   @Test
   void argumentsTheCodecCannotEncodeFailTheCallLocally() {
-    Client raw = server.connect(
-        ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.NONE).build());
-    assertThatThrownBy(() -> raw.call(Context.background(), "Echo", "Echo", "not bytes",
-        byte[].class))
+    Client raw =
+        server.connect(ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.NONE).build());
+    assertThatThrownBy(
+            () -> raw.call(Context.background(), "Echo", "Echo", "not bytes", byte[].class))
         .isInstanceOf(io.jrpcx.CodecException.class)
         .hasMessageContaining("SerializeNone can only send byte[]");
     assertThat(raw.isShutdown()).isFalse();

@@ -29,9 +29,14 @@ class XClientBreakerTest {
   void theDefaultBreakerOpensAtItsThresholdAndRecoversAfterItsWindow() {
     String down = cluster.refusing("down");
     Dials dials = new Dials();
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILFAST,
-        SelectMode.RANDOM_SELECT, cluster.discovery(),
-        ClientOptions.DEFAULT.toBuilder().plugin(dials).build()));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                cluster.discovery(),
+                ClientOptions.DEFAULT.toBuilder().plugin(dials).build()));
 
     long start = System.nanoTime();
     for (int i = 0; i < 100; i++) {
@@ -50,20 +55,25 @@ class XClientBreakerTest {
     cluster.start("down", "", down.substring("tcp@".length()), b -> {});
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(BreakerOpenException.class);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-        .until(() -> {
-          try {
-            return "down".equals(x.call(ctx(), "Id", "k", String.class));
-          } catch (BreakerOpenException e) {
-            return false;
-          }
-        });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try {
+                return "down".equals(x.call(ctx(), "Id", "k", String.class));
+              } catch (BreakerOpenException e) {
+                return false;
+              }
+            });
     long recovered = System.nanoTime();
-    System.out.printf("default breaker: 100 dial failures in %d ms opened it; closed again"
-        + " %d ms after opening%n", (opened - start) / 1_000_000,
-        (recovered - opened) / 1_000_000);
-    assertThat(Duration.ofNanos(recovered - opened)).isGreaterThanOrEqualTo(
-        Duration.ofSeconds(9)); // a lower bound: it must not close before its window
+    System.out.printf(
+        "default breaker: 100 dial failures in %d ms opened it; closed again"
+            + " %d ms after opening%n",
+        (opened - start) / 1_000_000, (recovered - opened) / 1_000_000);
+    assertThat(Duration.ofNanos(recovered - opened))
+        .isGreaterThanOrEqualTo(
+            Duration.ofSeconds(9)); // a lower bound: it must not close before its window
     assertThat(x.call(ctx(), "Id", "k", String.class)).isEqualTo("down");
   }
 
@@ -72,10 +82,17 @@ class XClientBreakerTest {
     String down = cluster.refusing("down");
     cluster.start("good", "");
     Dials dials = new Dials();
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILOVER,
-        SelectMode.ROUND_ROBIN, cluster.discovery(),
-        ClientOptions.DEFAULT.toBuilder().plugin(dials)
-            .breaker(() -> new ConsecutiveBreaker(2, Duration.ofMinutes(1))).build()));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                cluster.discovery(),
+                ClientOptions.DEFAULT.toBuilder()
+                    .plugin(dials)
+                    .breaker(() -> new ConsecutiveBreaker(2, Duration.ofMinutes(1)))
+                    .build()));
 
     for (int i = 0; i < 50; i++) {
       assertThat(x.call(ctx(), "Id", "k", String.class)).isEqualTo("good");

@@ -31,8 +31,8 @@ class XClientFailModeTest {
   }
 
   /** Records every connection attempt by address, and its outcome. */
-  static final class Dials implements ClientPlugin.ConnectionCreated,
-      ClientPlugin.ConnectionCreateFailed {
+  static final class Dials
+      implements ClientPlugin.ConnectionCreated, ClientPlugin.ConnectionCreateFailed {
     final List<String> attempts = new CopyOnWriteArrayList<>();
     final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
@@ -44,8 +44,7 @@ class XClientFailModeTest {
     @Override
     public void connectionCreateFailed(String network, String address, Throwable cause) {
       attempts.add(network + "@" + address);
-      failures.computeIfAbsent(network + "@" + address, k -> new AtomicInteger())
-          .incrementAndGet();
+      failures.computeIfAbsent(network + "@" + address, k -> new AtomicInteger()).incrementAndGet();
     }
 
     int failuresOf(String key) {
@@ -55,8 +54,8 @@ class XClientFailModeTest {
   }
 
   private XClient xclient(FailMode mode, SelectMode select, ClientOptions.Builder options) {
-    return cluster.closeAfter(XClient.create("Node", mode, select, cluster.discovery(),
-        options.build()));
+    return cluster.closeAfter(
+        XClient.create("Node", mode, select, cluster.discovery(), options.build()));
   }
 
   private static ClientOptions.Builder noBreaker() {
@@ -67,8 +66,7 @@ class XClientFailModeTest {
   void failfastReturnsTheRefusedConnectionAtOnce() {
     String refusing = cluster.refusing("down");
     Dials dials = new Dials();
-    XClient x = xclient(FailMode.FAILFAST, SelectMode.RANDOM_SELECT,
-        noBreaker().plugin(dials));
+    XClient x = xclient(FailMode.FAILFAST, SelectMode.RANDOM_SELECT, noBreaker().plugin(dials));
 
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(ConnectionException.class)
@@ -93,8 +91,14 @@ class XClientFailModeTest {
     cluster.node("slow").service.hold();
     XClient x = xclient(FailMode.FAILFAST, SelectMode.RANDOM_SELECT, noBreaker());
     try {
-      assertThatThrownBy(() -> x.call(Context.background().withTimeout(Duration.ofMillis(200)),
-          "Held", "k", String.class)).isInstanceOf(DeadlineExceededException.class);
+      assertThatThrownBy(
+              () ->
+                  x.call(
+                      Context.background().withTimeout(Duration.ofMillis(200)),
+                      "Held",
+                      "k",
+                      String.class))
+          .isInstanceOf(DeadlineExceededException.class);
       assertThat(cluster.node("slow").service.calls()).isEqualTo(1);
     } finally {
       cluster.node("slow").service.release();
@@ -129,8 +133,8 @@ class XClientFailModeTest {
   void failoverGivesUpAfterRetriesPlusOneAttempts() {
     String refusing = cluster.refusing("down");
     Dials dials = new Dials();
-    XClient x = xclient(FailMode.FAILOVER, SelectMode.RANDOM_SELECT,
-        noBreaker().retries(2).plugin(dials));
+    XClient x =
+        xclient(FailMode.FAILOVER, SelectMode.RANDOM_SELECT, noBreaker().retries(2).plugin(dials));
 
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(ConnectionException.class);
@@ -146,8 +150,7 @@ class XClientFailModeTest {
     assertThatThrownBy(() -> x.call(ctx(), "Fail", "k", String.class))
         .isInstanceOf(ServiceException.class)
         .hasMessageContaining("refuses");
-    assertThat(cluster.node("a").service.calls() + cluster.node("b").service.calls())
-        .isEqualTo(1);
+    assertThat(cluster.node("a").service.calls() + cluster.node("b").service.calls()).isEqualTo(1);
   }
 
   @Test
@@ -158,8 +161,14 @@ class XClientFailModeTest {
     cluster.node("b").service.hold();
     XClient x = xclient(FailMode.FAILOVER, SelectMode.ROUND_ROBIN, noBreaker());
     try {
-      assertThatThrownBy(() -> x.call(Context.background().withTimeout(Duration.ofMillis(200)),
-          "Held", "k", String.class)).isInstanceOf(DeadlineExceededException.class);
+      assertThatThrownBy(
+              () ->
+                  x.call(
+                      Context.background().withTimeout(Duration.ofMillis(200)),
+                      "Held",
+                      "k",
+                      String.class))
+          .isInstanceOf(DeadlineExceededException.class);
       assertThat(cluster.node("a").service.calls() + cluster.node("b").service.calls())
           .isEqualTo(1);
     } finally {
@@ -173,8 +182,8 @@ class XClientFailModeTest {
     String refusing = cluster.refusing("down");
     String good = cluster.start("good", "");
     Dials dials = new Dials();
-    XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-        noBreaker().retries(3).plugin(dials));
+    XClient x =
+        xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT, noBreaker().retries(3).plugin(dials));
 
     int failed = 0;
     for (int i = 0; i < 20; i++) {
@@ -196,8 +205,8 @@ class XClientFailModeTest {
   void failtryRetriesANodeThatResetsMidCallThenReturnsItsError() {
     String resetting = cluster.resetting("reset");
     Dials dials = new Dials();
-    XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-        noBreaker().retries(2).plugin(dials));
+    XClient x =
+        xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT, noBreaker().retries(2).plugin(dials));
 
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(ConnectionException.class);
@@ -211,8 +220,14 @@ class XClientFailModeTest {
     cluster.node("slow").service.hold();
     XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT, noBreaker());
     try {
-      assertThatThrownBy(() -> x.call(Context.background().withTimeout(Duration.ofMillis(200)),
-          "Held", "k", String.class)).isInstanceOf(DeadlineExceededException.class);
+      assertThatThrownBy(
+              () ->
+                  x.call(
+                      Context.background().withTimeout(Duration.ofMillis(200)),
+                      "Held",
+                      "k",
+                      String.class))
+          .isInstanceOf(DeadlineExceededException.class);
       assertThat(cluster.node("slow").service.calls()).isEqualTo(1);
     } finally {
       cluster.node("slow").service.release();
@@ -237,8 +252,11 @@ class XClientFailModeTest {
     cluster.start("slow", "");
     cluster.start("fast", "");
     cluster.node("slow").service.hold();
-    XClient x = xclient(FailMode.FAILBACKUP, SelectMode.ROUND_ROBIN,
-        noBreaker().backupLatency(Duration.ofMillis(20)));
+    XClient x =
+        xclient(
+            FailMode.FAILBACKUP,
+            SelectMode.ROUND_ROBIN,
+            noBreaker().backupLatency(Duration.ofMillis(20)));
     try {
       // Round robin over [fast, slow] (sorted by key, so either order): every call has one
       // attempt on each node at most, and the answer must come from the fast one.
@@ -258,8 +276,11 @@ class XClientFailModeTest {
     cluster.node("slow").service.hold();
     // Random selection picks the slow node for the first request about half the time; a backup
     // selected at random again would go to the slow node too in one call of four.
-    XClient x = xclient(FailMode.FAILBACKUP, SelectMode.RANDOM_SELECT,
-        noBreaker().backupLatency(Duration.ofMillis(20)));
+    XClient x =
+        xclient(
+            FailMode.FAILBACKUP,
+            SelectMode.RANDOM_SELECT,
+            noBreaker().backupLatency(Duration.ofMillis(20)));
     try {
       for (int i = 0; i < 20; i++) {
         assertThat(x.call(ctx(), "Held", "k" + i, String.class)).isEqualTo("fast");
@@ -275,12 +296,17 @@ class XClientFailModeTest {
     cluster.refusing("down");
     cluster.start("good", "");
     // A backup latency far beyond the deadline: only an immediate backup can answer in time.
-    XClient x = xclient(FailMode.FAILBACKUP, SelectMode.ROUND_ROBIN,
-        noBreaker().backupLatency(Duration.ofSeconds(30)));
+    XClient x =
+        xclient(
+            FailMode.FAILBACKUP,
+            SelectMode.ROUND_ROBIN,
+            noBreaker().backupLatency(Duration.ofSeconds(30)));
 
     for (int i = 0; i < 6; i++) {
-      assertThat(x.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Id", "k",
-          String.class)).isEqualTo("good");
+      assertThat(
+              x.call(
+                  Context.background().withTimeout(Duration.ofSeconds(5)), "Id", "k", String.class))
+          .isEqualTo("good");
     }
   }
 
@@ -297,8 +323,10 @@ class XClientFailModeTest {
   @Test
   void noNodeIsAConnectionError() {
     MultipleServersDiscovery empty = cluster.closeAfter(new MultipleServersDiscovery(List.of()));
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILOVER,
-        SelectMode.RANDOM_SELECT, empty, ClientOptions.DEFAULT));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node", FailMode.FAILOVER, SelectMode.RANDOM_SELECT, empty, ClientOptions.DEFAULT));
 
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(ConnectionException.class)
@@ -309,23 +337,29 @@ class XClientFailModeTest {
   void retryIntervalSpacesTheAttempts() {
     String refusing = cluster.refusing("down");
     Dials dials = new Dials();
-    XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-        noBreaker().retries(2).retryInterval(Duration.ofMillis(100)).plugin(dials));
+    XClient x =
+        xclient(
+            FailMode.FAILTRY,
+            SelectMode.RANDOM_SELECT,
+            noBreaker().retries(2).retryInterval(Duration.ofMillis(100)).plugin(dials));
     long start = System.nanoTime();
 
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(ConnectionException.class);
     // Two pauses between three attempts: a lower bound, which no machine can undercut.
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(
-        Duration.ofMillis(200));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
     assertThat(dials.failuresOf(refusing)).isEqualTo(3);
   }
 
   @Test
   void aRetryIntervalBeyondTheDeadlineFailsAtOnce() {
     cluster.refusing("down");
-    XClient x = xclient(FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-        noBreaker().retryInterval(Duration.ofSeconds(30)));
+    XClient x =
+        xclient(
+            FailMode.FAILTRY,
+            SelectMode.RANDOM_SELECT,
+            noBreaker().retryInterval(Duration.ofSeconds(30)));
 
     assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
         .isInstanceOf(DeadlineExceededException.class)
@@ -335,8 +369,13 @@ class XClientFailModeTest {
   @Test
   void closingTheXClientFailsACallWaitingToRetry() {
     cluster.refusing("down");
-    XClient x = XClient.create("Node", FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-        cluster.discovery(), noBreaker().retryInterval(Duration.ofSeconds(30)).build());
+    XClient x =
+        XClient.create(
+            "Node",
+            FailMode.FAILTRY,
+            SelectMode.RANDOM_SELECT,
+            cluster.discovery(),
+            noBreaker().retryInterval(Duration.ofSeconds(30)).build());
     var future = x.callAsync(Context.background(), "Id", "k", String.class);
     x.close();
 

@@ -25,8 +25,13 @@ class XClientFanOutTest {
   }
 
   private XClient xclient() {
-    return cluster.closeAfter(XClient.create("Node", FailMode.FAILFAST, SelectMode.RANDOM_SELECT,
-        cluster.discovery(), ClientOptions.DEFAULT.toBuilder().breaker(null).build()));
+    return cluster.closeAfter(
+        XClient.create(
+            "Node",
+            FailMode.FAILFAST,
+            SelectMode.RANDOM_SELECT,
+            cluster.discovery(),
+            ClientOptions.DEFAULT.toBuilder().breaker(null).build()));
   }
 
   @Test
@@ -49,10 +54,12 @@ class XClientFanOutTest {
     XClient x = xclient();
 
     assertThatThrownBy(() -> x.broadcast(ctx(), "Id", "k", String.class))
-        .isInstanceOfSatisfying(MultiNodeException.class, e -> {
-          assertThat(e.errors()).containsOnlyKeys(down);
-          assertThat(e.errors().get(down)).isInstanceOf(ConnectionException.class);
-        });
+        .isInstanceOfSatisfying(
+            MultiNodeException.class,
+            e -> {
+              assertThat(e.errors()).containsOnlyKeys(down);
+              assertThat(e.errors().get(down)).isInstanceOf(ConnectionException.class);
+            });
   }
 
   @Test
@@ -64,11 +71,20 @@ class XClientFanOutTest {
     try {
       // The slow node fails at the deadline. On a loaded machine the fast node may miss it too,
       // and broadcast returns at the first failure, so either may be the one reported.
-      assertThatThrownBy(() -> x.broadcast(Context.background().withTimeout(
-          Duration.ofMillis(500)), "Held", "k", String.class))
-          .isInstanceOfSatisfying(MultiNodeException.class, e -> assertThat(e.errors())
-              .isNotEmpty()
-              .allSatisfy((k, v) -> assertThat(v).isInstanceOf(DeadlineExceededException.class)));
+      assertThatThrownBy(
+              () ->
+                  x.broadcast(
+                      Context.background().withTimeout(Duration.ofMillis(500)),
+                      "Held",
+                      "k",
+                      String.class))
+          .isInstanceOfSatisfying(
+              MultiNodeException.class,
+              e ->
+                  assertThat(e.errors())
+                      .isNotEmpty()
+                      .allSatisfy(
+                          (k, v) -> assertThat(v).isInstanceOf(DeadlineExceededException.class)));
     } finally {
       cluster.node("slow").service.release();
     }
@@ -104,11 +120,14 @@ class XClientFanOutTest {
     XClient x = xclient();
 
     assertThatThrownBy(() -> x.fork(ctx(), "Fail", "k", String.class))
-        .isInstanceOfSatisfying(MultiNodeException.class, e -> {
-          assertThat(e.errors()).containsOnlyKeys(down, cluster.node("a").key());
-          assertThat(e.errors().get(cluster.node("a").key()))
-              .isInstanceOf(ServiceException.class).hasMessageContaining("node a refuses");
-        });
+        .isInstanceOfSatisfying(
+            MultiNodeException.class,
+            e -> {
+              assertThat(e.errors()).containsOnlyKeys(down, cluster.node("a").key());
+              assertThat(e.errors().get(cluster.node("a").key()))
+                  .isInstanceOf(ServiceException.class)
+                  .hasMessageContaining("node a refuses");
+            });
   }
 
   @Test
@@ -117,8 +136,14 @@ class XClientFanOutTest {
     cluster.node("slow").service.hold();
     XClient x = xclient();
     try {
-      assertThatThrownBy(() -> x.fork(Context.background().withTimeout(Duration.ofMillis(300)),
-          "Held", "k", String.class)).isInstanceOf(MultiNodeException.class)
+      assertThatThrownBy(
+              () ->
+                  x.fork(
+                      Context.background().withTimeout(Duration.ofMillis(300)),
+                      "Held",
+                      "k",
+                      String.class))
+          .isInstanceOf(MultiNodeException.class)
           .hasMessageContaining("deadline");
     } finally {
       cluster.node("slow").service.release();
@@ -135,21 +160,23 @@ class XClientFanOutTest {
 
     assertThat(receipts).hasSize(2);
     Receipt<String> ok = receipts.stream().filter(r -> r.key().equals(a)).findFirst().get();
-    Receipt<String> failed = receipts.stream().filter(r -> r.key().equals(down)).findFirst()
-        .get();
+    Receipt<String> failed = receipts.stream().filter(r -> r.key().equals(down)).findFirst().get();
     assertThat(ok.isSuccess()).isTrue();
     assertThat(ok.reply()).isEqualTo("a");
     assertThat(ok.address()).isEqualTo(cluster.node("a").server.address());
     assertThat(failed.reply()).isNull();
-    assertThat(failed.error()).isInstanceOf(ConnectionException.class)
+    assertThat(failed.error())
+        .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("connection refused");
   }
 
   @Test
   void fanOutWithoutNodesFailsClearly() {
     MultipleServersDiscovery empty = cluster.closeAfter(new MultipleServersDiscovery(List.of()));
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILFAST,
-        SelectMode.RANDOM_SELECT, empty, ClientOptions.DEFAULT));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node", FailMode.FAILFAST, SelectMode.RANDOM_SELECT, empty, ClientOptions.DEFAULT));
 
     assertThatThrownBy(() -> x.broadcast(ctx(), "Id", "k", String.class))
         .hasMessageContaining("can not find any server");

@@ -27,10 +27,9 @@ class XClientSelectionTest {
     return Context.background().withTimeout(Duration.ofSeconds(10));
   }
 
-  private XClient xclient(SelectMode mode, MultipleServersDiscovery discovery,
-      ClientOptions options) {
-    return cluster.closeAfter(
-        XClient.create("Node", FailMode.FAILFAST, mode, discovery, options));
+  private XClient xclient(
+      SelectMode mode, MultipleServersDiscovery discovery, ClientOptions options) {
+    return cluster.closeAfter(XClient.create("Node", FailMode.FAILFAST, mode, discovery, options));
   }
 
   private static Map<String, Integer> tally(XClient x, int calls, String keyPrefix) {
@@ -48,15 +47,15 @@ class XClientSelectionTest {
     cluster.start("b", "weight=1");
     cluster.start("c", "weight=1");
     // The discovery order is the tie-break order, as in nginx.
-    XClient x = xclient(SelectMode.WEIGHTED_ROUND_ROBIN, cluster.discovery(),
-        ClientOptions.DEFAULT);
+    XClient x =
+        xclient(SelectMode.WEIGHTED_ROUND_ROBIN, cluster.discovery(), ClientOptions.DEFAULT);
 
     List<String> order = new ArrayList<>();
     for (int i = 0; i < 14; i++) {
       order.add(x.call(ctx(), "Id", "k", String.class));
     }
-    assertThat(order).containsExactly(
-        "a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a");
+    assertThat(order)
+        .containsExactly("a", "a", "b", "a", "c", "a", "a", "a", "a", "b", "a", "c", "a", "a");
     assertThat(tally(x, 700, "k")).isEqualTo(Map.of("a", 500, "b", 100, "c", 100));
   }
 
@@ -89,10 +88,16 @@ class XClientSelectionTest {
     List<KVPair> nodes = cluster.nodes();
     List<KVPair> reversed = new ArrayList<>(nodes);
     java.util.Collections.reverse(reversed);
-    XClient one = xclient(SelectMode.CONSISTENT_HASH,
-        cluster.closeAfter(new MultipleServersDiscovery(nodes)), ClientOptions.DEFAULT);
-    XClient two = xclient(SelectMode.CONSISTENT_HASH,
-        cluster.closeAfter(new MultipleServersDiscovery(reversed)), ClientOptions.DEFAULT);
+    XClient one =
+        xclient(
+            SelectMode.CONSISTENT_HASH,
+            cluster.closeAfter(new MultipleServersDiscovery(nodes)),
+            ClientOptions.DEFAULT);
+    XClient two =
+        xclient(
+            SelectMode.CONSISTENT_HASH,
+            cluster.closeAfter(new MultipleServersDiscovery(reversed)),
+            ClientOptions.DEFAULT);
 
     for (int i = 0; i < 300; i++) {
       String key = "user-" + i;
@@ -156,8 +161,11 @@ class XClientSelectionTest {
     cluster.start("inactive", "state=inactive");
     MultipleServersDiscovery discovery = cluster.discovery();
 
-    XClient grouped = xclient(SelectMode.ROUND_ROBIN, discovery,
-        ClientOptions.DEFAULT.toBuilder().group("g1").build());
+    XClient grouped =
+        xclient(
+            SelectMode.ROUND_ROBIN,
+            discovery,
+            ClientOptions.DEFAULT.toBuilder().group("g1").build());
     XClient all = xclient(SelectMode.ROUND_ROBIN, discovery, ClientOptions.DEFAULT);
 
     assertThat(tally(grouped, 40, "k")).containsOnlyKeys("g1", "g1g2");
@@ -188,17 +196,18 @@ class XClientSelectionTest {
         .hasMessageContaining("setSelector");
 
     List<List<KVPair>> updates = new ArrayList<>();
-    x.setSelector(new Selector() {
-      @Override
-      public String select(Context ctx, String servicePath, String serviceMethod, Object args) {
-        return a;
-      }
+    x.setSelector(
+        new Selector() {
+          @Override
+          public String select(Context ctx, String servicePath, String serviceMethod, Object args) {
+            return a;
+          }
 
-      @Override
-      public void updateServer(List<KVPair> servers) {
-        updates.add(servers);
-      }
-    });
+          @Override
+          public void updateServer(List<KVPair> servers) {
+            updates.add(servers);
+          }
+        });
 
     assertThat(updates).hasSize(1);
     assertThat(updates.get(0)).hasSize(2);
@@ -211,10 +220,14 @@ class XClientSelectionTest {
     String b = cluster.start("b", "");
     XClient x = xclient(SelectMode.ROUND_ROBIN, cluster.discovery(), ClientOptions.DEFAULT);
     List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    x.setPlugins(List.of((ClientPlugin.WrapSelect) next -> (ctx, path, method, args) -> {
-      seen.add(next.select(ctx, path, method, args));
-      return b;
-    }));
+    x.setPlugins(
+        List.of(
+            (ClientPlugin.WrapSelect)
+                next ->
+                    (ctx, path, method, args) -> {
+                      seen.add(next.select(ctx, path, method, args));
+                      return b;
+                    }));
 
     assertThat(tally(x, 10, "k")).containsOnlyKeys("b");
     assertThat(seen).hasSize(10).contains(cluster.node("a").key(), b);
@@ -228,7 +241,8 @@ class XClientSelectionTest {
 
     // Both nodes are on loopback: their measured weights end equal (191), and before the first
     // probe every node weighs the same, so calls alternate either way.
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(
-        () -> assertThat(tally(x, 20, "k")).containsOnlyKeys("a", "b"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(tally(x, 20, "k")).containsOnlyKeys("a", "b"));
   }
 }

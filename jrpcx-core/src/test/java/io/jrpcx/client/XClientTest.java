@@ -6,14 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
+import io.jrpcx.RpcName;
 import io.jrpcx.ServiceException;
 import io.jrpcx.client.discovery.InProcessDiscovery;
 import io.jrpcx.client.discovery.MultipleServersDiscovery;
 import io.jrpcx.client.discovery.Peer2PeerDiscovery;
-import io.jrpcx.RpcName;
 import io.jrpcx.server.Server;
-import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestCluster;
 import java.io.IOException;
@@ -60,8 +60,7 @@ class XClientTest {
   }
 
   private XClient arith(FailMode mode, SelectMode select, ClientOptions options) {
-    return cluster.closeAfter(XClient.create("Arith", mode, select, cluster.discovery(),
-        options));
+    return cluster.closeAfter(XClient.create("Arith", mode, select, cluster.discovery(), options));
   }
 
   @Test
@@ -76,23 +75,31 @@ class XClientTest {
         .isEqualTo(7);
     x.oneshot(ctx(), "Mul", new Args(1, 1));
     assertThatThrownBy(() -> x.call(ctx(), "Div", new Args(1, 0), Reply.class))
-        .isInstanceOf(ServiceException.class).hasMessage("divide by zero");
+        .isInstanceOf(ServiceException.class)
+        .hasMessage("divide by zero");
   }
 
   @Test
   void authTokenIsSentWithEveryCallAndCheckedByTheServer() {
-    cluster.start("secure", "", b -> b.authenticator((conn, request, token) -> {
-      if (!"secret".equals(token)) {
-        throw new SecurityException("invalid token");
-      }
-    }));
+    cluster.start(
+        "secure",
+        "",
+        b ->
+            b.authenticator(
+                (conn, request, token) -> {
+                  if (!"secret".equals(token)) {
+                    throw new SecurityException("invalid token");
+                  }
+                }));
     XClient x = arith(FailMode.FAILOVER, SelectMode.RANDOM_SELECT, ClientOptions.DEFAULT);
 
     assertThatThrownBy(() -> x.call(ctx(), "Mul", new Args(2, 3), Reply.class))
-        .isInstanceOf(ServiceException.class).hasMessageContaining("invalid token");
+        .isInstanceOf(ServiceException.class)
+        .hasMessageContaining("invalid token");
     x.auth("wrong");
     assertThatThrownBy(() -> x.call(ctx(), "Mul", new Args(2, 3), Reply.class))
-        .isInstanceOf(ServiceException.class).hasMessageContaining("invalid token");
+        .isInstanceOf(ServiceException.class)
+        .hasMessageContaining("invalid token");
     x.auth("secret");
     assertThat(x.call(ctx(), "Mul", new Args(2, 3), Reply.class).C).isEqualTo(6);
     assertThat(x.broadcast(ctx(), "Mul", new Args(2, 3), Reply.class).C).isEqualTo(6);
@@ -104,8 +111,12 @@ class XClientTest {
     XClient x = arith(FailMode.FAILFAST, SelectMode.RANDOM_SELECT, ClientOptions.DEFAULT);
     x.auth("token-1");
 
-    Call<Reply> call = x.go(Context.background().withTimeout(Duration.ofSeconds(5)), "MulMeta",
-        new Args(2, 2), Reply.class);
+    Call<Reply> call =
+        x.go(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "MulMeta",
+            new Args(2, 2),
+            Reply.class);
     call.await();
 
     Map<String, String> echoed = call.responseMetadata();
@@ -140,15 +151,17 @@ class XClientTest {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 32; t++) {
         int thread = t;
-        results.add(pool.submit(() -> {
-          int correct = 0;
-          for (int i = 0; i < 1000; i++) {
-            if (x.call(ctx(), "Mul", new Args(thread, i), Reply.class).C == thread * i) {
-              correct++;
-            }
-          }
-          return correct;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  int correct = 0;
+                  for (int i = 0; i < 1000; i++) {
+                    if (x.call(ctx(), "Mul", new Args(thread, i), Reply.class).C == thread * i) {
+                      correct++;
+                    }
+                  }
+                  return correct;
+                }));
       }
       for (Future<Integer> r : results) {
         assertThat(r.get(100, TimeUnit.SECONDS)).isEqualTo(1000);
@@ -166,19 +179,25 @@ class XClientTest {
   void concurrentFirstCallsShareOneDial() throws Exception {
     cluster.start("a", "");
     AtomicInteger dials = new AtomicInteger();
-    XClient x = arith(FailMode.FAILFAST, SelectMode.RANDOM_SELECT, ClientOptions.DEFAULT
-        .toBuilder().plugin((ClientPlugin.ConnectionCreated) (n, a) -> dials.incrementAndGet())
-        .build());
+    XClient x =
+        arith(
+            FailMode.FAILFAST,
+            SelectMode.RANDOM_SELECT,
+            ClientOptions.DEFAULT.toBuilder()
+                .plugin((ClientPlugin.ConnectionCreated) (n, a) -> dials.incrementAndGet())
+                .build());
     ExecutorService pool = Executors.newFixedThreadPool(16);
     java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
     try {
       List<Future<Integer>> results = new ArrayList<>();
       for (int t = 0; t < 16; t++) {
         int n = t;
-        results.add(pool.submit(() -> {
-          start.await();
-          return x.call(ctx(), "Mul", new Args(n, 2), Reply.class).C;
-        }));
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return x.call(ctx(), "Mul", new Args(n, 2), Reply.class).C;
+                }));
       }
       start.countDown();
       for (int t = 0; t < 16; t++) {
@@ -205,22 +224,24 @@ class XClientTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
-      workers.add(pool.submit(() -> {
-        int i = 0;
-        while (!stop.get()) {
-          try {
-            if (x.call(ctx(), "Mul", new Args(i, 3), Reply.class).C != i * 3) {
-              failed.incrementAndGet();
-            }
-          } catch (RuntimeException e) {
-            if (failed.incrementAndGet() <= 3) {
-              firstErrors.add(e);
-            }
-          }
-          done.incrementAndGet();
-          i++;
-        }
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                int i = 0;
+                while (!stop.get()) {
+                  try {
+                    if (x.call(ctx(), "Mul", new Args(i, 3), Reply.class).C != i * 3) {
+                      failed.incrementAndGet();
+                    }
+                  } catch (RuntimeException e) {
+                    if (failed.incrementAndGet() <= 3) {
+                      firstErrors.add(e);
+                    }
+                  }
+                  done.incrementAndGet();
+                  i++;
+                }
+              }));
     }
     try {
       await().atMost(Duration.ofSeconds(30)).until(() -> done.get() >= 3000);
@@ -234,7 +255,8 @@ class XClientTest {
         w.get(30, TimeUnit.SECONDS);
       }
     }
-    System.out.printf("failover with one of 3 nodes killed under load: %d failed of %d%n",
+    System.out.printf(
+        "failover with one of 3 nodes killed under load: %d failed of %d%n",
         failed.get(), done.get());
     assertThat(failed.get()).as("failed calls; the first errors: %s", firstErrors).isZero();
   }
@@ -251,8 +273,14 @@ class XClientTest {
     cluster.closeAfter(two);
     long socketsBefore = openSockets();
     InProcessDiscovery discovery = cluster.closeAfter(new InProcessDiscovery("Arith", one, two));
-    XClient x = cluster.closeAfter(XClient.create("Arith", FailMode.FAILOVER,
-        SelectMode.ROUND_ROBIN, discovery, ClientOptions.DEFAULT));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Arith",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
 
     for (int i = 0; i < 10; i++) {
       assertThat(x.call(ctx(), "Mul", new Args(i, 7), Reply.class).C).isEqualTo(i * 7);
@@ -268,19 +296,22 @@ class XClientTest {
   void inProcessDiscoveryRefusesAServerOnTcp() {
     cluster.start("a", "");
     assertThatThrownBy(() -> new InProcessDiscovery("Arith", cluster.node("a").server))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inprocess");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("inprocess");
   }
 
   /** Sockets this process has open, from /proc: an in-process call must not add any. */
   private static long openSockets() throws IOException {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      return fds.filter(fd -> {
-        try {
-          return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-        } catch (IOException e) {
-          return false; // closed while listing
-        }
-      }).count();
+      return fds.filter(
+              fd -> {
+                try {
+                  return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+                } catch (IOException e) {
+                  return false; // closed while listing
+                }
+              })
+          .count();
     }
   }
 
@@ -288,8 +319,10 @@ class XClientTest {
   void oneClientMakesOneXClientPerService() {
     String a = cluster.start("a", "");
     Peer2PeerDiscovery template = cluster.closeAfter(new Peer2PeerDiscovery(a, ""));
-    OneClient one = cluster.closeAfter(OneClient.create(FailMode.FAILOVER,
-        SelectMode.RANDOM_SELECT, template, ClientOptions.DEFAULT));
+    OneClient one =
+        cluster.closeAfter(
+            OneClient.create(
+                FailMode.FAILOVER, SelectMode.RANDOM_SELECT, template, ClientOptions.DEFAULT));
 
     assertThat(one.call(ctx(), "Arith", "Mul", new Args(10, 20), Reply.class).C).isEqualTo(200);
     assertThat(one.call(ctx(), "Node", "Id", "k", String.class)).isEqualTo("a");
@@ -305,8 +338,15 @@ class XClientTest {
   void anXClientPoolHandsOutItsClientsInTurn() {
     cluster.start("a", "");
     MultipleServersDiscovery discovery = cluster.discovery();
-    XClientPool pool = cluster.closeAfter(XClientPool.create(3, "Arith", FailMode.FAILOVER,
-        SelectMode.RANDOM_SELECT, discovery, ClientOptions.DEFAULT));
+    XClientPool pool =
+        cluster.closeAfter(
+            XClientPool.create(
+                3,
+                "Arith",
+                FailMode.FAILOVER,
+                SelectMode.RANDOM_SELECT,
+                discovery,
+                ClientOptions.DEFAULT));
     Map<XClient, Integer> seen = new ConcurrentHashMap<>();
 
     for (int i = 0; i < 9; i++) {
@@ -324,14 +364,22 @@ class XClientTest {
     cluster.start("a", "");
     cluster.start("b", "");
     MultipleServersDiscovery discovery = cluster.discovery();
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILFAST,
-        SelectMode.ROUND_ROBIN, discovery, ClientOptions.DEFAULT));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILFAST,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     cluster.node("a").service.hold();
     cluster.node("b").service.hold();
     CompletableFuture<String> first = x.callAsync(ctx(), "Held", "k", String.class);
     CompletableFuture<String> second = x.callAsync(ctx(), "Held", "k", String.class);
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        cluster.node("a").service.calls() == 1 && cluster.node("b").service.calls() == 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> cluster.node("a").service.calls() == 1 && cluster.node("b").service.calls() == 1);
 
     cluster.unlist("b");
     discovery.update(cluster.nodes());
@@ -343,8 +391,9 @@ class XClientTest {
     for (int i = 0; i < 5; i++) {
       assertThat(x.call(ctx(), "Id", "k", String.class)).isEqualTo("a");
     }
-    await().atMost(Duration.ofSeconds(10)).until(
-        () -> cluster.node("b").server.activeConnections().isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.node("b").server.activeConnections().isEmpty());
   }
 
   @Test

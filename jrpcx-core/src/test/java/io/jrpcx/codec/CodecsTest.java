@@ -59,7 +59,8 @@ class CodecsTest {
     Codec protobuf = new FakeCodec(SerializeType.PROTOBUF);
     Codecs extended = Codecs.defaults().toBuilder().add(protobuf).build();
     assertThat(extended.get(SerializeType.PROTOBUF)).isSameAs(protobuf);
-    assertThat(extended.get(SerializeType.JSON)).isSameAs(Codecs.defaults().get(SerializeType.JSON));
+    assertThat(extended.get(SerializeType.JSON))
+        .isSameAs(Codecs.defaults().get(SerializeType.JSON));
     assertThat(extended.get(SerializeType.MSGPACK))
         .isSameAs(Codecs.defaults().get(SerializeType.MSGPACK));
     assertThat(Codecs.defaults().get(SerializeType.PROTOBUF)).isNull();

@@ -46,6 +46,7 @@ class DeserializationSafetyTest {
 
   /** Set only by {@link Canary}: whether that class was initialised, and instances built. */
   static final AtomicBoolean CANARY_INITIALISED = new AtomicBoolean();
+
   static final AtomicInteger CANARIES_BUILT = new AtomicInteger();
   static final AtomicInteger CONTROL_CANARIES_BUILT = new AtomicInteger();
 
@@ -101,24 +102,38 @@ class DeserializationSafetyTest {
   // ---- 1. the bytecode --------------------------------------------------------------------------
 
   /** Classes whose mere reference from jrpcx-core would make native (de)serialization reachable. */
-  private static final List<String> FORBIDDEN_CLASSES = List.of(
-      "java/io/ObjectInputStream", "java/io/ObjectOutputStream", "java/io/ObjectInput",
-      "java/io/ObjectOutput", "java/beans/XMLDecoder", "java/rmi/MarshalledObject",
-      "io/netty/handler/codec/serialization/", // Netty's ObjectDecoder and friends
-      "com/fasterxml/jackson/annotation/JsonTypeInfo",
-      "com/fasterxml/jackson/databind/jsontype/impl/LaissezFaireSubTypeValidator",
-      "com/fasterxml/jackson/databind/ObjectMapper$DefaultTyping");
+  private static final List<String> FORBIDDEN_CLASSES =
+      List.of(
+          "java/io/ObjectInputStream",
+          "java/io/ObjectOutputStream",
+          "java/io/ObjectInput",
+          "java/io/ObjectOutput",
+          "java/beans/XMLDecoder",
+          "java/rmi/MarshalledObject",
+          "io/netty/handler/codec/serialization/", // Netty's ObjectDecoder and friends
+          "com/fasterxml/jackson/annotation/JsonTypeInfo",
+          "com/fasterxml/jackson/databind/jsontype/impl/LaissezFaireSubTypeValidator",
+          "com/fasterxml/jackson/databind/ObjectMapper$DefaultTyping");
 
   /** Methods that read native serialization or switch Jackson's default typing on. */
-  private static final List<String> FORBIDDEN_METHODS = List.of(
-      "readObject", "readUnshared", "enableDefaultTyping", "enableDefaultTypingAsProperty",
-      "activateDefaultTyping", "activateDefaultTypingAsProperty", "setDefaultTyping");
+  private static final List<String> FORBIDDEN_METHODS =
+      List.of(
+          "readObject",
+          "readUnshared",
+          "enableDefaultTyping",
+          "enableDefaultTypingAsProperty",
+          "activateDefaultTyping",
+          "activateDefaultTypingAsProperty",
+          "setDefaultTyping");
 
   @Test
   void noJrpcxCoreClassReferencesNativeDeserializationOrDefaultTyping() throws Exception {
     Map<String, byte[]> classes = mainClasses();
-    assertThat(classes).as("jrpcx-core classes found")
-        .containsKeys("io/jrpcx/codec/JacksonCodec.class", "io/jrpcx/server/ServerCall.class",
+    assertThat(classes)
+        .as("jrpcx-core classes found")
+        .containsKeys(
+            "io/jrpcx/codec/JacksonCodec.class",
+            "io/jrpcx/server/ServerCall.class",
             "io/jrpcx/plugin/RequestRateLimitPlugin.class")
         .hasSizeGreaterThan(50);
     List<String> findings = new ArrayList<>();
@@ -132,8 +147,8 @@ class DeserializationSafetyTest {
     // typing on, so the scan of its bytecode must report both.
     String name = DeserializationSafetyTest.class.getName().replace('.', '/') + ".class";
     byte[] bytes;
-    try (InputStream in = DeserializationSafetyTest.class.getClassLoader()
-        .getResourceAsStream(name)) {
+    try (InputStream in =
+        DeserializationSafetyTest.class.getClassLoader().getResourceAsStream(name)) {
       bytes = in.readAllBytes();
     }
     assertThat(forbiddenReferences(name, bytes))
@@ -156,19 +171,32 @@ class DeserializationSafetyTest {
 
   @Test
   void theCodecsMappersHaveDefaultTypingOff() {
-    List<ObjectMapper> mappers = List.of(
-        ((JsonCodec) Codecs.defaults().get(SerializeType.JSON)).mapper(),
-        ((MsgPackCodec) Codecs.defaults().get(SerializeType.MSGPACK)).mapper(),
-        new JsonCodec().mapper(), new MsgPackCodec().mapper(),
-        JsonCodec.newGoCompatibleMapper(), MsgPackCodec.newGoCompatibleMapper());
+    List<ObjectMapper> mappers =
+        List.of(
+            ((JsonCodec) Codecs.defaults().get(SerializeType.JSON)).mapper(),
+            ((MsgPackCodec) Codecs.defaults().get(SerializeType.MSGPACK)).mapper(),
+            new JsonCodec().mapper(),
+            new MsgPackCodec().mapper(),
+            JsonCodec.newGoCompatibleMapper(),
+            MsgPackCodec.newGoCompatibleMapper());
     for (ObjectMapper mapper : mappers) {
-      for (Class<?> type : List.of(Object.class, Map.class, List.class, Collection.class,
-          Serializable.class, Comparable.class, Holder.class, ControlCanary.class,
-          Object[].class)) {
+      for (Class<?> type :
+          List.of(
+              Object.class,
+              Map.class,
+              List.class,
+              Collection.class,
+              Serializable.class,
+              Comparable.class,
+              Holder.class,
+              ControlCanary.class,
+              Object[].class)) {
         assertThat(mapper.getDeserializationConfig().getDefaultTyper(mapper.constructType(type)))
-            .as("default typer for reading %s with %s", type, mapper.getFactory()).isNull();
+            .as("default typer for reading %s with %s", type, mapper.getFactory())
+            .isNull();
         assertThat(mapper.getSerializationConfig().getDefaultTyper(mapper.constructType(type)))
-            .as("default typer for writing %s", type).isNull();
+            .as("default typer for writing %s", type)
+            .isNull();
       }
     }
   }
@@ -177,9 +205,11 @@ class DeserializationSafetyTest {
   void theSameHintsDoBuildTheNamedClassWhenDefaultTypingIsOnSoTheLiveTestMeansSomething()
       throws IOException {
     String control = ControlCanary.class.getName();
-    ObjectMapper unsafe = JsonCodec.newGoCompatibleMapper().copy()
-        .activateDefaultTyping(LaissezFaireSubTypeValidator.instance,
-            ObjectMapper.DefaultTyping.NON_FINAL);
+    ObjectMapper unsafe =
+        JsonCodec.newGoCompatibleMapper()
+            .copy()
+            .activateDefaultTyping(
+                LaissezFaireSubTypeValidator.instance, ObjectMapper.DefaultTyping.NON_FINAL);
     Object built = unsafe.readValue("[\"" + control + "\",{\"x\":1}]", Object.class);
     assertThat(built).isInstanceOf(ControlCanary.class);
     assertThat(CONTROL_CANARIES_BUILT).hasPositiveValue();
@@ -189,8 +219,8 @@ class DeserializationSafetyTest {
 
   @Test
   void typeHintsInJsonPayloadsBuildOnlyMapsListsAndScalars() {
-    Client json = server.connect(
-        ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.JSON).build());
+    Client json =
+        server.connect(ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.JSON).build());
     assertHintsIgnored(json);
   }
 
@@ -243,8 +273,12 @@ class DeserializationSafetyTest {
 
   private static String call(Client client, String method, Object args) {
     try {
-      return client.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Probe", method,
-          args, String.class);
+      return client.call(
+          Context.background().withTimeout(Duration.ofSeconds(5)),
+          "Probe",
+          method,
+          args,
+          String.class);
     } catch (RpcException e) {
       throw new AssertionError(method + " " + args + " failed: " + e.getMessage(), e);
     }
@@ -253,15 +287,19 @@ class DeserializationSafetyTest {
   /** Runtime classes of a decoded value: {@code ArrayList[String, LinkedHashMap{x=Integer}]}. */
   static String shape(Object v) {
     if (v instanceof Map) {
-      return v.getClass().getSimpleName() + ((Map<?, ?>) v).entrySet().stream()
-          .map(e -> e.getKey() + "=" + shape(e.getValue()))
-          .sorted()
-          .collect(Collectors.joining(", ", "{", "}"));
+      return v.getClass().getSimpleName()
+          + ((Map<?, ?>) v)
+              .entrySet().stream()
+                  .map(e -> e.getKey() + "=" + shape(e.getValue()))
+                  .sorted()
+                  .collect(Collectors.joining(", ", "{", "}"));
     }
     if (v instanceof List) {
-      return v.getClass().getSimpleName() + ((List<?>) v).stream()
-          .map(DeserializationSafetyTest::shape)
-          .collect(Collectors.joining(", ", "[", "]"));
+      return v.getClass().getSimpleName()
+          + ((List<?>) v)
+              .stream()
+                  .map(DeserializationSafetyTest::shape)
+                  .collect(Collectors.joining(", ", "[", "]"));
     }
     return v == null ? "null" : v.getClass().getSimpleName();
   }
@@ -274,8 +312,8 @@ class DeserializationSafetyTest {
     Map<String, byte[]> out = new java.util.TreeMap<>();
     if (Files.isDirectory(root)) {
       try (Stream<Path> files = Files.walk(root)) {
-        List<Path> classFiles = files.filter(f -> f.toString().endsWith(".class"))
-            .collect(Collectors.toList());
+        List<Path> classFiles =
+            files.filter(f -> f.toString().endsWith(".class")).collect(Collectors.toList());
         for (Path p : classFiles) {
           out.put(root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
         }

@@ -99,7 +99,8 @@ class JsonCodecTest {
   @Test
   void unknownFieldsAreIgnoredLikeGo() {
     ArgsClass c =
-        (ArgsClass) codec.decode(bytes("{\"A\":1,\"X\":{\"deep\":[1,2]},\"B\":2}"), ArgsClass.class);
+        (ArgsClass)
+            codec.decode(bytes("{\"A\":1,\"X\":{\"deep\":[1,2]},\"B\":2}"), ArgsClass.class);
     assertThat(c.A).isEqualTo(1);
     assertThat(c.B).isEqualTo(2);
     assertThat(codec.decode(bytes("{\"A\":1,\"C\":3,\"B\":2}"), Args.class))
@@ -151,18 +152,20 @@ class JsonCodecTest {
 
   @Test
   void codecExceptionIsAServiceErrorThatIsNotRetried() {
-    CodecException e = org.junit.jupiter.api.Assertions.assertThrows(
-        CodecException.class, () -> codec.decode(bytes("]"), ArgsClass.class));
+    CodecException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            CodecException.class, () -> codec.decode(bytes("]"), ArgsClass.class));
     assertThat(e.isServiceError()).isTrue();
     assertThat(e.getCause()).isNotNull();
   }
 
   @Test
   void unencodableValueIsACodecException() {
-    Object selfReferencing = new Object() {
-      @SuppressWarnings("unused")
-      public Object Self = this;
-    };
+    Object selfReferencing =
+        new Object() {
+          @SuppressWarnings("unused")
+          public Object Self = this;
+        };
     assertThatThrownBy(() -> codec.encode(selfReferencing))
         .isInstanceOf(CodecException.class)
         .hasMessageStartingWith("json: cannot encode ");
@@ -179,7 +182,8 @@ class JsonCodecTest {
     assertThat(m.get("x").get(0)).isInstanceOf(Integer.class);
 
     Type listOfArgs = new TypeReference<List<Args>>() {}.getType();
-    assertThat((List<Object>) codec.decode(bytes("[{\"A\":1,\"B\":2},{\"a\":3,\"b\":4}]"), listOfArgs))
+    assertThat(
+            (List<Object>) codec.decode(bytes("[{\"A\":1,\"B\":2},{\"a\":3,\"b\":4}]"), listOfArgs))
         .containsExactly(new Args(1, 2), new Args(3, 4));
 
     // The same codec serves another parameterization of the same raw type independently.
@@ -203,8 +207,7 @@ class JsonCodecTest {
     assertThat(classProperty).isInstanceOf(Map.class);
     assertThat((Map<Object, Object>) classProperty).containsEntry("@class", canary);
 
-    Holder h = (Holder) codec.decode(
-        bytes("{\"Value\":[\"" + canary + "\",{}]}"), Holder.class);
+    Holder h = (Holder) codec.decode(bytes("{\"Value\":[\"" + canary + "\",{}]}"), Holder.class);
     assertThat(h.Value).isInstanceOf(List.class);
 
     Object hashMapForm = codec.decode(bytes("[\"java.util.HashMap\",{}]"), Object.class);

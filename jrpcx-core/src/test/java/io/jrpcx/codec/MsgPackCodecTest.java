@@ -81,8 +81,8 @@ class MsgPackCodecTest {
     assertThat(((Reply) codec.decode(HEX.parseHex("81a14338"), Reply.class)).C).isEqualTo(56);
     assertThat(((Reply) codec.decode(HEX.parseHex("81a143ce00011044"), Reply.class)).C)
         .isEqualTo(69700);
-    ArgsRecord r = (ArgsRecord) codec.decode(HEX.parseHex("82a141d1fed4a142ce00011170"),
-        ArgsRecord.class);
+    ArgsRecord r =
+        (ArgsRecord) codec.decode(HEX.parseHex("82a141d1fed4a142ce00011170"), ArgsRecord.class);
     assertThat(r).isEqualTo(new ArgsRecord(-300, 70000));
   }
 
@@ -167,8 +167,14 @@ class MsgPackCodecTest {
   @Test
   void narrowerFieldsArraysAndBoxedTypesAreRangeCheckedToo() {
     // {"S": 32767, "Bt": 255, "Arr": [1, -1], "Boxed": 2147483647, "BoxedLong": uint64 2^63-1}
-    String ok = "85" + "a153cd7fff" + "a24274ccff" + "a341727292" + "01ff"
-        + "a5426f786564ce7fffffff" + "a9426f7865644c6f6e67cf7fffffffffffffff";
+    String ok =
+        "85"
+            + "a153cd7fff"
+            + "a24274ccff"
+            + "a341727292"
+            + "01ff"
+            + "a5426f786564ce7fffffff"
+            + "a9426f7865644c6f6e67cf7fffffffffffffff";
     Narrow n = (Narrow) codec.decode(HEX.parseHex(ok), Narrow.class);
     assertThat(n.S).isEqualTo((short) 32767);
     assertThat(n.Bt).isEqualTo((byte) -1); // Jackson reads 255 as the unsigned byte 0xff
@@ -177,18 +183,27 @@ class MsgPackCodecTest {
     assertThat(n.BoxedLong).isEqualTo(Long.MAX_VALUE);
 
     assertThatThrownBy(() -> codec.decode(HEX.parseHex("81a153cd8000"), Narrow.class))
-        .as("32768 into short").isInstanceOf(CodecException.class);
+        .as("32768 into short")
+        .isInstanceOf(CodecException.class);
     assertThatThrownBy(() -> codec.decode(HEX.parseHex("81a153ce00010000"), Narrow.class))
-        .as("65536 into short must not wrap to 0").isInstanceOf(CodecException.class);
+        .as("65536 into short must not wrap to 0")
+        .isInstanceOf(CodecException.class);
     assertThatThrownBy(() -> codec.decode(HEX.parseHex("81a24274cf0000000100000001"), Narrow.class))
-        .as("2^32+1 into byte must not wrap to 1").isInstanceOf(CodecException.class);
+        .as("2^32+1 into byte must not wrap to 1")
+        .isInstanceOf(CodecException.class);
     assertThatThrownBy(() -> codec.decode(HEX.parseHex("81a341727291ce80000000"), Narrow.class))
-        .as("2^31 into int[]").isInstanceOf(CodecException.class);
-    assertThatThrownBy(() -> codec.decode(HEX.parseHex("81a5426f786564cf0000000100000000"),
-        Narrow.class)).as("2^32 into Integer").isInstanceOf(CodecException.class);
-    assertThatThrownBy(() -> codec.decode(
-        HEX.parseHex("81a9426f7865644c6f6e67cf8000000000000000"), Narrow.class))
-        .as("2^63 into Long").isInstanceOf(CodecException.class);
+        .as("2^31 into int[]")
+        .isInstanceOf(CodecException.class);
+    assertThatThrownBy(
+            () -> codec.decode(HEX.parseHex("81a5426f786564cf0000000100000000"), Narrow.class))
+        .as("2^32 into Integer")
+        .isInstanceOf(CodecException.class);
+    assertThatThrownBy(
+            () ->
+                codec.decode(
+                    HEX.parseHex("81a9426f7865644c6f6e67cf8000000000000000"), Narrow.class))
+        .as("2^63 into Long")
+        .isInstanceOf(CodecException.class);
   }
 
   @Test
@@ -252,8 +267,8 @@ class MsgPackCodecTest {
     o.In = new Args(1, 2);
     // {"Name":"n","In":{"A":1,"B":2}} in declaration order, like Go
     assertThat(hex(o)).isEqualTo("82" + "a44e616d65a16e" + "a2496e" + "82a14101a14202");
-    Outer back = (Outer) codec.decode(HEX.parseHex("82a2496e82a14103a14204a44e616d65a178"),
-        Outer.class);
+    Outer back =
+        (Outer) codec.decode(HEX.parseHex("82a2496e82a14103a14204a44e616d65a178"), Outer.class);
     assertThat(back.Name).isEqualTo("x");
     assertThat(back.In.A).isEqualTo(3);
     assertThat(back.In.B).isEqualTo(4);
@@ -309,11 +324,13 @@ class MsgPackCodecTest {
   @SuppressWarnings("unchecked")
   void defaultTypingIsOffSoPayloadsCannotChooseAClass() {
     // ["java.util.concurrent.atomic.AtomicInteger", {}] -> a plain list, nothing instantiated
-    byte[] payload = codec.encode(new Object[] {"java.util.concurrent.atomic.AtomicInteger",
-        Map.of()});
+    byte[] payload =
+        codec.encode(new Object[] {"java.util.concurrent.atomic.AtomicInteger", Map.of()});
     Object o = codec.decode(payload, Object.class);
     assertThat(o).isInstanceOf(java.util.List.class);
-    assertThat((java.util.List<Object>) o).first().isEqualTo("java.util.concurrent.atomic.AtomicInteger");
+    assertThat((java.util.List<Object>) o)
+        .first()
+        .isEqualTo("java.util.concurrent.atomic.AtomicInteger");
   }
 
   @Test

@@ -37,8 +37,8 @@ class MsgPackFastPathFuzzTest {
         Object v = MsgPackSamples.anyInstance(type, r, 1);
         byte[] payload = i == 0 ? JACKSON.encode(v) : new WideWriter(r, true).bean(v).bytes();
         if (payload.length < 4096) {
-          seeds.add(Arguments.of(Named.of(type.getSimpleName() + " #" + i,
-              concat((byte) c, payload))));
+          seeds.add(
+              Arguments.of(Named.of(type.getSimpleName() + " #" + i, concat((byte) c, payload))));
         }
       }
     }
@@ -53,8 +53,10 @@ class MsgPackFastPathFuzzTest {
     }
     Class<?> type = MsgPackSamples.PLAIN.get((input[0] & 0xff) % MsgPackSamples.PLAIN.size());
     byte[] payload = java.util.Arrays.copyOfRange(input, 1, input.length);
-    assertSameOutcome(outcome(() -> FAST.decode(payload, type)),
-        outcome(() -> JACKSON.decode(payload, type)), type.getSimpleName());
+    assertSameOutcome(
+        outcome(() -> FAST.decode(payload, type)),
+        outcome(() -> JACKSON.decode(payload, type)),
+        type.getSimpleName());
   }
 
   private static byte[] concat(byte first, byte[] rest) {

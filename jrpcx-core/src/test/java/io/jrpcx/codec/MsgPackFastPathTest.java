@@ -121,15 +121,35 @@ class MsgPackFastPathTest {
 
   @Test
   void classesJacksonTreatsSpeciallyOrThatHoldOtherTypesStayWithJackson() {
-    for (Class<?> c : List.of(Annotated.class, SkipsNulls.class, Ignored.class,
-        HoldsIgnored.class, WithList.class, WithObject.class, WithEnum.class, WithChar.class,
-        OnlyArgsConstructor.class, BeansConstructor.class, CaseTwins.class, Point.class,
-        StringMap.class, Inner.class, Object.class, String.class, Integer.class, int.class,
-        byte[].class, Thread.State.class, java.util.ArrayList.class, Map.class)) {
+    for (Class<?> c :
+        List.of(
+            Annotated.class,
+            SkipsNulls.class,
+            Ignored.class,
+            HoldsIgnored.class,
+            WithList.class,
+            WithObject.class,
+            WithEnum.class,
+            WithChar.class,
+            OnlyArgsConstructor.class,
+            BeansConstructor.class,
+            CaseTwins.class,
+            Point.class,
+            StringMap.class,
+            Inner.class,
+            Object.class,
+            String.class,
+            Integer.class,
+            int.class,
+            byte[].class,
+            Thread.State.class,
+            java.util.ArrayList.class,
+            Map.class)) {
       assertThat(PATH.handles(c)).as(c.getName()).isFalse();
     }
     assertThat(new MsgPackCodec(MsgPackCodec.newGoCompatibleMapper()).fastPath())
-        .as("a codec over an application's mapper").isNull();
+        .as("a codec over an application's mapper")
+        .isNull();
   }
 
   @Test
@@ -153,7 +173,8 @@ class MsgPackFastPathTest {
         byte[] expected = JACKSON.encode(v);
         byte[] fast = PATH.encode(v);
         assertThat(fast).as("%s #%d handled", c.getSimpleName(), i).isNotNull();
-        assertThat(HEX.formatHex(fast)).as("%s #%d", c.getSimpleName(), i)
+        assertThat(HEX.formatHex(fast))
+            .as("%s #%d", c.getSimpleName(), i)
             .isEqualTo(HEX.formatHex(expected));
       }
     }
@@ -161,9 +182,27 @@ class MsgPackFastPathTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-    "0", "-1", "-32", "-33", "127", "128", "255", "256", "65535", "65536", "-128", "-129",
-    "-32768", "-32769", "2147483647", "-2147483648", "2147483648", "4294967295", "4294967296",
-    "9223372036854775807", "-9223372036854775808",
+    "0",
+    "-1",
+    "-32",
+    "-33",
+    "127",
+    "128",
+    "255",
+    "256",
+    "65535",
+    "65536",
+    "-128",
+    "-129",
+    "-32768",
+    "-32769",
+    "2147483647",
+    "-2147483648",
+    "2147483648",
+    "4294967295",
+    "4294967296",
+    "9223372036854775807",
+    "-9223372036854775808",
   })
   void integersAtEveryBoundaryAreWrittenInJacksonsWidth(long v) {
     Scalars s = new Scalars();
@@ -193,8 +232,15 @@ class MsgPackFastPathTest {
   @Test
   void floatsStayFloat32AndDoublesFloat64WithTheirExactBits() {
     Scalars s = new Scalars();
-    for (double d : new double[] {Double.NaN, -0.0, 0.0, Double.MIN_VALUE, 1.0 / 3,
-        Double.longBitsToDouble(0x7ff0000000000001L)}) {
+    for (double d :
+        new double[] {
+          Double.NaN,
+          -0.0,
+          0.0,
+          Double.MIN_VALUE,
+          1.0 / 3,
+          Double.longBitsToDouble(0x7ff0000000000001L)
+        }) {
       s.d = d;
       s.f = (float) d;
       assertThat(PATH.encode(s)).isEqualTo(JACKSON.encode(s));
@@ -203,7 +249,8 @@ class MsgPackFastPathTest {
     b.f = -0.0f;
     b.d = Double.NaN;
     assertThat(PATH.encode(b)).isEqualTo(JACKSON.encode(b));
-    assertThat(HEX.formatHex(PATH.encode(b))).contains("a164cb7ff8000000000000")
+    assertThat(HEX.formatHex(PATH.encode(b)))
+        .contains("a164cb7ff8000000000000")
         .contains("a166ca80000000");
   }
 
@@ -216,7 +263,8 @@ class MsgPackFastPathTest {
     // {"baseA":1,"baseB":nil,"c":0,"inner":{...}}: superclass fields first
     assertThat(HEX.formatHex(PATH.encode(d))).startsWith("84a5626173654101a56261736542c0");
     assertThat(PATH.encode(new MsgPackSamples.Empty())).containsExactly(0x80);
-    assertThat(PATH.encode(new WithInitialValues())).isEqualTo(JACKSON.encode(new WithInitialValues()));
+    assertThat(PATH.encode(new WithInitialValues()))
+        .isEqualTo(JACKSON.encode(new WithInitialValues()));
   }
 
   @Test
@@ -256,7 +304,8 @@ class MsgPackFastPathTest {
       for (int i = 0; i < 1500; i++) {
         byte[] bytes = JACKSON.encode(MsgPackSamples.anyInstance(c, r, 0));
         Object fast = PATH.decode(bytes, c);
-        assertThat(fast).as("%s #%d handled", c.getSimpleName(), i)
+        assertThat(fast)
+            .as("%s #%d handled", c.getSimpleName(), i)
             .isNotSameAs(MsgPackFastPath.NOT_HANDLED);
         assertSameOutcome(fast, JACKSON.decode(bytes, c), c.getSimpleName() + " #" + i);
       }
@@ -271,8 +320,12 @@ class MsgPackFastPathTest {
         Object v = MsgPackSamples.anyInstance(c, r, 0);
         byte[] bytes = new WideWriter(r, true).bean(v).bytes();
         Object fast = PATH.decode(bytes, c);
-        String what = c.getSimpleName() + " #" + i + " " + HEX.formatHex(bytes, 0,
-            Math.min(bytes.length, 200));
+        String what =
+            c.getSimpleName()
+                + " #"
+                + i
+                + " "
+                + HEX.formatHex(bytes, 0, Math.min(bytes.length, 200));
         assertThat(fast).as(what + " handled").isNotSameAs(MsgPackFastPath.NOT_HANDLED);
         assertSameOutcome(fast, JACKSON.decode(bytes, c), what);
       }
@@ -334,17 +387,23 @@ class MsgPackFastPathTest {
   void handCraftedPayloadsDecodeAsJacksonDecodesThem(String what, String type, String hex) {
     Class<?> c = sampleClass(type);
     byte[] bytes = HEX.parseHex(hex);
-    assertSameOutcome(outcome(() -> FAST.decode(bytes, c)), outcome(() -> JACKSON.decode(bytes, c)),
-        what);
+    assertSameOutcome(
+        outcome(() -> FAST.decode(bytes, c)), outcome(() -> JACKSON.decode(bytes, c)), what);
   }
 
   @Test
   void wellFormedGoStylePayloadsAreDecodedByTheFastPathItself() {
-    for (String hex : List.of("81a169cf0000000000000007", "de0001d90169cd0100",
-        "82a474657874da00026869a56279746573c5000101", "81a149cc80",
-        "84a1719201a178a17981a1619190a169cc80a16bd40100", "c0")) {
+    for (String hex :
+        List.of(
+            "81a169cf0000000000000007",
+            "de0001d90169cd0100",
+            "82a474657874da00026869a56279746573c5000101",
+            "81a149cc80",
+            "84a1719201a178a17981a1619190a169cc80a16bd40100",
+            "c0")) {
       Class<?> c = hex.contains("74657874") ? Arrays.class : Scalars.class;
-      assertThat(PATH.decode(HEX.parseHex(hex), c)).as(hex)
+      assertThat(PATH.decode(HEX.parseHex(hex), c))
+          .as(hex)
           .isNotSameAs(MsgPackFastPath.NOT_HANDLED);
     }
   }
@@ -366,8 +425,10 @@ class MsgPackFastPathTest {
     assertThatThrownBy(() -> FAST.decode(bytes, Scalars.class))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("out of range of long");
-    assertSameOutcome(outcome(() -> FAST.decode(bytes, Scalars.class)),
-        outcome(() -> JACKSON.decode(bytes, Scalars.class)), "2^63");
+    assertSameOutcome(
+        outcome(() -> FAST.decode(bytes, Scalars.class)),
+        outcome(() -> JACKSON.decode(bytes, Scalars.class)),
+        "2^63");
   }
 
   @Test
@@ -375,13 +436,14 @@ class MsgPackFastPathTest {
     Random r = new Random(4);
     for (int i = 0; i < 20_000; i++) {
       Class<?> c = MsgPackSamples.PLAIN.get(r.nextInt(MsgPackSamples.PLAIN.size()));
-      byte[] bytes = new WideWriter(r, r.nextBoolean()).bean(MsgPackSamples.anyInstance(c, r, 1))
-          .bytes();
+      byte[] bytes =
+          new WideWriter(r, r.nextBoolean()).bean(MsgPackSamples.anyInstance(c, r, 1)).bytes();
       byte[] damaged = damage(bytes, r);
       if (damaged.length == 0) {
         continue;
       }
-      assertSameOutcome(outcome(() -> FAST.decode(damaged, c)),
+      assertSameOutcome(
+          outcome(() -> FAST.decode(damaged, c)),
           outcome(() -> JACKSON.decode(damaged, c)),
           c.getSimpleName() + " " + HEX.formatHex(damaged, 0, Math.min(damaged.length, 200)));
     }
@@ -400,19 +462,21 @@ class MsgPackFastPathTest {
         return out;
       case 2:
         return java.util.Arrays.copyOf(b, at);
-      case 3: {
-        byte[] shorter = new byte[b.length - 1];
-        System.arraycopy(b, 0, shorter, 0, at);
-        System.arraycopy(b, at + 1, shorter, at, b.length - at - 1);
-        return shorter;
-      }
-      default: {
-        byte[] longer = new byte[b.length + 1];
-        System.arraycopy(b, 0, longer, 0, at);
-        longer[at] = (byte) r.nextInt(256);
-        System.arraycopy(b, at, longer, at + 1, b.length - at);
-        return longer;
-      }
+      case 3:
+        {
+          byte[] shorter = new byte[b.length - 1];
+          System.arraycopy(b, 0, shorter, 0, at);
+          System.arraycopy(b, at + 1, shorter, at, b.length - at - 1);
+          return shorter;
+        }
+      default:
+        {
+          byte[] longer = new byte[b.length + 1];
+          System.arraycopy(b, 0, longer, 0, at);
+          longer[at] = (byte) r.nextInt(256);
+          System.arraycopy(b, at, longer, at + 1, b.length - at);
+          return longer;
+        }
     }
   }
 
@@ -426,8 +490,10 @@ class MsgPackFastPathTest {
     hex.append("c0");
     byte[] bytes = HEX.parseHex(hex.toString());
     assertThat(PATH.decode(bytes, Node.class)).isSameAs(MsgPackFastPath.NOT_HANDLED);
-    assertSameOutcome(outcome(() -> FAST.decode(bytes, Node.class)),
-        outcome(() -> JACKSON.decode(bytes, Node.class)), "100 deep");
+    assertSameOutcome(
+        outcome(() -> FAST.decode(bytes, Node.class)),
+        outcome(() -> JACKSON.decode(bytes, Node.class)),
+        "100 deep");
   }
 
   @Test

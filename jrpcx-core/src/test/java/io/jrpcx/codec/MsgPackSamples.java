@@ -22,6 +22,7 @@ final class MsgPackSamples {
 
   /** The Go-compatible codec, fast path included. */
   static final MsgPackCodec FAST = new MsgPackCodec();
+
   /** The same configuration without the fast path: Jackson for everything, the reference. */
   static final MsgPackCodec JACKSON = new MsgPackCodec(MsgPackCodec.newGoCompatibleMapper());
 
@@ -136,20 +137,69 @@ final class MsgPackSamples {
     public int field131;
   }
 
-  static final List<Class<?>> PLAIN = List.of(Scalars.class, Boxes.class, Arrays.class,
-      Base.class, Derived.class, Hidden.class, Node.class, Empty.class, WithInitialValues.class,
-      Message1.class);
+  static final List<Class<?>> PLAIN =
+      List.of(
+          Scalars.class,
+          Boxes.class,
+          Arrays.class,
+          Base.class,
+          Derived.class,
+          Hidden.class,
+          Node.class,
+          Empty.class,
+          WithInitialValues.class,
+          Message1.class);
 
   // ---- random values ----------------------------------------------------------------------------
 
-  private static final long[] EDGE_LONGS = {0, 1, -1, 31, 32, -32, -33, 127, 128, -128, -129, 255,
-      256, 32767, 32768, -32768, -32769, 65535, 65536, Integer.MAX_VALUE, Integer.MIN_VALUE,
-      1L + Integer.MAX_VALUE, Integer.MIN_VALUE - 1L, 0xffffffffL, 1L << 32, Long.MAX_VALUE,
-      Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1};
-  private static final double[] EDGE_DOUBLES = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
-      Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE, 1.5, -2.25, 0.1, 1e300};
+  private static final long[] EDGE_LONGS = {
+    0,
+    1,
+    -1,
+    31,
+    32,
+    -32,
+    -33,
+    127,
+    128,
+    -128,
+    -129,
+    255,
+    256,
+    32767,
+    32768,
+    -32768,
+    -32769,
+    65535,
+    65536,
+    Integer.MAX_VALUE,
+    Integer.MIN_VALUE,
+    1L + Integer.MAX_VALUE,
+    Integer.MIN_VALUE - 1L,
+    0xffffffffL,
+    1L << 32,
+    Long.MAX_VALUE,
+    Long.MIN_VALUE,
+    Long.MIN_VALUE + 1,
+    Long.MAX_VALUE - 1
+  };
+  private static final double[] EDGE_DOUBLES = {
+    0.0,
+    -0.0,
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    Double.MIN_VALUE,
+    Double.MAX_VALUE,
+    1.5,
+    -2.25,
+    0.1,
+    1e300
+  };
+
   /** Byte lengths where str and bin headers change width, and a little around them. */
   private static final int[] EDGE_LENGTHS = {0, 1, 31, 32, 33, 255, 256, 257, 65535, 65536};
+
   /** One, two, three and four bytes of UTF-8. */
   private static final String[] UNITS = {"a", "é", "中", "😀"};
 
@@ -165,8 +215,9 @@ final class MsgPackSamples {
   }
 
   static int anyInt(Random r) {
-    return r.nextBoolean() ? (int) anyLong(r) : (int) Math.max(Integer.MIN_VALUE,
-        Math.min(Integer.MAX_VALUE, anyLong(r)));
+    return r.nextBoolean()
+        ? (int) anyLong(r)
+        : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, anyLong(r)));
   }
 
   static double anyDouble(Random r) {
@@ -189,14 +240,14 @@ final class MsgPackSamples {
     if (r.nextInt(8) == 0) {
       return null;
     }
-    int target = r.nextInt(3) == 0 ? EDGE_LENGTHS[r.nextInt(r.nextInt(20) == 0 ? 10 : 8)]
-        : r.nextInt(80);
+    int target =
+        r.nextInt(3) == 0 ? EDGE_LENGTHS[r.nextInt(r.nextInt(20) == 0 ? 10 : 8)] : r.nextInt(80);
     StringBuilder sb = new StringBuilder();
     int bytes = 0;
     boolean ascii = r.nextBoolean();
     while (bytes < target) {
-      String u = ascii ? String.valueOf((char) (' ' + r.nextInt(95)))
-          : UNITS[r.nextInt(UNITS.length)];
+      String u =
+          ascii ? String.valueOf((char) (' ' + r.nextInt(95))) : UNITS[r.nextInt(UNITS.length)];
       int len = u.getBytes(StandardCharsets.UTF_8).length;
       if (bytes + len > target) {
         u = "a";
@@ -212,8 +263,11 @@ final class MsgPackSamples {
     if (r.nextInt(8) == 0) {
       return null;
     }
-    byte[] b = new byte[r.nextInt(3) == 0 ? EDGE_LENGTHS[r.nextInt(r.nextInt(20) == 0 ? 10 : 8)]
-        : r.nextInt(40)];
+    byte[] b =
+        new byte
+            [r.nextInt(3) == 0
+                ? EDGE_LENGTHS[r.nextInt(r.nextInt(20) == 0 ? 10 : 8)]
+                : r.nextInt(40)];
     r.nextBytes(b);
     return b;
   }
@@ -322,22 +376,26 @@ final class MsgPackSamples {
         String k = key;
         if (extras && r.nextInt(8) == 0) {
           // a value written first and then overwritten by the later entry: the last one wins
-          entries.add(() -> {
-            str(k);
-            value(f.getType(), anyValue(f.getType(), r, 2));
-          });
+          entries.add(
+              () -> {
+                str(k);
+                value(f.getType(), anyValue(f.getType(), r, 2));
+              });
         }
-        entries.add(() -> {
-          str(k);
-          value(f.getType(), v);
-        });
+        entries.add(
+            () -> {
+              str(k);
+              value(f.getType(), v);
+            });
       }
       if (extras) {
         for (int i = r.nextInt(3); i > 0; i--) {
-          entries.add(r.nextInt(entries.size() + 1), () -> {
-            str("zzUnknown" + r.nextInt(100));
-            anything(3);
-          });
+          entries.add(
+              r.nextInt(entries.size() + 1),
+              () -> {
+                str("zzUnknown" + r.nextInt(100));
+                anything(3);
+              });
         }
         // Shuffling could move a repeated key's second entry first; keep their relative order.
         if (r.nextBoolean() && entries.size() == fields.size()) {
@@ -352,14 +410,17 @@ final class MsgPackSamples {
     void value(Class<?> t, Object v) {
       if (v == null) {
         out.write(0xc0);
-      } else if (v instanceof Integer || v instanceof Long || v instanceof Short
+      } else if (v instanceof Integer
+          || v instanceof Long
+          || v instanceof Short
           || v instanceof Byte) {
         integer(((Number) v).longValue());
       } else if (v instanceof Boolean) {
         out.write((Boolean) v ? 0xc3 : 0xc2);
       } else if (v instanceof Double) {
         double d = (Double) v;
-        if (r.nextBoolean() && Double.doubleToRawLongBits((float) d) == Double.doubleToRawLongBits(d)) {
+        if (r.nextBoolean()
+            && Double.doubleToRawLongBits((float) d) == Double.doubleToRawLongBits(d)) {
           float32((float) d);
         } else {
           float64(d);
@@ -516,43 +577,48 @@ final class MsgPackSamples {
         case 4:
           str(Objects.requireNonNullElse(anyString(r), ""));
           break;
-        case 5: {
-          byte[] b = new byte[r.nextInt(20)];
-          header(b.length, -1, -1, 0xc4, 0xc5, 0xc6);
-          out.writeBytes(b);
-          break;
-        }
-        case 6: {
-          int[] fixext = {1, 2, 4, 8, 16};
-          int i = r.nextInt(fixext.length);
-          out.write(0xd4 + i);
-          out.write(r.nextInt(128));
-          out.writeBytes(new byte[fixext[i]]);
-          break;
-        }
-        case 7: {
-          int n = r.nextInt(20);
-          header(n, -1, -1, 0xc7, 0xc8, 0xc9);
-          out.write(5);
-          out.writeBytes(new byte[n]);
-          break;
-        }
-        case 8: {
-          int n = r.nextInt(4);
-          header(n, 0x90, 16, -1, 0xdc, 0xdd);
-          for (int i = 0; i < n; i++) {
-            anything(depth - 1);
+        case 5:
+          {
+            byte[] b = new byte[r.nextInt(20)];
+            header(b.length, -1, -1, 0xc4, 0xc5, 0xc6);
+            out.writeBytes(b);
+            break;
           }
-          break;
-        }
-        default: {
-          int n = r.nextInt(4);
-          header(n, 0x80, 16, -1, 0xde, 0xdf);
-          for (int i = 0; i < n; i++) {
-            str("k" + i);
-            anything(depth - 1);
+        case 6:
+          {
+            int[] fixext = {1, 2, 4, 8, 16};
+            int i = r.nextInt(fixext.length);
+            out.write(0xd4 + i);
+            out.write(r.nextInt(128));
+            out.writeBytes(new byte[fixext[i]]);
+            break;
           }
-        }
+        case 7:
+          {
+            int n = r.nextInt(20);
+            header(n, -1, -1, 0xc7, 0xc8, 0xc9);
+            out.write(5);
+            out.writeBytes(new byte[n]);
+            break;
+          }
+        case 8:
+          {
+            int n = r.nextInt(4);
+            header(n, 0x90, 16, -1, 0xdc, 0xdd);
+            for (int i = 0; i < n; i++) {
+              anything(depth - 1);
+            }
+            break;
+          }
+        default:
+          {
+            int n = r.nextInt(4);
+            header(n, 0x80, 16, -1, 0xde, 0xdf);
+            for (int i = 0; i < n; i++) {
+              str("k" + i);
+              anything(depth - 1);
+            }
+          }
       }
     }
 
@@ -581,10 +647,12 @@ final class MsgPackSamples {
   static void assertSameOutcome(Object actual, Object expected, String what) {
     if (expected instanceof RuntimeException || actual instanceof RuntimeException) {
       assertThat(actual).as(what).isInstanceOf(Throwable.class);
-      assertThat(expected).as(what + ": Jackson's result, fast path threw " + actual)
+      assertThat(expected)
+          .as(what + ": Jackson's result, fast path threw " + actual)
           .isInstanceOf(Throwable.class);
       assertThat(actual.getClass()).as(what).isEqualTo(expected.getClass());
-      assertThat(((Throwable) actual).getMessage()).as(what)
+      assertThat(((Throwable) actual).getMessage())
+          .as(what)
           .isEqualTo(((Throwable) expected).getMessage());
     } else {
       String diff = difference(actual, expected, "");
@@ -607,11 +675,13 @@ final class MsgPackSamples {
       return path + ": " + a.getClass() + " != " + b.getClass();
     }
     if (a instanceof Double) {
-      return Double.doubleToLongBits((Double) a) == Double.doubleToLongBits((Double) b) ? null
+      return Double.doubleToLongBits((Double) a) == Double.doubleToLongBits((Double) b)
+          ? null
           : path + ": " + a + " != " + b;
     }
     if (a instanceof Float) {
-      return Float.floatToIntBits((Float) a) == Float.floatToIntBits((Float) b) ? null
+      return Float.floatToIntBits((Float) a) == Float.floatToIntBits((Float) b)
+          ? null
           : path + ": " + a + " != " + b;
     }
     if (a instanceof Number || a instanceof Boolean || a instanceof String) {

@@ -20,8 +20,10 @@ class RawCodecTest {
     byte[] data = {0, 1, (byte) 0x80, (byte) 0xFF, 0x08};
     byte[] encoded = codec.encode(data);
     assertThat(encoded).containsExactly(0, 1, 0x80, 0xFF, 0x08);
-    assertThat((byte[]) codec.decode(encoded, byte[].class)).containsExactly(0, 1, 0x80, 0xFF, 0x08);
-    assertThat((byte[]) codec.decode(encoded, Object.class)).containsExactly(0, 1, 0x80, 0xFF, 0x08);
+    assertThat((byte[]) codec.decode(encoded, byte[].class))
+        .containsExactly(0, 1, 0x80, 0xFF, 0x08);
+    assertThat((byte[]) codec.decode(encoded, Object.class))
+        .containsExactly(0, 1, 0x80, 0xFF, 0x08);
   }
 
   @Test
@@ -39,8 +41,7 @@ class RawCodecTest {
     assertThatThrownBy(() -> codec.encode(List.of((byte) 1)))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("byte[]");
-    assertThatThrownBy(() -> codec.encode(new int[] {1}))
-        .isInstanceOf(CodecException.class);
+    assertThatThrownBy(() -> codec.encode(new int[] {1})).isInstanceOf(CodecException.class);
   }
 
   @Test

@@ -32,14 +32,15 @@ public final class AttackedServer {
     server.register("Stats", peaks, "");
     server.start("tcp", "127.0.0.1:0");
     java.util.concurrent.ScheduledExecutorService sampler =
-        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "peak-sampler");
-          t.setDaemon(true);
-          return t;
-        });
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "peak-sampler");
+              t.setDaemon(true);
+              return t;
+            });
     sampler.scheduleAtFixedRate(peaks::sample, 0, 5, java.util.concurrent.TimeUnit.MILLISECONDS);
-    System.out.println(ChildServer.READY + " tcp@" + server.address() + " "
-        + ProcessHandle.current().pid());
+    System.out.println(
+        ChildServer.READY + " tcp@" + server.address() + " " + ProcessHandle.current().pid());
     System.out.flush();
     while (System.in.read() >= 0) {
       // wait for the test JVM to close our standard input (or to die)
@@ -65,15 +66,23 @@ public final class AttackedServer {
     }
 
     public String peaks(String ignored) {
-      return "heap=" + heap.get() + " direct=" + direct.get() + " budget=" + server.memoryPeak()
-          + " errors=" + server.networkThreadErrors() + " refused=" + server.refusedConnections();
+      return "heap="
+          + heap.get()
+          + " direct="
+          + direct.get()
+          + " budget="
+          + server.memoryPeak()
+          + " errors="
+          + server.networkThreadErrors()
+          + " refused="
+          + server.refusedConnections();
     }
 
     /** One sample of the heap and direct memory in use, kept when it is the largest yet. */
     void sample() {
       // Heap in use, garbage included: an upper bound of what the attack made the server hold.
-      heap.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
-          Math::max);
+      heap.accumulateAndGet(
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
       long d = 0;
       for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
         if (pool.getName().equals("direct")) {

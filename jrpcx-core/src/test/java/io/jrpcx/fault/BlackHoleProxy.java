@@ -76,23 +76,26 @@ final class BlackHoleProxy implements AutoCloseable {
 
   /** Copies {@code from} to {@code to} until the relay dies; after that, drops what arrives. */
   private static void pump(Relay relay, Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream()) {
-        OutputStream out = to == null ? null : to.getOutputStream();
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          if (!relay.dead && out != null) {
-            out.write(buffer, 0, n);
-            out.flush();
-          }
-        }
-      } catch (IOException e) {
-        // closed
-      }
-      if (!relay.dead) {
-        relay.close(); // an ordinary close on one side: pass it on
-      }
-    }, "black-hole-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[16 * 1024];
+              try (InputStream in = from.getInputStream()) {
+                OutputStream out = to == null ? null : to.getOutputStream();
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                  if (!relay.dead && out != null) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                  }
+                }
+              } catch (IOException e) {
+                // closed
+              }
+              if (!relay.dead) {
+                relay.close(); // an ordinary close on one side: pass it on
+              }
+            },
+            "black-hole-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -28,8 +28,10 @@ final class ChildJvm implements AutoCloseable {
   private final CompletableFuture<String> ready = new CompletableFuture<>();
   private final AtomicInteger held = new AtomicInteger();
   private final ArrayDeque<String> tail = new ArrayDeque<>();
+
   /** Lines that tell of a server in distress, kept whole (clipped) whatever the tail keeps. */
   private final java.util.Queue<String> alarms = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final java.util.concurrent.atomic.AtomicLong longestLine =
       new java.util.concurrent.atomic.AtomicLong();
   private String key;
@@ -44,8 +46,11 @@ final class ChildJvm implements AutoCloseable {
 
   /** Launches child {@code name} with {@code args}; {@link #awaitReady()} waits for it. */
   static ChildJvm launch(String name, String... args) throws IOException {
-    return launch(ChildServer.class, List.of("-Xmx128m", "-XX:+UseSerialGC",
-        "-XX:TieredStopAtLevel=1"), name, args);
+    return launch(
+        ChildServer.class,
+        List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+        name,
+        args);
   }
 
   /**
@@ -61,28 +66,44 @@ final class ChildJvm implements AutoCloseable {
    * {@link #launch(Class, List, String, String...)} under a file descriptor limit of {@code
    * fileLimit} ({@code ulimit -n} in a shell that then becomes the JVM).
    */
-  static ChildJvm launchWithFileLimit(Class<?> main, List<String> jvmOptions, int fileLimit,
-      String name, String... args) throws IOException {
-    return start(new ArrayList<>(List.of("bash", "-c",
-        "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\"")), main, jvmOptions, name, args);
+  static ChildJvm launchWithFileLimit(
+      Class<?> main, List<String> jvmOptions, int fileLimit, String name, String... args)
+      throws IOException {
+    return start(
+        new ArrayList<>(List.of("bash", "-c", "ulimit -n " + fileLimit + " && exec \"$0\" \"$@\"")),
+        main,
+        jvmOptions,
+        name,
+        args);
   }
 
   /** Starts {@code prefix}, then this JVM's java running {@code main} with the test class path. */
-  private static ChildJvm start(List<String> prefix, Class<?> main, List<String> jvmOptions,
-      String name, String... args) throws IOException {
+  private static ChildJvm start(
+      List<String> prefix, Class<?> main, List<String> jvmOptions, String name, String... args)
+      throws IOException {
     List<String> command = prefix;
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
-    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), main.getName(), name));
+    command.addAll(
+        List.of(
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName(),
+            name));
     command.addAll(List.of(args));
     return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 
   /** The words of a line that says the server ran out of memory or lost a network thread. */
-  private static final List<String> ALARMS = List.of("OutOfMemoryError", "Java heap space",
-      "Unexpected exception from an event executor", "Cannot reserve", "direct buffer memory",
-      "Too many open files");
+  private static final List<String> ALARMS =
+      List.of(
+          "OutOfMemoryError",
+          "Java heap space",
+          "Unexpected exception from an event executor",
+          "Cannot reserve",
+          "direct buffer memory",
+          "Too many open files");
 
   /** Lines the child printed that tell of distress (see {@link #ALARMS}), each clipped. */
   List<String> alarms() {
@@ -102,14 +123,15 @@ final class ChildJvm implements AutoCloseable {
       return this;
     } catch (ExecutionException | TimeoutException e) {
       close();
-      throw new IllegalStateException("child server " + name + " did not start: " + e
-          + "\n" + tail(), e);
+      throw new IllegalStateException(
+          "child server " + name + " did not start: " + e + "\n" + tail(), e);
     }
   }
 
   private void readOutput() {
-    try (BufferedReader r = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         longestLine.accumulateAndGet(line.length(), Math::max);
         for (String alarm : ALARMS) {

@@ -39,8 +39,10 @@ class GracefulShutdownUnderLoadTest {
   @RegisterExtension final TestCluster cluster = new TestCluster();
 
   /** What one server read and answered, and its registry: removes the node when unregistered. */
-  static final class Ledger implements ServerPlugin.PostReadRequest,
-      ServerPlugin.PostWriteResponse, ServerPlugin.Register {
+  static final class Ledger
+      implements ServerPlugin.PostReadRequest,
+          ServerPlugin.PostWriteResponse,
+          ServerPlugin.Register {
     final AtomicLong read = new AtomicLong();
     final AtomicLong answered = new AtomicLong();
     final AtomicLong unanswered = new AtomicLong();
@@ -87,8 +89,8 @@ class GracefulShutdownUnderLoadTest {
 
   @Test
   void noCallIsLostAndEveryAcceptedCallIsAnswered() throws Exception {
-    MultipleServersDiscovery discovery = cluster.closeAfter(
-        new MultipleServersDiscovery(List.of()));
+    MultipleServersDiscovery discovery =
+        cluster.closeAfter(new MultipleServersDiscovery(List.of()));
     Map<String, KVPair> registry = new ConcurrentHashMap<>();
     Map<String, Ledger> ledgers = new ConcurrentHashMap<>();
     for (String name : List.of("a", "b", "c")) {
@@ -100,20 +102,31 @@ class GracefulShutdownUnderLoadTest {
     TestCluster.Node victim = cluster.node("b");
     Ledger ledger = ledgers.get("b");
     victim.service.hold();
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILOVER,
-        SelectMode.ROUND_ROBIN, discovery, ClientOptions.DEFAULT));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
 
     Load.Result result;
     CompletableFuture<Boolean> drained;
-    try (Load load = Load.start("Id+Held", 12, (thread, i) -> {
-      // A generous deadline: the calls the victim holds wait for the test to release them.
-      Context ctx = Context.background().withTimeout(Duration.ofSeconds(30));
-      return x.call(ctx, thread < 4 ? "Held" : "Id", "k", String.class);
-    })) {
+    try (Load load =
+        Load.start(
+            "Id+Held",
+            12,
+            (thread, i) -> {
+              // A generous deadline: the calls the victim holds wait for the test to release them.
+              Context ctx = Context.background().withTimeout(Duration.ofSeconds(30));
+              return x.call(ctx, thread < 4 ? "Held" : "Id", "k", String.class);
+            })) {
       load.awaitAnswered("a", 500).awaitAnswered("c", 500);
       // The four Held threads end up waiting on the victim (a and c answer Held at once).
-      await().atMost(Duration.ofSeconds(10)).until(
-          () -> ledger.heldRead.get() - ledger.heldAnswered.get() == 4);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> ledger.heldRead.get() - ledger.heldAnswered.get() == 4);
       long heldAnswered = ledger.heldAnswered.get();
 
       drained = CompletableFuture.supplyAsync(() -> victim.server.shutdown(Duration.ofSeconds(20)));
@@ -124,17 +137,22 @@ class GracefulShutdownUnderLoadTest {
       victim.service.release();
       assertThat(drained.get(20, TimeUnit.SECONDS)).as("drained in time").isTrue();
       assertThat(ledger.heldAnswered.get() - heldAnswered)
-          .as("calls held in flight, answered by the victim while it drained").isEqualTo(4);
+          .as("calls held in flight, answered by the victim while it drained")
+          .isEqualTo(4);
       load.awaitAnswered("a", 500).awaitAnswered("c", 500);
       result = load.stop();
     }
-    result.report("graceful shutdown(20 s) of 1 of 3 servers under load, 4 calls in flight on"
-        + " it (Failover); server read " + ledger.read.get() + " requests, answered "
-        + ledger.answered.get());
+    result.report(
+        "graceful shutdown(20 s) of 1 of 3 servers under load, 4 calls in flight on"
+            + " it (Failover); server read "
+            + ledger.read.get()
+            + " requests, answered "
+            + ledger.answered.get());
     assertThat(result.failed()).as("failed calls:" + result.describeFailures()).isZero();
     assertThat(result.lost()).as("lost calls, stuck in " + result.stuckThreads()).isZero();
     assertThat(ledger.unanswered.get()).as("responses the victim could not write").isZero();
-    assertThat(ledger.answered.get()).as("every request the victim read was answered")
+    assertThat(ledger.answered.get())
+        .as("every request the victim read was answered")
         .isEqualTo(ledger.read.get());
   }
 }

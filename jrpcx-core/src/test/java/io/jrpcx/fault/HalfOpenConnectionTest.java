@@ -40,12 +40,11 @@ class HalfOpenConnectionTest {
   @Test
   void heartbeatClosesTheConnectionAndFailsACallThatHasNoDeadline() throws Exception {
     cluster.start("a", "");
-    BlackHoleProxy proxy = cluster.closeAfter(
-        new BlackHoleProxy(cluster.node("a").server.address()));
+    BlackHoleProxy proxy =
+        cluster.closeAfter(new BlackHoleProxy(cluster.node("a").server.address()));
     Client client = cluster.closeAfter(new Client(heartbeat().build()));
     client.connect("tcp", proxy.key().substring("tcp@".length()));
-    assertThat(client.call(Context.background(), "Node", "Id", "k", String.class))
-        .isEqualTo("a");
+    assertThat(client.call(Context.background(), "Node", "Id", "k", String.class)).isEqualTo("a");
 
     proxy.blackHole();
     Call<String> pending = client.go(Context.background(), "Node", "Id", "k", String.class);
@@ -57,31 +56,51 @@ class HalfOpenConnectionTest {
     assertThatThrownBy(() -> client.call(Context.background(), "Node", "Id", "k", String.class))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining(ConnectionException.SHUT_DOWN);
-    FaultReport.print("half-open connection, one client, a call with no deadline pending (fails"
-        + " with ConnectionException \"heartbeat failed\", as it must)", 1, 1, 0);
+    FaultReport.print(
+        "half-open connection, one client, a call with no deadline pending (fails"
+            + " with ConnectionException \"heartbeat failed\", as it must)",
+        1,
+        1,
+        0);
   }
 
   @Test
   void xclientRedialsAndFailoverHidesAHalfOpenNodeUnderLoad() throws Exception {
     cluster.start("a", "");
     cluster.start("b", "");
-    BlackHoleProxy proxy = cluster.closeAfter(
-        new BlackHoleProxy(cluster.node("a").server.address()));
+    BlackHoleProxy proxy =
+        cluster.closeAfter(new BlackHoleProxy(cluster.node("a").server.address()));
     cluster.unlist("a");
     cluster.list("a", proxy.key(), ""); // a is reached through the proxy only
     AtomicInteger closedThroughProxy = new AtomicInteger();
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILOVER,
-        SelectMode.ROUND_ROBIN, cluster.discovery(), heartbeat()
-            .plugin((ClientPlugin.ConnectionClosed) (network, address) -> {
-              if (proxy.key().equals(network + "@" + address)) {
-                closedThroughProxy.incrementAndGet();
-              }
-            })
-            .build()));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                cluster.discovery(),
+                heartbeat()
+                    .plugin(
+                        (ClientPlugin.ConnectionClosed)
+                            (network, address) -> {
+                              if (proxy.key().equals(network + "@" + address)) {
+                                closedThroughProxy.incrementAndGet();
+                              }
+                            })
+                    .build()));
 
     Load.Result result;
-    try (Load load = Load.start("Id", 4, (thread, i) -> x.call(
-        Context.background().withTimeout(Duration.ofSeconds(10)), "Id", "k", String.class))) {
+    try (Load load =
+        Load.start(
+            "Id",
+            4,
+            (thread, i) ->
+                x.call(
+                    Context.background().withTimeout(Duration.ofSeconds(10)),
+                    "Id",
+                    "k",
+                    String.class))) {
       load.awaitAnswered("a", 100).awaitAnswered("b", 100);
 
       proxy.blackHole();
@@ -94,8 +113,8 @@ class HalfOpenConnectionTest {
       load.awaitAnswered("a", 100);
       result = load.stop();
     }
-    result.report("half-open connection to 1 of 2 nodes under load, detected by heartbeat"
-        + " (Failover)");
+    result.report(
+        "half-open connection to 1 of 2 nodes under load, detected by heartbeat" + " (Failover)");
     assertThat(result.failed()).as("failed calls:" + result.describeFailures()).isZero();
     assertThat(result.lost()).as("lost calls, stuck in " + result.stuckThreads()).isZero();
   }

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class HostileClientTest {
   private static final Map<String, String> PEAKS = new LinkedHashMap<>();
+
   /** Write stall timeout of the attacked server, short so the test sees the close. */
   private static final long STALL_MILLIS = 2_000;
 
@@ -55,9 +56,13 @@ class HostileClientTest {
 
   @BeforeEach
   void startServer() throws Exception {
-    server = ChildJvm.launch(AttackedServer.class,
-        List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "attacked",
-        Long.toString(STALL_MILLIS)).awaitReady();
+    server =
+        ChildJvm.launch(
+                AttackedServer.class,
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                "attacked",
+                Long.toString(STALL_MILLIS))
+            .awaitReady();
     probeClient = new Client();
     String key = server.key();
     probeClient.connect("tcp", key.substring(key.indexOf('@') + 1));
@@ -101,7 +106,8 @@ class HostileClientTest {
       closed.add(attackers.submit(() -> sendAndSeeClosed(many)));
     }
     for (Future<Boolean> c : closed) {
-      assertThat(c.get(60, TimeUnit.SECONDS)).as("the server closed the flooding connection")
+      assertThat(c.get(60, TimeUnit.SECONDS))
+          .as("the server closed the flooding connection")
           .isTrue();
     }
     assertWellBehavedClientServedThroughout("metadata flood (3 x 62 MiB, 4.4M pairs; 3 x 80k)");
@@ -121,7 +127,8 @@ class HostileClientTest {
     for (Future<?> f : done) {
       f.get(150, TimeUnit.SECONDS);
     }
-    assertThat(answers.get()).as("every bomb was answered (an error: args or overloaded)")
+    assertThat(answers.get())
+        .as("every bomb was answered (an error: args or overloaded)")
         .isEqualTo(30 + 16 * 8);
     assertWellBehavedClientServedThroughout("gzip bombs (30 pipelined + 16 x 8, 64 MiB each)");
   }
@@ -137,13 +144,19 @@ class HostileClientTest {
     // Others' large calls still get the memory they need meanwhile.
     byte[] big = new byte[8 << 20];
     for (int i = 0; i < 3; i++) {
-      byte[] echoed = probeClient.call(Context.background().withTimeout(Duration.ofSeconds(10)),
-          "Bytes", "Echo", big, byte[].class);
+      byte[] echoed =
+          probeClient.call(
+              Context.background().withTimeout(Duration.ofSeconds(10)),
+              "Bytes",
+              "Echo",
+              big,
+              byte[].class);
       assertThat(echoed).hasSize(big.length);
     }
     for (Future<Boolean> c : closed) {
       assertThat(c.get(60, TimeUnit.SECONDS))
-          .as("the server closed the connection that did not read").isTrue();
+          .as("the server closed the connection that did not read")
+          .isTrue();
     }
     assertWellBehavedClientServedThroughout("16 MiB heartbeats never read (2 connections x 30)");
   }
@@ -152,10 +165,16 @@ class HostileClientTest {
   void aHugeUnknownServicePathClosesItsConnectionWithoutAHugeLogLine() throws Exception {
     byte[] path = new byte[40 << 20];
     java.util.Arrays.fill(path, (byte) 'x');
-    byte[] frame = frame(new String(path, StandardCharsets.US_ASCII), "Mul", new byte[0],
-        "{}".getBytes(StandardCharsets.UTF_8), 0);
+    byte[] frame =
+        frame(
+            new String(path, StandardCharsets.US_ASCII),
+            "Mul",
+            new byte[0],
+            "{}".getBytes(StandardCharsets.UTF_8),
+            0);
     probe.start();
-    assertThat(sendAndSeeClosed(frame)).as("the caller sees the connection close, not a hang")
+    assertThat(sendAndSeeClosed(frame))
+        .as("the caller sees the connection close, not a hang")
         .isTrue();
     assertWellBehavedClientServedThroughout("40 MiB unknown service path");
     assertThat(server.longestLine()).as("longest line the server logged").isLessThan(2_000);
@@ -166,9 +185,14 @@ class HostileClientTest {
     // Another server, under a file limit of 512: its default cap leaves room for its own files.
     probeClient.close();
     server.close();
-    server = ChildJvm.launchWithFileLimit(AttackedServer.class,
-        List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), 512, "limited",
-        Long.toString(STALL_MILLIS)).awaitReady();
+    server =
+        ChildJvm.launchWithFileLimit(
+                AttackedServer.class,
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                512,
+                "limited",
+                Long.toString(STALL_MILLIS))
+            .awaitReady();
     probeClient = new Client();
     String key = server.key();
     probeClient.connect("tcp", key.substring(key.indexOf('@') + 1));
@@ -180,11 +204,19 @@ class HostileClientTest {
     }
     // Every surplus connection is closed as it is accepted: the server's count says when all
     // 600 have been seen, then each socket tells at once whether it is closed.
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      String p = probeClient.call(Context.background().withTimeout(Duration.ofSeconds(1)),
-          "Stats", "Peaks", "", String.class);
-      return p.matches(".*refused=[1-9][0-9]{2}.*");
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              String p =
+                  probeClient.call(
+                      Context.background().withTimeout(Duration.ofSeconds(1)),
+                      "Stats",
+                      "Peaks",
+                      "",
+                      String.class);
+              return p.matches(".*refused=[1-9][0-9]{2}.*");
+            });
     int refused = 0;
     for (Socket s : held) {
       s.setSoTimeout(20);
@@ -202,14 +234,23 @@ class HostileClientTest {
     for (Socket s : held) {
       s.close();
     }
-    String peaks = await().atMost(Duration.ofSeconds(20)).until(() -> {
-      try {
-        return probeClient.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Stats",
-            "Peaks", "", String.class);
-      } catch (Exception e) {
-        return null;
-      }
-    }, java.util.Objects::nonNull);
+    String peaks =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () -> {
+                  try {
+                    return probeClient.call(
+                        Context.background().withTimeout(Duration.ofSeconds(1)),
+                        "Stats",
+                        "Peaks",
+                        "",
+                        String.class);
+                  } catch (Exception e) {
+                    return null;
+                  }
+                },
+                java.util.Objects::nonNull);
     assertThat(peaks).doesNotContain("refused=0");
     assertWellBehavedClientServedThroughout("600 connections against a file limit of 512");
   }
@@ -218,16 +259,39 @@ class HostileClientTest {
 
   private void assertWellBehavedClientServedThroughout(String attack) throws Exception {
     // And after: one more call, then the record.
-    Reply r = probeClient.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Arith",
-        "Mul", new Args(6, 7), Reply.class);
+    Reply r =
+        probeClient.call(
+            Context.background().withTimeout(Duration.ofSeconds(1)),
+            "Arith",
+            "Mul",
+            new Args(6, 7),
+            Reply.class);
     assertThat(r.C).isEqualTo(42);
     probe.stop();
-    String peaks = probeClient.call(Context.background().withTimeout(Duration.ofSeconds(5)),
-        "Stats", "Peaks", "", String.class);
-    PEAKS.put(attack, peaks + " probe calls=" + probe.calls.get() + " failed="
-        + probe.failures.get() + " slowest=" + probe.slowestMillis.get() + "ms");
-    assertThat(probe.failures.get()).as("well-behaved calls failed or took over 1 s during "
-        + attack + ": " + probe.firstFailure).isZero();
+    String peaks =
+        probeClient.call(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "Stats",
+            "Peaks",
+            "",
+            String.class);
+    PEAKS.put(
+        attack,
+        peaks
+            + " probe calls="
+            + probe.calls.get()
+            + " failed="
+            + probe.failures.get()
+            + " slowest="
+            + probe.slowestMillis.get()
+            + "ms");
+    assertThat(probe.failures.get())
+        .as(
+            "well-behaved calls failed or took over 1 s during "
+                + attack
+                + ": "
+                + probe.firstFailure)
+        .isZero();
     assertThat(probe.calls.get()).isPositive();
     assertThat(server.alarms()).as("the server's distress lines").isEmpty();
     assertThat(peaks).contains("errors=0");
@@ -261,8 +325,13 @@ class HostileClientTest {
     private void callOnce() {
       long start = System.nanoTime();
       try {
-        Reply r = client.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Arith",
-            "Mul", new Args(3, 4), Reply.class);
+        Reply r =
+            client.call(
+                Context.background().withTimeout(Duration.ofSeconds(1)),
+                "Arith",
+                "Mul",
+                new Args(3, 4),
+                Reply.class);
         if (r.C != 12) {
           fail("wrong reply " + r.C);
         }
@@ -291,8 +360,10 @@ class HostileClientTest {
     synchronized (sockets) {
       sockets.add(s);
     }
-    s.connect(new InetSocketAddress(hostPort.substring(0, colon),
-        Integer.parseInt(hostPort.substring(colon + 1))), 5_000);
+    s.connect(
+        new InetSocketAddress(
+            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+        5_000);
     s.setSoTimeout(60_000);
     return s;
   }
@@ -325,19 +396,21 @@ class HostileClientTest {
   /** Pipelines {@code count} copies of {@code bomb} and counts the answers read back. */
   private Void bombs(byte[] bomb, int count, AtomicInteger answers) throws Exception {
     try (Socket s = connect()) {
-      Future<?> reader = attackers.submit(() -> {
-        InputStream in = s.getInputStream();
-        for (int i = 0; i < count; i++) {
-          byte[] header = in.readNBytes(16);
-          if (header.length < 16) {
-            return null;
-          }
-          int total = ByteBuffer.wrap(header).getInt(12);
-          in.skipNBytes(total);
-          answers.incrementAndGet();
-        }
-        return null;
-      });
+      Future<?> reader =
+          attackers.submit(
+              () -> {
+                InputStream in = s.getInputStream();
+                for (int i = 0; i < count; i++) {
+                  byte[] header = in.readNBytes(16);
+                  if (header.length < 16) {
+                    return null;
+                  }
+                  int total = ByteBuffer.wrap(header).getInt(12);
+                  in.skipNBytes(total);
+                  answers.incrementAndGet();
+                }
+                return null;
+              });
       OutputStream out = s.getOutputStream();
       for (int i = 0; i < count; i++) {
         out.write(bomb);
@@ -355,14 +428,16 @@ class HostileClientTest {
   private boolean sendWithoutReading(byte[] frame, int count) throws Exception {
     Socket s = connect();
     s.setReceiveBufferSize(64 * 1024);
-    Future<?> writer = attackers.submit(() -> {
-      OutputStream out = s.getOutputStream();
-      for (int i = 0; i < count; i++) {
-        out.write(frame);
-      }
-      out.flush();
-      return null;
-    });
+    Future<?> writer =
+        attackers.submit(
+            () -> {
+              OutputStream out = s.getOutputStream();
+              for (int i = 0; i < count; i++) {
+                out.write(frame);
+              }
+              out.flush();
+              return null;
+            });
     try {
       writer.get(60, TimeUnit.SECONDS);
       return false; // it took all of them: nothing stopped this peer
@@ -375,8 +450,7 @@ class HostileClientTest {
 
   // ---- frames ----
 
-  static byte[] frame(String path, String method, byte[] metadata, byte[] payload,
-      int compress) {
+  static byte[] frame(String path, String method, byte[] metadata, byte[] payload, int compress) {
     byte[] p = path.getBytes(StandardCharsets.UTF_8);
     byte[] m = method.getBytes(StandardCharsets.UTF_8);
     int total = 16 + p.length + m.length + metadata.length + payload.length;

@@ -61,22 +61,33 @@ class NetworkReusePortTest {
       ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
       List<Thread> callers = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        Thread t = new Thread(() -> {
-          try (XClient x = XClient.create("Node", FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-              new Peer2PeerDiscovery("reuseport@" + address, ""),
-              ClientOptions.DEFAULT.toBuilder().retries(5).build())) {
-            while (!stop.get()) {
-              try {
-                String node = x.call(Context.background().withTimeout(Duration.ofSeconds(10)),
-                    "Id", "k", String.class);
-                byNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
-                answered.incrementAndGet();
-              } catch (RuntimeException e) {
-                failures.add(e);
-              }
-            }
-          }
-        }, "caller-" + i);
+        Thread t =
+            new Thread(
+                () -> {
+                  try (XClient x =
+                      XClient.create(
+                          "Node",
+                          FailMode.FAILTRY,
+                          SelectMode.RANDOM_SELECT,
+                          new Peer2PeerDiscovery("reuseport@" + address, ""),
+                          ClientOptions.DEFAULT.toBuilder().retries(5).build())) {
+                    while (!stop.get()) {
+                      try {
+                        String node =
+                            x.call(
+                                Context.background().withTimeout(Duration.ofSeconds(10)),
+                                "Id",
+                                "k",
+                                String.class);
+                        byNode.computeIfAbsent(node, n -> new AtomicLong()).incrementAndGet();
+                        answered.incrementAndGet();
+                      } catch (RuntimeException e) {
+                        failures.add(e);
+                      }
+                    }
+                  }
+                },
+                "caller-" + i);
         t.start();
         callers.add(t);
       }
@@ -89,8 +100,13 @@ class NetworkReusePortTest {
         for (int i = 0; i < 40 && seen.size() < 2; i++) {
           try (Client c = new Client()) {
             c.connect("tcp", address);
-            seen.add(c.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Node",
-                "Id", "k", String.class));
+            seen.add(
+                c.call(
+                    Context.background().withTimeout(Duration.ofSeconds(5)),
+                    "Node",
+                    "Id",
+                    "k",
+                    String.class));
           }
         }
         assertThat(seen).containsExactlyInAnyOrder("old", "new");

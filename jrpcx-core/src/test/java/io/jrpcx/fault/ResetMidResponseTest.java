@@ -35,22 +35,34 @@ class ResetMidResponseTest {
   @Test
   void failfastReturnsAClearConnectionError() throws Exception {
     HalfResponseServer resetting = cluster.closeAfter(new HalfResponseServer());
-    MultipleServersDiscovery discovery = cluster.closeAfter(new MultipleServersDiscovery(
-        List.of(new KVPair(resetting.key(), ""))));
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILFAST,
-        SelectMode.RANDOM_SELECT, discovery, ClientOptions.DEFAULT));
+    MultipleServersDiscovery discovery =
+        cluster.closeAfter(new MultipleServersDiscovery(List.of(new KVPair(resetting.key(), ""))));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                discovery,
+                ClientOptions.DEFAULT));
 
     int calls = 20;
     for (int i = 0; i < calls; i++) {
       assertThatThrownBy(() -> x.call(ctx(), "Id", "k", String.class))
           .isInstanceOf(ConnectionException.class)
-          .hasMessageStartingWith(ConnectionException.SHUT_DOWN + ": connection to "
-              + resetting.key().substring("tcp@".length()))
+          .hasMessageStartingWith(
+              ConnectionException.SHUT_DOWN
+                  + ": connection to "
+                  + resetting.key().substring("tcp@".length()))
           .hasMessageContaining("reset");
     }
     assertThat(resetting.halfAnswered()).isEqualTo(calls);
-    FaultReport.print("connection reset mid-response (Failfast: every call returns the"
-        + " ConnectionException, as it must)", calls, calls, 0);
+    FaultReport.print(
+        "connection reset mid-response (Failfast: every call returns the"
+            + " ConnectionException, as it must)",
+        calls,
+        calls,
+        0);
   }
 
   @Test
@@ -58,17 +70,27 @@ class ResetMidResponseTest {
     HalfResponseServer resetting = cluster.closeAfter(new HalfResponseServer());
     cluster.list("resetting", resetting.key(), "");
     cluster.start("good", "");
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILOVER,
-        SelectMode.ROUND_ROBIN, cluster.discovery(), ClientOptions.DEFAULT));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                cluster.discovery(),
+                ClientOptions.DEFAULT));
 
     Load.Result result;
-    try (Load load = Load.start("Id", 4, (thread, i) -> {
-      String node = x.call(ctx(), "Id", "k", String.class);
-      if (!node.equals("good")) {
-        throw new AssertionError("answered by " + node);
-      }
-      return node;
-    })) {
+    try (Load load =
+        Load.start(
+            "Id",
+            4,
+            (thread, i) -> {
+              String node = x.call(ctx(), "Id", "k", String.class);
+              if (!node.equals("good")) {
+                throw new AssertionError("answered by " + node);
+              }
+              return node;
+            })) {
       load.awaitSucceeded(500);
       result = load.stop();
     }

@@ -21,8 +21,8 @@ public final class ReusePortServer {
     server.register("Arith", new ArithService(), "");
     server.register("Node", new ChildServer.Node(name, false), "");
     server.start("reuseport", args[1]);
-    System.out.println(ChildServer.READY + " reuseport@" + server.address() + " "
-        + ProcessHandle.current().pid());
+    System.out.println(
+        ChildServer.READY + " reuseport@" + server.address() + " " + ProcessHandle.current().pid());
     System.out.flush();
     while (System.in.read() >= 0) {
       // wait for the test JVM to close our stdin (or to die)

@@ -53,8 +53,8 @@ class ServerKilledTest {
   @Test
   void killingOneOfThreeServerJvmsMidLoadFailsNoIdempotentCall() throws Exception {
     // The victim holds Node.Held calls unanswered, so some are surely in flight when it dies.
-    List<ChildJvm> children = List.of(ChildJvm.launch("a"), ChildJvm.launch("b", "hold"),
-        ChildJvm.launch("c"));
+    List<ChildJvm> children =
+        List.of(ChildJvm.launch("a"), ChildJvm.launch("b", "hold"), ChildJvm.launch("c"));
     children.forEach(this::closeAfter);
     for (ChildJvm child : children) {
       child.awaitReady();
@@ -63,26 +63,36 @@ class ServerKilledTest {
     List<KVPair> nodes = children.stream().map(c -> new KVPair(c.key(), "")).toList();
     MultipleServersDiscovery discovery = closeAfter(new MultipleServersDiscovery(nodes));
     Set<String> connected = ConcurrentHashMap.newKeySet();
-    ClientOptions options = ClientOptions.DEFAULT.toBuilder()
-        .plugin((ClientPlugin.ConnectionCreated) (network, address) ->
-            connected.add(network + "@" + address))
-        .build();
-    XClient arith = closeAfter(XClient.create("Arith", FailMode.FAILOVER,
-        SelectMode.ROUND_ROBIN, discovery, options));
-    XClient node = closeAfter(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, options));
+    ClientOptions options =
+        ClientOptions.DEFAULT.toBuilder()
+            .plugin(
+                (ClientPlugin.ConnectionCreated)
+                    (network, address) -> connected.add(network + "@" + address))
+            .build();
+    XClient arith =
+        closeAfter(
+            XClient.create("Arith", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, discovery, options));
+    XClient node =
+        closeAfter(
+            XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, discovery, options));
 
-    Load load = closeAfter(Load.start("Mul", 8, (thread, i) -> {
-      Args args = new Args(thread + 1, (int) (i % 10_000));
-      Reply r = arith.call(ctx(), "Mul", args, Reply.class);
-      if (r.C != args.A * args.B) {
-        throw new AssertionError(args + " gave " + r);
-      }
-      return null;
-    }));
+    Load load =
+        closeAfter(
+            Load.start(
+                "Mul",
+                8,
+                (thread, i) -> {
+                  Args args = new Args(thread + 1, (int) (i % 10_000));
+                  Reply r = arith.call(ctx(), "Mul", args, Reply.class);
+                  if (r.C != args.A * args.B) {
+                    throw new AssertionError(args + " gave " + r);
+                  }
+                  return null;
+                }));
     load.awaitSucceeded(1_000);
-    assertThat(connected).as("every node served calls").containsAll(
-        nodes.stream().map(KVPair::key).toList());
+    assertThat(connected)
+        .as("every node served calls")
+        .containsAll(nodes.stream().map(KVPair::key).toList());
 
     // Round robin over three nodes: two of these six go to the victim and stay in flight there.
     List<CompletableFuture<String>> inFlight = new ArrayList<>();
@@ -100,11 +110,18 @@ class ServerKilledTest {
       heldAnswered++;
     }
 
-    result = new Load.Result(result.name(), result.attempted() + inFlight.size(),
-        result.succeeded() + heldAnswered, result.failed(), result.lost(),
-        result.stuckThreads(), result.failures());
-    result.report("kill -9 of 1 of 3 server JVMs mid-load, 2 calls in flight on it (Failover,"
-        + " Arith.Mul)");
+    result =
+        new Load.Result(
+            result.name(),
+            result.attempted() + inFlight.size(),
+            result.succeeded() + heldAnswered,
+            result.failed(),
+            result.lost(),
+            result.stuckThreads(),
+            result.failures());
+    result.report(
+        "kill -9 of 1 of 3 server JVMs mid-load, 2 calls in flight on it (Failover,"
+            + " Arith.Mul)");
     assertThat(result.failed()).as("failed calls:" + result.describeFailures()).isZero();
     assertThat(result.lost()).as("lost calls, stuck in " + result.stuckThreads()).isZero();
   }

@@ -29,27 +29,39 @@ class SlowNodeTest {
     cluster.start("fast", "");
     TestCluster.Node slow = cluster.node("slow");
     slow.service.hold();
-    XClient x = cluster.closeAfter(XClient.create("Node", FailMode.FAILBACKUP,
-        SelectMode.RANDOM_SELECT, cluster.discovery(), ClientOptions.DEFAULT.toBuilder()
-            .backupLatency(Duration.ofMillis(20)).build()));
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILBACKUP,
+                SelectMode.RANDOM_SELECT,
+                cluster.discovery(),
+                ClientOptions.DEFAULT.toBuilder().backupLatency(Duration.ofMillis(20)).build()));
     Load.Result result;
-    try (Load load = Load.start("Held", 8, (thread, i) -> {
-      String node = x.call(Context.background().withTimeout(Duration.ofSeconds(10)), "Held",
-          "k" + i, String.class);
-      if (!node.equals("fast")) {
-        throw new AssertionError("answered by " + node);
-      }
-      return node;
-    })) {
+    try (Load load =
+        Load.start(
+            "Held",
+            8,
+            (thread, i) -> {
+              String node =
+                  x.call(
+                      Context.background().withTimeout(Duration.ofSeconds(10)),
+                      "Held",
+                      "k" + i,
+                      String.class);
+              if (!node.equals("fast")) {
+                throw new AssertionError("answered by " + node);
+              }
+              return node;
+            })) {
       load.awaitSucceeded(600);
       result = load.stop();
     } finally {
       slow.service.release();
     }
-    result.report("slow node (1 of 2 holds every call) under load (Failbackup, backup after"
-        + " 20 ms)");
-    assertThat(slow.service.calls()).as("first requests that went to the slow node")
-        .isPositive();
+    result.report(
+        "slow node (1 of 2 holds every call) under load (Failbackup, backup after" + " 20 ms)");
+    assertThat(slow.service.calls()).as("first requests that went to the slow node").isPositive();
     assertThat(result.failed()).as("failed calls:" + result.describeFailures()).isZero();
     assertThat(result.lost()).as("lost calls, stuck in " + result.stuckThreads()).isZero();
   }

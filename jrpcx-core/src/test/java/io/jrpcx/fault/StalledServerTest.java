@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class StalledServerTest {
   private static final int THREADS = 8;
   private static final int CALLS_PER_THREAD = 5;
+
   /** Large enough that the requests fill both sockets' buffers many times over. */
   private static final int PAYLOAD = 256 * 1024;
 
@@ -44,15 +45,18 @@ class StalledServerTest {
   @BeforeEach
   void startStalledServer() throws Exception {
     stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(() -> {
-      while (!stalled.isClosed()) {
-        try {
-          accepted.add(stalled.accept()); // and never read
-        } catch (Exception e) {
-          return;
-        }
-      }
-    }, "stalled-server");
+    Thread t =
+        new Thread(
+            () -> {
+              while (!stalled.isClosed()) {
+                try {
+                  accepted.add(stalled.accept()); // and never read
+                } catch (Exception e) {
+                  return;
+                }
+              }
+            },
+            "stalled-server");
     t.setDaemon(true);
     t.start();
   }
@@ -67,26 +71,28 @@ class StalledServerTest {
 
   @Test
   void deadlinesFireNoCallerStaysStuckAndTheClientClosesCleanly() throws Exception {
-    Client client = new Client(ClientOptions.DEFAULT.toBuilder()
-        .serializeType(SerializeType.NONE).build());
+    Client client =
+        new Client(ClientOptions.DEFAULT.toBuilder().serializeType(SerializeType.NONE).build());
     client.connect("tcp", "127.0.0.1:" + stalled.getLocalPort());
     ExecutorService callers = Executors.newFixedThreadPool(THREADS);
     List<Future<List<Throwable>>> outcomes = new ArrayList<>();
     try {
       for (int t = 0; t < THREADS; t++) {
-        outcomes.add(callers.submit(() -> {
-          List<Throwable> errors = new ArrayList<>();
-          for (int i = 0; i < CALLS_PER_THREAD; i++) {
-            Context ctx = Context.background().withTimeout(Duration.ofMillis(300));
-            try {
-              client.call(ctx, "Echo", "Echo", new byte[PAYLOAD], byte[].class);
-              errors.add(new AssertionError("a stalled server answered"));
-            } catch (RuntimeException e) {
-              errors.add(e);
-            }
-          }
-          return errors;
-        }));
+        outcomes.add(
+            callers.submit(
+                () -> {
+                  List<Throwable> errors = new ArrayList<>();
+                  for (int i = 0; i < CALLS_PER_THREAD; i++) {
+                    Context ctx = Context.background().withTimeout(Duration.ofMillis(300));
+                    try {
+                      client.call(ctx, "Echo", "Echo", new byte[PAYLOAD], byte[].class);
+                      errors.add(new AssertionError("a stalled server answered"));
+                    } catch (RuntimeException e) {
+                      errors.add(e);
+                    }
+                  }
+                  return errors;
+                }));
       }
       // Every calling thread finishes: none is stuck in a write to a full socket.
       int attempted = 0;
@@ -97,14 +103,20 @@ class StalledServerTest {
         finished++;
         for (Throwable e : errors) {
           attempted++;
-          assertThat(e).isInstanceOf(DeadlineExceededException.class)
+          assertThat(e)
+              .isInstanceOf(DeadlineExceededException.class)
               .hasMessageContaining("Echo.Echo");
           deadlines++;
         }
       }
       assertThat(finished).isEqualTo(THREADS);
-      FaultReport.print("server stops reading (all " + attempted + " calls end with "
-          + "DeadlineExceededException, as they must)", attempted, deadlines,
+      FaultReport.print(
+          "server stops reading (all "
+              + attempted
+              + " calls end with "
+              + "DeadlineExceededException, as they must)",
+          attempted,
+          deadlines,
           (long) THREADS * CALLS_PER_THREAD - attempted);
       // Deadlines do not end the connection; the server is stuck, not gone.
       assertThat(client.isShutdown()).isFalse();
@@ -114,8 +126,8 @@ class StalledServerTest {
       CompletableFuture<Void> closed = CompletableFuture.runAsync(client::close);
       closed.get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(client::isShutdown);
-      assertThatThrownBy(() -> client.call(Context.background(), "Echo", "Echo", new byte[1],
-          byte[].class))
+      assertThatThrownBy(
+              () -> client.call(Context.background(), "Echo", "Echo", new byte[1], byte[].class))
           .isInstanceOf(ConnectionException.class)
           .hasMessage(ConnectionException.SHUT_DOWN);
     } finally {

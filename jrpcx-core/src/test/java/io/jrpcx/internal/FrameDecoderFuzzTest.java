@@ -4,7 +4,6 @@ import static io.jrpcx.testing.FuzzSupport.assertSameFields;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.jrpcx.protocol.Compressors;
-import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.jrpcx.testing.FuzzSupport;
@@ -54,7 +53,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FrameDecoderFuzzTest {
   /** Small enough for fuzzed inputs (libFuzzer's default max length is 4 KiB) to reach. */
   private static final int SMALL_MAX_FRAME = 1 << 10;
+
   private static final int SMALL_MAX_INFLATED = 2 << 10;
+
   /** The stream decoder's limits: a gzip bomb inflates to at most this much per frame. */
   private static final int STREAM_MAX = 64 << 10;
 
@@ -73,16 +74,18 @@ class FrameDecoderFuzzTest {
     // Load and link every class the decode paths use, so that the allocation bound measures
     // decoding and not a first call's class initialisation.
     for (int round = 0; round < 3; round++) {
-      seeds().forEach(a -> {
-        byte[] seed = (byte[]) ((Named<?>) a.get()[0]).getPayload();
-        for (FrameCodec codec : List.of(SMALL, DEFAULTS)) {
-          try {
-            codec.decode(seed);
-          } catch (ProtocolException expected) {
-            // some seeds are meant to fail
-          }
-        }
-      });
+      seeds()
+          .forEach(
+              a -> {
+                byte[] seed = (byte[]) ((Named<?>) a.get()[0]).getPayload();
+                for (FrameCodec codec : List.of(SMALL, DEFAULTS)) {
+                  try {
+                    codec.decode(seed);
+                  } catch (ProtocolException expected) {
+                    // some seeds are meant to fail
+                  }
+                }
+              });
     }
   }
 
@@ -115,8 +118,8 @@ class FrameDecoderFuzzTest {
   private static void budgeted(byte[] input, int[] ends, Parse expected) {
     MemoryBudget budget = new MemoryBudget(BUDGET);
     FrameDecoder.ConnectionMemory held = new FrameDecoder.ConnectionMemory();
-    EmbeddedChannel channel = new EmbeddedChannel(
-        FrameDecoder.forServer(STREAM, budget, java.time.Duration.ZERO, held));
+    EmbeddedChannel channel =
+        new EmbeddedChannel(FrameDecoder.forServer(STREAM, budget, java.time.Duration.ZERO, held));
     int emitted = 0;
     boolean failed = false;
     int start = 0;
@@ -152,8 +155,8 @@ class FrameDecoderFuzzTest {
       failed = true;
     }
     if (budget.used() != 0 || held.bytes() != 0) {
-      throw new AssertionError("left reserved after close: " + budget.used() + " / "
-          + held.bytes());
+      throw new AssertionError(
+          "left reserved after close: " + budget.used() + " / " + held.bytes());
     }
     if (!failed && expected.error == null && emitted != expected.frames.size()) {
       throw new AssertionError("emitted " + emitted + " of " + expected.frames.size() + " frames");
@@ -183,14 +186,21 @@ class FrameDecoderFuzzTest {
     }
     long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
     if (allocated > allocationBound(input.length)) {
-      throw new AssertionError("decoding " + input.length + " bytes under limits of "
-          + SMALL_MAX_FRAME + "/" + SMALL_MAX_INFLATED + " allocated " + allocated
-          + " bytes: something is sized before it is checked");
+      throw new AssertionError(
+          "decoding "
+              + input.length
+              + " bytes under limits of "
+              + SMALL_MAX_FRAME
+              + "/"
+              + SMALL_MAX_INFLATED
+              + " allocated "
+              + allocated
+              + " bytes: something is sized before it is checked");
     }
     if (m == null) {
       if (small != null) {
-        throw new AssertionError("the small-limit codec accepted what the default one refused: "
-            + small);
+        throw new AssertionError(
+            "the small-limit codec accepted what the default one refused: " + small);
       }
       return;
     }
@@ -206,8 +216,8 @@ class FrameDecoderFuzzTest {
     assertSameFields(m2, m, "decode(encode(decode(input)))");
     byte[] third = DEFAULTS.encode(m2);
     if (!Arrays.equals(third, again)) {
-      throw new AssertionError("encoding is not a fixed point: " + again.length + " bytes, then "
-          + third.length);
+      throw new AssertionError(
+          "encoding is not a fixed point: " + again.length + " bytes, then " + third.length);
     }
   }
 
@@ -239,8 +249,9 @@ class FrameDecoderFuzzTest {
         int frameLen = STREAM.frameLength(ByteBuffer.wrap(input, at, FrameCodec.HEADER_LENGTH));
         // The stream decoder checks the length fields that have arrived before it waits for the
         // rest of a frame; what it finds once every byte is in, this finds here.
-        STREAM.checkPrefix(io.netty.buffer.Unpooled.wrappedBuffer(input, at,
-            Math.min(frameLen, input.length - at)));
+        STREAM.checkPrefix(
+            io.netty.buffer.Unpooled.wrappedBuffer(
+                input, at, Math.min(frameLen, input.length - at)));
         if (input.length - at < frameLen) {
           break;
         }
@@ -307,29 +318,48 @@ class FrameDecoderFuzzTest {
     }
     for (ByteBuf b : written) {
       if (b.refCnt() != 0) {
-        throw new AssertionError("an inbound buffer was not released (refCnt " + b.refCnt()
-            + ", " + ends.length + " reads)");
+        throw new AssertionError(
+            "an inbound buffer was not released (refCnt "
+                + b.refCnt()
+                + ", "
+                + ends.length
+                + " reads)");
       }
     }
 
     if (frames.size() != expected.frames().size()) {
-      throw new AssertionError("FrameDecoder emitted " + frames.size() + " frames, a sequential"
-          + " parse finds " + expected.frames().size() + " (" + ends.length + " reads)");
+      throw new AssertionError(
+          "FrameDecoder emitted "
+              + frames.size()
+              + " frames, a sequential"
+              + " parse finds "
+              + expected.frames().size()
+              + " ("
+              + ends.length
+              + " reads)");
     }
     for (int i = 0; i < frames.size(); i++) {
       assertSameFields(frames.get(i), expected.frames().get(i), "frame " + i);
     }
     String want = expected.error() == null ? null : expected.error().getMessage();
     String got = raised == null ? null : raised.getMessage();
-    if (want != null && got != null && want.startsWith("wrong magic number 0x1")
+    if (want != null
+        && got != null
+        && want.startsWith("wrong magic number 0x1")
         && got.startsWith(want.substring(0, "wrong magic number 0x1X".length()))
         && got.contains("speaks TLS")) {
       // FrameDecoder names a TLS record (0x15 alert, 0x16 handshake) instead of the bare magic.
       want = got;
     }
     if (want == null ? got != null : !want.equals(got)) {
-      throw new AssertionError("FrameDecoder failed with <" + got + ">, a sequential parse with <"
-          + want + "> (" + ends.length + " reads)");
+      throw new AssertionError(
+          "FrameDecoder failed with <"
+              + got
+              + ">, a sequential parse with <"
+              + want
+              + "> ("
+              + ends.length
+              + " reads)");
     }
   }
 }

@@ -82,8 +82,7 @@ class InternalBoundaryTest {
   private static List<Class<?>> publicApiClasses()
       throws IOException, URISyntaxException, ClassNotFoundException {
     Path root =
-        Path.of(
-            NettyTransport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path.of(NettyTransport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<Class<?>> classes = new ArrayList<>();
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files::iterator) {

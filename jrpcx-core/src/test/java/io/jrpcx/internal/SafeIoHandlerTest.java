@@ -24,45 +24,47 @@ class SafeIoHandlerTest {
     IoHandlerFactory nio = NioIoHandler.newFactory();
     // A handler whose I/O step throws, as Netty's do when a handler's error path runs out of
     // memory: without the guard, the loop's thread would end here.
-    IoHandlerFactory failing = executor -> {
-      IoHandler real = nio.newHandler(executor);
-      return new IoHandler() {
-        @Override
-        public int run(IoHandlerContext context) {
-          if (throwsLeft.getAndDecrement() > 0) {
-            throw new OutOfMemoryError("simulated");
-          }
-          return real.run(context);
-        }
+    IoHandlerFactory failing =
+        executor -> {
+          IoHandler real = nio.newHandler(executor);
+          return new IoHandler() {
+            @Override
+            public int run(IoHandlerContext context) {
+              if (throwsLeft.getAndDecrement() > 0) {
+                throw new OutOfMemoryError("simulated");
+              }
+              return real.run(context);
+            }
 
-        @Override
-        public io.netty.channel.IoRegistration register(io.netty.channel.IoHandle handle)
-            throws Exception {
-          return real.register(handle);
-        }
+            @Override
+            public io.netty.channel.IoRegistration register(io.netty.channel.IoHandle handle)
+                throws Exception {
+              return real.register(handle);
+            }
 
-        @Override
-        public void wakeup() {
-          real.wakeup();
-        }
+            @Override
+            public void wakeup() {
+              real.wakeup();
+            }
 
-        @Override
-        public boolean isCompatible(Class<? extends io.netty.channel.IoHandle> type) {
-          return real.isCompatible(type);
-        }
+            @Override
+            public boolean isCompatible(Class<? extends io.netty.channel.IoHandle> type) {
+              return real.isCompatible(type);
+            }
 
-        @Override
-        public void destroy() {
-          real.destroy();
-        }
-      };
-    };
+            @Override
+            public void destroy() {
+              real.destroy();
+            }
+          };
+        };
     AtomicLong escaped = new AtomicLong();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, SafeIoHandler.wrap(failing, escaped));
     try {
       // The first I/O steps throw; each is caught and the loop goes round again.
-      group.next().execute(() -> { });
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+      group.next().execute(() -> {});
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
           .until(() -> escaped.get() == 3);
       CountDownLatch ran = new CountDownLatch(5);
       for (int i = 0; i < 5; i++) {

@@ -9,8 +9,8 @@ import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.codec.SerializeType;
-import io.jrpcx.protocol.CompressType;
 import io.jrpcx.internal.FrameCodec;
+import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.Args;
@@ -58,18 +58,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GoInteropTest {
   private static final FrameCodec FRAMES = FrameCodec.defaults();
+
   /** Responses whose error text comes from Go's own msgpack library: Java words it differently. */
   private static final Set<String> GO_LIBRARY_ERROR_TEXT =
       Set.of("msgpack_mul_with_json_payload_bad_response");
+
   private static final List<String> REPORT = new ArrayList<>();
 
   private Server server;
 
   @BeforeEach
   void startJavaServer() {
-    server = Server.builder()
-        .codecs(Codecs.defaults().toBuilder().add(new ProtoArithCodec()).build())
-        .build();
+    server =
+        Server.builder()
+            .codecs(Codecs.defaults().toBuilder().add(new ProtoArithCodec()).build())
+            .build();
     server.register("Arith", new ArithService(), "");
     server.register("Echo", new EchoService(), "");
     server.start("tcp", "127.0.0.1:0");
@@ -131,8 +134,7 @@ class GoInteropTest {
       s.getOutputStream().write(oneway.bytes);
       s.getOutputStream().write(heartbeat.bytes);
       // The first frame back answers the heartbeat: the oneway call produced nothing.
-      assertThat(readFrame(s.getInputStream()))
-          .isEqualTo(Vectors.get("heartbeat_response").bytes);
+      assertThat(readFrame(s.getInputStream())).isEqualTo(Vectors.get("heartbeat_response").bytes);
       synchronized (REPORT) {
         REPORT.add(String.format("%-42s no response, as in Go", oneway.name));
       }
@@ -161,20 +163,25 @@ class GoInteropTest {
 
   @Test
   void msgpackNegativeAndWideIntegersMatchGo() throws Exception {
-    try (GoPeer go = new GoPeer(
-        replay("msgpack_add_negative_request", "msgpack_add_negative_response"))) {
+    try (GoPeer go =
+        new GoPeer(replay("msgpack_add_negative_request", "msgpack_add_negative_response"))) {
       Client client = go.client(SerializeType.MSGPACK);
-      assertThat(client.call(Context.background(), "Arith", "Add", new Args(-300, 70000),
-          Reply.class).C).isEqualTo(69700);
+      assertThat(
+              client.call(Context.background(), "Arith", "Add", new Args(-300, 70000), Reply.class)
+                  .C)
+          .isEqualTo(69700);
     }
   }
 
   @Test
   void protobufCodecRegisteredByTheApplicationMatchesGo() throws Exception {
     try (GoPeer go = new GoPeer(replay("protobuf_mul_request", "protobuf_mul_response"))) {
-      Client client = go.client(ClientOptions.DEFAULT.toBuilder()
-          .codecs(Codecs.defaults().toBuilder().add(new ProtoArithCodec()).build())
-          .serializeType(SerializeType.PROTOBUF).build());
+      Client client =
+          go.client(
+              ClientOptions.DEFAULT.toBuilder()
+                  .codecs(Codecs.defaults().toBuilder().add(new ProtoArithCodec()).build())
+                  .serializeType(SerializeType.PROTOBUF)
+                  .build());
       assertThat(client.call(Context.background(), "Arith", "Mul", new Args(7, 8), Reply.class).C)
           .isEqualTo(56);
     }
@@ -191,11 +198,16 @@ class GoInteropTest {
 
   @Test
   void responseMetadataFromGoReachesTheCall() throws Exception {
-    try (GoPeer go = new GoPeer(
-        replay("json_mulmeta_resmeta_request", "json_mulmeta_resmeta_response"))) {
+    try (GoPeer go =
+        new GoPeer(replay("json_mulmeta_resmeta_request", "json_mulmeta_resmeta_response"))) {
       Client client = go.client(SerializeType.JSON);
-      var call = client.go(Context.background().withMetadata("echo", "hello"), "Arith", "MulMeta",
-          new Args(7, 8), Reply.class);
+      var call =
+          client.go(
+              Context.background().withMetadata("echo", "hello"),
+              "Arith",
+              "MulMeta",
+              new Args(7, 8),
+              Reply.class);
       assertThat(call.await().C).isEqualTo(56);
       assertThat(call.responseMetadata()).containsEntry("echo", "hello");
     }
@@ -203,25 +215,36 @@ class GoInteropTest {
 
   @Test
   void goErrorResponsesBecomeServiceExceptionsWithGoText() throws Exception {
-    for (String[] pair : new String[][] {
-        {"json_error_request", "json_error_response", "Error", "arith: intentional error (A*B=56)"},
-        {"json_div_zero_request", "json_div_zero_response", "Div", "divide by zero"}}) {
+    for (String[] pair :
+        new String[][] {
+          {
+            "json_error_request",
+            "json_error_response",
+            "Error",
+            "arith: intentional error (A*B=56)"
+          },
+          {"json_div_zero_request", "json_div_zero_response", "Div", "divide by zero"}
+        }) {
       try (GoPeer go = new GoPeer(replay(pair[0], pair[1]))) {
         Client client = go.client(SerializeType.JSON);
         Args args = pair[2].equals("Div") ? new Args(7, 0) : new Args(7, 8);
-        assertThatThrownBy(() -> client.call(Context.background(), "Arith", pair[2], args,
-            Reply.class)).isInstanceOf(ServiceException.class).hasMessage(pair[3]);
+        assertThatThrownBy(
+                () -> client.call(Context.background(), "Arith", pair[2], args, Reply.class))
+            .isInstanceOf(ServiceException.class)
+            .hasMessage(pair[3]);
       }
     }
   }
 
   @Test
   void goLookupErrorsBecomeServiceExceptions() throws Exception {
-    try (GoPeer go = new GoPeer(
-        replay("json_unknown_service_request", "json_unknown_service_response"))) {
+    try (GoPeer go =
+        new GoPeer(replay("json_unknown_service_request", "json_unknown_service_response"))) {
       Client client = go.client(SerializeType.JSON);
-      assertThatThrownBy(() -> client.call(Context.background(), "NoSuchService", "Mul",
-          new Args(7, 8), Reply.class))
+      assertThatThrownBy(
+              () ->
+                  client.call(
+                      Context.background(), "NoSuchService", "Mul", new Args(7, 8), Reply.class))
           .isInstanceOf(ServiceException.class)
           .hasMessage("rpcx: can't find service NoSuchService");
     }
@@ -230,10 +253,12 @@ class GoInteropTest {
   @Test
   void onewayCallIsByteIdenticalToGo() throws Exception {
     BlockingQueue<byte[]> seen = new LinkedBlockingQueue<>();
-    try (GoPeer go = new GoPeer(req -> {
-      seen.add(req);
-      return null;
-    })) {
+    try (GoPeer go =
+        new GoPeer(
+            req -> {
+              seen.add(req);
+              return null;
+            })) {
       Client client = go.client(SerializeType.JSON);
       client.call(Context.background(), "Arith", "Mul", new Args(7, 8), (Class<?>) null);
       byte[] sent = seen.poll(5, TimeUnit.SECONDS);
@@ -245,10 +270,13 @@ class GoInteropTest {
 
   @Test
   void smallPayloadIsNotCompressedEvenWithGzipConfiguredLikeGo() throws Exception {
-    try (GoPeer go = new GoPeer(replay("captured_msgpack_gzip_mul_small_request",
-        "captured_msgpack_gzip_mul_small_response"))) {
-      Client client = go.client(ClientOptions.DEFAULT.toBuilder()
-          .compressType(CompressType.GZIP).build());
+    try (GoPeer go =
+        new GoPeer(
+            replay(
+                "captured_msgpack_gzip_mul_small_request",
+                "captured_msgpack_gzip_mul_small_response"))) {
+      Client client =
+          go.client(ClientOptions.DEFAULT.toBuilder().compressType(CompressType.GZIP).build());
       assertThat(client.call(Context.background(), "Arith", "Mul", new Args(7, 8), Reply.class).C)
           .isEqualTo(56);
     }
@@ -258,14 +286,21 @@ class GoInteropTest {
   void gzippedEchoInteroperatesWithGoGzip() throws Exception {
     Vector goRequest = Vectors.get("captured_json_gzip_echo_request");
     Vector goResponse = Vectors.get("captured_json_gzip_echo_response");
-    try (GoPeer go = new GoPeer(req -> {
-      Message mine = FRAMES.decode(req);
-      assertSameFields(mine.setSeq(goRequest.manifest.get("seq").asLong()),
-          FRAMES.decode(goRequest.bytes));
-      return withSeq(goResponse.bytes, FRAMES.decode(req).seq());
-    })) {
-      Client client = go.client(ClientOptions.DEFAULT.toBuilder()
-          .serializeType(SerializeType.JSON).compressType(CompressType.GZIP).build());
+    try (GoPeer go =
+        new GoPeer(
+            req -> {
+              Message mine = FRAMES.decode(req);
+              assertSameFields(
+                  mine.setSeq(goRequest.manifest.get("seq").asLong()),
+                  FRAMES.decode(goRequest.bytes));
+              return withSeq(goResponse.bytes, FRAMES.decode(req).seq());
+            })) {
+      Client client =
+          go.client(
+              ClientOptions.DEFAULT.toBuilder()
+                  .serializeType(SerializeType.JSON)
+                  .compressType(CompressType.GZIP)
+                  .build());
       String text = new String(goRequest.payload()).replace("\"", "");
       assertThat(client.call(Context.background(), "Echo", "Echo", text, String.class))
           .isEqualTo(text);
@@ -276,14 +311,16 @@ class GoInteropTest {
   void heartbeatFrameHasGoShapeAndGoEchoKeepsTheConnection() throws Exception {
     Vector goHeartbeat = Vectors.get("captured_heartbeat_request");
     BlockingQueue<Message> heartbeats = new LinkedBlockingQueue<>();
-    try (GoPeer go = new GoPeer(req -> {
-      Message m = FRAMES.decode(req);
-      heartbeats.add(m);
-      req[2] |= (byte) 0x80; // a Go server echoes the frame with the response bit set
-      return req;
-    })) {
-      Client client = go.client(ClientOptions.DEFAULT.toBuilder()
-          .heartbeat(Duration.ofMillis(50)).build());
+    try (GoPeer go =
+        new GoPeer(
+            req -> {
+              Message m = FRAMES.decode(req);
+              heartbeats.add(m);
+              req[2] |= (byte) 0x80; // a Go server echoes the frame with the response bit set
+              return req;
+            })) {
+      Client client =
+          go.client(ClientOptions.DEFAULT.toBuilder().heartbeat(Duration.ofMillis(50)).build());
       Message first = heartbeats.poll(5, TimeUnit.SECONDS);
       Message second = heartbeats.poll(5, TimeUnit.SECONDS);
       assertThat(second).isNotNull();
@@ -305,14 +342,19 @@ class GoInteropTest {
   void deadlineIsSentAsServerTimeoutLikeGo() throws Exception {
     Vector goRequest = Vectors.get("captured_msgpack_mul_deadline_meta_request");
     BlockingQueue<Message> seen = new LinkedBlockingQueue<>();
-    try (GoPeer go = new GoPeer(req -> {
-      seen.add(FRAMES.decode(req));
-      return withSeq(Vectors.get("captured_msgpack_mul_deadline_meta_response").bytes,
-          FRAMES.decode(req).seq());
-    })) {
+    try (GoPeer go =
+        new GoPeer(
+            req -> {
+              seen.add(FRAMES.decode(req));
+              return withSeq(
+                  Vectors.get("captured_msgpack_mul_deadline_meta_response").bytes,
+                  FRAMES.decode(req).seq());
+            })) {
       Client client = go.client(SerializeType.MSGPACK);
-      Context ctx = Context.background().withTimeout(Duration.ofSeconds(5))
-          .withMetadata("trace_id", "abc-123");
+      Context ctx =
+          Context.background()
+              .withTimeout(Duration.ofSeconds(5))
+              .withMetadata("trace_id", "abc-123");
       assertThat(client.call(ctx, "Arith", "Mul", new Args(7, 8), Reply.class).C).isEqualTo(56);
       Message mine = seen.poll(5, TimeUnit.SECONDS);
       Message want = FRAMES.decode(goRequest.bytes);
@@ -340,8 +382,10 @@ class GoInteropTest {
   }
 
   private Socket connect() throws IOException {
-    Socket s = new Socket(InetAddress.getLoopbackAddress(),
-        Integer.parseInt(server.address().substring(server.address().lastIndexOf(':') + 1)));
+    Socket s =
+        new Socket(
+            InetAddress.getLoopbackAddress(),
+            Integer.parseInt(server.address().substring(server.address().lastIndexOf(':') + 1)));
     s.setSoTimeout(5_000);
     return s;
   }
@@ -403,23 +447,26 @@ class GoInteropTest {
 
     GoPeer(Function<byte[], byte[]> script) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      thread = new Thread(() -> {
-        try (Socket s = socket.accept()) {
-          InputStream in = s.getInputStream();
-          OutputStream out = s.getOutputStream();
-          while (true) {
-            byte[] answer = script.apply(readFrame(in));
-            if (answer != null) {
-              out.write(answer);
-              out.flush();
-            }
-          }
-        } catch (IOException endOfStream) {
-          // the client closed the connection
-        } catch (Throwable t) {
-          failure = t;
-        }
-      }, "go-peer");
+      thread =
+          new Thread(
+              () -> {
+                try (Socket s = socket.accept()) {
+                  InputStream in = s.getInputStream();
+                  OutputStream out = s.getOutputStream();
+                  while (true) {
+                    byte[] answer = script.apply(readFrame(in));
+                    if (answer != null) {
+                      out.write(answer);
+                      out.flush();
+                    }
+                  }
+                } catch (IOException endOfStream) {
+                  // the client closed the connection
+                } catch (Throwable t) {
+                  failure = t;
+                }
+              },
+              "go-peer");
       thread.setDaemon(true);
       thread.start();
     }

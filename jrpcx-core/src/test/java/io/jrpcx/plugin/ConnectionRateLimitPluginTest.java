@@ -1,7 +1,5 @@
 package io.jrpcx.plugin;
 
-import io.jrpcx.testing.FakeClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +8,7 @@ import io.jrpcx.Context;
 import io.jrpcx.RpcException;
 import io.jrpcx.client.Client;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.FakeClock;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestServer;
 import java.time.Duration;
@@ -24,12 +23,16 @@ class ConnectionRateLimitPluginTest {
   final ConnectionRateLimitPlugin limiter =
       new ConnectionRateLimitPlugin(new TokenBucket(MINUTE, 2, clock));
 
-  @RegisterExtension
-  final TestServer server = TestServer.create(b -> b.plugin(limiter), s -> {});
+  @RegisterExtension final TestServer server = TestServer.create(b -> b.plugin(limiter), s -> {});
 
   private static int mul(Client client, int a, int b) {
-    return client.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Arith", "Mul",
-        new Args(a, b), Reply.class).C;
+    return client.call(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "Arith",
+            "Mul",
+            new Args(a, b),
+            Reply.class)
+        .C;
   }
 
   @Test
@@ -61,7 +64,8 @@ class ConnectionRateLimitPluginTest {
     server.connect();
     // Connected is not yet accepted: the server counts each on its own network thread, in no
     // fixed order, so wait until both have their tokens before the third one comes.
-    await().atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(5))
         .until(() -> server.server().activeConnections().size() == 2);
     try (LoopbackSocket s = LoopbackSocket.connect(server.address(), null)) {
       assertThat(s.awaitClosedByServer()).as("bytes sent before closing").isZero();
@@ -72,9 +76,11 @@ class ConnectionRateLimitPluginTest {
   @Test
   void factoryChecksItsArguments() {
     assertThatThrownBy(() -> ConnectionRateLimitPlugin.of(Duration.ofSeconds(-1), 10))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fillInterval");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fillInterval");
     assertThatThrownBy(() -> ConnectionRateLimitPlugin.of(MINUTE, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("capacity");
     assertThat(ConnectionRateLimitPlugin.of(MINUTE, 5))
         .hasToString("ConnectionRateLimitPlugin[capacity 5, one token per PT1M]");
   }

@@ -1,7 +1,5 @@
 package io.jrpcx.plugin;
 
-import io.jrpcx.testing.FakeClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +10,7 @@ import io.jrpcx.server.Server;
 import io.jrpcx.server.ServerPlugin;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.ArithService;
+import io.jrpcx.testing.FakeClock;
 import io.jrpcx.testing.Reply;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -71,17 +70,20 @@ class IpFilterPluginTest {
     IpFilterPlugin g = IpFilterPlugin.deny("10.6.6.6").withAllowed("10.6.6.6", "10.0.0.0/8");
     assertThat(g.permits(ip("10.6.6.6"))).as("allowed and denied").isFalse();
     assertThat(g.permits(ip("10.1.1.1"))).isTrue();
-    assertThat(g.permits(ip("172.16.0.1"))).as("an allow entry turns it into an allow list")
+    assertThat(g.permits(ip("172.16.0.1")))
+        .as("an allow entry turns it into an allow list")
         .isFalse();
   }
 
   @Test
   void prefixBoundariesAreExact() {
     assertThat(IpFilterPlugin.allow("0.0.0.0/0").permits(ip("255.255.255.255"))).isTrue();
-    assertThat(IpFilterPlugin.allow("0.0.0.0/0").permits(ip("::1"))).as("v4 block, v6 peer")
+    assertThat(IpFilterPlugin.allow("0.0.0.0/0").permits(ip("::1")))
+        .as("v4 block, v6 peer")
         .isFalse();
     assertThat(IpFilterPlugin.allow("::/0").permits(ip("2001:db8::1"))).isTrue();
-    assertThat(IpFilterPlugin.allow("::/0").permits(ip("127.0.0.1"))).as("v6 block, v4 peer")
+    assertThat(IpFilterPlugin.allow("::/0").permits(ip("127.0.0.1")))
+        .as("v6 block, v4 peer")
         .isFalse();
     IpFilterPlugin v4 = IpFilterPlugin.allow("192.168.4.0/23");
     assertThat(v4.permits(ip("192.168.4.0"))).isTrue();
@@ -123,8 +125,17 @@ class IpFilterPluginTest {
 
   @Test
   void acceptsTheUsualSpellings() {
-    IpFilterPlugin f = IpFilterPlugin.allow("::", "::ffff:1.2.3.4", "1::", "1:2:3:4:5:6:7::",
-        "::2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8", "FE80::ABCD", "64:ff9b::192.0.2.33", " 10.0.0.1 ");
+    IpFilterPlugin f =
+        IpFilterPlugin.allow(
+            "::",
+            "::ffff:1.2.3.4",
+            "1::",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8",
+            "FE80::ABCD",
+            "64:ff9b::192.0.2.33",
+            " 10.0.0.1 ");
     assertThat(f.permits(ip("fe80::abcd"))).isTrue();
     assertThat(f.permits(ip("64:ff9b::c000:221"))).isTrue();
     assertThat(f.permits(ip("10.0.0.1"))).isTrue();
@@ -132,12 +143,42 @@ class IpFilterPluginTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"localhost", "example.com", "ip6-localhost", "", "1.2.3", "1.2.3.4.5",
-      "01.2.3.4", "1.2.3.04", "256.0.0.1", "1.2.3.-4", "1.2.3.4/33", "1.2.3.4/", "1.2.3.4/-1",
-      "1.2.3.4/08", "1.2.3.4/a", "::1/129", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "1::2::3",
-      ":1::", "1:::2", "1:2:3:4:5:6:7:8::", "12345::", "g::1", "fe80::1%eth0", "[::1]",
-      "::1.2.3.4.5", "1.2.3.4::", "::ffff:10.0.0.0/95", "\u0661.\u0662.\u0663.\u0664",
-      "\uff11::1", "0x7f.0.0.1", "2130706433"})
+  @ValueSource(
+      strings = {
+        "localhost",
+        "example.com",
+        "ip6-localhost",
+        "",
+        "1.2.3",
+        "1.2.3.4.5",
+        "01.2.3.4",
+        "1.2.3.04",
+        "256.0.0.1",
+        "1.2.3.-4",
+        "1.2.3.4/33",
+        "1.2.3.4/",
+        "1.2.3.4/-1",
+        "1.2.3.4/08",
+        "1.2.3.4/a",
+        "::1/129",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7",
+        "1::2::3",
+        ":1::",
+        "1:::2",
+        "1:2:3:4:5:6:7:8::",
+        "12345::",
+        "g::1",
+        "fe80::1%eth0",
+        "[::1]",
+        "::1.2.3.4.5",
+        "1.2.3.4::",
+        "::ffff:10.0.0.0/95",
+        "\u0661.\u0662.\u0663.\u0664",
+        "\uff11::1",
+        "0x7f.0.0.1",
+        "2130706433"
+      })
   void refusesAnythingThatIsNotAnAddressLiteralWithoutLookingItUp(String entry) {
     assertThatThrownBy(() -> IpFilterPlugin.allow(entry))
         .isInstanceOf(IllegalArgumentException.class)
@@ -156,9 +197,11 @@ class IpFilterPluginTest {
   @Test
   void factoriesNeedAtLeastOneEntry() {
     assertThatThrownBy(() -> IpFilterPlugin.allow())
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no address");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no address");
     assertThatThrownBy(() -> IpFilterPlugin.deny(List.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no address");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no address");
     assertThatThrownBy(() -> IpFilterPlugin.deny((String) null))
         .isInstanceOf(NullPointerException.class);
   }
@@ -242,15 +285,15 @@ class IpFilterPluginTest {
     Client refused = connect("inprocess", allowOnly);
     await().atMost(Duration.ofSeconds(5)).until(refused::isShutdown);
 
-    String allowWithLocal = start("inprocess", name(),
-        IpFilterPlugin.allow("127.0.0.1").withNonIpPeers(true));
+    String allowWithLocal =
+        start("inprocess", name(), IpFilterPlugin.allow("127.0.0.1").withNonIpPeers(true));
     assertThat(mul(connect("inprocess", allowWithLocal))).isEqualTo(42);
 
     String denyOnly = start("inprocess", name(), IpFilterPlugin.deny("127.0.0.1"));
     assertThat(mul(connect("inprocess", denyOnly))).isEqualTo(42);
 
-    String denyLocal = start("inprocess", name(),
-        IpFilterPlugin.deny("127.0.0.1").withNonIpPeers(false));
+    String denyLocal =
+        start("inprocess", name(), IpFilterPlugin.deny("127.0.0.1").withNonIpPeers(false));
     Client refusedToo = connect("inprocess", denyLocal);
     await().atMost(Duration.ofSeconds(5)).until(refusedToo::isShutdown);
   }
@@ -294,8 +337,13 @@ class IpFilterPluginTest {
   }
 
   private static int mul(Client client) {
-    return client.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Arith", "Mul",
-        new Args(6, 7), Reply.class).C;
+    return client.call(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "Arith",
+            "Mul",
+            new Args(6, 7),
+            Reply.class)
+        .C;
   }
 
   private static String name() {

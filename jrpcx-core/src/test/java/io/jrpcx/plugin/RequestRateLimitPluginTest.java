@@ -1,7 +1,5 @@
 package io.jrpcx.plugin;
 
-import io.jrpcx.testing.FakeClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +9,7 @@ import io.jrpcx.client.Client;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.FakeClock;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +43,7 @@ class RequestRateLimitPluginTest {
     final RequestRateLimitPlugin limiter =
         new RequestRateLimitPlugin(new TokenBucket(SECOND, 3, clock), -1, null);
 
-    @RegisterExtension
-    final TestServer server = TestServer.create(b -> b.plugin(limiter), s -> {});
+    @RegisterExtension final TestServer server = TestServer.create(b -> b.plugin(limiter), s -> {});
 
     @Test
     void overLimitRequestsGetRpcxsErrorAndTheConnectionStaysUsable() {
@@ -59,7 +57,8 @@ class RequestRateLimitPluginTest {
       assertThat(limiter.rejected()).isEqualTo(2);
 
       clock.advance(SECOND);
-      assertThat(mul(client, 6, 7)).as("after one fill interval, on the same connection")
+      assertThat(mul(client, 6, 7))
+          .as("after one fill interval, on the same connection")
           .isEqualTo(42);
       assertRateLimited(client);
       assertThat(limiter.rejected()).isEqualTo(3);
@@ -97,8 +96,8 @@ class RequestRateLimitPluginTest {
             .containsExactly(java.util.Map.entry(Message.ERROR_KEY, "request reached rate limit"));
 
         for (int seq = 5; seq <= 20; seq++) {
-          s.send(new Message().setSeq(seq).setHeartbeat(true)
-              .setSerializeType(SerializeType.MSGPACK));
+          s.send(
+              new Message().setSeq(seq).setHeartbeat(true).setSerializeType(SerializeType.MSGPACK));
           Message echo = s.readMessage();
           assertThat(echo.seq()).isEqualTo(seq);
           assertThat(echo.isHeartbeat()).isTrue();
@@ -111,9 +110,13 @@ class RequestRateLimitPluginTest {
     }
 
     private Message call(LoopbackSocket s, long seq) {
-      s.send(new Message().setSeq(seq).setServicePath("Arith").setServiceMethod("Mul")
-          .setSerializeType(SerializeType.JSON)
-          .setPayload("{\"A\":6,\"B\":7}".getBytes(StandardCharsets.UTF_8)));
+      s.send(
+          new Message()
+              .setSeq(seq)
+              .setServicePath("Arith")
+              .setServiceMethod("Mul")
+              .setSerializeType(SerializeType.JSON)
+              .setPayload("{\"A\":6,\"B\":7}".getBytes(StandardCharsets.UTF_8)));
       Message response = s.readMessage();
       assertThat(response.seq()).isEqualTo(seq);
       return response;
@@ -123,22 +126,26 @@ class RequestRateLimitPluginTest {
   @Nested
   class Waiting {
     final FakeClock clock = new FakeClock();
+
     /** Each wait as asked for, and the thread that waited. */
     final List<Duration> waits = new CopyOnWriteArrayList<>();
+
     final List<String> waitingThreads = new CopyOnWriteArrayList<>();
     volatile boolean timePassesWhileWaiting = true;
 
-    final RequestRateLimitPlugin limiter = RequestRateLimitPlugin.waiting(
-        new TokenBucket(SECOND, 1, clock), Duration.ofMillis(1_500), nanos -> {
-          waits.add(Duration.ofNanos(nanos));
-          waitingThreads.add(Thread.currentThread().getName());
-          if (timePassesWhileWaiting) {
-            clock.advance(Duration.ofNanos(nanos));
-          }
-        });
+    final RequestRateLimitPlugin limiter =
+        RequestRateLimitPlugin.waiting(
+            new TokenBucket(SECOND, 1, clock),
+            Duration.ofMillis(1_500),
+            nanos -> {
+              waits.add(Duration.ofNanos(nanos));
+              waitingThreads.add(Thread.currentThread().getName());
+              if (timePassesWhileWaiting) {
+                clock.advance(Duration.ofNanos(nanos));
+              }
+            });
 
-    @RegisterExtension
-    final TestServer server = TestServer.create(b -> b.plugin(limiter), s -> {});
+    @RegisterExtension final TestServer server = TestServer.create(b -> b.plugin(limiter), s -> {});
 
     @Test
     void requestsOverTheLimitWaitForTheNextTokenOnAHandlerThread() {
@@ -163,8 +170,7 @@ class RequestRateLimitPluginTest {
       assertThat(limiter.rejected()).isEqualTo(1);
 
       clock.advance(Duration.ofSeconds(2));
-      assertThat(mul(client, 6, 7)).as("the token of tick 2, on the same connection")
-          .isEqualTo(42);
+      assertThat(mul(client, 6, 7)).as("the token of tick 2, on the same connection").isEqualTo(42);
       assertThat(waits).as("no wait for it").containsExactly(SECOND);
     }
 
@@ -174,8 +180,14 @@ class RequestRateLimitPluginTest {
       assertThat(mul(client, 1, 1)).isEqualTo(1);
       // The next token is 1 s away; a caller with 500 ms left is told at once instead of timing
       // out at its deadline.
-      assertThatThrownBy(() -> client.call(Context.background().withTimeout(Duration.ofMillis(500)),
-          "Arith", "Mul", new Args(2, 3), Reply.class))
+      assertThatThrownBy(
+              () ->
+                  client.call(
+                      Context.background().withTimeout(Duration.ofMillis(500)),
+                      "Arith",
+                      "Mul",
+                      new Args(2, 3),
+                      Reply.class))
           .isInstanceOf(ServiceException.class)
           .hasMessage("request reached rate limit");
       assertThat(waits).isEmpty();
@@ -189,9 +201,11 @@ class RequestRateLimitPluginTest {
   class WaitingWhenCallsRunOnTheNetworkThread {
     final FakeClock clock = new FakeClock();
     final List<Duration> waits = new CopyOnWriteArrayList<>();
-    final RequestRateLimitPlugin limiter = RequestRateLimitPlugin.waiting(
-        new TokenBucket(SECOND, 1, clock), Duration.ofMinutes(1),
-        nanos -> waits.add(Duration.ofNanos(nanos)));
+    final RequestRateLimitPlugin limiter =
+        RequestRateLimitPlugin.waiting(
+            new TokenBucket(SECOND, 1, clock),
+            Duration.ofMinutes(1),
+            nanos -> waits.add(Duration.ofNanos(nanos)));
 
     /** An executor that runs each call on the thread that read it: the event loop. */
     @RegisterExtension

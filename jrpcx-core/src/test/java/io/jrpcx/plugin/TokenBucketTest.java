@@ -1,10 +1,9 @@
 package io.jrpcx.plugin;
 
-import io.jrpcx.testing.FakeClock;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcx.testing.FakeClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +36,9 @@ class TokenBucketTest {
     clock.advance(Duration.ofMillis(1));
     assertThat(takes(bucket, 2)).as("at 1 s").containsExactly(true, false);
     clock.advance(Duration.ofMillis(2_500));
-    assertThat(takes(bucket, 3)).as("at 3.5 s: ticks 2 and 3 passed").containsExactly(true, true,
-        false);
+    assertThat(takes(bucket, 3))
+        .as("at 3.5 s: ticks 2 and 3 passed")
+        .containsExactly(true, true, false);
   }
 
   @Test
@@ -47,8 +47,7 @@ class TokenBucketTest {
     clock.advance(Duration.ofMillis(900));
     assertThat(bucket.tryTake()).isTrue();
     clock.advance(Duration.ofMillis(100));
-    assertThat(bucket.tryTake()).as("tick 1 is 1 s after creation, 100 ms after the take")
-        .isTrue();
+    assertThat(bucket.tryTake()).as("tick 1 is 1 s after creation, 100 ms after the take").isTrue();
   }
 
   @Test
@@ -66,7 +65,8 @@ class TokenBucketTest {
     assertThat(bucket.reserve(max)).as("the bucket's one token").isZero();
     assertThat(bucket.reserve(max)).as("the token of tick 1").isEqualTo(SECOND.toNanos());
     clock.advance(Duration.ofMillis(300));
-    assertThat(bucket.reserve(max)).as("the token of tick 2, from 0.3 s")
+    assertThat(bucket.reserve(max))
+        .as("the token of tick 2, from 0.3 s")
         .isEqualTo(Duration.ofMillis(1_700).toNanos());
     assertThat(bucket.available()).as("two reserved ahead").isEqualTo(-2);
     assertThat(bucket.tryTake()).isFalse();
@@ -95,16 +95,18 @@ class TokenBucketTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<Integer>> taken = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        taken.add(pool.submit(() -> {
-          start.await();
-          int n = 0;
-          for (int i = 0; i < 5_000; i++) {
-            if (i % 2 == 0 ? bucket.tryTake() : bucket.reserve(0) == 0) {
-              n++;
-            }
-          }
-          return n;
-        }));
+        taken.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  int n = 0;
+                  for (int i = 0; i < 5_000; i++) {
+                    if (i % 2 == 0 ? bucket.tryTake() : bucket.reserve(0) == 0) {
+                      n++;
+                    }
+                  }
+                  return n;
+                }));
       }
       start.countDown();
       int total = 0;
@@ -131,11 +133,14 @@ class TokenBucketTest {
   @Test
   void refusesNonsense() {
     assertThatThrownBy(() -> new TokenBucket(Duration.ZERO, 1, clock))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fillInterval");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fillInterval");
     assertThatThrownBy(() -> new TokenBucket(Duration.ofSeconds(-1), 1, clock))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("fillInterval");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fillInterval");
     assertThatThrownBy(() -> new TokenBucket(SECOND, 0, clock))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("capacity");
   }
 
   private static List<Boolean> takes(TokenBucket bucket, int n) {

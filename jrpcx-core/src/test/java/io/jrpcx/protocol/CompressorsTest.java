@@ -1,10 +1,9 @@
 package io.jrpcx.protocol;
 
-import io.jrpcx.internal.FrameCodec;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcx.internal.FrameCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -84,8 +83,11 @@ class CompressorsTest {
 
   @Test
   void aRegisteredCompressorIsUsedByTheFrameCodecUnderItsNumber() {
-    FrameCodec codec = new FrameCodec(
-        Compressors.defaults().toBuilder().add(new ReverseCompressor()).build(), 1 << 20, 1 << 20);
+    FrameCodec codec =
+        new FrameCodec(
+            Compressors.defaults().toBuilder().add(new ReverseCompressor()).build(),
+            1 << 20,
+            1 << 20);
     byte[] payload = "abcdef".getBytes(StandardCharsets.UTF_8);
     byte[] f = codec.encode(new Message().setCompressType(5).setPayload(payload));
     assertThat(f[2] & 0x1C).isEqualTo(5 << 2);

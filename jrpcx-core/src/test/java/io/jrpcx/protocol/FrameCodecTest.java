@@ -1,10 +1,9 @@
 package io.jrpcx.protocol;
 
-import io.jrpcx.internal.FrameCodec;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcx.internal.FrameCodec;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -69,8 +68,13 @@ class FrameCodecTest {
 
   private static byte[] frame(int flags, long totalLen, byte[] body) {
     ByteBuffer b = ByteBuffer.allocate(16 + body.length);
-    b.put((byte) 0x08).put((byte) 0).put((byte) flags).put((byte) 0x10).putLong(1)
-        .putInt((int) totalLen).put(body);
+    b.put((byte) 0x08)
+        .put((byte) 0)
+        .put((byte) flags)
+        .put((byte) 0x10)
+        .putLong(1)
+        .putInt((int) totalLen)
+        .put(body);
     return b.array();
   }
 
@@ -108,9 +112,11 @@ class FrameCodecTest {
         .hasMessageContaining("magic")
         .hasMessageContaining("0x09");
     assertThatThrownBy(() -> CODEC.frameLength(ByteBuffer.wrap(f)))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("magic");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("magic");
     assertThatThrownBy(() -> FrameCodec.checkMagic((byte) 'G'))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("magic");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("magic");
     FrameCodec.checkMagic((byte) 0x08); // does not throw
   }
 
@@ -159,13 +165,17 @@ class FrameCodecTest {
   void bufferShorterThanAHeaderIsAProtocolError() {
     byte[] shortFrame = Arrays.copyOf(CODEC.encode(sample()), 10);
     assertThatThrownBy(() -> CODEC.decode(shortFrame))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("shorter than a header");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("shorter than a header");
     assertThatThrownBy(() -> CODEC.decode(ByteBuffer.wrap(shortFrame)))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("shorter than a header");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("shorter than a header");
     assertThatThrownBy(() -> CODEC.frameLength(ByteBuffer.wrap(shortFrame)))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("shorter than a header");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("shorter than a header");
     assertThatThrownBy(() -> CODEC.decode(ByteBuffer.allocate(0)))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("0 bytes is shorter");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("0 bytes is shorter");
   }
 
   @Test
@@ -183,8 +193,14 @@ class FrameCodecTest {
 
   @Test
   void servicePathLengthPastTheFrameIsRefused() {
-    byte[] body = body().int32(1000).bytes("Arith".getBytes(StandardCharsets.UTF_8))
-        .str("Mul").int32(0).int32(0).toBytes();
+    byte[] body =
+        body()
+            .int32(1000)
+            .bytes("Arith".getBytes(StandardCharsets.UTF_8))
+            .str("Mul")
+            .int32(0)
+            .int32(0)
+            .toBytes();
     assertThatThrownBy(() -> CODEC.decode(frame(0, body)))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("service path (1000) points past the end of the frame");
@@ -200,8 +216,14 @@ class FrameCodecTest {
 
   @Test
   void serviceMethodLengthPastTheFrameIsRefused() {
-    byte[] body = body().str("Arith").int32(200).bytes("Mul".getBytes(StandardCharsets.UTF_8))
-        .int32(0).int32(0).toBytes();
+    byte[] body =
+        body()
+            .str("Arith")
+            .int32(200)
+            .bytes("Mul".getBytes(StandardCharsets.UTF_8))
+            .int32(0)
+            .int32(0)
+            .toBytes();
     assertThatThrownBy(() -> CODEC.decode(frame(0, body)))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("service method (200) points past the end of the frame");
@@ -210,8 +232,8 @@ class FrameCodecTest {
   @Test
   void metadataBlockLengthPastTheFrameIsRefused() {
     byte[] block = metaBlock("k", "v");
-    byte[] body = body().str("Arith").str("Mul").int32(block.length + 100).bytes(block)
-        .int32(0).toBytes();
+    byte[] body =
+        body().str("Arith").str("Mul").int32(block.length + 100).bytes(block).int32(0).toBytes();
     assertThatThrownBy(() -> CODEC.decode(frame(0, body)))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("metadata block (" + (block.length + 100) + ") points past the end");
@@ -230,8 +252,8 @@ class FrameCodecTest {
 
   @Test
   void metadataValueLengthRunningPastTheBlockIsRefused() {
-    byte[] block = body().str("key").int32(50).bytes("v".getBytes(StandardCharsets.UTF_8))
-        .toBytes();
+    byte[] block =
+        body().str("key").int32(50).bytes("v".getBytes(StandardCharsets.UTF_8)).toBytes();
     assertThatThrownBy(() -> CODEC.decode(frame(0, bodyWithMetadataBlock(block))))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("metadata value of 50 bytes runs past the metadata block");
@@ -257,8 +279,14 @@ class FrameCodecTest {
 
   @Test
   void payloadLengthPastTheFrameIsRefused() {
-    byte[] body = body().str("Arith").str("Mul").int32(0).int32(3)
-        .bytes("{}".getBytes(StandardCharsets.UTF_8)).toBytes();
+    byte[] body =
+        body()
+            .str("Arith")
+            .str("Mul")
+            .int32(0)
+            .int32(3)
+            .bytes("{}".getBytes(StandardCharsets.UTF_8))
+            .toBytes();
     assertThatThrownBy(() -> CODEC.decode(frame(0, body)))
         .isInstanceOf(ProtocolException.class)
         .hasMessageContaining("payload (3) points past the end of the frame (2 bytes left)");
@@ -298,8 +326,10 @@ class FrameCodecTest {
     byte[] zeros = new byte[10 << 20];
     byte[] bomb = gzip(zeros);
     assertThat(bomb.length).isLessThan(64 << 10); // small on the wire
-    byte[] f = frame(CompressType.GZIP << 2,
-        body().str("Arith").str("Mul").int32(0).int32(bomb.length).bytes(bomb).toBytes());
+    byte[] f =
+        frame(
+            CompressType.GZIP << 2,
+            body().str("Arith").str("Mul").int32(0).int32(bomb.length).bytes(bomb).toBytes());
 
     FrameCodec strict = new FrameCodec(Compressors.defaults(), 1 << 20, 1 << 20);
     assertThatThrownBy(() -> strict.decode(f))
@@ -315,24 +345,38 @@ class FrameCodecTest {
   @Test
   void corruptGzipPayloadIsAProtocolError() {
     byte[] notGzip = "this is not gzip".getBytes(StandardCharsets.UTF_8);
-    byte[] f = frame(CompressType.GZIP << 2,
-        body().str("Arith").str("Mul").int32(0).int32(notGzip.length).bytes(notGzip).toBytes());
+    byte[] f =
+        frame(
+            CompressType.GZIP << 2,
+            body().str("Arith").str("Mul").int32(0).int32(notGzip.length).bytes(notGzip).toBytes());
     assertThatThrownBy(() -> CODEC.decode(f))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("corrupt gzip");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("corrupt gzip");
 
     byte[] truncated = Arrays.copyOf(gzip(new byte[1000]), 15);
-    byte[] g = frame(CompressType.GZIP << 2,
-        body().str("Arith").str("Mul").int32(0).int32(truncated.length).bytes(truncated)
-            .toBytes());
+    byte[] g =
+        frame(
+            CompressType.GZIP << 2,
+            body()
+                .str("Arith")
+                .str("Mul")
+                .int32(0)
+                .int32(truncated.length)
+                .bytes(truncated)
+                .toBytes());
     assertThatThrownBy(() -> CODEC.decode(g))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("corrupt gzip");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("corrupt gzip");
 
     byte[] flipped = gzip("{\"A\":1,\"B\":2}".getBytes(StandardCharsets.UTF_8));
     flipped[flipped.length - 5] ^= 0x55; // CRC32 trailer no longer matches
-    byte[] h = frame(CompressType.GZIP << 2,
-        body().str("Arith").str("Mul").int32(0).int32(flipped.length).bytes(flipped).toBytes());
+    byte[] h =
+        frame(
+            CompressType.GZIP << 2,
+            body().str("Arith").str("Mul").int32(0).int32(flipped.length).bytes(flipped).toBytes());
     assertThatThrownBy(() -> CODEC.decode(h))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("corrupt gzip");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("corrupt gzip");
   }
 
   @Test
@@ -354,8 +398,14 @@ class FrameCodecTest {
   @Test
   void declaredPayloadShorterThanTheRemainingBytesStillDecodes() {
     // spec 1.15.1: Go ignores the payload length; a frame with trailing bytes is not refused.
-    byte[] body = body().str("Arith").str("Mul").int32(0).int32(2)
-        .bytes("{}XYZ".getBytes(StandardCharsets.UTF_8)).toBytes();
+    byte[] body =
+        body()
+            .str("Arith")
+            .str("Mul")
+            .int32(0)
+            .int32(2)
+            .bytes("{}XYZ".getBytes(StandardCharsets.UTF_8))
+            .toBytes();
     Message m = CODEC.decode(frame(0, body));
     assertThat(m.servicePath()).isEqualTo("Arith");
     assertThat(m.serviceMethod()).isEqualTo("Mul");
@@ -409,12 +459,13 @@ class FrameCodecTest {
         for (int oneway = 0; oneway < 2; oneway++) {
           for (int compress = 0; compress < 2; compress++) {
             for (int status = 0; status < 4; status++) {
-              Message m = sample()
-                  .setResponse(response == 1)
-                  .setHeartbeat(heartbeat == 1)
-                  .setOneway(oneway == 1)
-                  .setCompressType(compress)
-                  .setStatusType(status);
+              Message m =
+                  sample()
+                      .setResponse(response == 1)
+                      .setHeartbeat(heartbeat == 1)
+                      .setOneway(oneway == 1)
+                      .setCompressType(compress)
+                      .setStatusType(status);
               byte[] f = CODEC.encode(m);
               int expectedFlags =
                   response << 7 | heartbeat << 6 | oneway << 5 | compress << 2 | status;
@@ -461,8 +512,7 @@ class FrameCodecTest {
 
   @Test
   void nonAsciiPathMethodAndMetadataAreUtf8() {
-    Message m = sample().setServicePath("Größe").setServiceMethod("計算")
-        .putMetadata("ключ", "值");
+    Message m = sample().setServicePath("Größe").setServiceMethod("計算").putMetadata("ключ", "值");
     byte[] f = CODEC.encode(m);
     int pathLen = ByteBuffer.wrap(f).getInt(16);
     assertThat(pathLen).isEqualTo("Größe".getBytes(StandardCharsets.UTF_8).length);
@@ -489,18 +539,19 @@ class FrameCodecTest {
     for (int i = 0; i < 200; i++) {
       byte[] payload = new byte[random.nextInt(3000)];
       random.nextBytes(payload);
-      Message m = new Message()
-          .setVersion(random.nextInt(256))
-          .setResponse(random.nextBoolean())
-          .setHeartbeat(random.nextBoolean())
-          .setOneway(random.nextBoolean())
-          .setCompressType(random.nextInt(2))
-          .setStatusType(random.nextInt(4))
-          .setSerializeType(random.nextInt(16))
-          .setSeq(random.nextLong())
-          .setServicePath("S" + random.nextInt(1000))
-          .setServiceMethod("M" + random.nextInt(1000))
-          .setPayload(payload);
+      Message m =
+          new Message()
+              .setVersion(random.nextInt(256))
+              .setResponse(random.nextBoolean())
+              .setHeartbeat(random.nextBoolean())
+              .setOneway(random.nextBoolean())
+              .setCompressType(random.nextInt(2))
+              .setStatusType(random.nextInt(4))
+              .setSerializeType(random.nextInt(16))
+              .setSeq(random.nextLong())
+              .setServicePath("S" + random.nextInt(1000))
+              .setServiceMethod("M" + random.nextInt(1000))
+              .setPayload(payload);
       for (int k = random.nextInt(4); k > 0; k--) {
         m.putMetadata("k" + random.nextInt(100), "v" + random.nextInt());
       }
@@ -575,8 +626,13 @@ class FrameCodecTest {
     assertThat(new String(m.payload(), StandardCharsets.UTF_8)).isEqualTo("{\"A\":10,\"B\":20}");
     assertThat(HEX.formatHex(CODEC.encode(m))).isEqualTo(SPEC_REQUEST);
 
-    Message built = new Message().setSeq(1).setSerializeType(1).setServicePath("Arith")
-        .setServiceMethod("Mul").setPayload("{\"A\":10,\"B\":20}".getBytes(StandardCharsets.UTF_8));
+    Message built =
+        new Message()
+            .setSeq(1)
+            .setSerializeType(1)
+            .setServicePath("Arith")
+            .setServiceMethod("Mul")
+            .setPayload("{\"A\":10,\"B\":20}".getBytes(StandardCharsets.UTF_8));
     assertThat(HEX.formatHex(CODEC.encode(built))).isEqualTo(SPEC_REQUEST);
   }
 
@@ -593,7 +649,8 @@ class FrameCodecTest {
     assertThat(HEX.formatHex(CODEC.encode(m))).isEqualTo(SPEC_RESPONSE);
 
     Message request = CODEC.decode(HEX.parseHex(SPEC_REQUEST));
-    Message built = request.newResponse().setPayload("{\"C\":200}".getBytes(StandardCharsets.UTF_8));
+    Message built =
+        request.newResponse().setPayload("{\"C\":200}".getBytes(StandardCharsets.UTF_8));
     assertThat(HEX.formatHex(CODEC.encode(built))).isEqualTo(SPEC_RESPONSE);
   }
 

@@ -1,7 +1,5 @@
 package io.jrpcx.protocol;
 
-import io.jrpcx.internal.FrameCodec;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +9,7 @@ import io.jrpcx.CodecException;
 import io.jrpcx.codec.JsonCodec;
 import io.jrpcx.codec.MsgPackCodec;
 import io.jrpcx.codec.SerializeType;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.testing.Vectors;
 import java.io.IOException;
 import java.net.URI;
@@ -55,7 +54,8 @@ class GoldenVectorsTest {
   private static final FrameCodec CODEC = FrameCodec.defaults();
 
   /** One row per vector, printed once after all vectors ran. Synchronized for parallel runs. */
-  private static final Map<String, String[]> ROWS = Collections.synchronizedMap(new LinkedHashMap<>());
+  private static final Map<String, String[]> ROWS =
+      Collections.synchronizedMap(new LinkedHashMap<>());
 
   private static List<JsonNode> vectorList() {
     return StreamSupport.stream(Vectors.manifest().get("vectors").spliterator(), false)
@@ -81,7 +81,8 @@ class GoldenVectorsTest {
 
   private static Set<String> listBins(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".bin"))
           .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -94,9 +95,11 @@ class GoldenVectorsTest {
     Set<String> names = new TreeSet<>();
     for (JsonNode v : vectors) {
       assertThat(listed.add(v.get("file").asText()))
-          .as("file %s listed twice", v.get("file").asText()).isTrue();
+          .as("file %s listed twice", v.get("file").asText())
+          .isTrue();
       assertThat(names.add(v.get("name").asText()))
-          .as("name %s listed twice", v.get("name").asText()).isTrue();
+          .as("name %s listed twice", v.get("name").asText())
+          .isTrue();
     }
     assertThat(vectors).as("number of vectors").hasSizeGreaterThan(50);
     assertThat(binFilesOnClasspath()).as(".bin files next to vectors.json").isEqualTo(listed);
@@ -112,12 +115,14 @@ class GoldenVectorsTest {
     // ---- decode ----
     assertThat(bin.length).as("file size = frame_len").isEqualTo(v.get("frame_len").asInt());
     assertThat(HEX.formatHex(bin, 0, FrameCodec.HEADER_LENGTH))
-        .as("header_hex").isEqualTo(v.get("header_hex").asText());
+        .as("header_hex")
+        .isEqualTo(v.get("header_hex").asText());
     assertThat(CODEC.frameLength(ByteBuffer.wrap(bin))).as("frameLength").isEqualTo(bin.length);
 
     Message m = CODEC.decode(bin);
     assertFieldsMatch(m, v);
-    assertThat(wirePayloadLength(bin)).as("wire_payload_len")
+    assertThat(wirePayloadLength(bin))
+        .as("wire_payload_len")
         .isEqualTo(v.get("wire_payload_len").asInt());
     row[1] = "decode ok";
 
@@ -134,7 +139,8 @@ class GoldenVectorsTest {
       assertFieldsMatch(CODEC.decode(encoded), v);
       // Header bytes 0..11 (magic, version, flags, serialize, seq) are identical ...
       assertThat(HEX.formatHex(Arrays.copyOfRange(encoded, 0, 12)))
-          .as("header bytes 0..11").isEqualTo(HEX.formatHex(Arrays.copyOfRange(bin, 0, 12)));
+          .as("header bytes 0..11")
+          .isEqualTo(HEX.formatHex(Arrays.copyOfRange(bin, 0, 12)));
       // ... and so is everything from the path length up to the payload length field.
       int payloadLenOffset = payloadLengthOffset(bin);
       assertThat(payloadLengthOffset(encoded)).isEqualTo(payloadLenOffset);
@@ -177,20 +183,23 @@ class GoldenVectorsTest {
       return; // protobuf: no built-in codec
     }
     assertThat(actual.equals(NUMERIC_EQUALITY, expected))
-        .as("decoded %s equals %s", actual, expected).isTrue();
+        .as("decoded %s equals %s", actual, expected)
+        .isTrue();
   }
 
   /** Compares numbers by value, whatever node type (int, long, big) the parser chose. */
-  private static final Comparator<JsonNode> NUMERIC_EQUALITY = (a, b) -> {
-    if (a.isNumber() && b.isNumber()) {
-      return a.bigIntegerValue().compareTo(b.bigIntegerValue());
-    }
-    return a.equals(b) ? 0 : 1;
-  };
+  private static final Comparator<JsonNode> NUMERIC_EQUALITY =
+      (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+          return a.bigIntegerValue().compareTo(b.bigIntegerValue());
+        }
+        return a.equals(b) ? 0 : 1;
+      };
 
   private static void assertFieldsMatch(Message m, JsonNode v) {
     assertThat(m.version()).as("version").isEqualTo(v.get("version").asInt());
-    assertThat(m.isResponse() ? "response" : "request").as("message_type")
+    assertThat(m.isResponse() ? "response" : "request")
+        .as("message_type")
         .isEqualTo(v.get("message_type").asText());
     assertThat(m.isHeartbeat()).as("heartbeat").isEqualTo(v.get("heartbeat").asBoolean());
     assertThat(m.isOneway()).as("oneway").isEqualTo(v.get("oneway").asBoolean());
@@ -202,12 +211,15 @@ class GoldenVectorsTest {
     assertThat(m.servicePath()).as("service_path").isEqualTo(v.get("service_path").asText());
     assertThat(m.serviceMethod()).as("service_method").isEqualTo(v.get("service_method").asText());
     assertThat(m.metadata()).as("metadata").isEqualTo(metadata(v));
-    assertThat(new ArrayList<>(m.metadata().keySet())).as("metadata_order")
+    assertThat(new ArrayList<>(m.metadata().keySet()))
+        .as("metadata_order")
         .isEqualTo(metadataOrder(v));
     if (v.hasNonNull("error")) {
       assertThat(m.errorText()).as("error").isEqualTo(v.get("error").asText());
     }
-    assertThat(HEX.formatHex(m.payload())).as("payload_hex").isEqualTo(v.get("payload_hex").asText());
+    assertThat(HEX.formatHex(m.payload()))
+        .as("payload_hex")
+        .isEqualTo(v.get("payload_hex").asText());
     assertThat(m.payload().length).as("payload_len").isEqualTo(v.get("payload_len").asInt());
   }
 
@@ -228,18 +240,19 @@ class GoldenVectorsTest {
   }
 
   private static Message fromManifest(JsonNode v) {
-    Message m = new Message()
-        .setVersion(v.get("version").asInt())
-        .setResponse("response".equals(v.get("message_type").asText()))
-        .setHeartbeat(v.get("heartbeat").asBoolean())
-        .setOneway(v.get("oneway").asBoolean())
-        .setCompressType(v.get("compress_type").asInt())
-        .setStatusType(v.get("status_type").asInt())
-        .setSerializeType(v.get("serialize_type").asInt())
-        .setSeq(Long.parseUnsignedLong(v.get("seq").asText()))
-        .setServicePath(v.get("service_path").asText())
-        .setServiceMethod(v.get("service_method").asText())
-        .setPayload(HEX.parseHex(v.get("payload_hex").asText()));
+    Message m =
+        new Message()
+            .setVersion(v.get("version").asInt())
+            .setResponse("response".equals(v.get("message_type").asText()))
+            .setHeartbeat(v.get("heartbeat").asBoolean())
+            .setOneway(v.get("oneway").asBoolean())
+            .setCompressType(v.get("compress_type").asInt())
+            .setStatusType(v.get("status_type").asInt())
+            .setSerializeType(v.get("serialize_type").asInt())
+            .setSeq(Long.parseUnsignedLong(v.get("seq").asText()))
+            .setServicePath(v.get("service_path").asText())
+            .setServiceMethod(v.get("service_method").asText())
+            .setPayload(HEX.parseHex(v.get("payload_hex").asText()));
     Map<String, String> metadata = metadata(v);
     for (String key : metadataOrder(v)) {
       m.putMetadata(key, metadata.get(key));
@@ -282,8 +295,8 @@ class GoldenVectorsTest {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("Golden vectors (Go rpcx v1.9.1): %d frames%n", rows.size()));
     sb.append(String.format(format, (Object[]) header));
-    sb.append(String.format(format, "-".repeat(width[0]), "-".repeat(width[1]),
-        "-".repeat(width[2])));
+    sb.append(
+        String.format(format, "-".repeat(width[0]), "-".repeat(width[1]), "-".repeat(width[2])));
     long identical = 0;
     long equivalent = 0;
     long failed = 0;
@@ -297,8 +310,9 @@ class GoldenVectorsTest {
         failed++;
       }
     }
-    sb.append(String.format("%d identical, %d equivalent (gzip), %d failed%n",
-        identical, equivalent, failed));
+    sb.append(
+        String.format(
+            "%d identical, %d equivalent (gzip), %d failed%n", identical, equivalent, failed));
     System.out.print(sb);
   }
 }

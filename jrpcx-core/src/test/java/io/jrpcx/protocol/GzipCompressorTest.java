@@ -1,10 +1,9 @@
 package io.jrpcx.protocol;
 
-import io.jrpcx.internal.FrameCodec;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.jrpcx.internal.FrameCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,16 +101,19 @@ class GzipCompressorTest {
     byte[] plain = GZIP.decompress(goGzip, 1302);
     assertThat(plain).hasSize(1302);
     assertThat(new String(plain, StandardCharsets.UTF_8))
-        .startsWith("\"rpcx-interop-rpcx-interop-").endsWith("\"");
+        .startsWith("\"rpcx-interop-rpcx-interop-")
+        .endsWith("\"");
     assertThatThrownBy(() -> GZIP.decompress(goGzip, 1301)).isInstanceOf(ProtocolException.class);
   }
 
   @Test
   void corruptInputIsAProtocolError() {
     assertThatThrownBy(() -> GZIP.decompress("garbage!".getBytes(StandardCharsets.US_ASCII), 100))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("corrupt gzip");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("corrupt gzip");
     assertThatThrownBy(() -> GZIP.decompress(new byte[0], 100))
-        .isInstanceOf(ProtocolException.class).hasMessageContaining("corrupt gzip");
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageContaining("corrupt gzip");
   }
 
   private static byte[] readVector(String file) {

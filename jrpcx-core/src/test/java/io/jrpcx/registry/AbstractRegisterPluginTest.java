@@ -4,20 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.jrpcx.client.Client;
 import io.jrpcx.Context;
+import io.jrpcx.client.Client;
 import io.jrpcx.server.Server;
-import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Reply;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,8 +69,9 @@ class AbstractRegisterPluginTest {
 
   @Test
   void mergingRatesKeepsAnOperatorsEditsOfTheEntry() {
-    assertThat(AbstractRegisterPlugin.mergeRates("weight=10&state=inactive&calls=1.00",
-        "calls=2.50&connections=0.10&weight=10"))
+    assertThat(
+            AbstractRegisterPlugin.mergeRates(
+                "weight=10&state=inactive&calls=1.00", "calls=2.50&connections=0.10&weight=10"))
         .isEqualTo("calls=2.50&connections=0.10&state=inactive&weight=10");
     assertThat(AbstractRegisterPlugin.mergeRates("a=1;b=2", "calls=1.00&connections=0.00"))
         .isEqualTo("calls=1.00&connections=0.00");
@@ -87,10 +88,13 @@ class AbstractRegisterPluginTest {
       client.connect("tcp", server.address());
       client.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class);
 
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-          plugin.entries.get("Arith")).matches(
-              "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10")
-          .doesNotContain("calls=0.00&connections=0.00"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(plugin.entries.get("Arith"))
+                      .matches("calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10")
+                      .doesNotContain("calls=0.00&connections=0.00"));
     } finally {
       server.shutdown(Duration.ofSeconds(5));
       plugin.close();
@@ -103,11 +107,14 @@ class AbstractRegisterPluginTest {
   @Test
   void theBuilderRejectsAnAddressWithoutNetworkAndRequiresOne() {
     assertThatThrownBy(() -> new Builder().serviceAddress("127.0.0.1:8972"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("network@host:port");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("network@host:port");
     assertThatThrownBy(() -> new MapRegistry(new Builder()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("serviceAddress");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("serviceAddress");
     assertThatThrownBy(() -> new Builder().updateInterval(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("negative");
   }
 
   @Test
@@ -123,20 +130,26 @@ class AbstractRegisterPluginTest {
     MapRegistry plugin = new MapRegistry(Duration.ZERO);
     CountDownLatch holding = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    CompletableFuture<Void> held = CompletableFuture.runAsync(() -> plugin.underLock(() -> {
-      holding.countDown();
-      awaitQuietly(release);
-      plugin.events.add("locked work done");
-    }));
+    CompletableFuture<Void> held =
+        CompletableFuture.runAsync(
+            () ->
+                plugin.underLock(
+                    () -> {
+                      holding.countDown();
+                      awaitQuietly(release);
+                      plugin.events.add("locked work done");
+                    }));
     holding.await();
 
-    CompletableFuture<Void> registering = CompletableFuture.runAsync(() -> {
-      try {
-        plugin.register("Arith", new ArithService(), "");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Void> registering =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                plugin.register("Arith", new ArithService(), "");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     assertThat(registering).isNotDone();
     release.countDown();
     held.get(10, TimeUnit.SECONDS);

@@ -51,6 +51,7 @@ public abstract class AbstractRegistryContractTest {
 
   protected static final String GO_BASE_PATH = "/rpcx_test";
   protected static final String GO_METADATA = "weight=10&group=g1";
+
   /** How long a registry change may take to reach a discovery; generous for a loaded machine. */
   protected static final Duration SEEN = Duration.ofSeconds(30);
 
@@ -68,8 +69,8 @@ public abstract class AbstractRegistryContractTest {
    *
    * @param updateInterval zero for none
    */
-  protected abstract AbstractRegisterPlugin newPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) throws Exception;
+  protected abstract AbstractRegisterPlugin newPlugin(
+      String serviceAddress, String basePath, Duration updateInterval) throws Exception;
 
   /** A discovery of this module of {@code servicePath} under {@code basePath}. */
   protected abstract ServiceDiscovery newDiscovery(String basePath, String servicePath)
@@ -144,11 +145,11 @@ public abstract class AbstractRegistryContractTest {
    * Starts a server on a free loopback port whose started plugin registers {@link #service}
    * (answering {@code name}) with {@code metadata}.
    */
-  protected final Node startNode(String basePath, String name, String metadata,
-      Duration updateInterval) throws Exception {
+  protected final Node startNode(
+      String basePath, String name, String metadata, Duration updateInterval) throws Exception {
     String hostPort = "127.0.0.1:" + freePort();
-    AbstractRegisterPlugin plugin = closeAfter(newPlugin("tcp@" + hostPort, basePath,
-        updateInterval));
+    AbstractRegisterPlugin plugin =
+        closeAfter(newPlugin("tcp@" + hostPort, basePath, updateInterval));
     plugin.start();
     Server server = closeAfter(Server.builder().plugin(plugin).build());
     server.start("tcp", hostPort);
@@ -158,14 +159,15 @@ public abstract class AbstractRegistryContractTest {
 
   /** A Failover, round-robin XClient of {@link #service} over {@code discovery}. */
   protected final XClient nodeClient(ServiceDiscovery discovery) {
-    return closeAfter(XClient.create(service, FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    return closeAfter(
+        XClient.create(
+            service, FailMode.FAILOVER, SelectMode.ROUND_ROBIN, discovery, ClientOptions.DEFAULT));
   }
 
   /** Calls {@code Id} and returns the answering node's name. */
   protected static String callId(XClient x) {
-    return x.call(Context.background().withTimeout(Duration.ofSeconds(10)), "Id", "k",
-        String.class);
+    return x.call(
+        Context.background().withTimeout(Duration.ofSeconds(10)), "Id", "k", String.class);
   }
 
   protected static Set<String> keys(List<KVPair> nodes) {
@@ -195,10 +197,13 @@ public abstract class AbstractRegistryContractTest {
     Node node = startNode(basePath, "a", "weight=10", Duration.ofMinutes(1));
     ServiceDiscovery discovery = closeAfter(newDiscovery(basePath, service));
 
-    await().atMost(SEEN).untilAsserted(() -> assertThat(discovery.services())
-        .containsExactly(new KVPair(node.address, "weight=10")));
-    assertThat(named(entries(basePath), node.address)).as("entries %s", entries(basePath))
-        .isTrue();
+    await()
+        .atMost(SEEN)
+        .untilAsserted(
+            () ->
+                assertThat(discovery.services())
+                    .containsExactly(new KVPair(node.address, "weight=10")));
+    assertThat(named(entries(basePath), node.address)).as("entries %s", entries(basePath)).isTrue();
     XClient x = nodeClient(discovery);
     assertThat(callId(x)).isEqualTo("a");
   }
@@ -212,9 +217,17 @@ public abstract class AbstractRegistryContractTest {
 
     // Go's update loop: calls and connections set, the registered keys kept, sorted as
     // url.Values.Encode sorts them.
-    await().atMost(SEEN).until(() -> discovery.services().stream().anyMatch(n ->
-        n.key().equals(node.address) && n.value().matches(
-            "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10")));
+    await()
+        .atMost(SEEN)
+        .until(
+            () ->
+                discovery.services().stream()
+                    .anyMatch(
+                        n ->
+                            n.key().equals(node.address)
+                                && n.value()
+                                    .matches(
+                                        "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10")));
   }
 
   @Test
@@ -222,11 +235,15 @@ public abstract class AbstractRegistryContractTest {
   void aNodeMarkedInactiveIsListedButGetsNoCalls() throws Exception {
     String basePath = uniqueBasePath();
     Node active = startNode(basePath, "active", "weight=10", Duration.ofMinutes(1));
-    Node inactive = startNode(basePath, "inactive", "weight=10&state=inactive",
-        Duration.ofMinutes(1));
+    Node inactive =
+        startNode(basePath, "inactive", "weight=10&state=inactive", Duration.ofMinutes(1));
     ServiceDiscovery discovery = closeAfter(newDiscovery(basePath, service));
-    await().atMost(SEEN).untilAsserted(() -> assertThat(keys(discovery.services()))
-        .containsExactlyInAnyOrder(active.address, inactive.address));
+    await()
+        .atMost(SEEN)
+        .untilAsserted(
+            () ->
+                assertThat(keys(discovery.services()))
+                    .containsExactlyInAnyOrder(active.address, inactive.address));
 
     XClient x = nodeClient(discovery);
     assertThat(keys(x.servers())).containsExactly(active.address);
@@ -242,8 +259,11 @@ public abstract class AbstractRegistryContractTest {
     String basePath = uniqueBasePath();
     Node a = startNode(basePath, "a", "", Duration.ofSeconds(1));
     ServiceDiscovery live = newDiscovery(basePath, service);
-    ServiceDiscovery discovery = closeAfter(restartLosesEntries()
-        ? CachingDiscovery.wrap(live, 0, cacheDir.resolve(service + ".json")) : live);
+    ServiceDiscovery discovery =
+        closeAfter(
+            restartLosesEntries()
+                ? CachingDiscovery.wrap(live, 0, cacheDir.resolve(service + ".json"))
+                : live);
     XClient x = nodeClient(discovery);
     await().atMost(SEEN).until(() -> keys(x.servers()).equals(Set.of(a.address)));
 
@@ -269,14 +289,16 @@ public abstract class AbstractRegistryContractTest {
   @Test
   @Timeout(60)
   void theEntriesAreExactlyThoseGoRpcxWrites() throws Exception {
-    AbstractRegisterPlugin plugin = closeAfter(newPlugin(GO_ADDRESS, GO_BASE_PATH,
-        Duration.ofMinutes(1)));
+    AbstractRegisterPlugin plugin =
+        closeAfter(newPlugin(GO_ADDRESS, GO_BASE_PATH, Duration.ofMinutes(1)));
     plugin.start();
     Server server = closeAfter(Server.builder().plugin(plugin).build());
     server.register("Arith", new ArithService(), GO_METADATA);
 
-    await().atMost(SEEN).untilAsserted(() ->
-        assertThat(entries(GO_BASE_PATH)).containsExactlyInAnyOrderEntriesOf(goLayout()));
+    await()
+        .atMost(SEEN)
+        .untilAsserted(
+            () -> assertThat(entries(GO_BASE_PATH)).containsExactlyInAnyOrderEntriesOf(goLayout()));
   }
 
   @Test
@@ -285,13 +307,15 @@ public abstract class AbstractRegistryContractTest {
     String basePath = uniqueBasePath();
     Node node = startNode(basePath, "a", "weight=10", Duration.ofMinutes(1));
     ServiceDiscovery discovery = closeAfter(newDiscovery(basePath, service));
-    await().atMost(SEEN).untilAsserted(() -> assertThat(keys(discovery.services()))
-        .containsExactly(node.address));
+    await()
+        .atMost(SEEN)
+        .untilAsserted(() -> assertThat(keys(discovery.services())).containsExactly(node.address));
 
     node.server.shutdown(Duration.ofSeconds(5));
 
     await().atMost(SEEN).until(() -> discovery.services().isEmpty());
-    assertThat(named(entries(basePath), node.address)).as("entries %s", entries(basePath))
+    assertThat(named(entries(basePath), node.address))
+        .as("entries %s", entries(basePath))
         .isFalse();
   }
 }

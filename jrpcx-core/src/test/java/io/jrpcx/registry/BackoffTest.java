@@ -37,8 +37,8 @@ class BackoffTest {
   void theCeilingDoublesFromOneSecondToThirtyAndStaysThere() {
     Backoff top = Backoff.of(Backoff.INITIAL, Backoff.MAX, Backoff.Jitter.FULL, fixed(0.9999999));
     assertThat(seconds(top, 8)).containsExactly(0L, 1L, 3L, 7L, 15L, 29L, 29L, 29L);
-    Backoff upper = Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30),
-        Backoff.Jitter.EQUAL, fixed(1.0));
+    Backoff upper =
+        Backoff.of(Duration.ofSeconds(1), Duration.ofSeconds(30), Backoff.Jitter.EQUAL, fixed(1.0));
     assertThat(seconds(upper, 7)).containsExactly(1L, 2L, 4L, 8L, 16L, 30L, 30L);
   }
 
@@ -73,9 +73,12 @@ class BackoffTest {
 
   @Test
   void rejectsARangeThatIsNotOne() {
-    assertThatThrownBy(() -> Backoff.of(Duration.ZERO, Backoff.MAX, Backoff.Jitter.FULL,
-        fixed(0))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Backoff.of(Duration.ofSeconds(2), Duration.ofSeconds(1),
-        Backoff.Jitter.FULL, fixed(0))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Backoff.of(Duration.ZERO, Backoff.MAX, Backoff.Jitter.FULL, fixed(0)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                Backoff.of(
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), Backoff.Jitter.FULL, fixed(0)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

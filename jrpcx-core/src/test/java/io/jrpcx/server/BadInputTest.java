@@ -46,6 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BadInputTest {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(5);
+
   /** One row per case, as observed: printed once after the class. */
   private static final Map<String, String> OUTCOMES = new LinkedHashMap<>();
 
@@ -98,8 +99,8 @@ class BadInputTest {
   static void printOutcomes() {
     StringBuilder table = new StringBuilder("\nbad input | outcome\n--- | ---\n");
     synchronized (OUTCOMES) {
-      OUTCOMES.forEach((input, outcome) ->
-          table.append(input).append(" | ").append(outcome).append('\n'));
+      OUTCOMES.forEach(
+          (input, outcome) -> table.append(input).append(" | ").append(outcome).append('\n'));
     }
     System.out.println(table);
   }
@@ -120,8 +121,8 @@ class BadInputTest {
     Server limited = startServer(b -> b.maxMessageLength(1024));
     byte[] header = HexFormat.of().parseHex("08000010" + "0000000000000001" + "00000000");
     putInt(header, 12, 4096); // frame of 16 + 4096 bytes > 1024; the body is never sent
-    closesOnlyThatConnection(limited.address(),
-        "header only, totalLen 4096 > maxMessageLength(1024)", header);
+    closesOnlyThatConnection(
+        limited.address(), "header only, totalLen 4096 > maxMessageLength(1024)", header);
   }
 
   @Test
@@ -129,8 +130,8 @@ class BadInputTest {
   void servicePathLengthPastTheFrameClosesOnlyThatConnection() {
     byte[] frame = CODEC.encode(mul(1, 6, 7));
     putInt(frame, 16, frame.length); // path length larger than everything after it
-    closesOnlyThatConnection(server.address(), "service path length past the end of the frame",
-        frame);
+    closesOnlyThatConnection(
+        server.address(), "service path length past the end of the frame", frame);
   }
 
   @Test
@@ -141,8 +142,8 @@ class BadInputTest {
     int blockLen = intAt(frame, metaOffset);
     assertThat(blockLen).isEqualTo(4 + 3 + 4 + 5);
     putInt(frame, metaOffset + 4, blockLen); // key length runs past the block (M unchanged)
-    closesOnlyThatConnection(server.address(),
-        "metadata block whose key length runs past the block", frame);
+    closesOnlyThatConnection(
+        server.address(), "metadata block whose key length runs past the block", frame);
   }
 
   @Test
@@ -153,8 +154,8 @@ class BadInputTest {
     int valueLenOffset = metaOffset + 4 + 4 + 3;
     assertThat(intAt(frame, valueLenOffset)).isEqualTo(5);
     putInt(frame, valueLenOffset, 6); // one byte more than the block holds
-    closesOnlyThatConnection(server.address(),
-        "metadata block whose value length runs past the block", frame);
+    closesOnlyThatConnection(
+        server.address(), "metadata block whose value length runs past the block", frame);
   }
 
   @Test
@@ -169,27 +170,34 @@ class BadInputTest {
   @Order(7)
   void gzipPayloadInflatingPastMaxDecompressedLengthClosesOnlyThatConnection() {
     Server limited = startServer(b -> b.maxDecompressedLength(1 << 20));
-    Message bomb = request(1, "Arith", "Mul", SerializeType.JSON, new byte[10 << 20])
-        .setCompressType(CompressType.GZIP);
+    Message bomb =
+        request(1, "Arith", "Mul", SerializeType.JSON, new byte[10 << 20])
+            .setCompressType(CompressType.GZIP);
     byte[] frame = CODEC.encode(bomb);
     assertThat(frame.length).as("10 MB of zeros, gzipped").isLessThan(64 << 10);
-    closesOnlyThatConnection(limited.address(), "gzip payload of " + frame.length
-        + " bytes inflating to 10 MB, maxDecompressedLength(1 MB)", frame);
+    closesOnlyThatConnection(
+        limited.address(),
+        "gzip payload of "
+            + frame.length
+            + " bytes inflating to 10 MB, maxDecompressedLength(1 MB)",
+        frame);
   }
 
   @Test
   @Order(8)
   void totalLenTooShortForTheLengthFieldsClosesOnlyThatConnection() {
-    byte[] frame = HexFormat.of().parseHex("08000010" + "0000000000000001" + "00000004"
-        + "00000000");
-    closesOnlyThatConnection(server.address(), "totalLen 4 (< the 16 bytes of length fields)",
-        frame);
+    byte[] frame =
+        HexFormat.of().parseHex("08000010" + "0000000000000001" + "00000004" + "00000000");
+    closesOnlyThatConnection(
+        server.address(), "totalLen 4 (< the 16 bytes of length fields)", frame);
   }
 
   @Test
   @Order(9)
   void httpRequestClosesOnlyThatConnection() {
-    closesOnlyThatConnection(server.address(), "HTTP text \"GET / HTTP/1.1\\r\\n\\r\\n\"",
+    closesOnlyThatConnection(
+        server.address(),
+        "HTTP text \"GET / HTTP/1.1\\r\\n\\r\\n\"",
         "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -198,8 +206,9 @@ class BadInputTest {
   @Test
   @Order(10)
   void unknownSerializeTypeGetsCodecErrorOnTheSameConnection() {
-    Message response = errorOnTheSameConnection(server.address(),
-        request(7, "Arith", "Mul", 9, json("{\"A\":6,\"B\":7}")));
+    Message response =
+        errorOnTheSameConnection(
+            server.address(), request(7, "Arith", "Mul", 9, json("{\"A\":6,\"B\":7}")));
     assertThat(response.errorText()).isEqualTo("can not find codec for 9");
     assertThat(response.serializeType()).isEqualTo(9);
     record("unknown serialize type 9", response);
@@ -208,8 +217,10 @@ class BadInputTest {
   @Test
   @Order(11)
   void unknownServiceGetsErrorOnTheSameConnection() {
-    Message response = errorOnTheSameConnection(server.address(),
-        request(7, "NoSuchService", "Mul", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
+    Message response =
+        errorOnTheSameConnection(
+            server.address(),
+            request(7, "NoSuchService", "Mul", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
     assertThat(response.errorText()).isEqualTo("rpcx: can't find service NoSuchService");
     record("unknown service", response);
   }
@@ -217,8 +228,10 @@ class BadInputTest {
   @Test
   @Order(12)
   void unknownMethodGetsErrorOnTheSameConnection() {
-    Message response = errorOnTheSameConnection(server.address(),
-        request(7, "Arith", "NoSuchMethod", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
+    Message response =
+        errorOnTheSameConnection(
+            server.address(),
+            request(7, "Arith", "NoSuchMethod", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
     assertThat(response.errorText()).isEqualTo("rpcx: can't find method NoSuchMethod");
     record("unknown method", response);
   }
@@ -226,8 +239,10 @@ class BadInputTest {
   @Test
   @Order(13)
   void argsThatDoNotDecodeGetDecodeErrorOnTheSameConnection() {
-    Message response = errorOnTheSameConnection(server.address(),
-        request(7, "Arith", "Mul", SerializeType.MSGPACK, json("{\"A\":6,\"B\":7}")));
+    Message response =
+        errorOnTheSameConnection(
+            server.address(),
+            request(7, "Arith", "Mul", SerializeType.MSGPACK, json("{\"A\":6,\"B\":7}")));
     assertThat(response.errorText()).containsIgnoringCase("decode");
     assertThat(response.serializeType()).isEqualTo(SerializeType.MSGPACK);
     record("JSON args sent as msgpack (serialize type 3)", response);
@@ -236,8 +251,10 @@ class BadInputTest {
   @Test
   @Order(14)
   void throwingHandlerGetsItsMessageWithoutStackTrace() {
-    Message response = errorOnTheSameConnection(server.address(),
-        request(7, "Probe", "Boom", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
+    Message response =
+        errorOnTheSameConnection(
+            server.address(),
+            request(7, "Probe", "Boom", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
     assertThat(response.errorText()).isEqualTo("boom").doesNotContain("\tat ");
     record("handler throws IllegalStateException(\"boom\")", response);
   }
@@ -246,15 +263,19 @@ class BadInputTest {
   @Order(15)
   void throwingHandlerGetsStackTraceWhenIncludeStackTracesIsOn() {
     Server traced = startServer(b -> b.includeStackTraces(true));
-    Message response = errorOnTheSameConnection(traced.address(),
-        request(7, "Probe", "Boom", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
+    Message response =
+        errorOnTheSameConnection(
+            traced.address(),
+            request(7, "Probe", "Boom", SerializeType.JSON, json("{\"A\":6,\"B\":7}")));
     assertThat(response.errorText())
         .startsWith("boom")
         .contains("java.lang.IllegalStateException: boom")
         .contains("\tat ");
-    record("handler throws, includeStackTraces(true)",
+    record(
+        "handler throws, includeStackTraces(true)",
         "error response on the same connection: \"boom\" + Java stack trace ("
-            + response.errorText().lines().count() + " lines); connection stays usable");
+            + response.errorText().lines().count()
+            + " lines); connection stays usable");
   }
 
   @Test
@@ -262,8 +283,9 @@ class BadInputTest {
   void handlerStillRunningAtServerTimeoutGetsDeadlineErrorWhileItIsBlocked() throws Exception {
     String address = server.address();
     try (RawRpcxSocket s = RawRpcxSocket.connect(address)) {
-      Message slow = request(7, "Probe", "Slow", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
-          .putMetadata(Message.SERVER_TIMEOUT_KEY, "200");
+      Message slow =
+          request(7, "Probe", "Slow", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
+              .putMetadata(Message.SERVER_TIMEOUT_KEY, "200");
       long start = System.nanoTime();
       Message response;
       try {
@@ -276,9 +298,13 @@ class BadInputTest {
         assertErrorResponseTo(slow, frame, response);
         assertThat(response.errorText()).contains("deadline");
         assertThat(elapsedMs).as("ms until the error").isBetween(190L, 3_000L);
-        record("__ServerTimeout=200 while the handler blocks",
-            "error response after " + elapsedMs + " ms, handler still blocked: \""
-                + response.errorText() + "\"; connection stays usable");
+        record(
+            "__ServerTimeout=200 while the handler blocks",
+            "error response after "
+                + elapsedMs
+                + " ms, handler still blocked: \""
+                + response.errorText()
+                + "\"; connection stays usable");
       } finally {
         probe.release.countDown();
       }
@@ -289,7 +315,8 @@ class BadInputTest {
       assertThat(good.isError()).isFalse();
       assertThat(replyC(good)).isEqualTo(42);
       assertThat(s.bytesArrivingWithin(Duration.ofMillis(200)))
-          .as("no second response for the timed-out call").isZero();
+          .as("no second response for the timed-out call")
+          .isZero();
     }
     assertStillServes(address);
   }
@@ -297,13 +324,18 @@ class BadInputTest {
   @Test
   @Order(17)
   void serverTimeoutOfZeroGetsErrorWithoutRunningTheMethod() {
-    Message response = errorOnTheSameConnection(server.address(),
-        request(7, "Probe", "Slow", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
-            .putMetadata(Message.SERVER_TIMEOUT_KEY, "0"));
+    Message response =
+        errorOnTheSameConnection(
+            server.address(),
+            request(7, "Probe", "Slow", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
+                .putMetadata(Message.SERVER_TIMEOUT_KEY, "0"));
     assertThat(response.errorText()).contains("deadline");
     assertThat(probe.slowCalls).as("calls of Probe.Slow").hasValue(0);
-    record("__ServerTimeout=0", "error response without running the method: \""
-        + response.errorText() + "\"; connection stays usable");
+    record(
+        "__ServerTimeout=0",
+        "error response without running the method: \""
+            + response.errorText()
+            + "\"; connection stays usable");
   }
 
   @Test
@@ -312,17 +344,26 @@ class BadInputTest {
     // A remaining time of Long.MIN_VALUE ms is long expired, like any negative value. Converted
     // to nanoseconds it saturates to Long.MIN_VALUE, and now + MIN_VALUE - later must not wrap
     // around into "far in the future".
-    Message req = request(7, "Probe", "Quick", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
-        .putMetadata(Message.SERVER_TIMEOUT_KEY, Long.toString(Long.MIN_VALUE));
+    Message req =
+        request(7, "Probe", "Quick", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
+            .putMetadata(Message.SERVER_TIMEOUT_KEY, Long.toString(Long.MIN_VALUE));
     try (RawRpcxSocket s = RawRpcxSocket.connect(server.address())) {
       s.send(req);
       byte[] frame = s.readFrame();
       Message response = CODEC.decode(frame);
-      record("__ServerTimeout=" + Long.MIN_VALUE, response.isError()
-          ? "error response, method run " + probe.quickCalls.get() + " times: \""
-              + response.errorText() + "\"; connection stays usable"
-          : "method RAN (" + probe.quickCalls.get() + " call) and answered normally, C="
-              + replyC(response) + " -- deadline treated as far future");
+      record(
+          "__ServerTimeout=" + Long.MIN_VALUE,
+          response.isError()
+              ? "error response, method run "
+                  + probe.quickCalls.get()
+                  + " times: \""
+                  + response.errorText()
+                  + "\"; connection stays usable"
+              : "method RAN ("
+                  + probe.quickCalls.get()
+                  + " call) and answered normally, C="
+                  + replyC(response)
+                  + " -- deadline treated as far future");
       assertErrorResponseTo(req, frame, response);
       assertThat(response.errorText()).contains("deadline");
       assertThat(probe.quickCalls).as("calls of Probe.Quick").hasValue(0);
@@ -338,8 +379,9 @@ class BadInputTest {
     // request would be queued before the answer to the request that follows it.
     Server single = startServer(b -> b.handlerThreads(1));
     try (RawRpcxSocket s = RawRpcxSocket.connect(single.address())) {
-      s.send(request(1, "NoSuchService", "Mul", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
-          .setOneway(true));
+      s.send(
+          request(1, "NoSuchService", "Mul", SerializeType.JSON, json("{\"A\":6,\"B\":7}"))
+              .setOneway(true));
       s.send(heartbeat(2));
       Message first = s.readMessage();
       assertThat(first.isHeartbeat()).as("first frame back is the heartbeat echo").isTrue();
@@ -349,7 +391,8 @@ class BadInputTest {
       assertThat(replyC(good)).isEqualTo(42);
     }
     assertStillServes(single.address());
-    record("oneway request to an unknown service",
+    record(
+        "oneway request to an unknown service",
         "no response (heartbeat echo and the next call's answer come first); connection usable");
   }
 
@@ -360,17 +403,23 @@ class BadInputTest {
   void errorResponseEchoesSeqPathMethodAndSerializeTypeButNotRequestMetadata() {
     int[] serializeTypes = {SerializeType.NONE, SerializeType.JSON, SerializeType.MSGPACK, 9};
     for (int type : serializeTypes) {
-      Message req = request(0xFEDCBA9876543210L, "NoSuchService", "SomeMethod", type,
-          json("{\"A\":6,\"B\":7}"))
-          .setVersion(5)
-          .putMetadata("trace", "abc")
-          .putMetadata(Message.AUTH_KEY, "secret");
+      Message req =
+          request(
+                  0xFEDCBA9876543210L,
+                  "NoSuchService",
+                  "SomeMethod",
+                  type,
+                  json("{\"A\":6,\"B\":7}"))
+              .setVersion(5)
+              .putMetadata("trace", "abc")
+              .putMetadata(Message.AUTH_KEY, "secret");
       Message response = errorOnTheSameConnection(server.address(), req);
       assertThat(response.serializeType()).as("serialize type").isEqualTo(type);
       assertThat(response.version()).as("version").isEqualTo(5);
       assertThat(response.metadata()).containsOnlyKeys(Message.ERROR_KEY);
     }
-    record("error response header/body",
+    record(
+        "error response header/body",
         "echoes seq (0xFEDCBA9876543210), version, path, method and the request's serialize type"
             + " (0, 1, 3, 9); metadata only __rpcx_error__ (request metadata not echoed)");
   }
@@ -379,26 +428,32 @@ class BadInputTest {
   @Order(21)
   void heartbeatIsEchoedByteForByteWithTheResponseBit() {
     // Spec 1.16: a Go client's heartbeat, seq 0, msgpack int64 payload.
-    byte[] goHeartbeat = HexFormat.of().parseHex(
-        "0800403000000000000000000000001900000000000000000000000000000009d317979cfe362a0000");
+    byte[] goHeartbeat =
+        HexFormat.of()
+            .parseHex(
+                "0800403000000000000000000000001900000000000000000000000000000009d317979cfe362a0000");
     // And one with metadata, a version, a large seq and a JSON serialize type.
-    byte[] other = CODEC.encode(heartbeat(0x8000000000000001L)
-        .setVersion(1)
-        .setSerializeType(SerializeType.JSON)
-        .putMetadata("k", "v")
-        .setPayload(json("\"ping\"")));
+    byte[] other =
+        CODEC.encode(
+            heartbeat(0x8000000000000001L)
+                .setVersion(1)
+                .setSerializeType(SerializeType.JSON)
+                .putMetadata("k", "v")
+                .setPayload(json("\"ping\"")));
     try (RawRpcxSocket s = RawRpcxSocket.connect(server.address())) {
       for (byte[] hb : List.of(goHeartbeat, other)) {
         byte[] expected = hb.clone();
         expected[2] |= (byte) 0x80;
         s.write(hb);
-        assertThat(s.readFrame()).as("echo of %s", HexFormat.of().formatHex(hb))
+        assertThat(s.readFrame())
+            .as("echo of %s", HexFormat.of().formatHex(hb))
             .isEqualTo(expected);
       }
       assertThat(replyC(s.call(mul(9, 6, 7)))).isEqualTo(42);
     }
     assertStillServes(server.address());
-    record("heartbeat frame (spec 1.16 vector, and one with metadata)",
+    record(
+        "heartbeat frame (spec 1.16 vector, and one with metadata)",
         "echoed byte for byte, byte 2 |= 0x80; not routed to a service");
   }
 
@@ -437,8 +492,7 @@ class BadInputTest {
       assertErrorResponseTo(request, frame, response);
       Message good = s.call(mul(request.seq() + 1, 6, 7));
       assertThat(good.seq()).isEqualTo(request.seq() + 1);
-      assertThat(good.isError()).as("good request after the error: %s", good.errorText())
-          .isFalse();
+      assertThat(good.isError()).as("good request after the error: %s", good.errorText()).isFalse();
       assertThat(replyC(good)).isEqualTo(42);
     }
     assertStillServes(address);
@@ -463,8 +517,13 @@ class BadInputTest {
   private static void assertStillServes(String address) {
     try (Client c = new Client()) {
       c.connect("tcp", address);
-      Reply r = c.call(Context.background().withTimeout(CALL_TIMEOUT), "Arith", "Mul",
-          new Args(6, 7), Reply.class);
+      Reply r =
+          c.call(
+              Context.background().withTimeout(CALL_TIMEOUT),
+              "Arith",
+              "Mul",
+              new Args(6, 7),
+              Reply.class);
       assertThat(r.C).as("Arith.Mul on a new connection").isEqualTo(42);
     }
   }
@@ -495,8 +554,11 @@ class BadInputTest {
   }
 
   private static void record(String badInput, Message response) {
-    record(badInput, "error response on the same connection: \"" + response.errorText()
-        + "\"; connection stays usable");
+    record(
+        badInput,
+        "error response on the same connection: \""
+            + response.errorText()
+            + "\"; connection stays usable");
   }
 
   private static void record(String badInput, String outcome) {

@@ -68,8 +68,13 @@ class HardeningTest {
     Client client = new Client();
     closeables.add(client);
     client.connect("tcp", server.address());
-    Reply r = client.call(Context.background().withTimeout(Duration.ofSeconds(1)), "Arith", "Mul",
-        new Args(6, 7), Reply.class);
+    Reply r =
+        client.call(
+            Context.background().withTimeout(Duration.ofSeconds(1)),
+            "Arith",
+            "Mul",
+            new Args(6, 7),
+            Reply.class);
     assertThat(r.C).isEqualTo(42);
   }
 
@@ -152,8 +157,9 @@ class HardeningTest {
     for (int i = 0; i < 5; i++) {
       held.get(i).close();
     }
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertWellBehavedClientAnswered(
-        server));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertWellBehavedClientAnswered(server));
   }
 
   @Test
@@ -190,8 +196,11 @@ class HardeningTest {
 
   @Test
   void pushesToAPeerThatDoesNotReadFailInsteadOfQueueingAndItIsClosed() throws Exception {
-    Server server = start(b -> b.writeBufferWaterMarks(64 << 10, 256 << 10)
-        .writeStallTimeout(Duration.ofMillis(500)));
+    Server server =
+        start(
+            b ->
+                b.writeBufferWaterMarks(64 << 10, 256 << 10)
+                    .writeStallTimeout(Duration.ofMillis(500)));
     Socket silent = new Socket();
     closeables.add(silent);
     silent.setReceiveBufferSize(16 << 10);
@@ -210,26 +219,32 @@ class HardeningTest {
       }
     }
     assertThat(sent).as("pushes taken before the refusal").isLessThan(100);
-    assertThat(refused).as("a push once the peer stopped reading")
+    assertThat(refused)
+        .as("a push once the peer stopped reading")
         .isInstanceOf(io.jrpcx.ConnectionException.class)
         .hasMessageContaining("has not read what is already queued");
     // The service goes on pushing; what is taken is bounded by the watermarks and the kernel's
     // buffers, and once those are full too, the stall timeout closes the connection.
-    java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger(
-        sent);
-    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
-      if (!peer.send("Push", "Data", null, data).isCompletedExceptionally()) {
-        taken.incrementAndGet();
-      }
-      return server.activeConnections().isEmpty();
-    });
-    assertThat((long) taken.get() * data.length).as("bytes of pushes taken in all")
+    java.util.concurrent.atomic.AtomicInteger taken =
+        new java.util.concurrent.atomic.AtomicInteger(sent);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(5))
+        .until(
+            () -> {
+              if (!peer.send("Push", "Data", null, data).isCompletedExceptionally()) {
+                taken.incrementAndGet();
+              }
+              return server.activeConnections().isEmpty();
+            });
+    assertThat((long) taken.get() * data.length)
+        .as("bytes of pushes taken in all")
         .isLessThan(64L << 20);
     assertThat(server.memoryInUse()).isZero();
     assertWellBehavedClientAnswered(server);
   }
 
-    /** Services that fail the worst way on the network thread. */
+  /** Services that fail the worst way on the network thread. */
   public static class Doomed {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -251,12 +266,19 @@ class HardeningTest {
   void anErrorOnANetworkThreadClosesOnlyItsConnectionAndTheServerKeepsAccepting() {
     java.util.concurrent.atomic.AtomicInteger accepted =
         new java.util.concurrent.atomic.AtomicInteger();
-    Server server = start(b -> b.ioThreads(1).plugin((ServerPlugin.PostConnAccept) c -> {
-      if (accepted.incrementAndGet() <= 3) {
-        throw new OutOfMemoryError("simulated: the heap ran out while accepting");
-      }
-      return true;
-    }));
+    Server server =
+        start(
+            b ->
+                b.ioThreads(1)
+                    .plugin(
+                        (ServerPlugin.PostConnAccept)
+                            c -> {
+                              if (accepted.incrementAndGet() <= 3) {
+                                throw new OutOfMemoryError(
+                                    "simulated: the heap ran out while accepting");
+                              }
+                              return true;
+                            }));
     for (int i = 0; i < 3; i++) {
       raw(server).awaitClosedByServer();
     }
@@ -272,9 +294,16 @@ class HardeningTest {
     Client client = new Client();
     closeables.add(client);
     client.connect("tcp", server.address());
-    ServiceException e = org.junit.jupiter.api.Assertions.assertThrows(ServiceException.class,
-        () -> client.call(Context.background().withTimeout(Duration.ofSeconds(2)), "Doomed",
-            "Exhaust", "x", String.class));
+    ServiceException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ServiceException.class,
+            () ->
+                client.call(
+                    Context.background().withTimeout(Duration.ofSeconds(2)),
+                    "Doomed",
+                    "Exhaust",
+                    "x",
+                    String.class));
     assertThat(e.getMessage()).contains("internal server error").doesNotContain("heap");
     assertWellBehavedClientAnswered(server);
   }

@@ -50,7 +50,8 @@ class NetworkCallsTest {
     final CountDownLatch oneway = new CountDownLatch(1);
 
     public String push(ServerContext ctx, String text) throws Exception {
-      ctx.connection().send("Push", "Notify", Map.of("k", "v"), text.getBytes())
+      ctx.connection()
+          .send("Push", "Notify", Map.of("k", "v"), text.getBytes())
           .get(5, TimeUnit.SECONDS);
       return "pushed";
     }
@@ -65,15 +66,17 @@ class NetworkCallsTest {
     }
   }
 
-  private Server start(String network, java.util.function.Consumer<Server.Builder> configure,
-      Pusher pusher) {
+  private Server start(
+      String network, java.util.function.Consumer<Server.Builder> configure, Pusher pusher) {
     Server s = NetworkCases.start(network, configure);
     closeables.add(s);
     s.register("Pusher", pusher, "");
     return s;
   }
 
-  private Client connect(String network, Server server,
+  private Client connect(
+      String network,
+      Server server,
       java.util.function.Consumer<io.jrpcx.client.ClientOptions.Builder> configure) {
     io.jrpcx.client.ClientOptions.Builder b = NetworkCases.client(network);
     configure.accept(b);
@@ -108,14 +111,20 @@ class NetworkCallsTest {
   void heartbeatsAreEchoed(String network) {
     Server server = start(network, b -> {}, new Pusher());
     AtomicInteger echoes = new AtomicInteger();
-    Client client = connect(network, server, b -> b
-        .heartbeat(Duration.ofMillis(50))
-        .maxWaitForHeartbeat(Duration.ofSeconds(2))
-        .plugin((ClientPlugin.AfterDecode) m -> {
-          if (m.isHeartbeat() && m.isResponse()) {
-            echoes.incrementAndGet();
-          }
-        }));
+    Client client =
+        connect(
+            network,
+            server,
+            b ->
+                b.heartbeat(Duration.ofMillis(50))
+                    .maxWaitForHeartbeat(Duration.ofSeconds(2))
+                    .plugin(
+                        (ClientPlugin.AfterDecode)
+                            m -> {
+                              if (m.isHeartbeat() && m.isResponse()) {
+                                echoes.incrementAndGet();
+                              }
+                            }));
     await().atMost(Duration.ofSeconds(10)).until(() -> echoes.get() >= 3);
     assertThat(client.isShutdown()).isFalse();
   }
@@ -139,14 +148,19 @@ class NetworkCallsTest {
   @MethodSource("io.jrpcx.server.NetworkCases#networks")
   void aSixteenMegabyteFrameCrossesBothWays(String network) {
     int limit = 20 << 20;
-    Server server = start(network, b -> b.maxMessageLength(limit).memoryBudget(64L << 20),
-        new Pusher());
-    Client client = connect(network, server, b -> b.maxMessageLength(limit)
-        .serializeType(SerializeType.NONE));
+    Server server =
+        start(network, b -> b.maxMessageLength(limit).memoryBudget(64L << 20), new Pusher());
+    Client client =
+        connect(network, server, b -> b.maxMessageLength(limit).serializeType(SerializeType.NONE));
     byte[] big = new byte[16 << 20];
     ThreadLocalRandom.current().nextBytes(big);
-    byte[] back = client.call(Context.background().withTimeout(Duration.ofSeconds(30)), "Pusher",
-        "Echo", big, byte[].class);
+    byte[] back =
+        client.call(
+            Context.background().withTimeout(Duration.ofSeconds(30)),
+            "Pusher",
+            "Echo",
+            big,
+            byte[].class);
     assertThat(back).isEqualTo(big);
   }
 
@@ -154,9 +168,13 @@ class NetworkCallsTest {
   @MethodSource("io.jrpcx.server.NetworkCases#networks")
   void anXClientDialsTheNetworkNamedInTheNodeKey(String network) {
     Server server = start(network, b -> {}, new Pusher());
-    XClient x = XClient.create("Arith", FailMode.FAILFAST, SelectMode.RANDOM_SELECT,
-        new Peer2PeerDiscovery(network + "@" + server.address(), ""),
-        NetworkCases.client(network).build());
+    XClient x =
+        XClient.create(
+            "Arith",
+            FailMode.FAILFAST,
+            SelectMode.RANDOM_SELECT,
+            new Peer2PeerDiscovery(network + "@" + server.address(), ""),
+            NetworkCases.client(network).build());
     closeables.add(x);
     assertThat(x.call(Context.background(), "Mul", new Args(6, 7), Reply.class).C).isEqualTo(42);
   }

@@ -49,15 +49,15 @@ class NetworkHardeningTest {
   }
 
   private NetworkSocket connect(String network, Server server) {
-    NetworkSocket s = NetworkSocket.connect(network, server.address(),
-        NetworkCases.socketTls(network));
+    NetworkSocket s =
+        NetworkSocket.connect(network, server.address(), NetworkCases.socketTls(network));
     closeables.add(s);
     return s;
   }
 
   private NetworkSocket open(String network, Server server) {
-    NetworkSocket s = NetworkSocket.open(network, server.address(),
-        NetworkCases.socketTls(network));
+    NetworkSocket s =
+        NetworkSocket.open(network, server.address(), NetworkCases.socketTls(network));
     closeables.add(s);
     return s;
   }
@@ -66,8 +66,13 @@ class NetworkHardeningTest {
     Client client = new Client(NetworkCases.client(network).build());
     closeables.add(client);
     client.connect(network, server.address());
-    Reply r = client.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Arith", "Mul",
-        new Args(6, 7), Reply.class);
+    Reply r =
+        client.call(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "Arith",
+            "Mul",
+            new Args(6, 7),
+            Reply.class);
     assertThat(r.C).isEqualTo(42);
   }
 
@@ -91,8 +96,10 @@ class NetworkHardeningTest {
   void aReplyReadBeforeGarbageIsSentAndThenTheConnectionCloses(String network) {
     Server server = start(network, b -> {});
     NetworkSocket s = connect(network, server);
-    s.send(concat(CODEC.encode(mul(7, 6, 7)),
-        "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+    s.send(
+        concat(
+            CODEC.encode(mul(7, 6, 7)),
+            "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
     Message reply = s.readMessage();
     assertThat(reply.seq()).isEqualTo(7);
     assertThat(replyC(reply)).isEqualTo(42);
@@ -168,8 +175,9 @@ class NetworkHardeningTest {
     List<NetworkSocket> slow = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       NetworkSocket s = open(network, server);
-      s.writeRaw((network.equals("http") ? "CONNECT /_rpcx_ HTTP/1.0\n" : "GET /_rpcx_ HTTP/1.1\r\n")
-          .getBytes(StandardCharsets.US_ASCII)); // and never the blank line
+      s.writeRaw(
+          (network.equals("http") ? "CONNECT /_rpcx_ HTTP/1.0\n" : "GET /_rpcx_ HTTP/1.1\r\n")
+              .getBytes(StandardCharsets.US_ASCII)); // and never the blank line
       slow.add(s);
     }
     NetworkSocket silent = open(network, server);
@@ -185,8 +193,9 @@ class NetworkHardeningTest {
   void aHandshakeHeadOverEightKilobytesIsRefusedWith431(String network) {
     Server server = start(network, b -> {});
     NetworkSocket s = open(network, server);
-    StringBuilder head = new StringBuilder(network.equals("http")
-        ? "CONNECT /_rpcx_ HTTP/1.0\r\n" : "GET /_rpcx_ HTTP/1.1\r\n");
+    StringBuilder head =
+        new StringBuilder(
+            network.equals("http") ? "CONNECT /_rpcx_ HTTP/1.0\r\n" : "GET /_rpcx_ HTTP/1.1\r\n");
     while (head.length() < 9000) {
       head.append("X-Filler: ").append("x".repeat(100)).append("\r\n");
     }
@@ -201,9 +210,10 @@ class NetworkHardeningTest {
   void aHandshakeOnAnotherPathGets404(String network) {
     Server server = start(network, b -> {});
     NetworkSocket s = open(network, server);
-    s.writeRaw(network.equals("http")
-        ? "CONNECT /elsewhere HTTP/1.0\n\n".getBytes(StandardCharsets.US_ASCII)
-        : s.wsUpgrade("GET", "/elsewhere", true));
+    s.writeRaw(
+        network.equals("http")
+            ? "CONNECT /elsewhere HTTP/1.0\n\n".getBytes(StandardCharsets.US_ASCII)
+            : s.wsUpgrade("GET", "/elsewhere", true));
     String answer = new String(s.awaitClosedByServer(), StandardCharsets.ISO_8859_1);
     assertThat(answer).startsWith("HTTP/1.1 404 Not Found\r\n").endsWith("404 page not found\n");
   }
@@ -213,9 +223,10 @@ class NetworkHardeningTest {
   void anotherMethodOnTheRpcPathGets405(String network) {
     Server server = start(network, b -> {});
     NetworkSocket s = open(network, server);
-    s.writeRaw(network.equals("http")
-        ? "GET /_rpcx_ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)
-        : s.wsUpgrade("POST", "/_rpcx_", true));
+    s.writeRaw(
+        network.equals("http")
+            ? "GET /_rpcx_ HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII)
+            : s.wsUpgrade("POST", "/_rpcx_", true));
     String answer = new String(s.awaitClosedByServer(), StandardCharsets.ISO_8859_1);
     assertThat(answer).startsWith("HTTP/1.1 405 Method Not Allowed\r\n");
     if (network.equals("http")) {
@@ -238,8 +249,9 @@ class NetworkHardeningTest {
   void aPlainGetWithoutUpgradeGets400(String network) {
     Server server = start(network, b -> {});
     NetworkSocket s = open(network, server);
-    s.writeRaw("GET /_rpcx_ HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n\r\n"
-        .getBytes(StandardCharsets.US_ASCII));
+    s.writeRaw(
+        "GET /_rpcx_ HTTP/1.1\r\nHost: x\r\nOrigin: http://x\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
     String answer = new String(s.awaitClosedByServer(), StandardCharsets.ISO_8859_1);
     assertThat(answer).startsWith("HTTP/1.1 400 Bad Request\r\n");
   }
@@ -250,12 +262,16 @@ class NetworkHardeningTest {
       throws Exception {
     java.util.concurrent.CompletableFuture<ClientConnection> accepted =
         new java.util.concurrent.CompletableFuture<>();
-    Server server = start(network, b -> b.plugin(
-        (ServerPlugin.PostConnAccept) c -> accepted.complete(c) || true));
+    Server server =
+        start(
+            network,
+            b -> b.plugin((ServerPlugin.PostConnAccept) c -> accepted.complete(c) || true));
     NetworkSocket s = open(network, server);
     s.writeRaw(new byte[0]); // wss: the TLS handshake, so the server sees the connection
-    java.util.concurrent.CompletableFuture<Void> pushed = accepted.get(5, TimeUnit.SECONDS)
-        .send("Push", "Early", java.util.Map.of(), "early".getBytes(StandardCharsets.UTF_8));
+    java.util.concurrent.CompletableFuture<Void> pushed =
+        accepted
+            .get(5, TimeUnit.SECONDS)
+            .send("Push", "Early", java.util.Map.of(), "early".getBytes(StandardCharsets.UTF_8));
     assertThat(pushed).as("held until the handshake is done").isNotDone();
     s.handshake(); // reads and checks the answer: nothing came before it
     Message push = s.readMessage();
@@ -282,20 +298,30 @@ class NetworkHardeningTest {
     }
     assertThat(replies).containsEntry(1L, 6).containsEntry(2L, 20);
     byte[] three = CODEC.encode(mul(3, 6, 7));
-    s.writeRaw(concat(concat(
-        NetworkSocket.wsFrame(0x01, Arrays.copyOfRange(three, 0, 5), true),
-        NetworkSocket.wsFrame(0x89, "ping".getBytes(StandardCharsets.US_ASCII), true)),
-        concat(NetworkSocket.wsFrame(0x00, Arrays.copyOfRange(three, 5, 20), true),
-            NetworkSocket.wsFrame(0x80, Arrays.copyOfRange(three, 20, three.length), true))));
+    s.writeRaw(
+        concat(
+            concat(
+                NetworkSocket.wsFrame(0x01, Arrays.copyOfRange(three, 0, 5), true),
+                NetworkSocket.wsFrame(0x89, "ping".getBytes(StandardCharsets.US_ASCII), true)),
+            concat(
+                NetworkSocket.wsFrame(0x00, Arrays.copyOfRange(three, 5, 20), true),
+                NetworkSocket.wsFrame(0x80, Arrays.copyOfRange(three, 20, three.length), true))));
     // The pong comes first (answered on arrival), unmasked, echoing the ping's payload.
     assertThat(s.readRaw(6)).containsExactly(0x8a, 4, 'p', 'i', 'n', 'g');
     assertThat(replyC(s.readMessage())).isEqualTo(42);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "unmasked", "reserved bits", "unknown opcode", "continuation first", "oversize",
-      "long control frame", "data inside a fragmented message"})
+  @ValueSource(
+      strings = {
+        "unmasked",
+        "reserved bits",
+        "unknown opcode",
+        "continuation first",
+        "oversize",
+        "long control frame",
+        "data inside a fragmented message"
+      })
   void aWebSocketFrameThatBreaksTheRfcClosesTheConnection(String violation) {
     String network = "ws";
     Server server = start(network, b -> b.maxMessageLength(1 << 20));
@@ -308,9 +334,11 @@ class NetworkHardeningTest {
       case "continuation first" -> s.writeRaw(NetworkSocket.wsFrame(0x80, frame, true));
       case "oversize" -> s.writeRaw(NetworkSocket.wsHeaderOnly(0x82, (1 << 20) + 1));
       case "long control frame" -> s.writeRaw(NetworkSocket.wsFrame(0x89, new byte[126], true));
-      case "data inside a fragmented message" -> s.writeRaw(concat(
-          NetworkSocket.wsFrame(0x02, new byte[] {8}, true),
-          NetworkSocket.wsFrame(0x82, frame, true)));
+      case "data inside a fragmented message" ->
+          s.writeRaw(
+              concat(
+                  NetworkSocket.wsFrame(0x02, new byte[] {8}, true),
+                  NetworkSocket.wsFrame(0x82, frame, true)));
       default -> throw new IllegalArgumentException(violation);
     }
     assertThat(s.awaitClosedByServer()).isEmpty();

@@ -32,7 +32,8 @@ class NetworkNamesTest {
   @ParameterizedTest
   @ValueSource(strings = {"quic", "kcp"})
   void aNetworkOfAnAbsentModuleNamesTheModuleToAdd(String network) {
-    try (Server server = Server.builder().build(); Client client = new Client()) {
+    try (Server server = Server.builder().build();
+        Client client = new Client()) {
       assertThatThrownBy(() -> server.start(network, "127.0.0.1:0"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("io.jrpcx:jrpcx-transport-" + network);
@@ -48,7 +49,8 @@ class NetworkNamesTest {
       assertThatThrownBy(() -> client.connect("carrier-pigeon", "127.0.0.1:1"))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("'carrier-pigeon' is not supported")
-          .hasMessageContaining("http").hasMessageContaining("wss")
+          .hasMessageContaining("http")
+          .hasMessageContaining("wss")
           .hasMessageContaining("reuseport");
     }
   }
@@ -64,8 +66,10 @@ class NetworkNamesTest {
 
   @Test
   void tlsOnANetworkThatIsNotTcpBasedIsRefused() {
-    TlsConfig tls = TlsConfig.builder().keyManager(NetworkCases.certs().server.cert,
-        NetworkCases.certs().server.key).build();
+    TlsConfig tls =
+        TlsConfig.builder()
+            .keyManager(NetworkCases.certs().server.cert, NetworkCases.certs().server.key)
+            .build();
     try (Server server = Server.builder().tls(tls).build()) {
       assertThatThrownBy(() -> server.start("inprocess", "names-test"))
           .isInstanceOf(IllegalArgumentException.class)
@@ -97,8 +101,15 @@ class NetworkNamesTest {
         try (Client client = new Client(ClientOptions.DEFAULT.toBuilder().rpcPath(path).build())) {
           if (path.equals("/custom")) {
             client.connect("ws", server.address());
-            assertThat(client.call(io.jrpcx.Context.background(), "Arith", "Mul",
-                new io.jrpcx.testing.Args(2, 3), io.jrpcx.testing.Reply.class).C).isEqualTo(6);
+            assertThat(
+                    client.call(
+                            io.jrpcx.Context.background(),
+                            "Arith",
+                            "Mul",
+                            new io.jrpcx.testing.Args(2, 3),
+                            io.jrpcx.testing.Reply.class)
+                        .C)
+                .isEqualTo(6);
           } else {
             assertThatThrownBy(() -> client.connect("ws", server.address()))
                 .isInstanceOf(ConnectionException.class)
@@ -111,22 +122,23 @@ class NetworkNamesTest {
 
   /** Accepts one connection, reads what comes, and answers {@code answer} (null: never). */
   private static CompletableFuture<Void> answerOnce(ServerSocket listener, String answer) {
-    return CompletableFuture.runAsync(() -> {
-      try (Socket s = listener.accept()) {
-        s.setSoTimeout(5000);
-        InputStream in = s.getInputStream();
-        in.read(new byte[4096]);
-        if (answer != null) {
-          s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
-        }
-        // Hold the connection until the client gives up on it.
-        while (in.read() >= 0) {
-          // drain
-        }
-      } catch (IOException e) {
-        // the client closed
-      }
-    });
+    return CompletableFuture.runAsync(
+        () -> {
+          try (Socket s = listener.accept()) {
+            s.setSoTimeout(5000);
+            InputStream in = s.getInputStream();
+            in.read(new byte[4096]);
+            if (answer != null) {
+              s.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            // Hold the connection until the client gives up on it.
+            while (in.read() >= 0) {
+              // drain
+            }
+          } catch (IOException e) {
+            // the client closed
+          }
+        });
   }
 
   @ParameterizedTest
@@ -147,8 +159,9 @@ class NetworkNamesTest {
   void aClientGivesUpOnAHandshakeNotAnsweredWithinTheConnectTimeout(String network)
       throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        Client client = new Client(ClientOptions.DEFAULT.toBuilder()
-            .connectTimeout(Duration.ofMillis(300)).build())) {
+        Client client =
+            new Client(
+                ClientOptions.DEFAULT.toBuilder().connectTimeout(Duration.ofMillis(300)).build())) {
       CompletableFuture<Void> fake = answerOnce(listener, null);
       assertThatThrownBy(() -> client.connect(network, "127.0.0.1:" + listener.getLocalPort()))
           .isInstanceOf(ConnectionException.class)

@@ -18,7 +18,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -36,6 +35,7 @@ final class NetworkSocket implements AutoCloseable {
   private final Socket socket;
   private final InputStream rawIn;
   private final OutputStream out;
+
   /** rpcx bytes as the server sent them: WebSocket payloads joined on ws. */
   private final DataInputStream in;
 
@@ -55,10 +55,12 @@ final class NetworkSocket implements AutoCloseable {
     try {
       s.setTcpNoDelay(true);
       s.setSoTimeout((int) READ_TIMEOUT.toMillis());
-      s.connect(new InetSocketAddress(hostPort.substring(0, colon),
-          Integer.parseInt(hostPort.substring(colon + 1))), (int) READ_TIMEOUT.toMillis());
-      Socket wrapped = tls == null ? s
-          : tls.createSocket(s, hostPort.substring(0, colon), s.getPort(), true);
+      s.connect(
+          new InetSocketAddress(
+              hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+          (int) READ_TIMEOUT.toMillis());
+      Socket wrapped =
+          tls == null ? s : tls.createSocket(s, hostPort.substring(0, colon), s.getPort(), true);
       return new NetworkSocket(network, hostPort, wrapped);
     } catch (IOException e) {
       try {
@@ -94,10 +96,18 @@ final class NetworkSocket implements AutoCloseable {
 
   /** An upgrade request like Go's, with or without the Origin header. */
   byte[] wsUpgrade(String method, String path, boolean origin) {
-    return (method + " " + path + " HTTP/1.1\r\nHost: " + hostPort + "\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + WS_KEY + "\r\n"
-        + (origin ? "Origin: http://" + hostPort + "\r\n" : "")
-        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    return (method
+            + " "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + hostPort
+            + "\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+            + WS_KEY
+            + "\r\n"
+            + (origin ? "Origin: http://" + hostPort + "\r\n" : "")
+            + "Sec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Writes {@code bytes} as they are. */
@@ -147,8 +157,12 @@ final class NetworkSocket implements AutoCloseable {
 
   /** A WebSocket frame header claiming {@code length} payload bytes, masked, and no payload. */
   static byte[] wsHeaderOnly(int b0, long length) {
-    return ByteBuffer.allocate(14).put((byte) b0).put((byte) (0x80 | 127)).putLong(length)
-        .putInt(0x01020304).array();
+    return ByteBuffer.allocate(14)
+        .put((byte) b0)
+        .put((byte) (0x80 | 127))
+        .putLong(length)
+        .putInt(0x01020304)
+        .array();
   }
 
   /** Reads an HTTP head (up to and including the blank line) from the raw socket. */
@@ -167,8 +181,7 @@ final class NetworkSocket implements AutoCloseable {
         }
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no answer from the server within " + READ_TIMEOUT + ": " + head,
-          e);
+      throw new AssertionError("no answer from the server within " + READ_TIMEOUT + ": " + head, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -222,8 +235,13 @@ final class NetworkSocket implements AutoCloseable {
         received.write(buf, 0, n);
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the server did not close the connection within " + READ_TIMEOUT
-          + " (" + received.size() + " bytes received)", e);
+      throw new AssertionError(
+          "the server did not close the connection within "
+              + READ_TIMEOUT
+              + " ("
+              + received.size()
+              + " bytes received)",
+          e);
     } catch (SocketException | javax.net.ssl.SSLException e) {
       return received.toByteArray(); // RST: closed with our bytes unread
     } catch (IOException e) {
@@ -263,8 +281,7 @@ final class NetworkSocket implements AutoCloseable {
         long len7 = b1 & 0x7f;
         left = len7 == 126 ? d.readUnsignedShort() : len7 == 127 ? d.readLong() : len7;
         int opcode = b0 & 0x0f;
-        assertThat(opcode).as("opcode of a server frame (BINARY or continuation)")
-            .isIn(0, 2);
+        assertThat(opcode).as("opcode of a server frame (BINARY or continuation)").isIn(0, 2);
       }
       int n = rawIn.read(b, off, (int) Math.min(len, left));
       if (n > 0) {

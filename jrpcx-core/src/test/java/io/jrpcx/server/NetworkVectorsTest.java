@@ -103,15 +103,18 @@ class NetworkVectorsTest {
 
     FakeGoServer() throws IOException {
       listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-      Thread t = new Thread(() -> {
-        try {
-          Socket s = listener.accept();
-          s.setSoTimeout(5000);
-          accepted.complete(s);
-        } catch (IOException e) {
-          accepted.completeExceptionally(e);
-        }
-      }, "fake-go-server");
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  Socket s = listener.accept();
+                  s.setSoTimeout(5000);
+                  accepted.complete(s);
+                } catch (IOException e) {
+                  accepted.completeExceptionally(e);
+                }
+              },
+              "fake-go-server");
       t.setDaemon(true);
       t.start();
     }
@@ -163,8 +166,8 @@ class NetworkVectorsTest {
     assertThat(connected).as("connect() waits for the answer").isNotDone();
     s.getOutputStream().write(vector("http_connect_response.bin"));
     connected.get(5, TimeUnit.SECONDS);
-    Call<Reply> call = client.go(Context.background(), "Arith", "Mul", new Args(10, 20),
-        Reply.class);
+    Call<Reply> call =
+        client.go(Context.background(), "Arith", "Mul", new Args(10, 20), Reply.class);
     assertThat(read(s, 47)).isEqualTo(vector("http_first_request.bin"));
     s.getOutputStream().write(vector("http_first_response.bin"));
     assertThat(call.done().get(5, TimeUnit.SECONDS).C).isEqualTo(200);
@@ -183,19 +186,27 @@ class NetworkVectorsTest {
     String key = head.replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]*)\r\n.*", "$1");
     assertThat(Base64.getDecoder().decode(key)).hasSize(16);
     // Go's request with this client's key and port: same lines, same order.
-    String goRequest = new String(vector("ws_upgrade_request.bin"), StandardCharsets.ISO_8859_1)
-        .replace("5nPAt9TJ1pGNsBySdvFQ7g==", key)
-        .replace("127.0.0.1:38313", go.address());
+    String goRequest =
+        new String(vector("ws_upgrade_request.bin"), StandardCharsets.ISO_8859_1)
+            .replace("5nPAt9TJ1pGNsBySdvFQ7g==", key)
+            .replace("127.0.0.1:38313", go.address());
     assertThat(head).isEqualTo(goRequest);
-    String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-        .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII)));
-    s.getOutputStream().write(new String(vector("ws_upgrade_response.bin"),
-        StandardCharsets.ISO_8859_1).replace("HHmoREyadyY49SXgH2kekJKBfaY=", accept)
-        .getBytes(StandardCharsets.ISO_8859_1));
+    String accept =
+        Base64.getEncoder()
+            .encodeToString(
+                MessageDigest.getInstance("SHA-1")
+                    .digest(
+                        (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                            .getBytes(StandardCharsets.US_ASCII)));
+    s.getOutputStream()
+        .write(
+            new String(vector("ws_upgrade_response.bin"), StandardCharsets.ISO_8859_1)
+                .replace("HHmoREyadyY49SXgH2kekJKBfaY=", accept)
+                .getBytes(StandardCharsets.ISO_8859_1));
     connected.get(5, TimeUnit.SECONDS);
 
-    Call<Reply> call = client.go(Context.background(), "Arith", "Mul", new Args(10, 20),
-        Reply.class);
+    Call<Reply> call =
+        client.go(Context.background(), "Arith", "Mul", new Args(10, 20), Reply.class);
     byte[] frame = read(s, 2 + 4 + 47);
     // Go sends TEXT (0x81); BINARY (0x82) is what its server sends and both servers accept.
     assertThat(frame[0] & 0xff).as("FIN + BINARY").isEqualTo(0x82);

@@ -28,9 +28,10 @@ class ObservationHooksTest {
   private final Probe probe = new Probe();
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.plugin(recorder).plugin(RequestRateLimitPlugin.of(Duration.ofHours(1), 3)),
-      s -> s.register("Probe", probe, ""));
+  final TestServer server =
+      TestServer.create(
+          b -> b.plugin(recorder).plugin(RequestRateLimitPlugin.of(Duration.ofHours(1), 3)),
+          s -> s.register("Probe", probe, ""));
 
   /** Answers with what the AroundMethod hook made current on the method's thread. */
   public static class Probe {
@@ -49,8 +50,11 @@ class ObservationHooksTest {
   }
 
   /** Enters a thread-local scope around the method and records every request it sees. */
-  static class Recorder implements ServerPlugin.AroundMethod, ServerPlugin.PostReadRequest,
-      ServerPlugin.PreCall, ServerPlugin.PostWriteResponse {
+  static class Recorder
+      implements ServerPlugin.AroundMethod,
+          ServerPlugin.PostReadRequest,
+          ServerPlugin.PreCall,
+          ServerPlugin.PostWriteResponse {
     final List<Message> read = new CopyOnWriteArrayList<>();
     final List<Message> called = new CopyOnWriteArrayList<>();
     final List<Message> written = new CopyOnWriteArrayList<>();
@@ -122,7 +126,8 @@ class ObservationHooksTest {
     client.call(Context.background(), "Probe", "Scope", "x", String.class);
     await().atMost(Duration.ofSeconds(10)).until(() -> recorder.written.size() == 1);
     assertThat(recorder.called).hasSize(1);
-    assertThat(recorder.read.get(0)).isSameAs(recorder.called.get(0))
+    assertThat(recorder.read.get(0))
+        .isSameAs(recorder.called.get(0))
         .isSameAs(recorder.written.get(0));
   }
 
@@ -132,8 +137,7 @@ class ObservationHooksTest {
     for (int i = 0; i < 3; i++) {
       client.call(Context.background(), "Probe", "Scope", "x", String.class);
     }
-    assertThatThrownBy(() -> client.call(Context.background(), "Probe", "Scope", "x",
-        String.class))
+    assertThatThrownBy(() -> client.call(Context.background(), "Probe", "Scope", "x", String.class))
         .isInstanceOf(ServiceException.class)
         .hasMessage(RequestRateLimitPlugin.REACHED_LIMIT);
     await().atMost(Duration.ofSeconds(10)).until(() -> recorder.written.size() == 4);

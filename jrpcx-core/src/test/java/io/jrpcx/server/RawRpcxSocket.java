@@ -27,8 +27,10 @@ import java.time.Duration;
 final class RawRpcxSocket implements AutoCloseable {
   /** Upper bound of every blocking read. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
   /** Encodes and decodes frames with the default (64 MiB) limits. */
   static final FrameCodec CODEC = FrameCodec.defaults();
+
   private static final JsonCodec JSON = new JsonCodec();
 
   private final Socket socket;
@@ -129,8 +131,13 @@ final class RawRpcxSocket implements AutoCloseable {
         received += n;
       }
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("the server did not close the connection within " + READ_TIMEOUT
-          + " (" + received + " bytes received)", e);
+      throw new AssertionError(
+          "the server did not close the connection within "
+              + READ_TIMEOUT
+              + " ("
+              + received
+              + " bytes received)",
+          e);
     } catch (SocketException e) {
       // The server closed with unread bytes in its receive buffer: the kernel sends RST.
       return new Closed(received, "RST (" + e.getMessage() + ")", elapsedMillis(start));
@@ -177,7 +184,12 @@ final class RawRpcxSocket implements AutoCloseable {
   record Closed(int bytesBeforeClose, String how, long millis) {
     @Override
     public String toString() {
-      return "closed by server (" + how + " after " + millis + " ms, " + bytesBeforeClose
+      return "closed by server ("
+          + how
+          + " after "
+          + millis
+          + " ms, "
+          + bytesBeforeClose
           + " bytes sent before)";
     }
   }
@@ -196,7 +208,8 @@ final class RawRpcxSocket implements AutoCloseable {
 
   /** {@code Arith.Mul} with JSON args {@code {"A":a,"B":b}}. */
   static Message mul(long seq, int a, int b) {
-    return request(seq, "Arith", "Mul", SerializeType.JSON, json("{\"A\":" + a + ",\"B\":" + b + "}"));
+    return request(
+        seq, "Arith", "Mul", SerializeType.JSON, json("{\"A\":" + a + ",\"B\":" + b + "}"));
   }
 
   static byte[] json(String text) {

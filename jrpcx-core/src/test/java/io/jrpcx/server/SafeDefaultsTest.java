@@ -12,8 +12,8 @@ import io.jrpcx.Context;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.SerializeType;
-import io.jrpcx.protocol.CompressType;
 import io.jrpcx.internal.FrameCodec;
+import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.Reply;
@@ -41,8 +41,7 @@ class SafeDefaultsTest {
   private static final int MIB_64 = 64 << 20;
 
   /** A server built with {@code Server.builder().build()}: every limit at its default. */
-  @RegisterExtension
-  final TestServer server = TestServer.create();
+  @RegisterExtension final TestServer server = TestServer.create();
 
   @Test
   void theDefaultsAre64MiB() {
@@ -70,8 +69,9 @@ class SafeDefaultsTest {
 
   @Test
   void aDefaultServerRefusesAGzipPayloadInflatingPast64MiB() {
-    Message bomb = RawRpcxSocket.request(1, "Echo", "Echo", SerializeType.JSON,
-        new byte[MIB_64 + 1]).setCompressType(CompressType.GZIP);
+    Message bomb =
+        RawRpcxSocket.request(1, "Echo", "Echo", SerializeType.JSON, new byte[MIB_64 + 1])
+            .setCompressType(CompressType.GZIP);
     byte[] frame = CODEC.encode(bomb);
     assertThat(frame.length).as("64 MiB + 1 zeros, gzipped").isLessThan(1 << 20);
     try (RawRpcxSocket s = RawRpcxSocket.connect(server.address())) {
@@ -88,29 +88,36 @@ class SafeDefaultsTest {
     try (ServerSocket fake = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       // A hostile server: reads one request frame, answers with a header announcing a body of
       // 64 MiB + 1 bytes in all, sends no body and keeps the connection open.
-      CompletableFuture<Void> answered = CompletableFuture.runAsync(() -> {
-        try (Socket s = fake.accept()) {
-          s.setSoTimeout(10_000);
-          DataInputStream in = new DataInputStream(s.getInputStream());
-          byte[] header = new byte[FrameCodec.HEADER_LENGTH];
-          in.readFully(header);
-          in.readFully(new byte[ByteBuffer.wrap(header).getInt(12)]);
-          header[2] |= (byte) 0x80; // response
-          putInt(header, 12, MIB_64 - FrameCodec.HEADER_LENGTH + 1);
-          OutputStream out = s.getOutputStream();
-          out.write(header);
-          out.flush();
-          // Hold the connection until the client closes it.
-          assertThat(in.read()).isEqualTo(-1);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Void> answered =
+          CompletableFuture.runAsync(
+              () -> {
+                try (Socket s = fake.accept()) {
+                  s.setSoTimeout(10_000);
+                  DataInputStream in = new DataInputStream(s.getInputStream());
+                  byte[] header = new byte[FrameCodec.HEADER_LENGTH];
+                  in.readFully(header);
+                  in.readFully(new byte[ByteBuffer.wrap(header).getInt(12)]);
+                  header[2] |= (byte) 0x80; // response
+                  putInt(header, 12, MIB_64 - FrameCodec.HEADER_LENGTH + 1);
+                  OutputStream out = s.getOutputStream();
+                  out.write(header);
+                  out.flush();
+                  // Hold the connection until the client closes it.
+                  assertThat(in.read()).isEqualTo(-1);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       try (Client client = new Client(ClientOptions.DEFAULT)) {
         client.connect("tcp", "127.0.0.1:" + fake.getLocalPort());
-        assertThatThrownBy(() -> client.call(
-            Context.background().withTimeout(Duration.ofSeconds(30)), "Arith", "Mul",
-            new Args(6, 7), Reply.class))
+        assertThatThrownBy(
+                () ->
+                    client.call(
+                        Context.background().withTimeout(Duration.ofSeconds(30)),
+                        "Arith",
+                        "Mul",
+                        new Args(6, 7),
+                        Reply.class))
             .isInstanceOf(ConnectionException.class)
             .hasMessageContaining("exceeds the maximum message length of " + MIB_64);
         await().atMost(Duration.ofSeconds(5)).until(client::isShutdown);

@@ -1,13 +1,12 @@
 package io.jrpcx.server;
 
-import io.jrpcx.RpcName;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
+import io.jrpcx.RpcName;
 import io.jrpcx.ServiceException;
 import io.jrpcx.client.Call;
 import io.jrpcx.client.Client;
@@ -143,13 +142,16 @@ class ServerFeaturesTest {
 
   @Test
   void validTokenIsAcceptedAndWrongTokenGetsAnErrorThenTheConnectionCloses() {
-    Server server = start(Server.builder()
-        .authenticator((conn, request, token) -> {
-          if (!"secret".equals(token)) {
-            throw new SecurityException("invalid token");
-          }
-        })
-        .build());
+    Server server =
+        start(
+            Server.builder()
+                .authenticator(
+                    (conn, request, token) -> {
+                      if (!"secret".equals(token)) {
+                        throw new SecurityException("invalid token");
+                      }
+                    })
+                .build());
     server.register("Arith", new ArithService(), "");
 
     Client good = connect(server);
@@ -164,8 +166,8 @@ class ServerFeaturesTest {
     await().atMost(Duration.ofSeconds(5)).until(bad::isShutdown);
 
     Client none = connect(server);
-    assertThatThrownBy(() -> none.call(Context.background(), "Arith", "Mul", new Args(2, 3),
-        Reply.class))
+    assertThatThrownBy(
+            () -> none.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class))
         .isInstanceOf(ServiceException.class);
     // The authenticated client is unaffected.
     assertThat(good.call(authed, "Arith", "Mul", new Args(4, 5), Reply.class).C).isEqualTo(20);
@@ -187,19 +189,22 @@ class ServerFeaturesTest {
   void gracefulShutdownAnswersEveryCallInFlightThenStops() throws Exception {
     List<String> registry = new CopyOnWriteArrayList<>();
     Slow slow = new Slow();
-    Server server = start(Server.builder()
-        .plugin(new ServerPlugin.Register() {
-          @Override
-          public void register(String name, Object service, String metadata) {
-            registry.add("+" + name);
-          }
+    Server server =
+        start(
+            Server.builder()
+                .plugin(
+                    new ServerPlugin.Register() {
+                      @Override
+                      public void register(String name, Object service, String metadata) {
+                        registry.add("+" + name);
+                      }
 
-          @Override
-          public void unregister(String name) {
-            registry.add("-" + name);
-          }
-        })
-        .build());
+                      @Override
+                      public void unregister(String name) {
+                        registry.add("-" + name);
+                      }
+                    })
+                .build());
     server.register("Slow", slow, "weight=1");
     Client client = connect(server);
     List<Call<Reply>> calls = new ArrayList<>();
@@ -216,9 +221,12 @@ class ServerFeaturesTest {
     // No new connections are accepted while draining.
     Client late = new Client();
     toClose.add(late);
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-        assertThatThrownBy(() -> late.connect("tcp", server.address()))
-            .isInstanceOf(ConnectionException.class));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> late.connect("tcp", server.address()))
+                    .isInstanceOf(ConnectionException.class));
 
     slow.release.countDown();
     assertThat(drained.get(10, TimeUnit.SECONDS)).isTrue();
@@ -249,13 +257,15 @@ class ServerFeaturesTest {
   void closeStopsAtOnceAndServeReturns() throws Exception {
     Server server = Server.builder().build();
     server.register("Arith", new ArithService(), "");
-    CompletableFuture<Void> serving = CompletableFuture.runAsync(() -> {
-      try {
-        server.serve("tcp", "127.0.0.1:0");
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<Void> serving =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                server.serve("tcp", "127.0.0.1:0");
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
     await().atMost(Duration.ofSeconds(5)).until(() -> server.address() != null);
     Client client = connect(server);
     assertThat(client.call(Context.background(), "Arith", "Mul", new Args(2, 2), Reply.class).C)
@@ -268,9 +278,14 @@ class ServerFeaturesTest {
   @Test
   void serverPluginHooksRunInOrderAndMayReplaceArgsAndReply() {
     List<String> events = new CopyOnWriteArrayList<>();
-    class Recorder implements ServerPlugin.PostConnAccept, ServerPlugin.PostConnClose,
-        ServerPlugin.PostReadRequest, ServerPlugin.PreCall, ServerPlugin.PostCall,
-        ServerPlugin.PreWriteResponse, ServerPlugin.PostWriteResponse {
+    class Recorder
+        implements ServerPlugin.PostConnAccept,
+            ServerPlugin.PostConnClose,
+            ServerPlugin.PostReadRequest,
+            ServerPlugin.PreCall,
+            ServerPlugin.PostCall,
+            ServerPlugin.PreWriteResponse,
+            ServerPlugin.PostWriteResponse {
       @Override
       public boolean connectionAccepted(ClientConnection c) {
         events.add("accept");
@@ -316,15 +331,21 @@ class ServerFeaturesTest {
         .isEqualTo(900);
     client.close();
     await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("close"));
-    assertThat(events).containsExactly("accept", "read Mul", "preCall Arith.Mul", "postCall 9",
-        "preWrite", "postWrite true", "close");
+    assertThat(events)
+        .containsExactly(
+            "accept",
+            "read Mul",
+            "preCall Arith.Mul",
+            "postCall 9",
+            "preWrite",
+            "postWrite true",
+            "close");
   }
 
   @Test
   void connectionRejectedByPluginIsClosed() {
-    Server server = start(Server.builder()
-        .plugin((ServerPlugin.PostConnAccept) c -> false)
-        .build());
+    Server server =
+        start(Server.builder().plugin((ServerPlugin.PostConnAccept) c -> false).build());
     server.register("Arith", new ArithService(), "");
     Client client = connect(server);
     await().atMost(Duration.ofSeconds(5)).until(client::isShutdown);
@@ -332,17 +353,23 @@ class ServerFeaturesTest {
 
   @Test
   void postReadRequestServiceExceptionAnswersWithErrorAndKeepsTheConnection() {
-    Server server = start(Server.builder()
-        .plugin((ServerPlugin.PostReadRequest) (c, req) -> {
-          if (req.serviceMethod().equals("Add")) {
-            throw new ServiceException("request reached rate limit");
-          }
-        })
-        .build());
+    Server server =
+        start(
+            Server.builder()
+                .plugin(
+                    (ServerPlugin.PostReadRequest)
+                        (c, req) -> {
+                          if (req.serviceMethod().equals("Add")) {
+                            throw new ServiceException("request reached rate limit");
+                          }
+                        })
+                .build());
     server.register("Arith", new ArithService(), "");
     Client client = connect(server);
-    assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Add", new Args(1, 1),
-        Reply.class)).isInstanceOf(ServiceException.class).hasMessage("request reached rate limit");
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Arith", "Add", new Args(1, 1), Reply.class))
+        .isInstanceOf(ServiceException.class)
+        .hasMessage("request reached rate limit");
     assertThat(client.call(Context.background(), "Arith", "Mul", new Args(2, 4), Reply.class).C)
         .isEqualTo(8);
   }

@@ -64,6 +64,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServerFuzzTest {
   /** Longest the server may take to answer and close, and a fresh call to be answered. */
   static final Duration DEADLINE = Duration.ofSeconds(5);
+
   static final int SLOW_CHECK_EVERY = 500;
   private static final FrameCodec CODEC = FrameCodec.defaults();
 
@@ -82,11 +83,12 @@ class ServerFuzzTest {
   @BeforeAll
   static void startServer() {
     logWatch = ServerLogWatch.install();
-    server = Server.builder()
-        // 1 MiB instead of 64: a fuzzed gzip payload echoed back stays cheap.
-        .maxMessageLength(1 << 20)
-        .maxDecompressedLength(1 << 20)
-        .build();
+    server =
+        Server.builder()
+            // 1 MiB instead of 64: a fuzzed gzip payload echoed back stays cheap.
+            .maxMessageLength(1 << 20)
+            .maxDecompressedLength(1 << 20)
+            .build();
     server.register("Arith", new ArithService(), "");
     server.register("Echo", new EchoService(), "");
     server.start("tcp", "127.0.0.1:0");
@@ -117,8 +119,8 @@ class ServerFuzzTest {
   @FuzzTest(maxDuration = "20s")
   void rawBytes(byte[] input) throws IOException {
     // Jazzer's SSRF detector reports any connection made while fuzzing; these are intended.
-    try (SilentCloseable allowed = BugDetectors.allowNetworkConnections(
-        (host, port) -> port == address.getPort())) {
+    try (SilentCloseable allowed =
+        BugDetectors.allowNetworkConnections((host, port) -> port == address.getPort())) {
       byte[] received = sendAndHalfClose(input);
       checkResponses(received);
       freshConnectionGetsAnswered(++inputs);
@@ -150,9 +152,13 @@ class ServerFuzzTest {
         try {
           n = in.read(buf);
         } catch (SocketTimeoutException e) {
-          throw new AssertionError("the server neither closed the connection nor sent anything"
-              + " for " + DEADLINE + " after the client half-closed (" + received.size()
-              + " bytes received)");
+          throw new AssertionError(
+              "the server neither closed the connection nor sent anything"
+                  + " for "
+                  + DEADLINE
+                  + " after the client half-closed ("
+                  + received.size()
+                  + " bytes received)");
         } catch (SocketException reset) {
           break; // closed with unread input: RST
         }
@@ -161,8 +167,12 @@ class ServerFuzzTest {
         }
         received.write(buf, 0, n);
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("the server kept the connection open for over " + DEADLINE
-              + " after the client half-closed (" + received.size() + " bytes received)");
+          throw new AssertionError(
+              "the server kept the connection open for over "
+                  + DEADLINE
+                  + " after the client half-closed ("
+                  + received.size()
+                  + " bytes received)");
         }
       }
       return received.toByteArray();
@@ -203,16 +213,26 @@ class ServerFuzzTest {
     try (RawRpcxSocket s = RawRpcxSocket.connect(server.address())) {
       Message response = s.call(mul(n, a, 7));
       if (response.isError() || response.seq() != n || replyC(response) != a * 7) {
-        throw new AssertionError("Arith.Mul on a fresh connection after input " + n
-            + " was answered with " + response + " " + response.errorText());
+        throw new AssertionError(
+            "Arith.Mul on a fresh connection after input "
+                + n
+                + " was answered with "
+                + response
+                + " "
+                + response.errorText());
       }
     }
   }
 
   /** The long-lived client still works, no connection is left over, no buffer leaked. */
   private static void slowChecks() {
-    Reply r = bystander.call(Context.background().withTimeout(DEADLINE), "Arith", "Mul",
-        new Args(6, 7), Reply.class);
+    Reply r =
+        bystander.call(
+            Context.background().withTimeout(DEADLINE),
+            "Arith",
+            "Mul",
+            new Args(6, 7),
+            Reply.class);
     if (r.C != 42) {
       throw new AssertionError("the long-lived client got " + r.C);
     }
@@ -244,8 +264,10 @@ class ServerFuzzTest {
   static final class ServerLogWatch extends PrintStream {
     private static final String EXPECTED =
         " WARN io.jrpcx.server.ServerHandler - closing connection ";
+
     /** The same logger's line for an exception that is not a protocol error: a finding. */
     private static final String UNEXPECTED = "after an unexpected error";
+
     private final PrintStream original;
     private final List<String> unexpected = new ArrayList<>();
     private long dropped;
@@ -263,8 +285,11 @@ class ServerFuzzTest {
 
     void uninstall() {
       System.setErr(original);
-      original.println("ServerFuzzTest: " + dropped + " inputs refused with a protocol error"
-          + " (their WARN lines were not printed)");
+      original.println(
+          "ServerFuzzTest: "
+              + dropped
+              + " inputs refused with a protocol error"
+              + " (their WARN lines were not printed)");
     }
 
     @Override

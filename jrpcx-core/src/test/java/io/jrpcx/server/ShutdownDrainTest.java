@@ -29,8 +29,10 @@ class ShutdownDrainTest {
   private static boolean refuses(String address) {
     int colon = address.lastIndexOf(':');
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(address.substring(0, colon),
-          Integer.parseInt(address.substring(colon + 1))), 1000);
+      s.connect(
+          new InetSocketAddress(
+              address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+          1000);
       return false;
     } catch (IOException e) {
       return true;
@@ -43,36 +45,50 @@ class ShutdownDrainTest {
     CountDownLatch proceed = new CountDownLatch(1);
     // The plugin runs on the connection's network thread while the request is being read:
     // holding it there keeps the read in progress while shutdown goes on.
-    Server server = Server.builder()
-        .ioThreads(2) // the listener on one network thread, the connection on the other
-        .plugin((ServerPlugin.PostReadRequest) (connection, request) -> {
-          if (request.serviceMethod().equals("Mul") && reading.getCount() > 0) {
-            reading.countDown();
-            proceed.await(10, TimeUnit.SECONDS);
-          }
-        })
-        .build();
+    Server server =
+        Server.builder()
+            .ioThreads(2) // the listener on one network thread, the connection on the other
+            .plugin(
+                (ServerPlugin.PostReadRequest)
+                    (connection, request) -> {
+                      if (request.serviceMethod().equals("Mul") && reading.getCount() > 0) {
+                        reading.countDown();
+                        proceed.await(10, TimeUnit.SECONDS);
+                      }
+                    })
+            .build();
     server.register("Arith", new ArithService(), "");
     server.start("tcp", "127.0.0.1:0");
     String address = server.address();
     try (Client client = new Client()) {
       client.connect("tcp", address);
-      Call<Reply> call = client.go(Context.background().withTimeout(Duration.ofSeconds(20)),
-          "Arith", "Mul", new Args(4, 5), Reply.class);
+      Call<Reply> call =
+          client.go(
+              Context.background().withTimeout(Duration.ofSeconds(20)),
+              "Arith",
+              "Mul",
+              new Args(4, 5),
+              Reply.class);
       assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
 
       AtomicReference<Thread> shutdownThread = new AtomicReference<>();
-      CompletableFuture<Boolean> drained = CompletableFuture.supplyAsync(() -> {
-        shutdownThread.set(Thread.currentThread());
-        return server.shutdown(Duration.ofSeconds(20));
-      });
+      CompletableFuture<Boolean> drained =
+          CompletableFuture.supplyAsync(
+              () -> {
+                shutdownThread.set(Thread.currentThread());
+                return server.shutdown(Duration.ofSeconds(20));
+              });
       // Shutdown has stopped accepting and is now waiting for something; let the read finish.
       await().atMost(Duration.ofSeconds(10)).until(() -> refuses(address));
-      await().atMost(Duration.ofSeconds(10)).until(() -> {
-        Thread t = shutdownThread.get();
-        return t != null && (t.getState() == Thread.State.WAITING
-            || t.getState() == Thread.State.TIMED_WAITING);
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                Thread t = shutdownThread.get();
+                return t != null
+                    && (t.getState() == Thread.State.WAITING
+                        || t.getState() == Thread.State.TIMED_WAITING);
+              });
       proceed.countDown();
 
       assertThat(call.await().C).isEqualTo(20);

@@ -14,7 +14,7 @@ public final class FaultReport {
   private FaultReport() {}
 
   public static void print(String fault, long attempted, long failed, long lost) {
-    System.out.printf("[fault] %s | attempted %d | failed %d | lost %d%n", fault, attempted,
-        failed, lost);
+    System.out.printf(
+        "[fault] %s | attempted %d | failed %d | lost %d%n", fault, attempted, failed, lost);
   }
 }

@@ -1,7 +1,7 @@
 package io.jrpcx.testing;
 
-import io.jrpcx.protocol.CompressType;
 import io.jrpcx.internal.FrameCodec;
+import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,16 +36,28 @@ public final class FuzzSupport {
     byte[] heartbeat = Vectors.get("heartbeat_request").bytes;
     seeds.add(Arguments.of(Named.of("two requests back to back", concat(mul, gzip))));
     seeds.add(Arguments.of(Named.of("heartbeat then request", concat(heartbeat, mul))));
-    seeds.add(Arguments.of(Named.of("request then garbage",
-        concat(mul, "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))));
+    seeds.add(
+        Arguments.of(
+            Named.of(
+                "request then garbage",
+                concat(mul, "GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))));
     seeds.add(Arguments.of(Named.of("request cut short", Arrays.copyOf(mul, mul.length - 3))));
     // Gzip payloads that inflate past each limit in use (1 KiB to 1 MiB): mutating a small valid
     // gzip stream rarely yields one that inflates this far.
     for (int inflated : new int[] {3 << 10, 100 << 10, 2 << 20}) {
-      Message bomb = new Message().setSeq(inflated).setServicePath("Echo").setServiceMethod("Echo")
-          .setSerializeType(1).setCompressType(CompressType.GZIP).setPayload(new byte[inflated]);
-      seeds.add(Arguments.of(Named.of("gzip payload inflating to " + inflated + " bytes",
-          FrameCodec.defaults().encode(bomb))));
+      Message bomb =
+          new Message()
+              .setSeq(inflated)
+              .setServicePath("Echo")
+              .setServiceMethod("Echo")
+              .setSerializeType(1)
+              .setCompressType(CompressType.GZIP)
+              .setPayload(new byte[inflated]);
+      seeds.add(
+          Arguments.of(
+              Named.of(
+                  "gzip payload inflating to " + inflated + " bytes",
+                  FrameCodec.defaults().encode(bomb))));
     }
     return seeds.stream();
   }
@@ -69,11 +81,13 @@ public final class FuzzSupport {
     if (a.version() != b.version()) {
       return "version " + a.version() + " != " + b.version();
     }
-    if (a.isResponse() != b.isResponse() || a.isHeartbeat() != b.isHeartbeat()
+    if (a.isResponse() != b.isResponse()
+        || a.isHeartbeat() != b.isHeartbeat()
         || a.isOneway() != b.isOneway()) {
       return "type bits " + a + " != " + b;
     }
-    if (a.compressType() != b.compressType() || a.statusType() != b.statusType()
+    if (a.compressType() != b.compressType()
+        || a.statusType() != b.statusType()
         || a.serializeType() != b.serializeType()) {
       return "header fields " + a + " != " + b;
     }
@@ -89,7 +103,10 @@ public final class FuzzSupport {
       return "metadata " + ma + " != " + mb;
     }
     if (!Arrays.equals(a.payload(), b.payload())) {
-      return "payload of " + a.payload().length + " bytes != payload of " + b.payload().length
+      return "payload of "
+          + a.payload().length
+          + " bytes != payload of "
+          + b.payload().length
           + " bytes";
     }
     return null;
@@ -124,8 +141,12 @@ public final class FuzzSupport {
     public void checkNow() {
       List<String> leaks = LeakDetection.collectLeaks();
       if (!leaks.isEmpty()) {
-        throw new AssertionError(leaks.size() + " Netty buffer leak(s) within the last " + every
-            + " fuzz inputs:\n" + String.join("\n", leaks));
+        throw new AssertionError(
+            leaks.size()
+                + " Netty buffer leak(s) within the last "
+                + every
+                + " fuzz inputs:\n"
+                + String.join("\n", leaks));
       }
     }
   }

@@ -24,8 +24,12 @@ public final class LeakCheckExtension implements AfterAllCallback {
     }
     List<String> leaks = LeakDetection.collectLeaks();
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " Netty buffer leak(s) detected after "
-          + context.getDisplayName() + ":\n" + String.join("\n", leaks));
+      throw new AssertionError(
+          leaks.size()
+              + " Netty buffer leak(s) detected after "
+              + context.getDisplayName()
+              + ":\n"
+              + String.join("\n", leaks));
     }
   }
 }

@@ -34,15 +34,17 @@ public final class LeakDetection implements LauncherSessionListener {
     }
     installed = true;
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-    ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
-      @Override
-      public <T> ResourceLeakDetector<T> newResourceLeakDetector(
-          Class<T> resource, int samplingInterval, long maxActive) {
-        ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, samplingInterval);
-        detector.setLeakListener((type, records) -> LEAKS.add(type + " leaked:\n" + records));
-        return detector;
-      }
-    });
+    ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(
+        new ResourceLeakDetectorFactory() {
+          @Override
+          public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+              Class<T> resource, int samplingInterval, long maxActive) {
+            ResourceLeakDetector<T> detector =
+                new ResourceLeakDetector<>(resource, samplingInterval);
+            detector.setLeakListener((type, records) -> LEAKS.add(type + " leaked:\n" + records));
+            return detector;
+          }
+        });
   }
 
   /**

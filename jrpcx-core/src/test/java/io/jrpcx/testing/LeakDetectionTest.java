@@ -21,10 +21,13 @@ class LeakDetectionTest {
     // The reference handler enqueues collected buffers in no particular order, so one GC cycle
     // may not be enough for the detector to see this one: keep collecting, bounded.
     List<String> leaks = new CopyOnWriteArrayList<>();
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      leaks.addAll(LeakDetection.collectLeaks());
-      return !leaks.isEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              leaks.addAll(LeakDetection.collectLeaks());
+              return !leaks.isEmpty();
+            });
     assertThat(leaks).anySatisfy(leak -> assertThat(leak).contains("ByteBuf").contains("leaked"));
   }
 

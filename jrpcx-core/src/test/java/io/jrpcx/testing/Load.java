@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Load implements AutoCloseable {
   /** How long {@link #stop()} waits for the threads, and {@link #awaitSucceeded} for progress. */
   public static final Duration BOUND = Duration.ofSeconds(30);
+
   private static final int KEPT_FAILURES = 20;
 
   /** One call; returns a tag for {@link #answered(String)} (or null), throws when it failed. */
@@ -108,7 +109,8 @@ public final class Load implements AutoCloseable {
   /** Waits (at most {@link #BOUND}) until {@code n} more calls than now have succeeded. */
   public Load awaitSucceeded(long n) {
     long target = succeeded.get() + n;
-    await(name + ": " + n + " more successful calls").atMost(BOUND)
+    await(name + ": " + n + " more successful calls")
+        .atMost(BOUND)
         .until(() -> succeeded.get() >= target);
     return this;
   }
@@ -116,7 +118,8 @@ public final class Load implements AutoCloseable {
   /** Waits (at most {@link #BOUND}) until {@code n} more calls than now returned {@code tag}. */
   public Load awaitAnswered(String tag, long n) {
     long target = answered(tag) + n;
-    await(name + ": " + n + " more calls answered by " + tag).atMost(BOUND)
+    await(name + ": " + n + " more calls answered by " + tag)
+        .atMost(BOUND)
         .until(() -> answered(tag) >= target);
     return this;
   }
@@ -154,8 +157,14 @@ public final class Load implements AutoCloseable {
    * What a load run came to. {@code lost} counts calls that started but never returned nor
    * threw: their threads are still stuck ({@code stuckThreads}).
    */
-  public record Result(String name, long attempted, long succeeded, long failed, long lost,
-      List<String> stuckThreads, List<Throwable> failures) {
+  public record Result(
+      String name,
+      long attempted,
+      long succeeded,
+      long failed,
+      long lost,
+      List<String> stuckThreads,
+      List<Throwable> failures) {
 
     /** Prints the line of the fault table: fault / attempted / failed / lost. */
     public Result report(String fault) {

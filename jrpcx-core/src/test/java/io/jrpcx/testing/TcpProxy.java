@@ -51,21 +51,25 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private static void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // closed by kill() or by a peer
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "tcp-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // closed by kill() or by a peer
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -1,7 +1,5 @@
 package io.jrpcx.testing;
 
-import io.jrpcx.TlsConfig;
-
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -41,12 +39,12 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.openssl.PKCS8Generator;
 
 /**
  * Certificates made at test time, written as PEM files into a directory: a CA; a server
@@ -80,40 +78,83 @@ public final class TestCertificates {
 
   /** The CA; {@code ca.cert} is the trust anchor for everything it signed. */
   public final Pair ca;
+
   /** Signed by {@link #ca} for DNS {@code localhost} and IP {@code 127.0.0.1}. */
   public final Pair server;
+
   /** Signed by {@link #ca} for client authentication, subject {@code CN=jrpcx test client}. */
   public final Pair client;
+
   /** Signed by {@link #ca} for {@code elsewhere.example} only: right issuer, wrong name. */
   public final Pair elsewhere;
+
   /** Self-signed for localhost/127.0.0.1, for server and client use; trusted by nobody. */
   public final Pair untrusted;
 
   private final Path dir;
 
-  private TestCertificates(Path dir) throws GeneralSecurityException, IOException,
-      OperatorCreationException {
+  private TestCertificates(Path dir)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
     this.dir = dir;
     KeyPair caKeys = newKeyPair();
-    X509Certificate caCert = sign(new X500Name("CN=jrpcx test CA"), caKeys, null, caKeys,
-        true, null, null);
+    X509Certificate caCert =
+        sign(new X500Name("CN=jrpcx test CA"), caKeys, null, caKeys, true, null, null);
     ca = write("ca", caKeys.getPrivate(), caCert);
     KeyPair serverKeys = newKeyPair();
-    server = write("server", serverKeys.getPrivate(), sign(new X500Name("CN=localhost"),
-        serverKeys, caCert, caKeys, false, KeyPurposeId.id_kp_serverAuth,
-        localhost()), caCert);
+    server =
+        write(
+            "server",
+            serverKeys.getPrivate(),
+            sign(
+                new X500Name("CN=localhost"),
+                serverKeys,
+                caCert,
+                caKeys,
+                false,
+                KeyPurposeId.id_kp_serverAuth,
+                localhost()),
+            caCert);
     KeyPair clientKeys = newKeyPair();
-    client = write("client", clientKeys.getPrivate(), sign(new X500Name("CN=jrpcx test client"),
-        clientKeys, caCert, caKeys, false, KeyPurposeId.id_kp_clientAuth, null), caCert);
+    client =
+        write(
+            "client",
+            clientKeys.getPrivate(),
+            sign(
+                new X500Name("CN=jrpcx test client"),
+                clientKeys,
+                caCert,
+                caKeys,
+                false,
+                KeyPurposeId.id_kp_clientAuth,
+                null),
+            caCert);
     KeyPair elsewhereKeys = newKeyPair();
-    elsewhere = write("elsewhere", elsewhereKeys.getPrivate(), sign(
-        new X500Name("CN=elsewhere.example"), elsewhereKeys, caCert, caKeys, false,
-        KeyPurposeId.id_kp_serverAuth,
-        new GeneralNames(new GeneralName(GeneralName.dNSName, "elsewhere.example"))), caCert);
+    elsewhere =
+        write(
+            "elsewhere",
+            elsewhereKeys.getPrivate(),
+            sign(
+                new X500Name("CN=elsewhere.example"),
+                elsewhereKeys,
+                caCert,
+                caKeys,
+                false,
+                KeyPurposeId.id_kp_serverAuth,
+                new GeneralNames(new GeneralName(GeneralName.dNSName, "elsewhere.example"))),
+            caCert);
     KeyPair untrustedKeys = newKeyPair();
-    untrusted = write("untrusted", untrustedKeys.getPrivate(), sign(
-        new X500Name("CN=untrusted"), untrustedKeys, null, untrustedKeys, false, null,
-        localhost()));
+    untrusted =
+        write(
+            "untrusted",
+            untrustedKeys.getPrivate(),
+            sign(
+                new X500Name("CN=untrusted"),
+                untrustedKeys,
+                null,
+                untrustedKeys,
+                false,
+                null,
+                localhost()));
   }
 
   /** Makes every certificate and writes them into {@code dir}. */
@@ -133,11 +174,15 @@ public final class TestCertificates {
    */
   public Path encryptedKey(Pair pair, char[] password) {
     try {
-      JcaPKCS8Generator gen = new JcaPKCS8Generator(pair.privateKey,
-          new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
-              // The JDK lacks the padding name BouncyCastle asks for; the result is standard.
-              .setProvider(new BouncyCastleProvider())
-              .setRandom(RANDOM).setPassword(password).build());
+      JcaPKCS8Generator gen =
+          new JcaPKCS8Generator(
+              pair.privateKey,
+              new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                  // The JDK lacks the padding name BouncyCastle asks for; the result is standard.
+                  .setProvider(new BouncyCastleProvider())
+                  .setRandom(RANDOM)
+                  .setPassword(password)
+                  .build());
       StringWriter out = new StringWriter();
       try (JcaPEMWriter w = new JcaPEMWriter(out)) {
         w.writeObject(gen);
@@ -159,68 +204,72 @@ public final class TestCertificates {
    */
   public static KeyManagerFactory alwaysPresenting(Pair pair) {
     X509Certificate[] chain = {pair.certificate};
-    X509ExtendedKeyManager km = new X509ExtendedKeyManager() {
-      @Override
-      public String[] getClientAliases(String keyType, Principal[] issuers) {
-        return new String[] {"key"};
-      }
+    X509ExtendedKeyManager km =
+        new X509ExtendedKeyManager() {
+          @Override
+          public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {"key"};
+          }
 
-      @Override
-      public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-        return "key";
-      }
+          @Override
+          public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return "key";
+          }
 
-      @Override
-      public String chooseEngineClientAlias(String[] keyType, Principal[] issuers,
-          SSLEngine engine) {
-        return "key";
-      }
+          @Override
+          public String chooseEngineClientAlias(
+              String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return "key";
+          }
 
-      @Override
-      public String[] getServerAliases(String keyType, Principal[] issuers) {
-        return new String[] {"key"};
-      }
+          @Override
+          public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return new String[] {"key"};
+          }
 
-      @Override
-      public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return "key";
-      }
+          @Override
+          public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return "key";
+          }
 
-      @Override
-      public String chooseEngineServerAlias(String keyType, Principal[] issuers,
-          SSLEngine engine) {
-        return "key";
-      }
+          @Override
+          public String chooseEngineServerAlias(
+              String keyType, Principal[] issuers, SSLEngine engine) {
+            return "key";
+          }
 
-      @Override
-      public X509Certificate[] getCertificateChain(String alias) {
-        return chain.clone();
-      }
+          @Override
+          public X509Certificate[] getCertificateChain(String alias) {
+            return chain.clone();
+          }
 
-      @Override
-      public PrivateKey getPrivateKey(String alias) {
-        return pair.privateKey;
-      }
-    };
-    KeyManagerFactorySpi spi = new KeyManagerFactorySpi() {
-      @Override
-      protected void engineInit(KeyStore ks, char[] password) {}
+          @Override
+          public PrivateKey getPrivateKey(String alias) {
+            return pair.privateKey;
+          }
+        };
+    KeyManagerFactorySpi spi =
+        new KeyManagerFactorySpi() {
+          @Override
+          protected void engineInit(KeyStore ks, char[] password) {}
 
-      @Override
-      protected void engineInit(ManagerFactoryParameters spec) {}
+          @Override
+          protected void engineInit(ManagerFactoryParameters spec) {}
 
-      @Override
-      protected KeyManager[] engineGetKeyManagers() {
-        return new KeyManager[] {km};
-      }
-    };
+          @Override
+          protected KeyManager[] engineGetKeyManagers() {
+            return new KeyManager[] {km};
+          }
+        };
     return new KeyManagerFactory(spi, null, "always-presenting") {};
   }
 
   private static GeneralNames localhost() {
-    return new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.dNSName, "localhost"),
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1")});
+    return new GeneralNames(
+        new GeneralName[] {
+          new GeneralName(GeneralName.dNSName, "localhost"),
+          new GeneralName(GeneralName.iPAddress, "127.0.0.1")
+        });
   }
 
   private static KeyPair newKeyPair() throws GeneralSecurityException {
@@ -233,32 +282,48 @@ public final class TestCertificates {
    * A certificate for {@code subjectKeys}, signed by {@code issuerKeys}; self-signed when
    * {@code issuer} is null. {@code purpose} null allows both TLS purposes.
    */
-  private static X509Certificate sign(X500Name subject, KeyPair subjectKeys,
-      X509Certificate issuer, KeyPair issuerKeys, boolean isCa, KeyPurposeId purpose,
-      GeneralNames names) throws GeneralSecurityException, IOException, OperatorCreationException {
+  private static X509Certificate sign(
+      X500Name subject,
+      KeyPair subjectKeys,
+      X509Certificate issuer,
+      KeyPair issuerKeys,
+      boolean isCa,
+      KeyPurposeId purpose,
+      GeneralNames names)
+      throws GeneralSecurityException, IOException, OperatorCreationException {
     Instant now = Instant.now();
-    X500Name issuerName = issuer == null ? subject
-        : new X500Name(issuer.getSubjectX500Principal().getName());
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
-        new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-        subject, subjectKeys.getPublic());
+    X500Name issuerName =
+        issuer == null ? subject : new X500Name(issuer.getSubjectX500Principal().getName());
+    X509v3CertificateBuilder b =
+        new JcaX509v3CertificateBuilder(
+            issuerName,
+            new BigInteger(64, RANDOM).abs().add(BigInteger.ONE),
+            Date.from(now.minus(Duration.ofHours(1))),
+            Date.from(now.plus(Duration.ofDays(1))),
+            subject,
+            subjectKeys.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
     if (isCa) {
-      b.addExtension(Extension.keyUsage, true,
-          new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      b.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     } else {
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, purpose != null
-          ? new ExtendedKeyUsage(purpose)
-          : new ExtendedKeyUsage(new KeyPurposeId[] {
-              KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      b.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          purpose != null
+              ? new ExtendedKeyUsage(purpose)
+              : new ExtendedKeyUsage(
+                  new KeyPurposeId[] {
+                    KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth
+                  }));
     }
     if (names != null) {
       b.addExtension(Extension.subjectAlternativeName, false, names);
     }
-    return new JcaX509CertificateConverter().getCertificate(b.build(
-        new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKeys.getPrivate())));
   }
 
   private Pair write(String name, PrivateKey key, X509Certificate... chain)
@@ -276,8 +341,12 @@ public final class TestCertificates {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 }

@@ -62,8 +62,8 @@ public final class TestCluster implements AfterEachCallback {
   }
 
   /** Starts node {@code name} on {@code address}, e.g. to bring a stopped node back. */
-  public String start(String name, String metadata, String address,
-      Consumer<Server.Builder> configure) {
+  public String start(
+      String name, String metadata, String address, Consumer<Server.Builder> configure) {
     Server server;
     NodeService service;
     do {
@@ -76,7 +76,8 @@ public final class TestCluster implements AfterEachCallback {
       server.start("tcp", address);
       // The kernel may hand a refusing node's freed port to this server; that node would then
       // answer instead of refusing.
-    } while (address.endsWith(":0") && refusingKeys.contains("tcp@" + server.address())
+    } while (address.endsWith(":0")
+        && refusingKeys.contains("tcp@" + server.address())
         && closeQuietly(server));
     refusingKeys.remove("tcp@" + server.address()); // a refusing node brought up on its port
     Node node = new Node(name, server, service);
@@ -131,18 +132,21 @@ public final class TestCluster implements AfterEachCallback {
     try {
       ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       closeables.add(ss);
-      Thread t = new Thread(() -> {
-        while (!ss.isClosed()) {
-          try {
-            Socket s = ss.accept();
-            Thread r = new Thread(() -> resetOnFirstBytes(s), "resetting-conn");
-            r.setDaemon(true);
-            r.start();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "resetting-node-" + name);
+      Thread t =
+          new Thread(
+              () -> {
+                while (!ss.isClosed()) {
+                  try {
+                    Socket s = ss.accept();
+                    Thread r = new Thread(() -> resetOnFirstBytes(s), "resetting-conn");
+                    r.setDaemon(true);
+                    r.start();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "resetting-node-" + name);
       t.setDaemon(true);
       t.start();
       String key = "tcp@127.0.0.1:" + ss.getLocalPort();

@@ -104,8 +104,8 @@ public final class Vectors {
           if (bin == null) {
             throw new IllegalStateException("vector file " + file + " is missing");
           }
-          vectors.put(v.get("name").asText(), new Vector(v.get("name").asText(), v,
-              bin.readAllBytes()));
+          vectors.put(
+              v.get("name").asText(), new Vector(v.get("name").asText(), v, bin.readAllBytes()));
         }
       }
       return vectors;

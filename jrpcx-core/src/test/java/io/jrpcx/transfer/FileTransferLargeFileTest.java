@@ -25,12 +25,18 @@ class FileTransferLargeFileTest {
   @Test
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void aTwoGigabyteSparseFileMovesBothWaysWithASmallHeap() throws Exception {
-    List<String> command = List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        MAX_HEAP, "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-Dio.netty.leakDetection.level=PARANOID",
-        "-cp", System.getProperty("java.class.path"),
-        LargeTransferChild.class.getName(), work.toString(), Long.toString(SIZE));
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            MAX_HEAP,
+            "-XX:+UseSerialGC",
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dio.netty.leakDetection.level=PARANOID",
+            "-cp",
+            System.getProperty("java.class.path"),
+            LargeTransferChild.class.getName(),
+            work.toString(),
+            Long.toString(SIZE));
     Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output;
     try {
@@ -40,8 +46,12 @@ class FileTransferLargeFileTest {
       child.destroyForcibly();
     }
     assertThat(child.exitValue()).as(output).isZero();
-    String result = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
-        .orElseThrow(() -> new AssertionError("no RESULT line:\n" + output));
+    String result =
+        output
+            .lines()
+            .filter(l -> l.startsWith("RESULT "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no RESULT line:\n" + output));
     System.out.println("2 GiB transfer with " + MAX_HEAP + ": " + result);
     Map<String, String> r = new HashMap<>();
     for (String kv : result.substring("RESULT ".length()).split(" ")) {
@@ -53,5 +63,4 @@ class FileTransferLargeFileTest {
     assertThat(r.get("downloaded")).isEqualTo(r.get("source"));
     assertThat(output).doesNotContain("OutOfMemoryError", "LEAK");
   }
-
 }

@@ -39,22 +39,26 @@ class FileTransferStreamTest {
   @BeforeEach
   void start() {
     server = Server.builder().build();
-    streams = server.enableStreamService(StreamService.builder()
-        .acceptor(meta -> meta == null || !"deny".equals(meta.get("mode")))
-        .handler((stream, meta) -> {
-          handlerMeta.complete(meta);
-          InputStream in = stream.input();
-          OutputStream out = stream.output();
-          byte[] buf = new byte[8192];
-          for (int n; (n = in.read(buf)) >= 0; ) {
-            for (int i = 0; i < n; i++) {
-              if (buf[i] >= 'a' && buf[i] <= 'z') {
-                buf[i] -= 32;
-              }
-            }
-            out.write(buf, 0, n);
-          }
-        }).build());
+    streams =
+        server.enableStreamService(
+            StreamService.builder()
+                .acceptor(meta -> meta == null || !"deny".equals(meta.get("mode")))
+                .handler(
+                    (stream, meta) -> {
+                      handlerMeta.complete(meta);
+                      InputStream in = stream.input();
+                      OutputStream out = stream.output();
+                      byte[] buf = new byte[8192];
+                      for (int n; (n = in.read(buf)) >= 0; ) {
+                        for (int i = 0; i < n; i++) {
+                          if (buf[i] >= 'a' && buf[i] <= 'z') {
+                            buf[i] -= 32;
+                          }
+                        }
+                        out.write(buf, 0, n);
+                      }
+                    })
+                .build());
     server.start("tcp", "127.0.0.1:0");
     client = new Client();
     client.connect("tcp", server.address());
@@ -86,14 +90,16 @@ class FileTransferStreamTest {
       data[i] = (byte) ('a' + (data[i] & 15)); // lower case letters, so every byte changes
     }
     try (ByteStream stream = client.stream(Context.background(), null)) {
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        try {
-          stream.output().write(data);
-          stream.shutdownOutput();
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  stream.output().write(data);
+                  stream.shutdownOutput();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
       MessageDigest got = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[65536];
       long total = 0;
@@ -103,8 +109,10 @@ class FileTransferStreamTest {
       }
       writer.get(10, TimeUnit.SECONDS);
       assertThat(total).isEqualTo(size);
-      byte[] upper = new String(data, StandardCharsets.US_ASCII)
-          .toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+      byte[] upper =
+          new String(data, StandardCharsets.US_ASCII)
+              .toUpperCase(java.util.Locale.ROOT)
+              .getBytes(StandardCharsets.US_ASCII);
       assertThat(got.digest()).isEqualTo(MessageDigest.getInstance("SHA-256").digest(upper));
     }
   }
@@ -112,26 +120,31 @@ class FileTransferStreamTest {
   @Test
   void aRefusedStreamFailsWithGosText() {
     assertThatThrownBy(() -> client.stream(Context.background(), Map.of("mode", "deny")))
-        .isInstanceOf(ServiceException.class).hasMessage("server refused the connection");
+        .isInstanceOf(ServiceException.class)
+        .hasMessage("server refused the connection");
   }
 
   @Test
   void xclientOpensAStreamThroughItsServicePath() throws IOException {
-    try (XClient x = XClient.create(StreamService.DEFAULT_SERVICE_NAME, FailMode.FAILFAST,
-        SelectMode.RANDOM_SELECT, new Peer2PeerDiscovery("tcp@" + server.address(), ""),
-        ClientOptions.DEFAULT);
+    try (XClient x =
+            XClient.create(
+                StreamService.DEFAULT_SERVICE_NAME,
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                new Peer2PeerDiscovery("tcp@" + server.address(), ""),
+                ClientOptions.DEFAULT);
         ByteStream stream = x.stream(Context.background(), null)) {
       stream.output().write("xclient".getBytes(StandardCharsets.US_ASCII));
       stream.shutdownOutput();
-      assertThat(stream.input().readAllBytes()).isEqualTo(
-          "XCLIENT".getBytes(StandardCharsets.US_ASCII));
+      assertThat(stream.input().readAllBytes())
+          .isEqualTo("XCLIENT".getBytes(StandardCharsets.US_ASCII));
     }
   }
 
   @Test
   void theContextDeadlineEndsAStream() throws IOException {
-    try (ByteStream stream = client.stream(Context.background()
-        .withTimeout(Duration.ofMillis(300)), null)) {
+    try (ByteStream stream =
+        client.stream(Context.background().withTimeout(Duration.ofMillis(300)), null)) {
       // nothing is written, so the echo never answers: the deadline closes the stream
       assertThatThrownBy(() -> stream.input().read()).isInstanceOf(IOException.class);
     }
@@ -139,8 +152,13 @@ class FileTransferStreamTest {
 
   @Test
   void anUnusedStreamTokenServesNothingAfterTheServiceCloses() {
-    StreamServiceReply reply = client.call(Context.background(), "_streamservice", "Stream",
-        new StreamServiceArgs(null), StreamServiceReply.class);
+    StreamServiceReply reply =
+        client.call(
+            Context.background(),
+            "_streamservice",
+            "Stream",
+            new StreamServiceArgs(null),
+            StreamServiceReply.class);
     server.close();
     assertThat(streams.outstandingTokens()).isZero();
     assertThat(FileTransferTest.servedAfterClose(reply.addr(), reply.token())).isFalse();
@@ -148,8 +166,14 @@ class FileTransferStreamTest {
 
   @Test
   void aClientWithoutTlsRefusesATlsSideChannel() {
-    assertThatThrownBy(() -> SideChannels.stream((c, m, a, t) -> new StreamServiceReply(
-        new byte[32], "tls@127.0.0.1:1"), null, Context.background(), null))
-        .isInstanceOf(ConnectionException.class).hasMessageContaining("no TlsConfig");
+    assertThatThrownBy(
+            () ->
+                SideChannels.stream(
+                    (c, m, a, t) -> new StreamServiceReply(new byte[32], "tls@127.0.0.1:1"),
+                    null,
+                    Context.background(),
+                    null))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("no TlsConfig");
   }
 }

@@ -73,8 +73,9 @@ class FileTransferTest {
 
   private Client start(FileTransfer.Builder transfer, TlsConfig serverTls, TlsConfig clientTls) {
     server = Server.builder().tls(serverTls).build();
-    files = server.enableFileTransfer(transfer.progress((n, done, total) -> serverProgress
-        .set(done)).build());
+    files =
+        server.enableFileTransfer(
+            transfer.progress((n, done, total) -> serverProgress.set(done)).build());
     server.start("tcp", "127.0.0.1:0");
     Client client = new Client(ClientOptions.builder().tls(clientTls).build());
     closeAfter.add(client);
@@ -93,16 +94,22 @@ class FileTransferTest {
     Path source = randomFile("f" + size + ".bin", size);
     AtomicLong clientProgress = new AtomicLong(-1);
 
-    long sent = client.sendFile(Context.background(), source, 0, Map.of("k", "v"),
-        (name, done, total) -> clientProgress.set(done));
+    long sent =
+        client.sendFile(
+            Context.background(),
+            source,
+            0,
+            Map.of("k", "v"),
+            (name, done, total) -> clientProgress.set(done));
 
     assertThat(sent).isEqualTo(size);
     assertThat(clientProgress).hasValue(size);
     assertThat(serverProgress).hasValue(size);
     assertThat(sha256(serverDir.resolve(source.getFileName()))).isEqualTo(sha256(source));
     ByteArrayOutputStream back = new ByteArrayOutputStream();
-    assertThat(client.downloadFile(Context.background(), source.getFileName().toString(), back,
-        null)).isEqualTo(size);
+    assertThat(
+            client.downloadFile(Context.background(), source.getFileName().toString(), back, null))
+        .isEqualTo(size);
     assertThat(sha256(back.toByteArray())).isEqualTo(sha256(source));
   }
 
@@ -110,9 +117,13 @@ class FileTransferTest {
   void xclientSendsAndDownloadsThroughItsServicePath() throws IOException {
     startDirectory();
     Path source = randomFile("x.bin", 300_000);
-    try (XClient x = XClient.create(FileTransfer.DEFAULT_SERVICE_NAME, FailMode.FAILTRY,
-        SelectMode.RANDOM_SELECT, new Peer2PeerDiscovery("tcp@" + server.address(), ""),
-        ClientOptions.DEFAULT)) {
+    try (XClient x =
+        XClient.create(
+            FileTransfer.DEFAULT_SERVICE_NAME,
+            FailMode.FAILTRY,
+            SelectMode.RANDOM_SELECT,
+            new Peer2PeerDiscovery("tcp@" + server.address(), ""),
+            ClientOptions.DEFAULT)) {
       assertThat(x.sendFile(Context.background(), source, 0, null)).isEqualTo(300_000);
       ByteArrayOutputStream back = new ByteArrayOutputStream();
       x.downloadFile(Context.background(), "x.bin", back, null);
@@ -123,18 +134,24 @@ class FileTransferTest {
   @Test
   void downloadOfAMissingFileFailsTheCall() {
     Client client = startDirectory();
-    assertThatThrownBy(() -> client.downloadFile(Context.background(), "nope.txt",
-        new ByteArrayOutputStream(), null))
-        .isInstanceOf(ServiceException.class).hasMessage("file not found: nope.txt");
+    assertThatThrownBy(
+            () ->
+                client.downloadFile(
+                    Context.background(), "nope.txt", new ByteArrayOutputStream(), null))
+        .isInstanceOf(ServiceException.class)
+        .hasMessage("file not found: nope.txt");
     assertThat(files.outstandingTokens()).isZero();
   }
 
   @Test
   void namesWithAPathAreRefusedByTheDirectoryHandlers() throws IOException {
     Client client = startDirectory();
-    assertThatThrownBy(() -> client.downloadFile(Context.background(), "../etc/passwd",
-        new ByteArrayOutputStream(), null))
-        .isInstanceOf(ServiceException.class).hasMessageContaining("refusing file name");
+    assertThatThrownBy(
+            () ->
+                client.downloadFile(
+                    Context.background(), "../etc/passwd", new ByteArrayOutputStream(), null))
+        .isInstanceOf(ServiceException.class)
+        .hasMessageContaining("refusing file name");
   }
 
   @Test
@@ -155,8 +172,13 @@ class FileTransferTest {
   @Test
   void aTokenServesOneConnectionOnly() throws IOException {
     Client client = startDirectory();
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "TransferFile",
-        new FileTransferArgs("once.txt", 3, null), FileTransferReply.class);
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "TransferFile",
+            new FileTransferArgs("once.txt", 3, null),
+            FileTransferReply.class);
     try (Socket s = dial(reply.addr())) {
       s.getOutputStream().write(reply.token());
       s.getOutputStream().write("abc".getBytes(StandardCharsets.US_ASCII));
@@ -184,14 +206,28 @@ class FileTransferTest {
   @Test
   void anExpiredTokenIsRefused() throws IOException {
     AtomicLong now = new AtomicLong();
-    Client client = start(FileTransfer.builder().directory(serverDir)
-        .tokenExpiry(Duration.ofSeconds(60)).ticker(now::get));
+    Client client =
+        start(
+            FileTransfer.builder()
+                .directory(serverDir)
+                .tokenExpiry(Duration.ofSeconds(60))
+                .ticker(now::get));
     Files.writeString(serverDir.resolve("a.txt"), "content");
-    FileTransferReply fresh = client.call(Context.background(), "_filetransfer", "DownloadFile",
-        new DownloadFileArgs("a.txt", null), FileTransferReply.class);
+    FileTransferReply fresh =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "DownloadFile",
+            new DownloadFileArgs("a.txt", null),
+            FileTransferReply.class);
     now.addAndGet(Duration.ofSeconds(59).toNanos());
-    FileTransferReply stale = client.call(Context.background(), "_filetransfer",
-        "DownloadFile", new DownloadFileArgs("a.txt", null), FileTransferReply.class);
+    FileTransferReply stale =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "DownloadFile",
+            new DownloadFileArgs("a.txt", null),
+            FileTransferReply.class);
     now.addAndGet(Duration.ofSeconds(2).toNanos()); // the first is 61 s old, the second 2 s
 
     try (Socket s = dial(fresh.addr())) {
@@ -210,8 +246,13 @@ class FileTransferTest {
     Files.writeString(serverDir.resolve("a.txt"), "A");
     List<FileTransferReply> replies = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      replies.add(client.call(Context.background(), "_filetransfer", "DownloadFile",
-          new DownloadFileArgs("a.txt", null), FileTransferReply.class));
+      replies.add(
+          client.call(
+              Context.background(),
+              "_filetransfer",
+              "DownloadFile",
+              new DownloadFileArgs("a.txt", null),
+              FileTransferReply.class));
     }
     assertThat(files.outstandingTokens()).isEqualTo(2);
     try (Socket s = dial(replies.get(0).addr())) {
@@ -228,11 +269,16 @@ class FileTransferTest {
 
   @Test
   void aClientWritingItsTokenSlowlyIsServedWithinTheTimeout() throws Exception {
-    Client client = start(FileTransfer.builder().directory(serverDir)
-        .tokenReadTimeout(Duration.ofSeconds(10)));
+    Client client =
+        start(FileTransfer.builder().directory(serverDir).tokenReadTimeout(Duration.ofSeconds(10)));
     Files.writeString(serverDir.resolve("slow.txt"), "patience");
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "DownloadFile",
-        new DownloadFileArgs("slow.txt", null), FileTransferReply.class);
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "DownloadFile",
+            new DownloadFileArgs("slow.txt", null),
+            FileTransferReply.class);
     try (Socket s = dial(reply.addr())) {
       OutputStream out = s.getOutputStream();
       byte[] token = reply.token();
@@ -247,11 +293,16 @@ class FileTransferTest {
 
   @Test
   void aClientThatDoesNotFinishItsTokenInTimeIsClosed() throws IOException {
-    Client client = start(FileTransfer.builder().directory(serverDir)
-        .tokenReadTimeout(Duration.ofMillis(300)));
+    Client client =
+        start(FileTransfer.builder().directory(serverDir).tokenReadTimeout(Duration.ofMillis(300)));
     Files.writeString(serverDir.resolve("a.txt"), "A");
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "DownloadFile",
-        new DownloadFileArgs("a.txt", null), FileTransferReply.class);
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "DownloadFile",
+            new DownloadFileArgs("a.txt", null),
+            FileTransferReply.class);
     try (Socket s = dial(reply.addr())) {
       s.getOutputStream().write(reply.token(), 0, 31);
       long start = System.nanoTime();
@@ -264,17 +315,26 @@ class FileTransferTest {
   void aConnectionCutMidFileLeavesNoFileAndTheHandlerSeesTheError() throws Exception {
     CompletableFuture<Throwable> handlerError = new CompletableFuture<>();
     Path target = serverDir.resolve("cut.bin");
-    Client client = start(FileTransfer.builder().uploadHandler(upload -> {
-      try {
-        upload.saveTo(target);
-        handlerError.complete(null);
-      } catch (IOException e) {
-        handlerError.complete(e);
-        throw e;
-      }
-    }));
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "TransferFile",
-        new FileTransferArgs("cut.bin", 1 << 20, null), FileTransferReply.class);
+    Client client =
+        start(
+            FileTransfer.builder()
+                .uploadHandler(
+                    upload -> {
+                      try {
+                        upload.saveTo(target);
+                        handlerError.complete(null);
+                      } catch (IOException e) {
+                        handlerError.complete(e);
+                        throw e;
+                      }
+                    }));
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "TransferFile",
+            new FileTransferArgs("cut.bin", 1 << 20, null),
+            FileTransferReply.class);
     try (Socket s = dial(reply.addr())) {
       s.getOutputStream().write(reply.token());
       s.getOutputStream().write(new byte[100_000]);
@@ -290,51 +350,74 @@ class FileTransferTest {
   @Test
   void aFinCutMidFileIsAnErrorToo() throws Exception {
     CompletableFuture<Throwable> handlerError = new CompletableFuture<>();
-    Client client = start(FileTransfer.builder().uploadHandler(upload -> {
-      try {
-        upload.body().readAllBytes();
-        handlerError.complete(null);
-      } catch (IOException e) {
-        handlerError.complete(e);
-        throw e;
-      }
-    }));
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "TransferFile",
-        new FileTransferArgs("short.bin", 1000, null), FileTransferReply.class);
+    Client client =
+        start(
+            FileTransfer.builder()
+                .uploadHandler(
+                    upload -> {
+                      try {
+                        upload.body().readAllBytes();
+                        handlerError.complete(null);
+                      } catch (IOException e) {
+                        handlerError.complete(e);
+                        throw e;
+                      }
+                    }));
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "TransferFile",
+            new FileTransferArgs("short.bin", 1000, null),
+            FileTransferReply.class);
     try (Socket s = dial(reply.addr())) {
       s.getOutputStream().write(reply.token());
       s.getOutputStream().write(new byte[10]);
       s.shutdownOutput();
-      assertThat(handlerError.get(10, TimeUnit.SECONDS)).isInstanceOf(EOFException.class)
+      assertThat(handlerError.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(EOFException.class)
           .hasMessage("connection closed after 10 of 1000 bytes of short.bin");
     }
   }
 
   @Test
   void anUploadHandlerThatFailsFailsSendFile() throws IOException {
-    Client client = start(FileTransfer.builder().uploadHandler(upload -> {
-      throw new IOException("disk full");
-    }));
+    Client client =
+        start(
+            FileTransfer.builder()
+                .uploadHandler(
+                    upload -> {
+                      throw new IOException("disk full");
+                    }));
     Path source = randomFile("a.bin", 200_000);
     assertThatThrownBy(() -> client.sendFile(Context.background(), source, 0, null))
-        .isInstanceOf(ConnectionException.class).hasMessageContaining("sending a.bin failed");
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("sending a.bin failed");
   }
 
   @Test
   void theRateLimitIsHonouredWithinFivePercent() throws IOException {
-    Client client = start(FileTransfer.builder().uploadHandler(
-        upload -> upload.body().transferTo(OutputStream.nullOutputStream())));
+    Client client =
+        start(
+            FileTransfer.builder()
+                .uploadHandler(
+                    upload -> upload.body().transferTo(OutputStream.nullOutputStream())));
     int size = 1_500_000;
     long rate = 1_000_000;
     Path source = randomFile("paced.bin", size);
     long[] firstAndLast = new long[2];
-    client.sendFile(Context.background(), source, rate, null, (name, done, total) -> {
-      if (done == 0) {
-        firstAndLast[0] = System.nanoTime();
-      } else if (done == total) {
-        firstAndLast[1] = System.nanoTime();
-      }
-    });
+    client.sendFile(
+        Context.background(),
+        source,
+        rate,
+        null,
+        (name, done, total) -> {
+          if (done == 0) {
+            firstAndLast[0] = System.nanoTime();
+          } else if (done == total) {
+            firstAndLast[1] = System.nanoTime();
+          }
+        });
     double seconds = (firstAndLast[1] - firstAndLast[0]) / 1e9;
     double measured = size / seconds;
     assertThat(measured).isBetween(rate * 0.95, rate * 1.05);
@@ -345,8 +428,13 @@ class FileTransferTest {
     Client client = startDirectory();
     Path source = randomFile("late.bin", 1 << 20);
     long start = System.nanoTime();
-    assertThatThrownBy(() -> client.sendFile(Context.background()
-        .withTimeout(Duration.ofMillis(500)), source, 256 * 1024, null))
+    assertThatThrownBy(
+            () ->
+                client.sendFile(
+                    Context.background().withTimeout(Duration.ofMillis(500)),
+                    source,
+                    256 * 1024,
+                    null))
         .isInstanceOf(DeadlineExceededException.class);
     assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
     assertThat(serverDir.resolve("late.bin")).doesNotExist();
@@ -360,12 +448,15 @@ class FileTransferTest {
     List<Future<byte[][]>> results = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       Path source = randomFile("c" + i + ".bin", 200_000 + i);
-      results.add(pool.submit(() -> {
-        client.sendFile(Context.background(), source, 0, null);
-        ByteArrayOutputStream back = new ByteArrayOutputStream();
-        client.downloadFile(Context.background(), source.getFileName().toString(), back, null);
-        return new byte[][] {sha256(source), sha256(back.toByteArray())};
-      }));
+      results.add(
+          pool.submit(
+              () -> {
+                client.sendFile(Context.background(), source, 0, null);
+                ByteArrayOutputStream back = new ByteArrayOutputStream();
+                client.downloadFile(
+                    Context.background(), source.getFileName().toString(), back, null);
+                return new byte[][] {sha256(source), sha256(back.toByteArray())};
+              }));
     }
     for (Future<byte[][]> f : results) {
       byte[][] hashes = f.get(20, TimeUnit.SECONDS);
@@ -376,11 +467,11 @@ class FileTransferTest {
   @Test
   void theSideChannelRunsOverTlsWhenTheServerOptsIn(@TempDir Path certDir) throws IOException {
     TestCertificates certs = TestCertificates.create(certDir);
-    TlsConfig serverTls = TlsConfig.builder().keyManager(certs.server.cert, certs.server.key)
-        .build();
+    TlsConfig serverTls =
+        TlsConfig.builder().keyManager(certs.server.cert, certs.server.key).build();
     TlsConfig clientTls = TlsConfig.builder().trustManager(certs.ca.cert).build();
-    Client client = start(FileTransfer.builder().directory(serverDir).tls(true), serverTls,
-        clientTls);
+    Client client =
+        start(FileTransfer.builder().directory(serverDir).tls(true), serverTls, clientTls);
     assertThat(files.advertisedAddress()).isEqualTo("tls@" + files.address());
     Path source = randomFile("secret.bin", 1 << 20);
     client.sendFile(Context.background(), source, 0, null);
@@ -389,8 +480,13 @@ class FileTransferTest {
     assertThat(sha256(back.toByteArray())).isEqualTo(sha256(source));
 
     // a plaintext peer that speaks the token gets nothing
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "DownloadFile",
-        new DownloadFileArgs("secret.bin", null), FileTransferReply.class);
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "DownloadFile",
+            new DownloadFileArgs("secret.bin", null),
+            FileTransferReply.class);
     try (Socket s = dial(reply.addr().substring("tls@".length()))) {
       s.getOutputStream().write(reply.token());
       assertThat(readToEnd(s)).hasSizeLessThan(100); // an alert at most, not the file
@@ -400,17 +496,25 @@ class FileTransferTest {
   @Test
   void tlsIsRefusedWhenTheServerHasNone() {
     server = Server.builder().build();
-    assertThatThrownBy(() -> server.enableFileTransfer(FileTransfer.builder()
-        .directory(serverDir).tls(true).build()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("no TlsConfig");
+    assertThatThrownBy(
+            () ->
+                server.enableFileTransfer(
+                    FileTransfer.builder().directory(serverDir).tls(true).build()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no TlsConfig");
   }
 
   @Test
   void closingTheServerClosesTheSideChannel() throws IOException {
     Client client = startDirectory();
     Files.writeString(serverDir.resolve("a.txt"), "A");
-    FileTransferReply reply = client.call(Context.background(), "_filetransfer", "DownloadFile",
-        new DownloadFileArgs("a.txt", null), FileTransferReply.class);
+    FileTransferReply reply =
+        client.call(
+            Context.background(),
+            "_filetransfer",
+            "DownloadFile",
+            new DownloadFileArgs("a.txt", null),
+            FileTransferReply.class);
     server.close();
     assertThat(files.outstandingTokens()).isZero();
     assertThat(servedAfterClose(reply.addr(), reply.token())).isFalse();
@@ -442,8 +546,10 @@ class FileTransferTest {
   static Socket dial(String hostPort) throws IOException {
     int colon = hostPort.lastIndexOf(':');
     Socket s = new Socket();
-    s.connect(new InetSocketAddress(hostPort.substring(0, colon),
-        Integer.parseInt(hostPort.substring(colon + 1))), 5000);
+    s.connect(
+        new InetSocketAddress(
+            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+        5000);
     s.setSoTimeout(10_000);
     return s;
   }

@@ -70,8 +70,8 @@ class FileTransferTokenStoreTest {
     store.issue(pending("a"));
     store.close();
     assertThat(closed).containsExactly("a");
-    assertThatThrownBy(() -> store.issue(pending("late"))).isInstanceOf(
-        IllegalStateException.class);
+    assertThatThrownBy(() -> store.issue(pending("late")))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(closed).containsExactly("a", "late");
   }
 }

@@ -49,12 +49,20 @@ class FileTransferWireTest {
     Files.writeString(dir.resolve("download.txt"), "hello rpcx file transfer\n");
     server = Server.builder().build();
     files = server.enableFileTransfer(FileTransfer.builder().directory(dir).build());
-    streams = server.enableStreamService(StreamService.builder()
-        .handler((stream, meta) -> {
-          byte[] in = stream.input().readAllBytes();
-          stream.output().write(new String(in, StandardCharsets.US_ASCII)
-              .toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
-        }).build());
+    streams =
+        server.enableStreamService(
+            StreamService.builder()
+                .handler(
+                    (stream, meta) -> {
+                      byte[] in = stream.input().readAllBytes();
+                      stream
+                          .output()
+                          .write(
+                              new String(in, StandardCharsets.US_ASCII)
+                                  .toUpperCase(java.util.Locale.ROOT)
+                                  .getBytes(StandardCharsets.US_ASCII));
+                    })
+                .build());
     server.start("tcp", "127.0.0.1:0");
   }
 
@@ -91,8 +99,11 @@ class FileTransferWireTest {
     byte[] goWidth = HexFormat.of().parseHex("d30000000000000019");
     byte[] ours = MSGPACK.encode(args);
     int at = indexOf(upload, goWidth);
-    byte[] normalised = concat(Arrays.copyOfRange(upload, 0, at), new byte[] {0x19},
-        Arrays.copyOfRange(upload, at + goWidth.length, upload.length));
+    byte[] normalised =
+        concat(
+            Arrays.copyOfRange(upload, 0, at),
+            new byte[] {0x19},
+            Arrays.copyOfRange(upload, at + goWidth.length, upload.length));
     assertThat(ours).isEqualTo(normalised);
     assertThat(MSGPACK.decode(ours, FileTransferArgs.class)).isEqualTo(args);
 
@@ -108,31 +119,34 @@ class FileTransferWireTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"filetransfer_json_transferfile_response",
-      "filetransfer_json_downloadfile_response", "filetransfer_msgpack_transferfile_response",
-      "filetransfer_msgpack_downloadfile_response"})
+  @ValueSource(
+      strings = {
+        "filetransfer_json_transferfile_response",
+        "filetransfer_json_downloadfile_response",
+        "filetransfer_msgpack_transferfile_response",
+        "filetransfer_msgpack_downloadfile_response"
+      })
   void goFileTransferRepliesDecodeAndEncodeToTheSameBytes(String name) {
     Codec codec = name.contains("json") ? JSON : MSGPACK;
     byte[] payload = payload(name);
     FileTransferReply reply = (FileTransferReply) codec.decode(payload, FileTransferReply.class);
     JsonNode decoded = manifest(name).get("decoded");
-    assertThat(HexFormat.of().formatHex(reply.token())).isEqualTo(
-        decoded.get("token_hex").asText());
+    assertThat(HexFormat.of().formatHex(reply.token()))
+        .isEqualTo(decoded.get("token_hex").asText());
     assertThat(reply.addr()).isEqualTo(decoded.get("addr").asText());
     assertThat(codec.encode(reply)).isEqualTo(payload);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"streamservice_json_stream_response",
-      "streamservice_msgpack_stream_response"})
+  @ValueSource(
+      strings = {"streamservice_json_stream_response", "streamservice_msgpack_stream_response"})
   void goStreamRepliesDecodeAndEncodeToTheSameBytes(String name) {
     Codec codec = name.contains("json") ? JSON : MSGPACK;
     byte[] payload = payload(name);
-    StreamServiceReply reply = (StreamServiceReply) codec.decode(payload,
-        StreamServiceReply.class);
+    StreamServiceReply reply = (StreamServiceReply) codec.decode(payload, StreamServiceReply.class);
     JsonNode decoded = manifest(name).get("decoded");
-    assertThat(HexFormat.of().formatHex(reply.token())).isEqualTo(
-        decoded.get("token_hex").asText());
+    assertThat(HexFormat.of().formatHex(reply.token()))
+        .isEqualTo(decoded.get("token_hex").asText());
     assertThat(reply.addr()).isEqualTo(decoded.get("addr").asText());
     assertThat(codec.encode(reply)).isEqualTo(payload);
   }
@@ -142,9 +156,11 @@ class FileTransferWireTest {
   @ValueSource(strings = {"json", "msgpack"})
   void goClientUploadBytesAreStored(String codec) throws IOException {
     Codec c = codec.equals("json") ? JSON : MSGPACK;
-    FileTransferReply reply = (FileTransferReply) c.decode(
-        roundTrip(frame("filetransfer_" + codec + "_transferfile_request")),
-        FileTransferReply.class);
+    FileTransferReply reply =
+        (FileTransferReply)
+            c.decode(
+                roundTrip(frame("filetransfer_" + codec + "_transferfile_request")),
+                FileTransferReply.class);
     assertThat(reply.addr()).isEqualTo(files.advertisedAddress());
     byte[] side = frame("filetransfer_" + codec + "_upload_side_c2s");
     try (Socket s = dial(reply.addr())) {
@@ -153,17 +169,18 @@ class FileTransferWireTest {
       s.shutdownOutput();
       assertThat(s.getInputStream().read()).isEqualTo(-1); // closed once stored
     }
-    assertThat(Files.readString(dir.resolve("upload.txt")))
-        .isEqualTo("hello rpcx file transfer\n");
+    assertThat(Files.readString(dir.resolve("upload.txt"))).isEqualTo("hello rpcx file transfer\n");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"json", "msgpack"})
   void goClientDownloadGetsTheBytesGoServerSends(String codec) throws IOException {
     Codec c = codec.equals("json") ? JSON : MSGPACK;
-    FileTransferReply reply = (FileTransferReply) c.decode(
-        roundTrip(frame("filetransfer_" + codec + "_downloadfile_request")),
-        FileTransferReply.class);
+    FileTransferReply reply =
+        (FileTransferReply)
+            c.decode(
+                roundTrip(frame("filetransfer_" + codec + "_downloadfile_request")),
+                FileTransferReply.class);
     try (Socket s = dial(reply.addr())) {
       s.getOutputStream().write(reply.token());
       assertThat(s.getInputStream().readAllBytes())
@@ -175,9 +192,11 @@ class FileTransferWireTest {
   @ValueSource(strings = {"json", "msgpack"})
   void goClientStreamGetsTheHandlersAnswer(String codec) throws IOException {
     Codec c = codec.equals("json") ? JSON : MSGPACK;
-    StreamServiceReply reply = (StreamServiceReply) c.decode(
-        roundTrip(frame("streamservice_" + codec + "_stream_request")),
-        StreamServiceReply.class);
+    StreamServiceReply reply =
+        (StreamServiceReply)
+            c.decode(
+                roundTrip(frame("streamservice_" + codec + "_stream_request")),
+                StreamServiceReply.class);
     assertThat(reply.addr()).isEqualTo(streams.advertisedAddress());
     byte[] side = frame("streamservice_" + codec + "_side_c2s");
     try (Socket s = dial(reply.addr())) {
@@ -208,15 +227,17 @@ class FileTransferWireTest {
   private static Socket dial(String hostPort) throws IOException {
     int colon = hostPort.lastIndexOf(':');
     Socket s = new Socket();
-    s.connect(new InetSocketAddress(hostPort.substring(0, colon),
-        Integer.parseInt(hostPort.substring(colon + 1))), 5000);
+    s.connect(
+        new InetSocketAddress(
+            hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
+        5000);
     s.setSoTimeout(10_000);
     return s;
   }
 
   static byte[] frame(String name) {
-    try (InputStream in = FileTransferWireTest.class.getResourceAsStream(
-        "/vectors2/" + name + ".bin")) {
+    try (InputStream in =
+        FileTransferWireTest.class.getResourceAsStream("/vectors2/" + name + ".bin")) {
       if (in == null) {
         throw new IllegalStateException("vector " + name + " is missing");
       }
@@ -227,8 +248,8 @@ class FileTransferWireTest {
   }
 
   private static JsonNode manifest(String name) {
-    try (InputStream in = FileTransferWireTest.class.getResourceAsStream(
-        "/vectors2/vectors2-transfer.json")) {
+    try (InputStream in =
+        FileTransferWireTest.class.getResourceAsStream("/vectors2/vectors2-transfer.json")) {
       for (JsonNode v : new ObjectMapper().readTree(in).get("vectors")) {
         if (v.get("name").asText().equals(name)) {
           return v;

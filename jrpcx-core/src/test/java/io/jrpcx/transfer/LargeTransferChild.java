@@ -41,13 +41,19 @@ public final class LargeTransferChild {
     }
 
     AtomicLong peakUsed = new AtomicLong();
-    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "heap-sampler");
-      t.setDaemon(true);
-      return t;
-    });
-    sampler.scheduleAtFixedRate(() -> peakUsed.accumulateAndGet(ManagementFactory
-        .getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max), 0, 10,
+    ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "heap-sampler");
+              t.setDaemon(true);
+              return t;
+            });
+    sampler.scheduleAtFixedRate(
+        () ->
+            peakUsed.accumulateAndGet(
+                ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max),
+        0,
+        10,
         TimeUnit.MILLISECONDS);
 
     Server server = Server.builder().build();
@@ -62,8 +68,8 @@ public final class LargeTransferChild {
       client.connect("tcp", server.address());
       sent = client.sendFile(Context.background(), source, 0, null);
       uploadSeconds = (System.nanoTime() - started) / 1e9;
-      try (OutputStream sink = new DigestOutputStream(OutputStream.nullOutputStream(),
-          downloaded)) {
+      try (OutputStream sink =
+          new DigestOutputStream(OutputStream.nullOutputStream(), downloaded)) {
         received = client.downloadFile(Context.background(), "big.bin", sink, null);
       }
     } finally {
@@ -84,14 +90,26 @@ public final class LargeTransferChild {
         original.update(buf, 0, n);
       }
     }
-    System.out.println("RESULT sent=" + sent + " received=" + received
-        + " source=" + HexFormat.of().formatHex(original.digest())
-        + " downloaded=" + HexFormat.of().formatHex(downloaded.digest())
-        + " storedSize=" + Files.size(serverDir.resolve("big.bin"))
-        + " maxHeap=" + Runtime.getRuntime().maxMemory()
-        + " peakHeapUsed=" + peakUsed.get()
-        + " heapAfterLastGc=" + liveAfterGc
-        + " uploadSeconds=" + String.format(java.util.Locale.ROOT, "%.1f", uploadSeconds)
-        + " seconds=" + String.format(java.util.Locale.ROOT, "%.1f", seconds));
+    System.out.println(
+        "RESULT sent="
+            + sent
+            + " received="
+            + received
+            + " source="
+            + HexFormat.of().formatHex(original.digest())
+            + " downloaded="
+            + HexFormat.of().formatHex(downloaded.digest())
+            + " storedSize="
+            + Files.size(serverDir.resolve("big.bin"))
+            + " maxHeap="
+            + Runtime.getRuntime().maxMemory()
+            + " peakHeapUsed="
+            + peakUsed.get()
+            + " heapAfterLastGc="
+            + liveAfterGc
+            + " uploadSeconds="
+            + String.format(java.util.Locale.ROOT, "%.1f", uploadSeconds)
+            + " seconds="
+            + String.format(java.util.Locale.ROOT, "%.1f", seconds));
   }
 }

@@ -43,27 +43,30 @@ public final class ArithLoad {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < concurrency; t++) {
         int seed = t;
-        Thread thread = new Thread(() -> {
-          int i = seed;
-          while (!stop.get()) {
-            Args a = new Args(i % 1000, 7);
-            long start = System.nanoTime();
-            try {
-              Reply r = client.call(Context.background(), "Arith", "Mul", a, Reply.class);
-              if (r.C != a.A * a.B) {
-                errors.incrementAndGet();
-              }
-            } catch (RuntimeException e) {
-              errors.incrementAndGet();
-            }
-            if (measuring.get()) {
-              nanos.add(System.nanoTime() - start);
-              calls.increment();
-            }
-            i++;
-          }
-          done.countDown();
-        }, "load-" + t);
+        Thread thread =
+            new Thread(
+                () -> {
+                  int i = seed;
+                  while (!stop.get()) {
+                    Args a = new Args(i % 1000, 7);
+                    long start = System.nanoTime();
+                    try {
+                      Reply r = client.call(Context.background(), "Arith", "Mul", a, Reply.class);
+                      if (r.C != a.A * a.B) {
+                        errors.incrementAndGet();
+                      }
+                    } catch (RuntimeException e) {
+                      errors.incrementAndGet();
+                    }
+                    if (measuring.get()) {
+                      nanos.add(System.nanoTime() - start);
+                      calls.increment();
+                    }
+                    i++;
+                  }
+                  done.countDown();
+                },
+                "load-" + t);
         threads.add(thread);
         thread.start();
       }
@@ -76,10 +79,10 @@ public final class ArithLoad {
       stop.set(true);
       done.await();
       long n = calls.sum();
-      System.out.printf("Arith.Mul over 1 connection, %d concurrent callers, %.1f s: "
+      System.out.printf(
+          "Arith.Mul over 1 connection, %d concurrent callers, %.1f s: "
               + "%d calls, %.0f calls/s, mean latency %.1f us, %d errors%n",
-          concurrency, seconds, n, n / seconds, n == 0 ? 0 : nanos.sum() / 1e3 / n,
-          errors.get());
+          concurrency, seconds, n, n / seconds, n == 0 ? 0 : nanos.sum() / 1e3 / n, errors.get());
     }
   }
 }

@@ -26,8 +26,14 @@ public final class ArithServer {
     }
     Server server = start(network, flags.get("addr", defaultAddress(network)), tls);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5))));
-    System.out.println("Arith serving on " + network + "@" + server.address() + (tls == null ? ""
-        : tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? " (mutual TLS)" : " (TLS)"));
+    System.out.println(
+        "Arith serving on "
+            + network
+            + "@"
+            + server.address()
+            + (tls == null
+                ? ""
+                : tls.clientAuth() == TlsConfig.ClientAuth.REQUIRE ? " (mutual TLS)" : " (TLS)"));
     server.awaitTermination();
   }
 

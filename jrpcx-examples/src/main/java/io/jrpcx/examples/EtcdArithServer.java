@@ -18,24 +18,28 @@ public final class EtcdArithServer {
   public static void main(String[] args) throws InterruptedException {
     Flags flags = new Flags(args);
     String addr = flags.get("addr", "127.0.0.1:8973");
-    EtcdRegisterPlugin registry = registry(addr, flags.get("etcd", "127.0.0.1:2379"),
-        flags.get("base-path", "/rpcx_test"));
+    EtcdRegisterPlugin registry =
+        registry(addr, flags.get("etcd", "127.0.0.1:2379"), flags.get("base-path", "/rpcx_test"));
     Server server = start(addr, registry, flags.get("meta", ""));
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.shutdown(Duration.ofSeconds(5)); // removes the entry first
-      registry.close();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.shutdown(Duration.ofSeconds(5)); // removes the entry first
+                  registry.close();
+                }));
     System.out.println("Arith serving on tcp@" + server.address() + ", registered in etcd");
     server.awaitTermination();
   }
 
   /** The register plugin for a server on {@code addr}, in the etcd at {@code etcd}. */
   public static EtcdRegisterPlugin registry(String addr, String etcd, String basePath) {
-    EtcdRegisterPlugin registry = EtcdRegisterPlugin.builder()
-        .endpoints(etcd.contains("://") ? etcd : "http://" + etcd)
-        .serviceAddress("tcp@" + addr)
-        .basePath(basePath)
-        .build();
+    EtcdRegisterPlugin registry =
+        EtcdRegisterPlugin.builder()
+            .endpoints(etcd.contains("://") ? etcd : "http://" + etcd)
+            .serviceAddress("tcp@" + addr)
+            .basePath(basePath)
+            .build();
     registry.start();
     return registry;
   }

@@ -47,25 +47,31 @@ public final class FailoverLoad {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     try (MultipleServersDiscovery discovery = new MultipleServersDiscovery(nodes);
-        XClient x = XClient.create("Arith", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, discovery,
-            ClientOptions.DEFAULT)) {
+        XClient x =
+            XClient.create(
+                "Arith",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT)) {
       for (int t = 0; t < concurrency; t++) {
-        pool.execute(() -> {
-          int i = 0;
-          while (!stop.get()) {
-            Args a = new Args(i, 7);
-            try {
-              Context ctx = Context.background().withTimeout(Duration.ofSeconds(5));
-              if (x.call(ctx, "Mul", a, Reply.class).C != i * 7) {
-                failed.incrementAndGet();
+        pool.execute(
+            () -> {
+              int i = 0;
+              while (!stop.get()) {
+                Args a = new Args(i, 7);
+                try {
+                  Context ctx = Context.background().withTimeout(Duration.ofSeconds(5));
+                  if (x.call(ctx, "Mul", a, Reply.class).C != i * 7) {
+                    failed.incrementAndGet();
+                  }
+                } catch (RuntimeException e) {
+                  failed.incrementAndGet();
+                }
+                calls.incrementAndGet();
+                i++;
               }
-            } catch (RuntimeException e) {
-              failed.incrementAndGet();
-            }
-            calls.incrementAndGet();
-            i++;
-          }
-        });
+            });
       }
       long half = duration.toNanos() / 2;
       TimeUnit.NANOSECONDS.sleep(half);
@@ -76,8 +82,9 @@ public final class FailoverLoad {
       } else {
         victim.close();
       }
-      System.out.printf("stopped %s (%s) after %d calls%n", victim.address(),
-          graceful ? "graceful shutdown" : "closed at once", atStop);
+      System.out.printf(
+          "stopped %s (%s) after %d calls%n",
+          victim.address(), graceful ? "graceful shutdown" : "closed at once", atStop);
       TimeUnit.NANOSECONDS.sleep(duration.toNanos() - half);
       stop.set(true);
       pool.shutdown();
@@ -85,8 +92,9 @@ public final class FailoverLoad {
     } finally {
       servers.forEach(Server::close);
     }
-    System.out.printf("Failover, 3 nodes, one stopped mid-run, %d callers, %s: %d failed of %d"
-        + " calls (%.0f calls/s)%n", concurrency, duration, failed.get(), calls.get(),
-        calls.get() / (duration.toNanos() / 1e9));
+    System.out.printf(
+        "Failover, 3 nodes, one stopped mid-run, %d callers, %s: %d failed of %d"
+            + " calls (%.0f calls/s)%n",
+        concurrency, duration, failed.get(), calls.get(), calls.get() / (duration.toNanos() / 1e9));
   }
 }

@@ -56,8 +56,8 @@ public final class FileClient {
             bytes = stream(client, file);
             break;
           default:
-            throw new IllegalArgumentException("--mode must be upload, download or stream, not "
-                + mode);
+            throw new IllegalArgumentException(
+                "--mode must be upload, download or stream, not " + mode);
         }
         System.out.println("RESULT: OK " + bytes);
         return 0;
@@ -74,8 +74,7 @@ public final class FileClient {
     try {
       long bytes;
       try (OutputStream out = Files.newOutputStream(temp)) {
-        bytes = client.downloadFile(Context.background(), file.getFileName().toString(), out,
-            null);
+        bytes = client.downloadFile(Context.background(), file.getFileName().toString(), out, null);
       }
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return bytes;

@@ -35,29 +35,41 @@ public final class FileServer {
   static Server start(Flags flags) throws Exception {
     Path dir = Files.createDirectories(Path.of(flags.get("dir", "files")));
     String fileAddr = flags.get("file-addr", "127.0.0.1:8973");
-    String streamAddr = flags.get("stream-addr",
-        fileAddr.substring(0, fileAddr.lastIndexOf(':')) + ":0");
+    String streamAddr =
+        flags.get("stream-addr", fileAddr.substring(0, fileAddr.lastIndexOf(':')) + ":0");
     Server server = Server.builder().build();
-    SideChannel files = server.enableFileTransfer(FileTransfer.builder()
-        .address(fileAddr).directory(dir).build());
-    SideChannel streams = server.enableStreamService(StreamService.builder()
-        .address(streamAddr)
-        .handler((stream, meta) -> {
-          InputStream in = stream.input();
-          OutputStream out = stream.output();
-          byte[] chunk = new byte[8192];
-          for (int n; (n = in.read(chunk)) >= 0; ) {
-            for (int i = 0; i < n; i++) {
-              if (chunk[i] >= 'a' && chunk[i] <= 'z') {
-                chunk[i] -= 'a' - 'A';
-              }
-            }
-            out.write(chunk, 0, n);
-          }
-        }).build());
+    SideChannel files =
+        server.enableFileTransfer(FileTransfer.builder().address(fileAddr).directory(dir).build());
+    SideChannel streams =
+        server.enableStreamService(
+            StreamService.builder()
+                .address(streamAddr)
+                .handler(
+                    (stream, meta) -> {
+                      InputStream in = stream.input();
+                      OutputStream out = stream.output();
+                      byte[] chunk = new byte[8192];
+                      for (int n; (n = in.read(chunk)) >= 0; ) {
+                        for (int i = 0; i < n; i++) {
+                          if (chunk[i] >= 'a' && chunk[i] <= 'z') {
+                            chunk[i] -= 'a' - 'A';
+                          }
+                        }
+                        out.write(chunk, 0, n);
+                      }
+                    })
+                .build());
     server.start("tcp", flags.get("addr", "127.0.0.1:8972"));
-    System.out.println("FileServer serving " + dir + " on tcp@" + server.address()
-        + " (files " + files.address() + ", streams " + streams.address() + ")");
+    System.out.println(
+        "FileServer serving "
+            + dir
+            + " on tcp@"
+            + server.address()
+            + " (files "
+            + files.address()
+            + ", streams "
+            + streams.address()
+            + ")");
     return server;
   }
 }

@@ -17,8 +17,8 @@ public final class GatewayServer {
     Flags flags = new Flags(args);
     Server server = start(flags.get("addr", "127.0.0.1:8972"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5))));
-    System.out.println("Arith serving rpcx, the HTTP gateway and JSON-RPC on tcp@"
-        + server.address());
+    System.out.println(
+        "Arith serving rpcx, the HTTP gateway and JSON-RPC on tcp@" + server.address());
     server.awaitTermination();
   }
 

@@ -14,8 +14,8 @@ public final class GreeterClient {
 
   public static void main(String[] args) {
     Flags flags = new Flags(args);
-    try (GreeterRpcx.Client greeter = GreeterRpcx.Client.connect(
-        flags.get("addr", "127.0.0.1:8972"))) {
+    try (GreeterRpcx.Client greeter =
+        GreeterRpcx.Client.connect(flags.get("addr", "127.0.0.1:8972"))) {
       HelloRequest request = HelloRequest.newBuilder().setName(flags.get("name", "world")).build();
       System.out.println(greeter.sayHello(request).getMessage());
     }

@@ -15,15 +15,15 @@ public final class Quickstart {
 
   public static void main(String[] args) {
     Server server = Server.builder().build();
-    server.register("Arith", new Arith(), "");      // Arith.mul is served as "Mul"
-    server.start("tcp", "127.0.0.1:0");             // a free port; returns once bound
-    try (Client client = new Client()) {            // MsgPack, as Go's DefaultOption
+    server.register("Arith", new Arith(), ""); // Arith.mul is served as "Mul"
+    server.start("tcp", "127.0.0.1:0"); // a free port; returns once bound
+    try (Client client = new Client()) { // MsgPack, as Go's DefaultOption
       client.connect("tcp", server.address());
       Args a = new Args(10, 20);
       Reply reply = client.call(Context.background(), "Arith", "Mul", a, Reply.class);
       System.out.printf("%d * %d = %d%n", a.A, a.B, reply.C);
     } finally {
-      server.shutdown(Duration.ofSeconds(5));       // answers the calls in flight, then closes
+      server.shutdown(Duration.ofSeconds(5)); // answers the calls in flight, then closes
     }
   }
 }

@@ -87,10 +87,26 @@ public final class Soak {
         nodes.add(new KVPair("tcp@" + c.address, ""));
       }
       try (MultipleServersDiscovery discovery = new MultipleServersDiscovery(nodes);
-          XClient x = XClient.create("Arith", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-              discovery, ClientOptions.DEFAULT)) {
-        run(x, servers, duration, killEvery, down, reportEvery, concurrency, warmup, calibrate,
-            load, fixedRate, serverHeap);
+          XClient x =
+              XClient.create(
+                  "Arith",
+                  FailMode.FAILOVER,
+                  SelectMode.ROUND_ROBIN,
+                  discovery,
+                  ClientOptions.DEFAULT)) {
+        run(
+            x,
+            servers,
+            duration,
+            killEvery,
+            down,
+            reportEvery,
+            concurrency,
+            warmup,
+            calibrate,
+            load,
+            fixedRate,
+            serverHeap);
       }
     } finally {
       for (Child c : servers) {
@@ -99,9 +115,20 @@ public final class Soak {
     }
   }
 
-  private static void run(XClient x, List<Child> servers, Duration duration, Duration killEvery,
-      Duration down, Duration reportEvery, int concurrency, Duration warmup, Duration calibrate,
-      double load, String fixedRate, String serverHeap) throws Exception {
+  private static void run(
+      XClient x,
+      List<Child> servers,
+      Duration duration,
+      Duration killEvery,
+      Duration down,
+      Duration reportEvery,
+      int concurrency,
+      Duration warmup,
+      Duration calibrate,
+      double load,
+      String fixedRate,
+      String serverHeap)
+      throws Exception {
     Stats stats = new Stats();
     double rate;
     if (fixedRate != null) {
@@ -110,13 +137,20 @@ public final class Soak {
     } else {
       double peak = measurePeak(x, concurrency, warmup, calibrate);
       rate = peak * load;
-      System.out.printf("peak %.0f calls/s (%d callers, %s after a %s warm-up, no faults);"
-          + " soak at %.0f %% of it: %.0f calls/s%n", peak, concurrency, calibrate, warmup,
-          load * 100, rate);
+      System.out.printf(
+          "peak %.0f calls/s (%d callers, %s after a %s warm-up, no faults);"
+              + " soak at %.0f %% of it: %.0f calls/s%n",
+          peak, concurrency, calibrate, warmup, load * 100, rate);
     }
-    System.out.printf("%d servers %s, SIGKILL one every %s and restart it %s later, report every"
-        + " %s, for %s%n", servers.size(), servers.stream().map(c -> c.name + "=" + c.address)
-        .toList(), killEvery, down, reportEvery, duration);
+    System.out.printf(
+        "%d servers %s, SIGKILL one every %s and restart it %s later, report every"
+            + " %s, for %s%n",
+        servers.size(),
+        servers.stream().map(c -> c.name + "=" + c.address).toList(),
+        killEvery,
+        down,
+        reportEvery,
+        duration);
 
     AtomicBoolean running = new AtomicBoolean(true);
     List<Thread> callers = new ArrayList<>();
@@ -124,9 +158,10 @@ public final class Soak {
     long start = System.nanoTime();
     for (int t = 0; t < concurrency; t++) {
       int thread = t;
-      Thread th = new Thread(() -> pacedCalls(x, thread, concurrency, intervalNanos, start,
-          running, stats),
-          "soak-caller-" + t);
+      Thread th =
+          new Thread(
+              () -> pacedCalls(x, thread, concurrency, intervalNanos, start, running, stats),
+              "soak-caller-" + t);
       th.setDaemon(true);
       callers.add(th);
       th.start();
@@ -141,8 +176,9 @@ public final class Soak {
     Child killed = null;
     long restartAt = Long.MAX_VALUE;
     int kills = 0;
-    System.out.println("  time    calls  failed  calls/s  client heap  server heaps (after full"
-        + " GC)        leaks  events");
+    System.out.println(
+        "  time    calls  failed  calls/s  client heap  server heaps (after full"
+            + " GC)        leaks  events");
     long lastCalls = 0;
     long lastReport = start;
     while (true) {
@@ -182,8 +218,14 @@ public final class Soak {
       if (now >= nextReport) {
         long calls = stats.calls.sum();
         double seconds = (now - lastReport) / 1e9;
-        String row = report(now - start, calls, stats.failed.sum(), (calls - lastCalls) / seconds,
-            servers, String.join(", ", events));
+        String row =
+            report(
+                now - start,
+                calls,
+                stats.failed.sum(),
+                (calls - lastCalls) / seconds,
+                servers,
+                String.join(", ", events));
         heapRows.add(row);
         events.clear();
         lastCalls = calls;
@@ -201,36 +243,63 @@ public final class Soak {
       events.add("restarted " + killed.name);
     }
     long calls = stats.calls.sum();
-    report(elapsed, calls, stats.failed.sum(), (calls - lastCalls)
-        / ((System.nanoTime() - lastReport) / 1e9), servers, String.join(", ", events));
+    report(
+        elapsed,
+        calls,
+        stats.failed.sum(),
+        (calls - lastCalls) / ((System.nanoTime() - lastReport) / 1e9),
+        servers,
+        String.join(", ", events));
 
     long serverLeaks = servers.stream().mapToLong(c -> c.leaks.get()).sum() + Child.deadLeaks.get();
     long stuck = callers.stream().filter(Thread::isAlive).count();
-    System.out.printf("%nsoak: %s, %d calls (%.0f calls/s), %d failed, %d wrong answers,"
-        + " %d callers stuck, %d SIGKILLs, leaks reported: client %d, servers %d%n",
-        Duration.ofNanos(elapsed).withNanos(0), calls, calls / (elapsed / 1e9),
-        stats.failed.sum(), stats.wrong.sum(), stuck, kills, clientLeaks.sum(), serverLeaks);
-    stats.errorKinds.forEach((kind, n) -> System.out.printf("  failed: %d x %s%n", n.get(),
-        kind));
-    boolean pass = stats.failed.sum() == 0 && stats.wrong.sum() == 0 && stuck == 0
-        && clientLeaks.sum() == 0 && serverLeaks == 0;
+    System.out.printf(
+        "%nsoak: %s, %d calls (%.0f calls/s), %d failed, %d wrong answers,"
+            + " %d callers stuck, %d SIGKILLs, leaks reported: client %d, servers %d%n",
+        Duration.ofNanos(elapsed).withNanos(0),
+        calls,
+        calls / (elapsed / 1e9),
+        stats.failed.sum(),
+        stats.wrong.sum(),
+        stuck,
+        kills,
+        clientLeaks.sum(),
+        serverLeaks);
+    stats.errorKinds.forEach((kind, n) -> System.out.printf("  failed: %d x %s%n", n.get(), kind));
+    boolean pass =
+        stats.failed.sum() == 0
+            && stats.wrong.sum() == 0
+            && stuck == 0
+            && clientLeaks.sum() == 0
+            && serverLeaks == 0;
     System.out.println("RESULT: " + (pass ? "PASS" : "FAIL"));
     if (!pass) {
       System.exit(1);
     }
   }
 
-  private static String report(long elapsedNanos, long calls, long failed, double rate,
-      List<Child> servers, String events) {
+  private static String report(
+      long elapsedNanos, long calls, long failed, double rate, List<Child> servers, String events) {
     List<String> heaps = new ArrayList<>();
     for (Child c : servers) {
       long heap = c.heapAfterFullGc();
       heaps.add(c.name + " " + (heap < 0 ? "  down" : mib(heap)));
     }
-    long leaks = clientLeaks.sum() + servers.stream().mapToLong(c -> c.leaks.get()).sum()
-        + Child.deadLeaks.get();
-    String row = String.format("%5ds %8d %7d %8.0f %12s  %-34s %5d  %s", elapsedNanos / 1_000_000_000L,
-        calls, failed, rate, mib(heapAfterFullGc()), String.join("  ", heaps), leaks, events);
+    long leaks =
+        clientLeaks.sum()
+            + servers.stream().mapToLong(c -> c.leaks.get()).sum()
+            + Child.deadLeaks.get();
+    String row =
+        String.format(
+            "%5ds %8d %7d %8.0f %12s  %-34s %5d  %s",
+            elapsedNanos / 1_000_000_000L,
+            calls,
+            failed,
+            rate,
+            mib(heapAfterFullGc()),
+            String.join("  ", heaps),
+            leaks,
+            events);
     System.out.println(row);
     return row;
   }
@@ -247,11 +316,14 @@ public final class Soak {
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < concurrency; t++) {
       int thread = t;
-      Thread th = new Thread(() -> {
-        for (int i = 0; running.get(); i++) {
-          call(x, thread, i, stats);
-        }
-      }, "soak-peak-" + t);
+      Thread th =
+          new Thread(
+              () -> {
+                for (int i = 0; running.get(); i++) {
+                  call(x, thread, i, stats);
+                }
+              },
+              "soak-peak-" + t);
       th.setDaemon(true);
       threads.add(th);
       th.start();
@@ -270,8 +342,14 @@ public final class Soak {
   }
 
   /** One caller of the soak: a call every {@code intervalNanos}, never catching up in a burst. */
-  private static void pacedCalls(XClient x, int thread, int threads, long intervalNanos,
-      long start, AtomicBoolean running, Stats stats) {
+  private static void pacedCalls(
+      XClient x,
+      int thread,
+      int threads,
+      long intervalNanos,
+      long start,
+      AtomicBoolean running,
+      Stats stats) {
     long next = start + intervalNanos * thread / threads; // spread over the interval
     for (int i = 0; running.get(); i++) {
       long wait = next - System.nanoTime();
@@ -288,15 +366,18 @@ public final class Soak {
   private static void call(XClient x, int thread, int i, Stats stats) {
     Args args = new Args(thread + 1, i % 100_000);
     try {
-      Reply r = x.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Mul", args,
-          Reply.class);
+      Reply r =
+          x.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Mul", args, Reply.class);
       if (r.C != args.A * args.B) {
         stats.wrong.increment();
       }
     } catch (RuntimeException e) {
       stats.failed.increment();
-      stats.errorKinds.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(),
-          k -> new AtomicLong()).incrementAndGet();
+      stats
+          .errorKinds
+          .computeIfAbsent(
+              e.getClass().getSimpleName() + ": " + e.getMessage(), k -> new AtomicLong())
+          .incrementAndGet();
     }
     stats.calls.increment();
   }
@@ -384,11 +465,16 @@ public final class Soak {
     }
 
     static Child start(String name, String port, String heap) throws Exception {
-      List<String> command = List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx" + heap, "-Dio.netty.leakDetection.level=paranoid",
-          "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-          "-cp", System.getProperty("java.class.path"), SoakServer.class.getName(), port);
+      List<String> command =
+          List.of(
+              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+              "-Xmx" + heap,
+              "-Dio.netty.leakDetection.level=paranoid",
+              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+              "-cp",
+              System.getProperty("java.class.path"),
+              SoakServer.class.getName(),
+              port);
       return new Child(name, new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
@@ -397,8 +483,9 @@ public final class Soak {
     }
 
     private void readOutput() {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-          StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           if (line.startsWith("READY ")) {
             ready.complete(line);

@@ -18,8 +18,8 @@ public final class SoakServer {
     Server server = ArithServer.start("127.0.0.1:" + (args.length > 0 ? args[0] : "0"));
     System.out.println("READY " + server.address() + " " + ProcessHandle.current().pid());
     System.out.flush();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-        StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       if (line.equals("gc")) {
         System.out.println("HEAP " + Soak.heapAfterFullGc());

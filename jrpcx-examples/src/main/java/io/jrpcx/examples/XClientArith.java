@@ -20,8 +20,13 @@ public final class XClientArith {
   public static void main(String[] args) {
     String addr = new Flags(args).get("addr", "127.0.0.1:8972");
     try (Peer2PeerDiscovery discovery = new Peer2PeerDiscovery("tcp@" + addr, "");
-        XClient xclient = XClient.create("Arith", FailMode.FAILTRY, SelectMode.RANDOM_SELECT,
-            discovery, ClientOptions.DEFAULT)) {
+        XClient xclient =
+            XClient.create(
+                "Arith",
+                FailMode.FAILTRY,
+                SelectMode.RANDOM_SELECT,
+                discovery,
+                ClientOptions.DEFAULT)) {
       Args a = new Args(10, 20);
       Context ctx = Context.background().withTimeout(Duration.ofSeconds(5));
       Reply reply = xclient.call(ctx, "Mul", a, Reply.class);

@@ -34,9 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DocsTest {
   /** The README's test command; {@code .ci/run} runs it verbatim. */
   static final String TEST_COMMAND = "bash .ci/install-test-deps && mvn -B verify";
+
   /** The README's first command: builds, then runs {@link Quickstart}. */
   static final String QUICKSTART_COMMAND =
       "mvn -B -q -DskipTests package && java -jar jrpcx-examples/target/jrpcx-examples.jar";
+
   /**
    * Docs that other branches add; a link to one passes while it is missing, and is checked like
    * any other once it exists.
@@ -110,25 +112,37 @@ class DocsTest {
         }
       }
     }
-    assertThat(checked).as("Java blocks that name their source").anyMatch(
-        s -> s.startsWith("README.md") && s.contains("Quickstart.java"));
+    assertThat(checked)
+        .as("Java blocks that name their source")
+        .anyMatch(s -> s.startsWith("README.md") && s.contains("Quickstart.java"));
     assertThat(problems).isEmpty();
   }
 
   @Test
   void theCheckerFindsBrokenLinksAnchorsAndDriftedBlocks(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("docs"));
-    Files.writeString(dir.resolve("README.md"), String.join("\n",
-        "# Title", "## A section", "[ok](docs/a.md#a-heading) [self](#a-section)",
-        "[gone](docs/gone.md) [bad anchor](docs/a.md#nope) [pending](docs/later.md)",
-        "```sh", "[not a link](nowhere.md)", "```", "`[code](nowhere.md)`",
-        "[outside](../../etc/passwd) [web](https://example.com/x.md)"));
+    Files.writeString(
+        dir.resolve("README.md"),
+        String.join(
+            "\n",
+            "# Title",
+            "## A section",
+            "[ok](docs/a.md#a-heading) [self](#a-section)",
+            "[gone](docs/gone.md) [bad anchor](docs/a.md#nope) [pending](docs/later.md)",
+            "```sh",
+            "[not a link](nowhere.md)",
+            "```",
+            "`[code](nowhere.md)`",
+            "[outside](../../etc/passwd) [web](https://example.com/x.md)"));
     Files.writeString(dir.resolve("docs/a.md"), "# A heading\n[up](../README.md)\n");
     assertThat(brokenLinks(dir, markdownFiles(dir), Set.of("docs/later.md")))
-        .containsExactlyInAnyOrder("README.md: docs/gone.md", "README.md: docs/a.md#nope",
-            "README.md: ../../etc/passwd");
-    assertThat(firstLineNotInOrder(List.of("a();", "b(); // note", "", "c();"),
-        List.of("a();", "x();", "b();  // other note", "c();"))).isNull();
+        .containsExactlyInAnyOrder(
+            "README.md: docs/gone.md", "README.md: docs/a.md#nope", "README.md: ../../etc/passwd");
+    assertThat(
+            firstLineNotInOrder(
+                List.of("a();", "b(); // note", "", "c();"),
+                List.of("a();", "x();", "b();  // other note", "c();")))
+        .isNull();
     assertThat(firstLineNotInOrder(List.of("b();", "a();"), List.of("a();", "b();")))
         .isEqualTo("a();");
   }
@@ -142,7 +156,7 @@ class DocsTest {
         while (m.find()) {
           String link = m.group(1);
           if (link.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
-            continue;   // https:, mailto: ...
+            continue; // https:, mailto: ...
           }
           int hash = link.indexOf('#');
           String path = hash < 0 ? link : link.substring(0, hash);
@@ -174,8 +188,8 @@ class DocsTest {
     for (String line : proseLines(lines)) {
       if (line.startsWith("#")) {
         String text = line.replaceFirst("^#+\\s*", "").replace("`", "");
-        anchors.add(text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "")
-            .replace(' ', '-'));
+        anchors.add(
+            text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
       }
     }
     return anchors;

@@ -59,8 +59,9 @@ class ExamplesTest {
     try {
       ArithClient.main(new String[] {"--addr", server.address()});
       ArithAsyncClient.main(new String[] {"--addr=" + server.address()});
-      assertThat(printed()).isEqualTo(
-          "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
+      assertThat(printed())
+          .isEqualTo(
+              "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
@@ -68,19 +69,31 @@ class ExamplesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport"})
-  void arithServerAndClientTalkOnEveryNetworkOfTheNetworkFlag(String network,
-      @TempDir Path dir) {
-    assumeTrue(!network.equals("reuseport") || io.jrpcx.internal.NettyTransport.isEpoll(),
+  void arithServerAndClientTalkOnEveryNetworkOfTheNetworkFlag(String network, @TempDir Path dir) {
+    assumeTrue(
+        !network.equals("reuseport") || io.jrpcx.internal.NettyTransport.isEpoll(),
         "reuseport needs epoll");
     TestCertificates certs = TestCertificates.create(dir);
     boolean tls = network.equals("wss");
     String addr = network.equals("unix") ? dir.resolve("arith.sock").toString() : "127.0.0.1:0";
-    Server server = ArithServer.start(network, addr, tls ? new Flags(new String[] {
-        "--cert", certs.server.cert.toString(), "--key", certs.server.key.toString()}).tls(true)
-        : null);
+    Server server =
+        ArithServer.start(
+            network,
+            addr,
+            tls
+                ? new Flags(
+                        new String[] {
+                          "--cert",
+                          certs.server.cert.toString(),
+                          "--key",
+                          certs.server.key.toString()
+                        })
+                    .tls(true)
+                : null);
     try {
-      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
-          "--network", network, "--addr", server.address()));
+      java.util.List<String> args =
+          new java.util.ArrayList<>(
+              java.util.List.of("--network", network, "--addr", server.address()));
       if (tls) {
         args.addAll(java.util.List.of("--ca", certs.ca.cert.toString()));
       }
@@ -94,13 +107,31 @@ class ExamplesTest {
   @Test
   void arithServerAndClientTalkMutualTlsWithTheTlsFlags(@TempDir Path dir) {
     TestCertificates certs = TestCertificates.create(dir);
-    Server server = ArithServer.start("127.0.0.1:0", new Flags(new String[] {
-        "--cert", certs.server.cert.toString(), "--key", certs.server.key.toString(),
-        "--ca", certs.ca.cert.toString()}).tls(true));
+    Server server =
+        ArithServer.start(
+            "127.0.0.1:0",
+            new Flags(
+                    new String[] {
+                      "--cert",
+                      certs.server.cert.toString(),
+                      "--key",
+                      certs.server.key.toString(),
+                      "--ca",
+                      certs.ca.cert.toString()
+                    })
+                .tls(true));
     try {
-      ArithClient.main(new String[] {"--addr", server.address(),
-          "--ca", certs.ca.cert.toString(),
-          "--cert", certs.client.cert.toString(), "--key", certs.client.key.toString()});
+      ArithClient.main(
+          new String[] {
+            "--addr",
+            server.address(),
+            "--ca",
+            certs.ca.cert.toString(),
+            "--cert",
+            certs.client.cert.toString(),
+            "--key",
+            certs.client.key.toString()
+          });
       assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
       assertThatThrownBy(() -> ArithClient.main(new String[] {"--addr", server.address()}))
           .isInstanceOf(ConnectionException.class);
@@ -115,8 +146,9 @@ class ExamplesTest {
     try {
       XClientArith.main(new String[] {"--addr", server.address()});
       XClientArithAsync.main(new String[] {"--addr", server.address()});
-      assertThat(printed()).isEqualTo(
-          "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
+      assertThat(printed())
+          .isEqualTo(
+              "10 * 20 = 200" + System.lineSeparator() + "10 * 20 = 200" + System.lineSeparator());
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
@@ -146,8 +178,11 @@ class ExamplesTest {
       client.connect("tcp", server.address());
       assertThat(client.call(Context.background(), "Arith", "Add", new Args(10, 20), Reply.class).C)
           .isEqualTo(30);
-      assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Error", new Args(1, 2),
-          Reply.class)).isInstanceOf(ServiceException.class).hasMessage("Arith.Error always fails");
+      assertThatThrownBy(
+              () ->
+                  client.call(Context.background(), "Arith", "Error", new Args(1, 2), Reply.class))
+          .isInstanceOf(ServiceException.class)
+          .hasMessage("Arith.Error always fails");
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
@@ -157,31 +192,62 @@ class ExamplesTest {
   void fileClientUploadsDownloadsAndStreamsThroughFileServer(@TempDir Path dir) throws Exception {
     Path served = Files.createDirectories(dir.resolve("served"));
     Path local = Files.createDirectories(dir.resolve("local"));
-    Server server = FileServer.start(new Flags(new String[] {"--addr", "127.0.0.1:0",
-        "--file-addr", "127.0.0.1:0", "--dir", served.toString()}));
+    Server server =
+        FileServer.start(
+            new Flags(
+                new String[] {
+                  "--addr", "127.0.0.1:0", "--file-addr", "127.0.0.1:0", "--dir", served.toString()
+                }));
     try {
       Path upload = Files.writeString(local.resolve("notes.txt"), "hello rpcx file transfer\n");
-      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "upload",
-          "--file", upload.toString()})).isZero();
+      assertThat(
+              FileClient.run(
+                  new String[] {
+                    "--addr", server.address(), "--mode", "upload", "--file", upload.toString()
+                  }))
+          .isZero();
       assertThat(Files.readString(served.resolve("notes.txt")))
           .isEqualTo("hello rpcx file transfer\n");
 
       Files.writeString(served.resolve("report.txt"), "quarterly");
       Path download = local.resolve("report.txt");
-      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "download",
-          "--file", download.toString()})).isZero();
+      assertThat(
+              FileClient.run(
+                  new String[] {
+                    "--addr", server.address(), "--mode", "download", "--file", download.toString()
+                  }))
+          .isZero();
       assertThat(Files.readString(download)).isEqualTo("quarterly");
 
-      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "stream",
-          "--file", upload.toString()})).isZero();
+      assertThat(
+              FileClient.run(
+                  new String[] {
+                    "--addr", server.address(), "--mode", "stream", "--file", upload.toString()
+                  }))
+          .isZero();
 
-      assertThat(FileClient.run(new String[] {"--addr", server.address(), "--mode", "download",
-          "--file", local.resolve("missing.txt").toString()})).isEqualTo(1);
+      assertThat(
+              FileClient.run(
+                  new String[] {
+                    "--addr",
+                    server.address(),
+                    "--mode",
+                    "download",
+                    "--file",
+                    local.resolve("missing.txt").toString()
+                  }))
+          .isEqualTo(1);
       assertThat(local.resolve("missing.txt")).doesNotExist();
 
-      assertThat(printed()).endsWith(String.join(System.lineSeparator(),
-          "RESULT: OK 25", "RESULT: OK 9", "RESULT: OK 25", "ERROR: file not found: missing.txt",
-          ""));
+      assertThat(printed())
+          .endsWith(
+              String.join(
+                  System.lineSeparator(),
+                  "RESULT: OK 25",
+                  "RESULT: OK 9",
+                  "RESULT: OK 25",
+                  "ERROR: file not found: missing.txt",
+                  ""));
     } finally {
       server.shutdown(Duration.ofSeconds(5));
     }
@@ -191,9 +257,22 @@ class ExamplesTest {
   void limitsDemoAnswersFiveCallsThenTheRateLimitErrorOnTheSameConnection() {
     LimitsDemo.main(new String[0]);
     String nl = System.lineSeparator();
-    assertThat(printed()).isEqualTo("1: hello" + nl + "2: hello" + nl + "3: hello" + nl
-        + "4: hello" + nl + "5: hello" + nl + "6: request reached rate limit" + nl
-        + "7: request reached rate limit" + nl);
+    assertThat(printed())
+        .isEqualTo(
+            "1: hello"
+                + nl
+                + "2: hello"
+                + nl
+                + "3: hello"
+                + nl
+                + "4: hello"
+                + nl
+                + "5: hello"
+                + nl
+                + "6: request reached rate limit"
+                + nl
+                + "7: request reached rate limit"
+                + nl);
   }
 
   /** The three curl commands of docs/gateway.md, sent to GatewayServer. */
@@ -203,32 +282,49 @@ class ExamplesTest {
     HttpClient http = HttpClient.newHttpClient();
     try {
       String base = "http://" + server.address();
-      HttpResponse<String> gateway = http.send(HttpRequest.newBuilder(URI.create(base + "/Arith"))
-          .header("X-RPCX-ServiceMethod", "Mul").header("X-RPCX-SerializeType", "1")
-          .header("X-RPCX-MessageID", "42")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"A\":10,\"B\":20}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> gateway =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/Arith"))
+                  .header("X-RPCX-ServiceMethod", "Mul")
+                  .header("X-RPCX-SerializeType", "1")
+                  .header("X-RPCX-MessageID", "42")
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"A\":10,\"B\":20}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(gateway.statusCode()).isEqualTo(200);
       assertThat(gateway.headers().firstValue("X-RPCX-MessageID")).hasValue("42");
       assertThat(gateway.body()).isEqualTo("{\"C\":200}");
 
-      HttpResponse<String> jsonRpc = http.send(HttpRequest.newBuilder(URI.create(base + "/"))
-          .header("X-JSONRPC-2.0", "true").POST(HttpRequest.BodyPublishers.ofString(
-              "{\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"params\":{\"A\":10,\"B\":20},"
-                  + "\"id\":1}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> jsonRpc =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/"))
+                  .header("X-JSONRPC-2.0", "true")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"params\":{\"A\":10,\"B\":20},"
+                              + "\"id\":1}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(jsonRpc.body()).contains("\"result\":{\"C\":200}").contains("\"id\":1");
 
-      HttpResponse<String> batch = http.send(HttpRequest.newBuilder(URI.create(base + "/"))
-          .header("X-JSONRPC-2.0", "true").POST(HttpRequest.BodyPublishers.ofString("[\n"
-              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Add\",\"params\":{\"A\":1,\"B\":2},"
-              + "\"id\":\"a\"},\n"
-              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"params\":{\"A\":3,\"B\":4}},\n"
-              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Error\",\"params\":{\"A\":1,\"B\":2},"
-              + "\"id\":\"b\"}]")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertThat(batch.body()).startsWith("[").containsSubsequence(
-          "\"result\":{\"C\":3}", "\"id\":\"a\"", "Arith.Error always fails", "\"id\":\"b\"")
+      HttpResponse<String> batch =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/"))
+                  .header("X-JSONRPC-2.0", "true")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "[\n"
+                              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Add\",\"params\":{\"A\":1,\"B\":2},"
+                              + "\"id\":\"a\"},\n"
+                              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Mul\",\"params\":{\"A\":3,\"B\":4}},\n"
+                              + "  {\"jsonrpc\":\"2.0\",\"method\":\"Arith.Error\",\"params\":{\"A\":1,\"B\":2},"
+                              + "\"id\":\"b\"}]"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(batch.body())
+          .startsWith("[")
+          .containsSubsequence(
+              "\"result\":{\"C\":3}", "\"id\":\"a\"", "Arith.Error always fails", "\"id\":\"b\"")
           .doesNotContain("\"C\":12");
     } finally {
       server.shutdown(Duration.ofSeconds(5));
@@ -239,8 +335,10 @@ class ExamplesTest {
   void arithLoadCountsCallsWithoutErrors() throws Exception {
     Server server = ArithServer.start("127.0.0.1:0");
     try {
-      ArithLoad.main(new String[] {"--addr", server.address(), "--concurrency", "4",
-          "--warmup", "0s", "--duration", "1s"});
+      ArithLoad.main(
+          new String[] {
+            "--addr", server.address(), "--concurrency", "4", "--warmup", "0s", "--duration", "1s"
+          });
       assertThat(printed()).containsPattern(": [1-9][0-9]* calls, .*, 0 errors");
     } finally {
       server.shutdown(Duration.ofSeconds(5));

@@ -32,10 +32,17 @@ import org.junit.jupiter.api.Test;
  * application uses it, against a live server on loopback.
  */
 class GreeterStubsTest {
-  private static final Order ORDER = Order.newBuilder().setId(1001).setSku("SKU-ORDER")
-      .addLines(Line.newBuilder().setSku("A-1").setQty(2))
-      .addLines(Line.newBuilder().setSku("B-22").setQty(3))
-      .putLabels("env", "test").putLabels("region", "eu").setPaid(true).setTotal(19.75).build();
+  private static final Order ORDER =
+      Order.newBuilder()
+          .setId(1001)
+          .setSku("SKU-ORDER")
+          .addLines(Line.newBuilder().setSku("A-1").setQty(2))
+          .addLines(Line.newBuilder().setSku("B-22").setQty(3))
+          .putLabels("env", "test")
+          .putLabels("region", "eu")
+          .setPaid(true)
+          .setTotal(19.75)
+          .build();
 
   private Server server;
 
@@ -64,36 +71,49 @@ class GreeterStubsTest {
   @Test
   void anAsyncServiceIsServedUnderTheSameNamesAndItsFailuresReachTheCaller() {
     server = Server.builder().codecs(ProtobufCodec.codecs()).build();
-    GreeterRpcx.register(server, new GreeterRpcx.AsyncService() {
-      @Override
-      public CompletableFuture<HelloReply> sayHello(HelloRequest request) {
-        return CompletableFuture.supplyAsync(
-            () -> HelloReply.newBuilder().setMessage("Hi " + request.getName()).build());
-      }
+    GreeterRpcx.register(
+        server,
+        new GreeterRpcx.AsyncService() {
+          @Override
+          public CompletableFuture<HelloReply> sayHello(HelloRequest request) {
+            return CompletableFuture.supplyAsync(
+                () -> HelloReply.newBuilder().setMessage("Hi " + request.getName()).build());
+          }
 
-      @Override
-      public CompletableFuture<Order> echo(Order order) {
-        return CompletableFuture.failedFuture(new IllegalStateException("no orders today"));
-      }
-    });
+          @Override
+          public CompletableFuture<Order> echo(Order order) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no orders today"));
+          }
+        });
     server.start("tcp", "127.0.0.1:0");
     assertThat(server.services()).containsExactly(GreeterRpcx.SERVICE_PATH);
 
     try (GreeterRpcx.Client greeter = GreeterRpcx.Client.connect(server.address())) {
-      assertThat(greeter.sayHello(HelloRequest.newBuilder().setName("async").build())
-          .getMessage()).isEqualTo("Hi async");
+      assertThat(greeter.sayHello(HelloRequest.newBuilder().setName("async").build()).getMessage())
+          .isEqualTo("Hi async");
       assertThatThrownBy(() -> greeter.echo(ORDER))
-          .isInstanceOf(ServiceException.class).hasMessageContaining("no orders today");
+          .isInstanceOf(ServiceException.class)
+          .hasMessageContaining("no orders today");
     }
   }
 
   @Test
   void aClientOverAnXClientWithoutProtobufIsRefused() {
     try (Peer2PeerDiscovery discovery = new Peer2PeerDiscovery("tcp@127.0.0.1:1", "");
-        XClient msgpack = XClient.create(GreeterRpcx.SERVICE_PATH, FailMode.FAILFAST,
-            SelectMode.RANDOM_SELECT, discovery, ClientOptions.DEFAULT);
-        XClient other = XClient.create("Other", FailMode.FAILFAST, SelectMode.RANDOM_SELECT,
-            discovery, ProtobufCodec.clientOptions(ClientOptions.DEFAULT))) {
+        XClient msgpack =
+            XClient.create(
+                GreeterRpcx.SERVICE_PATH,
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                discovery,
+                ClientOptions.DEFAULT);
+        XClient other =
+            XClient.create(
+                "Other",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                discovery,
+                ProtobufCodec.clientOptions(ClientOptions.DEFAULT))) {
       assertThatThrownBy(() -> new GreeterRpcx.Client(msgpack))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("ProtobufCodec.clientOptions");

@@ -21,15 +21,26 @@ import java.util.Objects;
  */
 public final class Cors {
   private static final String[] REQUEST_HEADERS = {
-      "Content-Type", "Content-Encoding", "Authorization", RpcxHeaders.JSONRPC,
-      RpcxHeaders.VERSION, RpcxHeaders.MESSAGE_ID, RpcxHeaders.HEARTBEAT, RpcxHeaders.ONEWAY,
-      RpcxHeaders.SERIALIZE_TYPE, RpcxHeaders.COMPRESS_TYPE, RpcxHeaders.SERVICE_PATH,
-      RpcxHeaders.SERVICE_METHOD, RpcxHeaders.META};
+    "Content-Type",
+    "Content-Encoding",
+    "Authorization",
+    RpcxHeaders.JSONRPC,
+    RpcxHeaders.VERSION,
+    RpcxHeaders.MESSAGE_ID,
+    RpcxHeaders.HEARTBEAT,
+    RpcxHeaders.ONEWAY,
+    RpcxHeaders.SERIALIZE_TYPE,
+    RpcxHeaders.COMPRESS_TYPE,
+    RpcxHeaders.SERVICE_PATH,
+    RpcxHeaders.SERVICE_METHOD,
+    RpcxHeaders.META
+  };
   private static final String[] EXPOSED_HEADERS = {
-      RpcxHeaders.VERSION, RpcxHeaders.MESSAGE_ID, RpcxHeaders.HEARTBEAT,
-      RpcxHeaders.MESSAGE_STATUS_TYPE, RpcxHeaders.ERROR_MESSAGE, RpcxHeaders.SERIALIZE_TYPE,
-      RpcxHeaders.COMPRESS_TYPE, RpcxHeaders.SERVICE_PATH, RpcxHeaders.SERVICE_METHOD,
-      RpcxHeaders.META};
+    RpcxHeaders.VERSION, RpcxHeaders.MESSAGE_ID, RpcxHeaders.HEARTBEAT,
+    RpcxHeaders.MESSAGE_STATUS_TYPE, RpcxHeaders.ERROR_MESSAGE, RpcxHeaders.SERIALIZE_TYPE,
+    RpcxHeaders.COMPRESS_TYPE, RpcxHeaders.SERVICE_PATH, RpcxHeaders.SERVICE_METHOD,
+    RpcxHeaders.META
+  };
 
   private final List<String> origins;
   private final boolean credentials;
@@ -77,8 +88,10 @@ public final class Cors {
   }
 
   CorsConfig toNetty() {
-    CorsConfigBuilder b = origins.isEmpty() ? CorsConfigBuilder.forAnyOrigin()
-        : CorsConfigBuilder.forOrigins(origins.toArray(new String[0]));
+    CorsConfigBuilder b =
+        origins.isEmpty()
+            ? CorsConfigBuilder.forAnyOrigin()
+            : CorsConfigBuilder.forOrigins(origins.toArray(new String[0]));
     b.allowedRequestMethods(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT)
         .allowedRequestHeaders(REQUEST_HEADERS)
         .exposeHeaders(EXPOSED_HEADERS)
@@ -92,7 +105,12 @@ public final class Cors {
 
   @Override
   public String toString() {
-    return "Cors[origins=" + (origins.isEmpty() ? "*" : origins) + ", credentials=" + credentials
-        + ", maxAge=" + maxAge + "]";
+    return "Cors[origins="
+        + (origins.isEmpty() ? "*" : origins)
+        + ", credentials="
+        + credentials
+        + ", maxAge="
+        + maxAge
+        + "]";
   }
 }

@@ -80,8 +80,9 @@ final class FailureLog {
   /** -1 when no WARN may be logged now, else how many were held back since the last one. */
   private synchronized long take() {
     long now = nanoTime.getAsLong();
-    tokens = Math.min(BURST, tokens + (now - refilledAt) * PER_SECOND
-        / (double) TimeUnit.SECONDS.toNanos(1));
+    tokens =
+        Math.min(
+            BURST, tokens + (now - refilledAt) * PER_SECOND / (double) TimeUnit.SECONDS.toNanos(1));
     refilledAt = now;
     if (tokens < 1) {
       suppressed++;

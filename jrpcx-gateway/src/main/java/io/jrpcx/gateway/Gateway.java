@@ -45,10 +45,13 @@ import java.util.Objects;
 public final class Gateway implements SharedPortProtocol {
   /** Default {@link Builder#headerTimeout}. */
   public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+
   /** Default {@link Builder#bodyTimeout}. */
   public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
+
   /** Default {@link Builder#idleTimeout}. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
   /** Default {@link Builder#maxBatchSize}. */
   public static final int DEFAULT_MAX_BATCH_SIZE = 1_000;
 
@@ -119,8 +122,8 @@ public final class Gateway implements SharedPortProtocol {
     p.addBefore(before, "http", new HttpServerCodec());
     p.addBefore(before, "http-timeouts", timeouts);
     // Bodies count against the server's one memory budget until their requests are answered.
-    p.addBefore(before, "http-memory",
-        new HttpMemory(server.memoryBudget(), server.maxMessageLength()));
+    p.addBefore(
+        before, "http-memory", new HttpMemory(server.memoryBudget(), server.maxMessageLength()));
     // Answers Expect: 100-continue, and 413 from Content-Length alone when the body is too big.
     p.addBefore(before, "http-aggregator", new HttpObjectAggregator(server.maxMessageLength()));
     if (cors != null) {
@@ -131,8 +134,17 @@ public final class Gateway implements SharedPortProtocol {
 
   @Override
   public String toString() {
-    return "Gateway[cors=" + cors + ", headerTimeout=" + headerTimeout + ", bodyTimeout="
-        + bodyTimeout + ", idleTimeout=" + idleTimeout + ", maxBatchSize=" + maxBatchSize + "]";
+    return "Gateway[cors="
+        + cors
+        + ", headerTimeout="
+        + headerTimeout
+        + ", bodyTimeout="
+        + bodyTimeout
+        + ", idleTimeout="
+        + idleTimeout
+        + ", maxBatchSize="
+        + maxBatchSize
+        + "]";
   }
 
   /** Configures a {@link Gateway}. */
@@ -213,8 +225,8 @@ public final class Gateway implements SharedPortProtocol {
     private static Duration checked(String name, Duration timeout) {
       Objects.requireNonNull(timeout, name);
       if (timeout.isNegative()) {
-        throw new IllegalArgumentException(name + " must be positive, or zero for no limit, was "
-            + timeout);
+        throw new IllegalArgumentException(
+            name + " must be positive, or zero for no limit, was " + timeout);
       }
       return timeout;
     }

@@ -1,7 +1,7 @@
 package io.jrpcx.gateway;
 
-import io.jrpcx.server.ClientConnection;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.server.ClientConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.SocketAddress;
@@ -47,8 +47,11 @@ final class HttpCaller implements ClientConnection {
   @Override
   public CompletableFuture<Void> send(
       String servicePath, String serviceMethod, Map<String, String> metadata, byte[] data) {
-    return CompletableFuture.failedFuture(new UnsupportedOperationException("cannot push to "
-        + remoteAddress() + ": it is an HTTP gateway caller (server push needs an rpcx connection)"));
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(
+            "cannot push to "
+                + remoteAddress()
+                + ": it is an HTTP gateway caller (server push needs an rpcx connection)"));
   }
 
   @Override

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class HttpConnection extends ChannelInboundHandlerAdapter {
   private final Gateway gateway;
   private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
+
   /** Requests a client may pipeline behind the one being served before it is cut off. */
   static final int MAX_PIPELINED = 16;
 
@@ -37,6 +38,7 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
   private HttpCaller caller;
   private boolean serving;
+
   /** Whether this connection logged a WARN already: one is enough to look into it. */
   private boolean warned;
 
@@ -58,8 +60,10 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       read(ctx, msg);
     } catch (Throwable t) {
       // An Error included: it must not unwind into the event loop, which serves others too.
-      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
-          + " after an unexpected error", t);
+      failed(
+          ctx,
+          "closing HTTP connection " + ctx.channel().remoteAddress() + " after an unexpected error",
+          t);
     }
   }
 
@@ -75,8 +79,15 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       waiting.add(request);
     } else {
       request.release();
-      gateway.failures().warn(log, "closing HTTP connection " + ctx.channel().remoteAddress()
-          + ": more than " + MAX_PIPELINED + " pipelined requests");
+      gateway
+          .failures()
+          .warn(
+              log,
+              "closing HTTP connection "
+                  + ctx.channel().remoteAddress()
+                  + ": more than "
+                  + MAX_PIPELINED
+                  + " pipelined requests");
       ctx.close();
     }
   }
@@ -93,24 +104,29 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
     } finally {
       request.release();
     }
-    response.whenComplete((r, failure) -> {
-      if (ctx.executor().inEventLoop()) {
-        respond(ctx, r, failure, target, keepAlive);
-        return;
-      }
-      try {
-        ctx.executor().execute(() -> respond(ctx, r, failure, target, keepAlive));
-      } catch (RejectedExecutionException e) {
-        if (r != null) {
-          r.release(); // the connection's event loop is gone, and the connection with it
-        }
-      }
-    });
+    response.whenComplete(
+        (r, failure) -> {
+          if (ctx.executor().inEventLoop()) {
+            respond(ctx, r, failure, target, keepAlive);
+            return;
+          }
+          try {
+            ctx.executor().execute(() -> respond(ctx, r, failure, target, keepAlive));
+          } catch (RejectedExecutionException e) {
+            if (r != null) {
+              r.release(); // the connection's event loop is gone, and the connection with it
+            }
+          }
+        });
   }
 
   /** On the event loop: writes the response, or a 500 for the failure. */
-  private void respond(ChannelHandlerContext ctx, FullHttpResponse response, Throwable failure,
-      String target, boolean keepAlive) {
+  private void respond(
+      ChannelHandlerContext ctx,
+      FullHttpResponse response,
+      Throwable failure,
+      String target,
+      boolean keepAlive) {
     FullHttpResponse answer = response;
     try {
       if (answer == null) {
@@ -121,8 +137,12 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
       if (answer != null && answer.refCnt() > 0) {
         answer.release();
       }
-      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
-          + " after an unexpected error answering it", t);
+      failed(
+          ctx,
+          "closing HTTP connection "
+              + ctx.channel().remoteAddress()
+              + " after an unexpected error answering it",
+          t);
     }
   }
 
@@ -130,14 +150,21 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
    * The answer to a request the gateway failed on: 500, and the connection closes, since what
    * went wrong may have left it in any state. Counted and logged (rate limited).
    */
-  private FullHttpResponse internalError(ChannelHandlerContext ctx, String target,
-      Throwable failure) {
+  private FullHttpResponse internalError(
+      ChannelHandlerContext ctx, String target, Throwable failure) {
     Throwable t = RpcxHeaders.unwrap(failure);
-    gateway.failures().unexpected(log, !warned, "HTTP gateway failed on " + target + " from "
-        + ctx.channel().remoteAddress(), t);
+    gateway
+        .failures()
+        .unexpected(
+            log,
+            !warned,
+            "HTTP gateway failed on " + target + " from " + ctx.channel().remoteAddress(),
+            t);
     warned = true;
-    FullHttpResponse r = Responses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
-        "internal gateway error: " + t.getClass().getName());
+    FullHttpResponse r =
+        Responses.text(
+            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            "internal gateway error: " + t.getClass().getName());
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return r;
   }
@@ -145,24 +172,33 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   private CompletionStage<FullHttpResponse> route(FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
       Throwable cause = request.decoderResult().cause();
-      log.debug("malformed HTTP request from {}: {}", caller.remoteAddress(),
+      log.debug(
+          "malformed HTTP request from {}: {}",
+          caller.remoteAddress(),
           Texts.bounded(cause.toString()));
-      return CompletableFuture.completedFuture(Responses.text(HttpResponseStatus.BAD_REQUEST,
-          "malformed HTTP request: " + Texts.bounded(cause.getMessage())));
+      return CompletableFuture.completedFuture(
+          Responses.text(
+              HttpResponseStatus.BAD_REQUEST,
+              "malformed HTTP request: " + Texts.bounded(cause.getMessage())));
     }
     HttpMethod method = request.method();
-    if (!method.equals(HttpMethod.POST) && !method.equals(HttpMethod.GET)
+    if (!method.equals(HttpMethod.POST)
+        && !method.equals(HttpMethod.GET)
         && !method.equals(HttpMethod.PUT)) {
-      FullHttpResponse notAllowed = Responses.text(HttpResponseStatus.METHOD_NOT_ALLOWED,
-          "method " + Texts.bounded(method.name()) + " is not allowed: use POST, GET or PUT");
-      notAllowed.headers().set(HttpHeaderNames.ALLOW, cors ? "GET, POST, PUT, OPTIONS"
-          : "GET, POST, PUT");
+      FullHttpResponse notAllowed =
+          Responses.text(
+              HttpResponseStatus.METHOD_NOT_ALLOWED,
+              "method " + Texts.bounded(method.name()) + " is not allowed: use POST, GET or PUT");
+      notAllowed
+          .headers()
+          .set(HttpHeaderNames.ALLOW, cors ? "GET, POST, PUT, OPTIONS" : "GET, POST, PUT");
       return CompletableFuture.completedFuture(notAllowed);
     }
     byte[] body;
     try {
-      body = RpcxHeaders.contentDecoded(server, request.headers(),
-          ByteBufUtil.getBytes(request.content()));
+      body =
+          RpcxHeaders.contentDecoded(
+              server, request.headers(), ByteBufUtil.getBytes(request.content()));
     } catch (HttpError e) {
       return CompletableFuture.completedFuture(RpcxHeaders.refused(request.headers(), e));
     }
@@ -208,12 +244,16 @@ final class HttpConnection extends ChannelInboundHandlerAdapter {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (FailureLog.expected(cause)) {
       // The client went away, reset the connection or stopped mid-request: routine.
-      log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(),
+      log.debug(
+          "HTTP connection {} failed: {}",
+          ctx.channel().remoteAddress(),
           Texts.bounded(cause.toString()));
       ctx.close();
     } else {
-      failed(ctx, "closing HTTP connection " + ctx.channel().remoteAddress()
-          + " after an unexpected error", cause);
+      failed(
+          ctx,
+          "closing HTTP connection " + ctx.channel().remoteAddress() + " after an unexpected error",
+          cause);
     }
   }
 

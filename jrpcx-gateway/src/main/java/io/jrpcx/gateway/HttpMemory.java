@@ -35,19 +35,25 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpMemory extends ChannelDuplexHandler {
   private static final Logger log = LoggerFactory.getLogger(HttpMemory.class);
+
   /** Bodies up to this size may use the budget's headroom, as small rpcx frames do. */
   private static final long SMALL_BODY = 64 * 1024;
 
   private final MemoryBudget budget;
   private final long maxBody;
+
   /** Bytes reserved for each request received whole and not yet answered, oldest first. */
   private final ArrayDeque<Long> unanswered = new ArrayDeque<>();
+
   /** Bytes reserved for the request being received. */
   private long receiving;
+
   /** Whether the request being received is being discarded (over the frame limit: 413). */
   private boolean untracked;
+
   /** Whether the request being received declared its length, reserved whole up front. */
   private boolean declared;
+
   /** Set once a body was refused: the connection answers what it owes, then 503, then closes. */
   private boolean refused;
 
@@ -91,8 +97,8 @@ final class HttpMemory extends ChannelDuplexHandler {
   }
 
   private boolean reserve(long bytes) {
-    boolean ok = receiving + bytes <= SMALL_BODY ? budget.tryReserveSmall(bytes)
-        : budget.tryReserve(bytes);
+    boolean ok =
+        receiving + bytes <= SMALL_BODY ? budget.tryReserveSmall(bytes) : budget.tryReserve(bytes);
     if (ok) {
       receiving += bytes;
     }
@@ -103,8 +109,12 @@ final class HttpMemory extends ChannelDuplexHandler {
     ReferenceCountUtil.release(msg);
     refused = true;
     ReadGate.of(ctx.channel()).pause(ReadGate.CLOSING);
-    log.info("refusing an HTTP request of {} body bytes from {}: the server's memory budget is "
-        + "spent ({} of {} bytes held)", bytes, ctx.channel().remoteAddress(), budget.used(),
+    log.info(
+        "refusing an HTTP request of {} body bytes from {}: the server's memory budget is "
+            + "spent ({} of {} bytes held)",
+        bytes,
+        ctx.channel().remoteAddress(),
+        budget.used(),
         budget.limit());
     budget.release(receiving);
     receiving = 0;
@@ -114,10 +124,14 @@ final class HttpMemory extends ChannelDuplexHandler {
   }
 
   private void sendOverloaded(ChannelHandlerContext ctx) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-        HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.copiedBuffer(
-            "rpcx: server is overloaded; try again later\n", StandardCharsets.UTF_8));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.SERVICE_UNAVAILABLE,
+            Unpooled.copiedBuffer(
+                "rpcx: server is overloaded; try again later\n", StandardCharsets.UTF_8));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes())
         .set(HttpHeaderNames.RETRY_AFTER, "1");
@@ -126,20 +140,22 @@ final class HttpMemory extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    boolean ends = msg instanceof LastHttpContent
-        && !(msg instanceof HttpResponse && informational((HttpResponse) msg));
+    boolean ends =
+        msg instanceof LastHttpContent
+            && !(msg instanceof HttpResponse && informational((HttpResponse) msg));
     if (!ends || unanswered.isEmpty()) {
       ctx.write(msg, promise);
       return;
     }
     long held = unanswered.removeFirst();
     boolean last = refused && unanswered.isEmpty();
-    promise.addListener(f -> {
-      budget.release(held);
-      if (last && ctx.channel().isActive()) {
-        sendOverloaded(ctx);
-      }
-    });
+    promise.addListener(
+        f -> {
+          budget.release(held);
+          if (last && ctx.channel().isActive()) {
+            sendOverloaded(ctx);
+          }
+        });
     ctx.write(msg, promise);
   }
 

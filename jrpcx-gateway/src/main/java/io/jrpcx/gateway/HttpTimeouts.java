@@ -55,16 +55,22 @@ final class HttpTimeouts extends ChannelDuplexHandler {
   private final Duration bodyTimeout;
   private final Duration idleTimeout;
   private ChannelHandlerContext ctx;
+
   /** Between a request's first byte and the end of its body. */
   private boolean reading;
+
   /** The request being read has had its headers. */
   private boolean headersRead;
+
   /** Requests whose headers came and whose response is not written yet. */
   private int unanswered;
+
   /** Requests whose headers came and whose response was not even handed to the channel. */
   private int unqueued;
+
   /** Bytes waiting to be written when the SENDING timer started or last saw progress. */
   private long pendingAtCheck;
+
   private Phase timed;
   private ScheduledFuture<?> timer;
 
@@ -114,14 +120,16 @@ final class HttpTimeouts extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof LastHttpContent && !(msg instanceof HttpResponse
-        && ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
+    if (msg instanceof LastHttpContent
+        && !(msg instanceof HttpResponse
+            && ((HttpResponse) msg).status().codeClass() == HttpStatusClass.INFORMATIONAL)) {
       // Answered once written, not when queued: a client slow to read is still being answered.
       promise = promise.unvoid();
-      promise.addListener(f -> {
-        unanswered = Math.max(0, unanswered - 1);
-        update();
-      });
+      promise.addListener(
+          f -> {
+            unanswered = Math.max(0, unanswered - 1);
+            update();
+          });
       unqueued = Math.max(0, unqueued - 1);
       ctx.write(msg, promise);
       update();
@@ -166,8 +174,9 @@ final class HttpTimeouts extends ChannelDuplexHandler {
   private void schedule(Phase phase) {
     Duration limit = limit(phase);
     if (limit != null && !limit.isZero()) {
-      timer = ctx.executor().schedule(() -> expired(phase, limit), limit.toNanos(),
-          TimeUnit.NANOSECONDS);
+      timer =
+          ctx.executor()
+              .schedule(() -> expired(phase, limit), limit.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -213,8 +222,11 @@ final class HttpTimeouts extends ChannelDuplexHandler {
         return;
       }
     }
-    log.debug("closing HTTP connection {}: {} not received within {}",
-        ctx.channel().remoteAddress(), what(phase), limit);
+    log.debug(
+        "closing HTTP connection {}: {} not received within {}",
+        ctx.channel().remoteAddress(),
+        what(phase),
+        limit);
     // A response still owed to an earlier (pipelined) request would be preceded by this one.
     int owedBefore = unanswered - (phase == Phase.BODY ? 1 : 0);
     if (phase == Phase.IDLE || phase == Phase.SENDING || owedBefore > 0) {
@@ -223,8 +235,10 @@ final class HttpTimeouts extends ChannelDuplexHandler {
       ctx.close();
       return;
     }
-    FullHttpResponse timeout = Responses.text(HttpResponseStatus.REQUEST_TIMEOUT,
-        what(phase) + " not received within " + limit.toMillis() + " ms");
+    FullHttpResponse timeout =
+        Responses.text(
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            what(phase) + " not received within " + limit.toMillis() + " ms");
     HttpUtil.setContentLength(timeout, timeout.content().readableBytes());
     timeout.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(timeout).addListener(ChannelFutureListener.CLOSE);

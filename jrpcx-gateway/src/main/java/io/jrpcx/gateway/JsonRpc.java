@@ -11,8 +11,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -48,16 +48,17 @@ final class JsonRpc {
   static final int INTERNAL_ERROR = -32603;
 
   /** Exact numbers: an id or params value travels as written, not through a double. */
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   /** Reads one batch entry at a time from a parser over the whole batch: more follows it. */
-  private static final ObjectReader ENTRY_READER = MAPPER.readerFor(JsonNode.class)
-      .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectReader ENTRY_READER =
+      MAPPER.readerFor(JsonNode.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private JsonRpc() {}
 
@@ -71,8 +72,8 @@ final class JsonRpc {
    * Serves one HTTP request of JSON-RPC; completes with the response, exceptionally only when
    * something unexpected failed. Runs on the connection's event loop.
    */
-  static CompletionStage<FullHttpResponse> serve(Server server, HttpCaller caller,
-      int maxBatchSize, HttpHeaders headers, byte[] body) {
+  static CompletionStage<FullHttpResponse> serve(
+      Server server, HttpCaller caller, int maxBatchSize, HttpHeaders headers, byte[] body) {
     JsonParser batch;
     try {
       batch = MAPPER.createParser(body);
@@ -104,14 +105,20 @@ final class JsonRpc {
   }
 
   private static ObjectNode badMeta() {
-    return error(NullNode.getInstance(), INVALID_REQUEST,
+    return error(
+        NullNode.getInstance(),
+        INVALID_REQUEST,
         "Invalid Request: " + RpcxHeaders.META + " is not a URL query string");
   }
 
   private static ObjectNode parseError(IOException e) {
-    return error(NullNode.getInstance(), PARSE_ERROR, "Parse error: "
-        + (e instanceof JsonProcessingException
-        ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage()));
+    return error(
+        NullNode.getInstance(),
+        PARSE_ERROR,
+        "Parse error: "
+            + (e instanceof JsonProcessingException
+                ? ((JsonProcessingException) e).getOriginalMessage()
+                : e.getMessage()));
   }
 
   /**
@@ -128,8 +135,10 @@ final class JsonRpc {
   private static final class Batch {
     /** Entries counted per event-loop task. */
     static final int COUNT_SLICE = 4_096;
+
     /** Calls of one batch running at once: enough to keep a few handler threads busy. */
     static final int IN_FLIGHT = 64;
+
     /** Entries read and dispatched per event-loop task. */
     static final int SLICE = 64;
 
@@ -152,8 +161,10 @@ final class JsonRpc {
     private int inFlight;
     private int done;
     private boolean pumpQueued;
+
     /** Calls finished on other threads, for the event loop to take in. */
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+
     private final AtomicBoolean drainQueued = new AtomicBoolean();
 
     /** A call of the batch that finished: its answer or how it failed. */
@@ -169,7 +180,12 @@ final class JsonRpc {
       }
     }
 
-    Batch(Server server, HttpCaller caller, HttpHeaders headers, byte[] body, JsonParser parser,
+    Batch(
+        Server server,
+        HttpCaller caller,
+        HttpHeaders headers,
+        byte[] body,
+        JsonParser parser,
         int maxBatchSize) {
       this.server = server;
       this.caller = caller;
@@ -190,8 +206,8 @@ final class JsonRpc {
           if (t == JsonToken.END_ARRAY) {
             JsonToken trailing = parser.nextToken();
             if (trailing != null) {
-              throw new JsonParseException(parser, "Trailing token (of type " + trailing
-                  + ") found after value");
+              throw new JsonParseException(
+                  parser, "Trailing token (of type " + trailing + ") found after value");
             }
             parser.close();
             start();
@@ -201,8 +217,14 @@ final class JsonRpc {
             throw new JsonParseException(parser, "Unexpected end-of-input in a batch");
           }
           if (++entries > maxBatchSize) {
-            finish(error(NullNode.getInstance(), INVALID_REQUEST, "Invalid Request: a batch may"
-                + " have at most " + maxBatchSize + " entries (maxBatchSize)"));
+            finish(
+                error(
+                    NullNode.getInstance(),
+                    INVALID_REQUEST,
+                    "Invalid Request: a batch may"
+                        + " have at most "
+                        + maxBatchSize
+                        + " entries (maxBatchSize)"));
             return;
           }
           parser.skipChildren();
@@ -339,8 +361,8 @@ final class JsonRpc {
         }
         json.writeEndArray();
         json.close();
-        result.complete(Responses.bytes(HttpResponseStatus.OK, "application/json",
-            out.toByteArray()));
+        result.complete(
+            Responses.bytes(HttpResponseStatus.OK, "application/json", out.toByteArray()));
       } catch (Throwable t) {
         fail(t);
       }
@@ -370,16 +392,18 @@ final class JsonRpc {
   }
 
   /** One request object: its response object, or null for a notification. */
-  private static CompletionStage<ObjectNode> call(Server server, ClientConnection caller,
-      Map<String, String> metadata, JsonNode request) {
+  private static CompletionStage<ObjectNode> call(
+      Server server, ClientConnection caller, Map<String, String> metadata, JsonNode request) {
     if (!request.isObject()) {
-      return done(error(NullNode.getInstance(), INVALID_REQUEST,
-          "Invalid Request: not an object"));
+      return done(error(NullNode.getInstance(), INVALID_REQUEST, "Invalid Request: not an object"));
     }
     JsonNode id = request.get("id");
     if (id != null && !id.isNumber() && !id.isTextual() && !id.isNull()) {
-      return done(error(NullNode.getInstance(), INVALID_REQUEST,
-          "Invalid Request: id must be a number, a string or null"));
+      return done(
+          error(
+              NullNode.getInstance(),
+              INVALID_REQUEST,
+              "Invalid Request: id must be a number, a string or null"));
     }
     JsonNode echoId = id == null ? NullNode.getInstance() : id;
     JsonNode version = request.get("jsonrpc");
@@ -395,47 +419,60 @@ final class JsonRpc {
     String name = method.textValue();
     int dot = name.lastIndexOf('.');
     if (dot <= 0 || dot == name.length() - 1) {
-      return done(notification ? null : error(echoId, METHOD_NOT_FOUND,
-          "Method not found: \"" + Texts.bounded(name) + "\" is not Service.Method"));
+      return done(
+          notification
+              ? null
+              : error(
+                  echoId,
+                  METHOD_NOT_FOUND,
+                  "Method not found: \"" + Texts.bounded(name) + "\" is not Service.Method"));
     }
     JsonNode params = request.get("params");
-    Message m = new Message()
-        .setServicePath(name.substring(0, dot))
-        .setServiceMethod(name.substring(dot + 1))
-        .setSerializeType(SerializeType.JSON)
-        .setOneway(notification)
-        // Absent params are JSON null: the method gets null arguments, as with "params": null.
-        .setPayload((params == null ? "null" : params.toString()).getBytes(StandardCharsets.UTF_8));
+    Message m =
+        new Message()
+            .setServicePath(name.substring(0, dot))
+            .setServiceMethod(name.substring(dot + 1))
+            .setSerializeType(SerializeType.JSON)
+            .setOneway(notification)
+            // Absent params are JSON null: the method gets null arguments, as with "params": null.
+            .setPayload(
+                (params == null ? "null" : params.toString()).getBytes(StandardCharsets.UTF_8));
     metadata.forEach(m::putMetadata);
-    return server.dispatch(caller, m).handle((response, failure) -> {
-      if (notification) {
-        return null;
-      }
-      if (failure != null) {
-        Throwable t = RpcxHeaders.unwrap(failure);
-        return error(echoId, INTERNAL_ERROR, t.getMessage() == null ? t.toString()
-            : t.getMessage());
-      }
-      if (response.isError()) {
-        return error(echoId, RpcxErrors.of(response, RpcxErrors.rawText(response)).jsonRpcCode,
-            RpcxErrors.text(response));
-      }
-      ObjectNode ok = MAPPER.createObjectNode().put("jsonrpc", "2.0");
-      if (response.payload().length == 0) {
-        ok.putNull("result");
-      } else {
-        ok.putRawValue("result",
-            new RawValue(new String(response.payload(), StandardCharsets.UTF_8)));
-      }
-      return ok.set("id", echoId);
-    });
+    return server
+        .dispatch(caller, m)
+        .handle(
+            (response, failure) -> {
+              if (notification) {
+                return null;
+              }
+              if (failure != null) {
+                Throwable t = RpcxHeaders.unwrap(failure);
+                return error(
+                    echoId, INTERNAL_ERROR, t.getMessage() == null ? t.toString() : t.getMessage());
+              }
+              if (response.isError()) {
+                return error(
+                    echoId,
+                    RpcxErrors.of(response, RpcxErrors.rawText(response)).jsonRpcCode,
+                    RpcxErrors.text(response));
+              }
+              ObjectNode ok = MAPPER.createObjectNode().put("jsonrpc", "2.0");
+              if (response.payload().length == 0) {
+                ok.putNull("result");
+              } else {
+                ok.putRawValue(
+                    "result", new RawValue(new String(response.payload(), StandardCharsets.UTF_8)));
+              }
+              return ok.set("id", echoId);
+            });
   }
 
   private static Map<String, String> metadata(HttpHeaders headers) {
     Map<String, String> m = new java.util.LinkedHashMap<>();
     String meta = headers.get(RpcxHeaders.META);
     if (meta != null && !meta.isEmpty()) {
-      new QueryStringDecoder(meta, StandardCharsets.UTF_8, false).parameters()
+      new QueryStringDecoder(meta, StandardCharsets.UTF_8, false)
+          .parameters()
           .forEach((k, v) -> m.put(k, v.get(0)));
     }
     String auth = headers.get(HttpHeaderNames.AUTHORIZATION);

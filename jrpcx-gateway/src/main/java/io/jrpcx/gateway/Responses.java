@@ -13,8 +13,11 @@ final class Responses {
   private Responses() {}
 
   static FullHttpResponse bytes(HttpResponseStatus status, String contentType, byte[] body) {
-    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-        body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     if (contentType != null) {
       r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     }

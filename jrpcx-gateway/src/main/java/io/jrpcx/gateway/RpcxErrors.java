@@ -36,8 +36,8 @@ enum RpcxErrors {
       return NOT_FOUND;
     }
     if (text.startsWith("rpcx: can't decode the args of " + path + "." + method + ": ")
-        || text.startsWith("rpcx: can't decode the args of " + clipped(path) + "."
-            + clipped(method) + ": ")
+        || text.startsWith(
+            "rpcx: can't decode the args of " + clipped(path) + "." + clipped(method) + ": ")
         || text.equals("can not find codec for " + response.serializeType())) {
       return BAD_ARGUMENTS;
     }
@@ -61,7 +61,8 @@ enum RpcxErrors {
 
   /** {@code name} cut as the server cuts names in its texts (256 characters and a marker). */
   private static String clipped(String name) {
-    return name.length() <= Texts.MAX_QUOTED ? name
+    return name.length() <= Texts.MAX_QUOTED
+        ? name
         : name.substring(0, Texts.MAX_QUOTED) + "...(" + name.length() + " chars)";
   }
 

@@ -46,30 +46,32 @@ final class RpcxHeaders {
   private RpcxHeaders() {}
 
   /** Serves one gateway request; completes with the response, never exceptionally. */
-  static CompletionStage<FullHttpResponse> serve(Server server, ClientConnection caller,
-      String uri, HttpHeaders headers, byte[] body) {
+  static CompletionStage<FullHttpResponse> serve(
+      Server server, ClientConnection caller, String uri, HttpHeaders headers, byte[] body) {
     Message request;
     try {
       request = toRequest(server, uri, headers, body);
     } catch (HttpError e) {
       return CompletableFuture.completedFuture(refused(headers, e));
     }
-    return server.dispatch(caller, request).handle((response, failure) -> {
-      if (failure != null) {
-        return failed(request, unwrap(failure));
-      }
-      if (response == null) {
-        // Oneway: accepted, it runs on; nothing will come back.
-        FullHttpResponse accepted = Responses.empty(HttpResponseStatus.ACCEPTED);
-        echo(accepted.headers(), request.newResponse());
-        return accepted;
-      }
-      return toResponse(server, response);
-    });
+    return server
+        .dispatch(caller, request)
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                return failed(request, unwrap(failure));
+              }
+              if (response == null) {
+                // Oneway: accepted, it runs on; nothing will come back.
+                FullHttpResponse accepted = Responses.empty(HttpResponseStatus.ACCEPTED);
+                echo(accepted.headers(), request.newResponse());
+                return accepted;
+              }
+              return toResponse(server, response);
+            });
   }
 
-  static Message toRequest(Server server, String uri, HttpHeaders h, byte[] body)
-      throws HttpError {
+  static Message toRequest(Server server, String uri, HttpHeaders h, byte[] body) throws HttpError {
     Message m = new Message();
     boolean heartbeat = bool(h, HEARTBEAT);
     m.setHeartbeat(heartbeat).setOneway(bool(h, ONEWAY));
@@ -103,21 +105,23 @@ final class RpcxHeaders {
         m.setSeq(Long.parseUnsignedLong(id.trim()));
       } catch (NumberFormatException e) {
         throw HttpError.badRequest(
-            MESSAGE_ID + " must be an unsigned 64-bit decimal number, was \""
-            + Texts.bounded(id) + "\"");
+            MESSAGE_ID
+                + " must be an unsigned 64-bit decimal number, was \""
+                + Texts.bounded(id)
+                + "\"");
       }
     }
     String meta = h.get(META);
     if (meta != null && !meta.isEmpty()) {
       try {
-        for (Map.Entry<String, List<String>> e
-            : new QueryStringDecoder(meta, StandardCharsets.UTF_8, false).parameters().entrySet()) {
+        for (Map.Entry<String, List<String>> e :
+            new QueryStringDecoder(meta, StandardCharsets.UTF_8, false).parameters().entrySet()) {
           m.putMetadata(e.getKey(), e.getValue().get(0));
         }
       } catch (IllegalArgumentException e) {
         // The decoder's message quotes the whole header.
-        throw HttpError.badRequest(META + " is not a URL query string: "
-            + Texts.bounded(e.getMessage()));
+        throw HttpError.badRequest(
+            META + " is not a URL query string: " + Texts.bounded(e.getMessage()));
       }
     }
     String auth = h.get(HttpHeaderNames.AUTHORIZATION);
@@ -126,8 +130,12 @@ final class RpcxHeaders {
     }
     int compressType = number(COMPRESS_TYPE, h.get(COMPRESS_TYPE, "0"), CompressType.MAX);
     if (compressType != CompressType.NONE) {
-      body = inflate(server, server.compressors().get(compressType), body,
-          COMPRESS_TYPE + " " + compressType);
+      body =
+          inflate(
+              server,
+              server.compressors().get(compressType),
+              body,
+              COMPRESS_TYPE + " " + compressType);
       // The response is compressed the same way when it is large, as rpcx does.
       m.setCompressType(compressType);
     }
@@ -143,12 +151,14 @@ final class RpcxHeaders {
     }
     if (encoding.equalsIgnoreCase("gzip") || encoding.equalsIgnoreCase("x-gzip")) {
       Compressor gzip = server.compressors().get(CompressType.GZIP);
-      return inflate(server, gzip != null ? gzip : new GzipCompressor(), body,
-          "Content-Encoding " + encoding);
+      return inflate(
+          server, gzip != null ? gzip : new GzipCompressor(), body, "Content-Encoding " + encoding);
     }
-    throw new HttpError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
-        "unsupported Content-Encoding \"" + Texts.bounded(encoding)
-        + "\": send gzip or an uncompressed body");
+    throw new HttpError(
+        HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+        "unsupported Content-Encoding \""
+            + Texts.bounded(encoding)
+            + "\": send gzip or an uncompressed body");
   }
 
   private static byte[] inflate(Server server, Compressor c, byte[] body, String what)
@@ -159,8 +169,8 @@ final class RpcxHeaders {
     try {
       return c.decompress(body, server.maxDecompressedLength());
     } catch (ProtocolException e) {
-      throw HttpError.badRequest("body of " + what + " cannot be decompressed: "
-          + Texts.bounded(e.getMessage()));
+      throw HttpError.badRequest(
+          "body of " + what + " cannot be decompressed: " + Texts.bounded(e.getMessage()));
     }
   }
 
@@ -274,8 +284,7 @@ final class RpcxHeaders {
     if (v.equalsIgnoreCase("false") || v.equals("0")) {
       return false;
     }
-    throw HttpError.badRequest(name + " must be true or false, was \"" + Texts.bounded(v)
-        + "\"");
+    throw HttpError.badRequest(name + " must be true or false, was \"" + Texts.bounded(v) + "\"");
   }
 
   private static int number(String name, String value, int max) throws HttpError {
@@ -287,7 +296,7 @@ final class RpcxHeaders {
     } catch (NumberFormatException e) {
       // said below
     }
-    throw HttpError.badRequest(name + " must be a number from 0 to " + max + ", was \""
-        + Texts.bounded(value) + "\"");
+    throw HttpError.badRequest(
+        name + " must be a number from 0 to " + max + ", was \"" + Texts.bounded(value) + "\"");
   }
 }

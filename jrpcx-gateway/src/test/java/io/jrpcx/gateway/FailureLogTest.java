@@ -28,12 +28,17 @@ class FailureLogTest {
       now.addAndGet(TimeUnit.SECONDS.toNanos(1));
       failures.unexpected(LOG, true, "failure after a second", new IllegalStateException("boom"));
 
-      assertThat(log.lines().stream().filter(l -> l.contains(" WARN "))).hasSize(
-          FailureLog.BURST + 1);
+      assertThat(log.lines().stream().filter(l -> l.contains(" WARN ")))
+          .hasSize(FailureLog.BURST + 1);
       assertThat(log.lines().stream().filter(l -> l.contains(" WARN ")).reduce((a, b) -> b))
-          .hasValueSatisfying(l -> assertThat(l).endsWith(
-              "failure after a second (" + (100 - FailureLog.BURST) + " similar messages "
-                  + "suppressed)"));
+          .hasValueSatisfying(
+              l ->
+                  assertThat(l)
+                      .endsWith(
+                          "failure after a second ("
+                              + (100 - FailureLog.BURST)
+                              + " similar messages "
+                              + "suppressed)"));
       assertThat(failures.unexpectedFailures()).isEqualTo(101);
     }
   }

@@ -26,18 +26,22 @@ class GatewayTest {
   final CountDownLatch onewayRan = new CountDownLatch(1);
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.sharePortWith(Gateway.create())
-          .maxMessageLength(MAX_MESSAGE)
-          .authenticator(Http.guardedBySecret())
-          .plugin((ServerPlugin.PreCall) (ctx, args) -> {
-            remoteAddresses.add(String.valueOf(ctx.remoteAddress()));
-            return args;
-          }),
-      s -> {
-        s.register("Guarded", new ArithService(), "");
-        s.register("Notes", new Notes(), "");
-      });
+  final TestServer server =
+      TestServer.create(
+          b ->
+              b.sharePortWith(Gateway.create())
+                  .maxMessageLength(MAX_MESSAGE)
+                  .authenticator(Http.guardedBySecret())
+                  .plugin(
+                      (ServerPlugin.PreCall)
+                          (ctx, args) -> {
+                            remoteAddresses.add(String.valueOf(ctx.remoteAddress()));
+                            return args;
+                          }),
+          s -> {
+            s.register("Guarded", new ArithService(), "");
+            s.register("Notes", new Notes(), "");
+          });
 
   /** Records oneway calls; fails with a non-ASCII multi-line text on demand. */
   public class Notes {
@@ -57,8 +61,11 @@ class GatewayTest {
 
   @Test
   void callsAServiceWithTheServicePathFromTheUrlAndEchoesTheRpcxHeaders() throws Exception {
-    HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "Mul", "{\"A\":7,\"B\":6}")
-        .header("X-RPCX-MessageID", "18446744073709551615").header("X-RPCX-Version", "3"));
+    HttpResponse<String> r =
+        Http.send(
+            Http.gateway(address(), "Arith", "Mul", "{\"A\":7,\"B\":6}")
+                .header("X-RPCX-MessageID", "18446744073709551615")
+                .header("X-RPCX-Version", "3"));
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("{\"C\":42}");
@@ -75,12 +82,19 @@ class GatewayTest {
 
   @Test
   void servicePathHeaderWinsOverTheUrlAndGetAndPutWorkToo() throws Exception {
-    HttpResponse<String> put = Http.send(Http.to(address(), "/Nothing/here")
-        .header("X-RPCX-ServicePath", "Arith").header("X-RPCX-ServiceMethod", "Add")
-        .header("X-RPCX-SerializeType", "1").PUT(Http.body("{\"A\":7,\"B\":6}")));
-    HttpResponse<String> get = Http.send(Http.to(address(), "/Arith")
-        .header("X-RPCX-ServiceMethod", "Mul").header("X-RPCX-SerializeType", "1")
-        .method("GET", Http.body("{\"A\":2,\"B\":3}")));
+    HttpResponse<String> put =
+        Http.send(
+            Http.to(address(), "/Nothing/here")
+                .header("X-RPCX-ServicePath", "Arith")
+                .header("X-RPCX-ServiceMethod", "Add")
+                .header("X-RPCX-SerializeType", "1")
+                .PUT(Http.body("{\"A\":7,\"B\":6}")));
+    HttpResponse<String> get =
+        Http.send(
+            Http.to(address(), "/Arith")
+                .header("X-RPCX-ServiceMethod", "Mul")
+                .header("X-RPCX-SerializeType", "1")
+                .method("GET", Http.body("{\"A\":2,\"B\":3}")));
 
     assertThat(put.body()).isEqualTo("{\"C\":13}");
     assertThat(get.body()).isEqualTo("{\"C\":6}");
@@ -88,9 +102,12 @@ class GatewayTest {
 
   @Test
   void contentTypeFollowsTheSerializeType() throws Exception {
-    HttpResponse<byte[]> raw = Http.sendForBytes(Http.to(address(), "/Echo")
-        .header("X-RPCX-ServiceMethod", "Echo").header("X-RPCX-SerializeType", "3")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xa2, 'h', 'i'})));
+    HttpResponse<byte[]> raw =
+        Http.sendForBytes(
+            Http.to(address(), "/Echo")
+                .header("X-RPCX-ServiceMethod", "Echo")
+                .header("X-RPCX-SerializeType", "3")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xa2, 'h', 'i'})));
 
     assertThat(raw.statusCode()).isEqualTo(200);
     assertThat(raw.headers().firstValue("Content-Type")).hasValue("application/msgpack");
@@ -99,8 +116,10 @@ class GatewayTest {
 
   @Test
   void metadataTravelsBothWaysAsUrlQueryStrings() throws Exception {
-    HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "MulMeta",
-        "{\"A\":2,\"B\":5}").header("X-RPCX-Meta", "trace=a%20b&lang=caf%C3%A9&lang=ignored"));
+    HttpResponse<String> r =
+        Http.send(
+            Http.gateway(address(), "Arith", "MulMeta", "{\"A\":2,\"B\":5}")
+                .header("X-RPCX-Meta", "trace=a%20b&lang=caf%C3%A9&lang=ignored"));
 
     assertThat(r.body()).isEqualTo("{\"C\":10}");
     assertThat(r.headers().firstValue("X-RPCX-Meta")).hasValue("lang=caf%C3%A9&trace=a+b");
@@ -109,20 +128,26 @@ class GatewayTest {
   @Test
   void responseMetadataEscapesStarAndKeepsTildeAsGoDoes() throws Exception {
     // java.net.URLEncoder would write "a*b%7Ec"; Go's url.QueryEscape writes "a%2Ab~c".
-    HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "MulMeta",
-        "{\"A\":2,\"B\":5}").header("X-RPCX-Meta", "k%7E*=a*b~c"));
+    HttpResponse<String> r =
+        Http.send(
+            Http.gateway(address(), "Arith", "MulMeta", "{\"A\":2,\"B\":5}")
+                .header("X-RPCX-Meta", "k%7E*=a*b~c"));
 
     assertThat(r.headers().firstValue("X-RPCX-Meta")).hasValue("k~%2A=a%2Ab~c");
   }
 
   @Test
   void authorizationHeaderIsTheAuthTokenAndAFailureIs401() throws Exception {
-    HttpResponse<String> refused = Http.send(Http.gateway(address(), "Guarded", "Mul",
-        "{\"A\":2,\"B\":5}").header("Authorization", "Bearer wrong"));
-    HttpResponse<String> missing = Http.send(Http.gateway(address(), "Guarded", "Mul",
-        "{\"A\":2,\"B\":5}"));
-    HttpResponse<String> allowed = Http.send(Http.gateway(address(), "Guarded", "Mul",
-        "{\"A\":2,\"B\":5}").header("Authorization", "Bearer s3cret"));
+    HttpResponse<String> refused =
+        Http.send(
+            Http.gateway(address(), "Guarded", "Mul", "{\"A\":2,\"B\":5}")
+                .header("Authorization", "Bearer wrong"));
+    HttpResponse<String> missing =
+        Http.send(Http.gateway(address(), "Guarded", "Mul", "{\"A\":2,\"B\":5}"));
+    HttpResponse<String> allowed =
+        Http.send(
+            Http.gateway(address(), "Guarded", "Mul", "{\"A\":2,\"B\":5}")
+                .header("Authorization", "Bearer s3cret"));
 
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(refused.headers().firstValue("X-RPCX-MessageStatusType")).hasValue("Error");
@@ -135,8 +160,8 @@ class GatewayTest {
 
   @Test
   void serviceErrorsAre500WithGosErrorHeadersAndTheTextAsBody() throws Exception {
-    HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "Div",
-        "{\"A\":1,\"B\":0}"));
+    HttpResponse<String> r =
+        Http.send(Http.gateway(address(), "Arith", "Div", "{\"A\":1,\"B\":0}"));
 
     assertThat(r.statusCode()).isEqualTo(500);
     assertThat(r.headers().firstValue("X-RPCX-MessageStatusType")).hasValue("Error");
@@ -160,9 +185,12 @@ class GatewayTest {
     HttpResponse<String> service = Http.send(Http.gateway(address(), "Nope", "Mul", "{}"));
     HttpResponse<String> method = Http.send(Http.gateway(address(), "Arith", "Nope", "{}"));
     HttpResponse<String> args = Http.send(Http.gateway(address(), "Arith", "Mul", "[1,"));
-    HttpResponse<String> codec = Http.send(Http.to(address(), "/Arith")
-        .header("X-RPCX-ServiceMethod", "Mul").header("X-RPCX-SerializeType", "9")
-        .POST(Http.body("{}")));
+    HttpResponse<String> codec =
+        Http.send(
+            Http.to(address(), "/Arith")
+                .header("X-RPCX-ServiceMethod", "Mul")
+                .header("X-RPCX-SerializeType", "9")
+                .POST(Http.body("{}")));
 
     assertThat(service.statusCode()).isEqualTo(404);
     assertThat(service.headers().firstValue("X-RPCX-ErrorMessage"))
@@ -178,14 +206,23 @@ class GatewayTest {
 
   @Test
   void malformedRequestsAre400WithGosTextsAndTheirRpcxHeadersCopiedBack() throws Exception {
-    HttpResponse<String> noMethod = Http.send(Http.to(address(), "/Arith")
-        .header("X-RPCX-SerializeType", "1").header("X-RPCX-MessageID", "7")
-        .POST(Http.body("{}")));
-    HttpResponse<String> noType = Http.send(Http.to(address(), "/Arith")
-        .header("X-RPCX-ServiceMethod", "Mul").POST(Http.body("{}")));
-    HttpResponse<String> noPath = Http.send(Http.to(address(), "/")
-        .header("X-RPCX-ServiceMethod", "Mul").header("X-RPCX-SerializeType", "1")
-        .POST(Http.body("{}")));
+    HttpResponse<String> noMethod =
+        Http.send(
+            Http.to(address(), "/Arith")
+                .header("X-RPCX-SerializeType", "1")
+                .header("X-RPCX-MessageID", "7")
+                .POST(Http.body("{}")));
+    HttpResponse<String> noType =
+        Http.send(
+            Http.to(address(), "/Arith")
+                .header("X-RPCX-ServiceMethod", "Mul")
+                .POST(Http.body("{}")));
+    HttpResponse<String> noPath =
+        Http.send(
+            Http.to(address(), "/")
+                .header("X-RPCX-ServiceMethod", "Mul")
+                .header("X-RPCX-SerializeType", "1")
+                .POST(Http.body("{}")));
 
     assertThat(noMethod.statusCode()).isEqualTo(400);
     assertThat(noMethod.headers().firstValue("X-RPCX-ErrorMessage"))
@@ -200,26 +237,36 @@ class GatewayTest {
 
   @Test
   void badNumbersAndBooleansAre400NamingTheHeader() throws Exception {
-    assertBadHeader("X-RPCX-MessageID", "-1",
+    assertBadHeader(
+        "X-RPCX-MessageID",
+        "-1",
         "X-RPCX-MessageID must be an unsigned 64-bit decimal number, was \"-1\"");
-    assertBadHeader("X-RPCX-MessageID", "18446744073709551616",
+    assertBadHeader(
+        "X-RPCX-MessageID",
+        "18446744073709551616",
         "X-RPCX-MessageID must be an unsigned 64-bit decimal number, was \"18446744073709551616\"");
-    assertBadHeader("X-RPCX-SerializeType", "16",
+    assertBadHeader(
+        "X-RPCX-SerializeType",
+        "16",
         "X-RPCX-SerializeType must be a number from 0 to 15, was \"16\"");
-    assertBadHeader("X-RPCX-CompressType", "gzip",
+    assertBadHeader(
+        "X-RPCX-CompressType",
+        "gzip",
         "X-RPCX-CompressType must be a number from 0 to 7, was \"gzip\"");
-    assertBadHeader("X-RPCX-CompressType", "2",
+    assertBadHeader(
+        "X-RPCX-CompressType",
+        "2",
         "unsupported X-RPCX-CompressType 2: the server has no such compressor");
     assertBadHeader("X-RPCX-Oneway", "yes", "X-RPCX-Oneway must be true or false, was \"yes\"");
-    assertBadHeader("X-RPCX-Heartbeat", "maybe",
-        "X-RPCX-Heartbeat must be true or false, was \"maybe\"");
-    assertBadHeader("X-RPCX-Meta", "a=%zz",
-        "X-RPCX-Meta is not a URL query string: ");
+    assertBadHeader(
+        "X-RPCX-Heartbeat", "maybe", "X-RPCX-Heartbeat must be true or false, was \"maybe\"");
+    assertBadHeader("X-RPCX-Meta", "a=%zz", "X-RPCX-Meta is not a URL query string: ");
   }
 
   private void assertBadHeader(String name, String value, String error) throws Exception {
-    HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "Mul", "{\"A\":1,\"B\":1}")
-        .setHeader(name, value));
+    HttpResponse<String> r =
+        Http.send(
+            Http.gateway(address(), "Arith", "Mul", "{\"A\":1,\"B\":1}").setHeader(name, value));
     assertThat(r.statusCode()).as(name + ": " + value).isEqualTo(400);
     assertThat(r.headers().firstValue("X-RPCX-MessageStatusType")).hasValue("Error");
     assertThat(r.body()).as(name + ": " + value).startsWith(error);
@@ -229,14 +276,20 @@ class GatewayTest {
   @Test
   void overlongValuesAreQuotedCutTo256CharactersInErrors() throws Exception {
     String id = "9".repeat(5_000) + "x";
-    HttpResponse<String> badId = Http.send(Http.gateway(address(), "Arith", "Mul", "{}")
-        .header("X-RPCX-MessageID", id));
-    HttpResponse<String> unknown = Http.send(Http.gateway(address(), "Arith", "Mul", "{}")
-        .header("X-RPCX-ServicePath", "S".repeat(5_000)));
+    HttpResponse<String> badId =
+        Http.send(Http.gateway(address(), "Arith", "Mul", "{}").header("X-RPCX-MessageID", id));
+    HttpResponse<String> unknown =
+        Http.send(
+            Http.gateway(address(), "Arith", "Mul", "{}")
+                .header("X-RPCX-ServicePath", "S".repeat(5_000)));
 
     assertThat(badId.statusCode()).isEqualTo(400);
-    assertThat(badId.body()).isEqualTo("X-RPCX-MessageID must be an unsigned 64-bit decimal "
-        + "number, was \"" + "9".repeat(256) + "...(5001 chars)\"");
+    assertThat(badId.body())
+        .isEqualTo(
+            "X-RPCX-MessageID must be an unsigned 64-bit decimal "
+                + "number, was \""
+                + "9".repeat(256)
+                + "...(5001 chars)\"");
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body())
         .isEqualTo("rpcx: can't find service " + "S".repeat(256) + "...(5000 chars)");
@@ -246,8 +299,11 @@ class GatewayTest {
 
   @Test
   void onewayTrueIsAnswered202AtOnceAndRunsTheCall() throws Exception {
-    HttpResponse<String> r = Http.send(Http.gateway(address(), "Notes", "Note", "\"hello\"")
-        .header("X-RPCX-Oneway", "true").header("X-RPCX-MessageID", "9"));
+    HttpResponse<String> r =
+        Http.send(
+            Http.gateway(address(), "Notes", "Note", "\"hello\"")
+                .header("X-RPCX-Oneway", "true")
+                .header("X-RPCX-MessageID", "9"));
 
     assertThat(r.statusCode()).isEqualTo(202);
     assertThat(r.body()).isEmpty();
@@ -258,8 +314,10 @@ class GatewayTest {
   @Test
   void onewayFalseAndZeroMeanFalse() throws Exception {
     for (String no : new String[] {"false", "FALSE", "0"}) {
-      HttpResponse<String> r = Http.send(Http.gateway(address(), "Arith", "Mul",
-          "{\"A\":3,\"B\":3}").header("X-RPCX-Oneway", no));
+      HttpResponse<String> r =
+          Http.send(
+              Http.gateway(address(), "Arith", "Mul", "{\"A\":3,\"B\":3}")
+                  .header("X-RPCX-Oneway", no));
       assertThat(r.statusCode()).as(no).isEqualTo(200);
       assertThat(r.body()).as(no).isEqualTo("{\"C\":9}");
     }
@@ -267,9 +325,12 @@ class GatewayTest {
 
   @Test
   void heartbeatIsEchoedWithoutAService() throws Exception {
-    HttpResponse<String> r = Http.send(Http.to(address(), "/")
-        .header("X-RPCX-Heartbeat", "true").header("X-RPCX-MessageID", "5")
-        .POST(Http.body("ping")));
+    HttpResponse<String> r =
+        Http.send(
+            Http.to(address(), "/")
+                .header("X-RPCX-Heartbeat", "true")
+                .header("X-RPCX-MessageID", "5")
+                .POST(Http.body("ping")));
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).isEqualTo("ping");
@@ -280,18 +341,23 @@ class GatewayTest {
 
   @Test
   void gzipBodiesAreDecompressedWithEitherHeader() throws Exception {
-    byte[] gzipped = new GzipCompressor().compress(
-        "{\"A\":6,\"B\":7}".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> compressType = Http.send(Http.gateway(address(), "Arith", "Mul", "")
-        .header("X-RPCX-CompressType", "1")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)));
-    HttpResponse<String> contentEncoding = Http.send(Http.gateway(address(), "Arith", "Mul", "")
-        .header("Content-Encoding", "gzip")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)));
-    HttpResponse<String> brotli = Http.send(Http.gateway(address(), "Arith", "Mul", "{}")
-        .header("Content-Encoding", "br"));
-    HttpResponse<String> corrupt = Http.send(Http.gateway(address(), "Arith", "Mul", "not gzip")
-        .header("X-RPCX-CompressType", "1"));
+    byte[] gzipped =
+        new GzipCompressor().compress("{\"A\":6,\"B\":7}".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> compressType =
+        Http.send(
+            Http.gateway(address(), "Arith", "Mul", "")
+                .header("X-RPCX-CompressType", "1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)));
+    HttpResponse<String> contentEncoding =
+        Http.send(
+            Http.gateway(address(), "Arith", "Mul", "")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)));
+    HttpResponse<String> brotli =
+        Http.send(Http.gateway(address(), "Arith", "Mul", "{}").header("Content-Encoding", "br"));
+    HttpResponse<String> corrupt =
+        Http.send(
+            Http.gateway(address(), "Arith", "Mul", "not gzip").header("X-RPCX-CompressType", "1"));
 
     assertThat(compressType.body()).isEqualTo("{\"C\":42}");
     assertThat(compressType.headers().firstValue("X-RPCX-CompressType")).isEmpty();
@@ -304,28 +370,35 @@ class GatewayTest {
   @Test
   void aLargeReplyToACompressedRequestIsCompressedTheSameWay() throws Exception {
     String text = "x".repeat(5000);
-    byte[] gzipped = new GzipCompressor().compress(
-        ("\"" + text + "\"").getBytes(StandardCharsets.UTF_8));
-    HttpResponse<byte[]> r = Http.sendForBytes(Http.gateway(address(), "Echo", "Echo", "")
-        .header("X-RPCX-CompressType", "1")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)));
+    byte[] gzipped =
+        new GzipCompressor().compress(("\"" + text + "\"").getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> r =
+        Http.sendForBytes(
+            Http.gateway(address(), "Echo", "Echo", "")
+                .header("X-RPCX-CompressType", "1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipped)));
 
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("X-RPCX-CompressType")).hasValue("1");
-    assertThat(new String(new GzipCompressor().decompress(r.body(), 1 << 20),
-        StandardCharsets.UTF_8)).isEqualTo("\"" + text + "\"");
+    assertThat(
+            new String(new GzipCompressor().decompress(r.body(), 1 << 20), StandardCharsets.UTF_8))
+        .isEqualTo("\"" + text + "\"");
   }
 
   @Test
   void aBodyOverTheMaxMessageLengthIs413BeforeItIsSent() throws Exception {
     try (Http.Raw raw = new Http.Raw(address())) {
       // Only the head is sent: the answer cannot wait for the body.
-      String head = raw.write(Http.rawArith("Mul", "", "Content-Length: " + (MAX_MESSAGE + 1))
-          .replace("Content-Length: 0\r\n", "")).readHead();
+      String head =
+          raw.write(
+                  Http.rawArith("Mul", "", "Content-Length: " + (MAX_MESSAGE + 1))
+                      .replace("Content-Length: 0\r\n", ""))
+              .readHead();
       assertThat(head).startsWith("HTTP/1.1 413 ");
     }
-    HttpResponse<String> ok = Http.send(Http.gateway(address(), "Echo", "Echo",
-        "\"" + "y".repeat(MAX_MESSAGE - 100) + "\""));
+    HttpResponse<String> ok =
+        Http.send(
+            Http.gateway(address(), "Echo", "Echo", "\"" + "y".repeat(MAX_MESSAGE - 100) + "\""));
     assertThat(ok.statusCode()).isEqualTo(200);
   }
 
@@ -334,8 +407,7 @@ class GatewayTest {
     String json = "{\"A\":4,\"B\":5}";
     try (Http.Raw raw = new Http.Raw(address())) {
       String request = Http.rawArith("Mul", json, "Expect: 100-continue");
-      String interim = raw.write(request.substring(0, request.length() - json.length()))
-          .readHead();
+      String interim = raw.write(request.substring(0, request.length() - json.length())).readHead();
       assertThat(interim).startsWith("HTTP/1.1 100 Continue");
       String head = raw.write(json).readHead();
       assertThat(head).startsWith("HTTP/1.1 200 OK").contains("content-length: 8");
@@ -347,8 +419,7 @@ class GatewayTest {
   void keepAliveAndPipelinedRequestsAreAnsweredInOrderOnOneConnection() throws Exception {
     StringBuilder requests = new StringBuilder();
     for (int i = 1; i <= 3; i++) {
-      requests.append(Http.rawArith("Mul", "{\"A\":" + i + ",\"B\":10}",
-          "X-RPCX-MessageID: " + i));
+      requests.append(Http.rawArith("Mul", "{\"A\":" + i + ",\"B\":10}", "X-RPCX-MessageID: " + i));
     }
     try (Http.Raw raw = new Http.Raw(address())) {
       raw.write(requests.toString());
@@ -364,8 +435,9 @@ class GatewayTest {
 
   @Test
   void otherMethodsAre405() throws Exception {
-    HttpResponse<String> r = Http.send(Http.to(address(), "/Arith")
-        .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> r =
+        Http.send(
+            Http.to(address(), "/Arith").method("DELETE", HttpRequest.BodyPublishers.noBody()));
 
     assertThat(r.statusCode()).isEqualTo(405);
     assertThat(r.headers().firstValue("Allow")).hasValue("GET, POST, PUT");

@@ -15,8 +15,11 @@ import java.time.Duration;
 
 /** HTTP for the tests: the JDK's client for well-formed requests, a raw socket for the rest. */
 final class Http {
-  static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private Http() {}
 
@@ -40,14 +43,18 @@ final class Http {
 
   /** A gateway call: POST {@code /service} with method, serialize type JSON and {@code json}. */
   static HttpRequest.Builder gateway(String address, String service, String method, String json) {
-    return to(address, "/" + service).header("X-RPCX-ServiceMethod", method)
-        .header("X-RPCX-SerializeType", "1").POST(body(json));
+    return to(address, "/" + service)
+        .header("X-RPCX-ServiceMethod", method)
+        .header("X-RPCX-SerializeType", "1")
+        .POST(body(json));
   }
 
   /** A JSON-RPC call: POST {@code json} with {@code X-JSONRPC-2.0: true}. */
   static HttpRequest.Builder jsonRpc(String address, String json) {
-    return to(address, "/").header("X-JSONRPC-2.0", "true")
-        .header("Content-Type", "application/json").POST(body(json));
+    return to(address, "/")
+        .header("X-JSONRPC-2.0", "true")
+        .header("Content-Type", "application/json")
+        .POST(body(json));
   }
 
   /**
@@ -64,13 +71,19 @@ final class Http {
 
   /** A raw HTTP/1.1 gateway POST of {@code json} to Arith, with extra header lines. */
   static String rawArith(String method, String json, String... headers) {
-    StringBuilder b = new StringBuilder("POST /Arith HTTP/1.1\r\nHost: x\r\n")
-        .append("X-RPCX-ServiceMethod: ").append(method).append("\r\n")
-        .append("X-RPCX-SerializeType: 1\r\n");
+    StringBuilder b =
+        new StringBuilder("POST /Arith HTTP/1.1\r\nHost: x\r\n")
+            .append("X-RPCX-ServiceMethod: ")
+            .append(method)
+            .append("\r\n")
+            .append("X-RPCX-SerializeType: 1\r\n");
     for (String h : headers) {
       b.append(h).append("\r\n");
     }
-    return b.append("Content-Length: ").append(json.length()).append("\r\n\r\n").append(json)
+    return b.append("Content-Length: ")
+        .append(json.length())
+        .append("\r\n\r\n")
+        .append(json)
         .toString();
   }
 
@@ -99,8 +112,9 @@ final class Http {
       if (receiveBuffer > 0) {
         socket.setReceiveBufferSize(receiveBuffer); // before connecting, to fix the window
       }
-      socket.connect(new InetSocketAddress(address.substring(0, colon),
-          Integer.parseInt(address.substring(colon + 1))));
+      socket.connect(
+          new InetSocketAddress(
+              address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
       socket.setSoTimeout((int) readTimeout.toMillis());
       in = socket.getInputStream();
       out = socket.getOutputStream();

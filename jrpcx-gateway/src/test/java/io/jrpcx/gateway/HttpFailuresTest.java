@@ -18,21 +18,26 @@ class HttpFailuresTest {
   final Gateway gateway = Gateway.create();
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.sharePortWith(gateway)
-          .plugin((ServerPlugin.PostConnClose) conn -> closed.incrementAndGet())
-          .plugin((ServerPlugin.PostReadRequest) (conn, request) -> {
-            if (request.servicePath().equals("OutOfMemory")) {
-              throw new OutOfMemoryError("thrown by a test plugin");
-            }
-          }),
-      s -> {});
+  final TestServer server =
+      TestServer.create(
+          b ->
+              b.sharePortWith(gateway)
+                  .plugin((ServerPlugin.PostConnClose) conn -> closed.incrementAndGet())
+                  .plugin(
+                      (ServerPlugin.PostReadRequest)
+                          (conn, request) -> {
+                            if (request.servicePath().equals("OutOfMemory")) {
+                              throw new OutOfMemoryError("thrown by a test plugin");
+                            }
+                          }),
+          s -> {});
 
   @Test
   @Timeout(60)
   void clientsThatDisconnectMidBodyLeaveNoWarningOrStackTrace() throws Exception {
-    String head = Http.rawArith("Mul", "{\"A\":2,\"B\":3}")
-        .replace("Content-Length: 13", "Content-Length: 1000");
+    String head =
+        Http.rawArith("Mul", "{\"A\":2,\"B\":3}")
+            .replace("Content-Length: 13", "Content-Length: 1000");
     try (LogCapture log = LogCapture.start()) {
       for (int i = 0; i < 200; i++) {
         Http.Raw r = new Http.Raw(server.address());
@@ -44,8 +49,8 @@ class HttpFailuresTest {
         }
       }
       Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> closed.get() >= 200);
-      HttpResponse<String> after = Http.send(Http.gateway(server.address(), "Arith", "Mul",
-          "{\"A\":6,\"B\":7}"));
+      HttpResponse<String> after =
+          Http.send(Http.gateway(server.address(), "Arith", "Mul", "{\"A\":6,\"B\":7}"));
       assertThat(after.body()).isEqualTo("{\"C\":42}");
 
       assertThat(log.warningsAndStackTraces()).isEmpty();
@@ -59,14 +64,16 @@ class HttpFailuresTest {
     try (LogCapture log = LogCapture.start()) {
       for (int i = 0; i < 20; i++) {
         try (Http.Raw r = new Http.Raw(server.address())) {
-          String answer = r.write(Http.rawArith("Mul", "{}")
-              .replace("POST /Arith", "POST /OutOfMemory")).readToEnd();
-          assertThat(answer).startsWith("HTTP/1.1 500 Internal Server Error")
+          String answer =
+              r.write(Http.rawArith("Mul", "{}").replace("POST /Arith", "POST /OutOfMemory"))
+                  .readToEnd();
+          assertThat(answer)
+              .startsWith("HTTP/1.1 500 Internal Server Error")
               .contains("connection: close");
         }
       }
-      HttpResponse<String> after = Http.send(Http.gateway(server.address(), "Arith", "Mul",
-          "{\"A\":6,\"B\":7}"));
+      HttpResponse<String> after =
+          Http.send(Http.gateway(server.address(), "Arith", "Mul", "{\"A\":6,\"B\":7}"));
       assertThat(after.body()).isEqualTo("{\"C\":42}");
 
       assertThat(gateway.failures().unexpectedFailures() - before).isEqualTo(20);

@@ -43,7 +43,9 @@ class HttpMemoryTest {
 
   private static String bodyStart(long length) {
     return "POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Mul\r\n"
-        + "X-RPCX-SerializeType: 1\r\nContent-Length: " + length + "\r\n\r\n{\"A\":";
+        + "X-RPCX-SerializeType: 1\r\nContent-Length: "
+        + length
+        + "\r\n\r\n{\"A\":";
   }
 
   @Test
@@ -57,12 +59,17 @@ class HttpMemoryTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> s.memoryInUse() >= 6 << 20);
     // A third cannot be held: 503, and its connection closes.
     String refused = raw(s).write(bodyStart(3 << 20)).readToEnd();
-    assertThat(refused).startsWith("HTTP/1.1 503").contains("server is overloaded")
+    assertThat(refused)
+        .startsWith("HTTP/1.1 503")
+        .contains("server is overloaded")
         .contains("connection: close");
     // A small request still gets room and its answer, within a second.
-    HttpResponse<String> ok = Http.CLIENT.sendAsync(Http.gateway(s.address(), "Arith", "Mul",
-        "{\"A\":6,\"B\":7}").build(), HttpResponse.BodyHandlers.ofString())
-        .get(1, TimeUnit.SECONDS);
+    HttpResponse<String> ok =
+        Http.CLIENT
+            .sendAsync(
+                Http.gateway(s.address(), "Arith", "Mul", "{\"A\":6,\"B\":7}").build(),
+                HttpResponse.BodyHandlers.ofString())
+            .get(1, TimeUnit.SECONDS);
     assertThat(ok.body()).isEqualTo("{\"C\":42}");
     assertThat(s.memoryPeak()).isLessThanOrEqualTo(BUDGET + BUDGET / 4);
     // What the stalled bodies held goes back when their connections close.

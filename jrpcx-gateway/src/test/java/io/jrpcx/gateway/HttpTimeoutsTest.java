@@ -9,8 +9,8 @@ import io.jrpcx.client.ClientOptions;
 import io.jrpcx.server.Server;
 import io.jrpcx.server.ServerPlugin;
 import io.jrpcx.testing.Args;
-import io.jrpcx.testing.EchoService;
 import io.jrpcx.testing.ArithService;
+import io.jrpcx.testing.EchoService;
 import io.jrpcx.testing.Reply;
 import java.io.IOException;
 import java.net.SocketException;
@@ -84,12 +84,18 @@ class HttpTimeoutsTest {
 
   /** The promise: a well-behaved client, HTTP or rpcx, is answered within 1 s. */
   private static void assertServedWithinOneSecond(Server s, Client client) throws Exception {
-    HttpResponse<String> http = Http.CLIENT.sendAsync(Http.gateway(s.address(), "Arith", "Mul",
-        "{\"A\":6,\"B\":7}").build(), HttpResponse.BodyHandlers.ofString())
-        .get(1, TimeUnit.SECONDS);
+    HttpResponse<String> http =
+        Http.CLIENT
+            .sendAsync(
+                Http.gateway(s.address(), "Arith", "Mul", "{\"A\":6,\"B\":7}").build(),
+                HttpResponse.BodyHandlers.ofString())
+            .get(1, TimeUnit.SECONDS);
     assertThat(http.body()).isEqualTo("{\"C\":42}");
-    Reply rpcx = client.go(Context.background(), "Arith", "Mul", new Args(6, 7), Reply.class)
-        .done().get(1, TimeUnit.SECONDS);
+    Reply rpcx =
+        client
+            .go(Context.background(), "Arith", "Mul", new Args(6, 7), Reply.class)
+            .done()
+            .get(1, TimeUnit.SECONDS);
     assertThat(rpcx.C).isEqualTo(42);
   }
 
@@ -111,8 +117,10 @@ class HttpTimeoutsTest {
     List<Http.Raw> stalled = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       Http.Raw r = raw(s);
-      r.write(i % 2 == 0 ? "POST /Ari"
-          : "POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Mul\r\nX-RPCX-Seri");
+      r.write(
+          i % 2 == 0
+              ? "POST /Ari"
+              : "POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Mul\r\nX-RPCX-Seri");
       stalled.add(r);
     }
     // These keep sending, a header byte every 50 ms: the limit runs from the first byte.
@@ -122,15 +130,19 @@ class HttpTimeoutsTest {
       r.write("POST /Arith HTTP/1.1\r\nX-Pad: ");
       trickling.add(r);
     }
-    trickler.scheduleAtFixedRate(() -> {
-      for (Http.Raw r : trickling) {
-        try {
-          r.write("a");
-        } catch (IOException closedByTheServer) {
-          // expected once the limit is reached
-        }
-      }
-    }, 50, 50, TimeUnit.MILLISECONDS);
+    trickler.scheduleAtFixedRate(
+        () -> {
+          for (Http.Raw r : trickling) {
+            try {
+              r.write("a");
+            } catch (IOException closedByTheServer) {
+              // expected once the limit is reached
+            }
+          }
+        },
+        50,
+        50,
+        TimeUnit.MILLISECONDS);
 
     assertServedWithinOneSecond(s, client);
     for (Http.Raw r : stalled) {
@@ -149,22 +161,29 @@ class HttpTimeoutsTest {
     Server s = serve(Gateway.builder().bodyTimeout(SHORT).build());
     Client client = connect(s);
     Http.Raw stopped = raw(s);
-    stopped.write(Http.rawArith("Mul", "{\"A\":2,\"B\":3}")
-        .replace("Content-Length: 13", "Content-Length: 100"));
+    stopped.write(
+        Http.rawArith("Mul", "{\"A\":2,\"B\":3}")
+            .replace("Content-Length: 13", "Content-Length: 100"));
     Http.Raw chunked = raw(s);
-    chunked.write("POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Mul\r\n"
-        + "X-RPCX-SerializeType: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
-    trickler.scheduleAtFixedRate(() -> {
-      try {
-        chunked.write("1\r\n \r\n"); // one byte of body every 100 ms
-      } catch (IOException closedByTheServer) {
-        // expected once the limit is reached
-      }
-    }, 100, 100, TimeUnit.MILLISECONDS);
+    chunked.write(
+        "POST /Arith HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Mul\r\n"
+            + "X-RPCX-SerializeType: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    trickler.scheduleAtFixedRate(
+        () -> {
+          try {
+            chunked.write("1\r\n \r\n"); // one byte of body every 100 ms
+          } catch (IOException closedByTheServer) {
+            // expected once the limit is reached
+          }
+        },
+        100,
+        100,
+        TimeUnit.MILLISECONDS);
 
     assertServedWithinOneSecond(s, client);
     assertThat(stopped.readToEnd())
-        .startsWith("HTTP/1.1 408 Request Timeout").contains("connection: close");
+        .startsWith("HTTP/1.1 408 Request Timeout")
+        .contains("connection: close");
     assertThat(answerOrReset(chunked)).matches("(?s)HTTP/1.1 408 Request Timeout.*|reset: .*");
     assertServedWithinOneSecond(s, client);
   }
@@ -185,14 +204,20 @@ class HttpTimeoutsTest {
   @Timeout(60)
   void aClientThatStopsReadingItsAnswerIsClosedAtTheIdleTimeout() throws Exception {
     AtomicInteger closed = new AtomicInteger();
-    Server s = serve(Gateway.builder().idleTimeout(SHORT).build(),
-        b -> b.plugin((ServerPlugin.PostConnClose) conn -> closed.incrementAndGet()));
+    Server s =
+        serve(
+            Gateway.builder().idleTimeout(SHORT).build(),
+            b -> b.plugin((ServerPlugin.PostConnClose) conn -> closed.incrementAndGet()));
     // More than the socket buffers of both ends hold: the answer waits for the client to read.
     String big = "\"" + "x".repeat(16 << 20) + "\"";
     Http.Raw r = new Http.Raw(s.address(), Duration.ofSeconds(10), 64 << 10);
     closeAfter.add(r);
-    r.write("POST /Echo HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Echo\r\n"
-        + "X-RPCX-SerializeType: 1\r\nContent-Length: " + big.length() + "\r\n\r\n" + big);
+    r.write(
+        "POST /Echo HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Echo\r\n"
+            + "X-RPCX-SerializeType: 1\r\nContent-Length: "
+            + big.length()
+            + "\r\n\r\n"
+            + big);
 
     Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> closed.get() == 1);
   }
@@ -204,8 +229,12 @@ class HttpTimeoutsTest {
     String big = "\"" + "x".repeat(16 << 20) + "\"";
     Http.Raw r = new Http.Raw(s.address(), Duration.ofSeconds(10), 64 << 10);
     closeAfter.add(r);
-    r.write("POST /Echo HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Echo\r\n"
-        + "X-RPCX-SerializeType: 1\r\nContent-Length: " + big.length() + "\r\n\r\n" + big);
+    r.write(
+        "POST /Echo HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Echo\r\n"
+            + "X-RPCX-SerializeType: 1\r\nContent-Length: "
+            + big.length()
+            + "\r\n\r\n"
+            + big);
     String head = r.readHead();
     assertThat(head).startsWith("HTTP/1.1 200 OK");
     int length = Integer.parseInt(head.replaceAll("(?s).*content-length: (\\d+).*", "$1"));
@@ -213,20 +242,25 @@ class HttpTimeoutsTest {
     // 1 MiB every 100 ms: the whole answer takes longer than the idle timeout, yet it moves.
     AtomicInteger read = new AtomicInteger();
     CompletableFuture<Void> all = new CompletableFuture<>();
-    trickler.scheduleAtFixedRate(() -> {
-      try {
-        int want = Math.min(1 << 20, length - read.get());
-        int n = r.readBytes(want).length;
-        if (n < want) {
-          all.completeExceptionally(new AssertionError("closed after " + (read.get() + n)
-              + " of " + length + " bytes"));
-        } else if (read.addAndGet(n) == length) {
-          all.complete(null);
-        }
-      } catch (Throwable e) {
-        all.completeExceptionally(e);
-      }
-    }, 100, 100, TimeUnit.MILLISECONDS);
+    trickler.scheduleAtFixedRate(
+        () -> {
+          try {
+            int want = Math.min(1 << 20, length - read.get());
+            int n = r.readBytes(want).length;
+            if (n < want) {
+              all.completeExceptionally(
+                  new AssertionError(
+                      "closed after " + (read.get() + n) + " of " + length + " bytes"));
+            } else if (read.addAndGet(n) == length) {
+              all.complete(null);
+            }
+          } catch (Throwable e) {
+            all.completeExceptionally(e);
+          }
+        },
+        100,
+        100,
+        TimeUnit.MILLISECONDS);
 
     all.get(30, TimeUnit.SECONDS);
     assertThat(read.get()).isEqualTo(big.length());
@@ -237,11 +271,12 @@ class HttpTimeoutsTest {
   @Test
   @Timeout(30)
   void theTimeACallTakesOnTheServerIsNeverCutAndTheConnectionStaysUsable() throws Exception {
-    Server s = serve(Gateway.builder().headerTimeout(SHORT).bodyTimeout(SHORT)
-        .idleTimeout(SHORT).build());
+    Server s =
+        serve(Gateway.builder().headerTimeout(SHORT).bodyTimeout(SHORT).idleTimeout(SHORT).build());
     Http.Raw r = raw(s);
-    String slow = "POST /Slow HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Work\r\n"
-        + "X-RPCX-SerializeType: 1\r\nContent-Length: 4\r\n\r\n\"hi\"";
+    String slow =
+        "POST /Slow HTTP/1.1\r\nHost: x\r\nX-RPCX-ServiceMethod: Work\r\n"
+            + "X-RPCX-SerializeType: 1\r\nContent-Length: 4\r\n\r\n\"hi\"";
     // Two pipelined calls of 1 s each, both longer than every timeout.
     r.write(slow + slow);
     for (int i = 0; i < 2; i++) {
@@ -258,17 +293,24 @@ class HttpTimeoutsTest {
     assertThat(defaults.headerTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(defaults.bodyTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(defaults.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
-    Gateway none = Gateway.builder().headerTimeout(Duration.ZERO).bodyTimeout(Duration.ZERO)
-        .idleTimeout(Duration.ZERO).build();
+    Gateway none =
+        Gateway.builder()
+            .headerTimeout(Duration.ZERO)
+            .bodyTimeout(Duration.ZERO)
+            .idleTimeout(Duration.ZERO)
+            .build();
     assertThat(none.headerTimeout()).isZero();
     assertThat(none.bodyTimeout()).isZero();
     assertThat(none.idleTimeout()).isZero();
     assertThatThrownBy(() -> Gateway.builder().headerTimeout(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("headerTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("headerTimeout");
     assertThatThrownBy(() -> Gateway.builder().bodyTimeout(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bodyTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("bodyTimeout");
     assertThatThrownBy(() -> Gateway.builder().idleTimeout(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("idleTimeout");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("idleTimeout");
     assertThatThrownBy(() -> Gateway.builder().idleTimeout(null))
         .isInstanceOf(NullPointerException.class);
   }

@@ -17,23 +17,27 @@ final class LogCapture implements AutoCloseable {
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
 
   private LogCapture() {
-    System.setErr(new PrintStream(new OutputStream() {
-      @Override
-      public void write(int b) {
-        synchronized (captured) {
-          captured.write(b);
-        }
-        original.write(b);
-      }
+    System.setErr(
+        new PrintStream(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                synchronized (captured) {
+                  captured.write(b);
+                }
+                original.write(b);
+              }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        synchronized (captured) {
-          captured.write(b, off, len);
-        }
-        original.write(b, off, len);
-      }
-    }, true, StandardCharsets.UTF_8));
+              @Override
+              public void write(byte[] b, int off, int len) {
+                synchronized (captured) {
+                  captured.write(b, off, len);
+                }
+                original.write(b, off, len);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8));
   }
 
   static LogCapture start() {
@@ -51,8 +55,14 @@ final class LogCapture implements AutoCloseable {
 
   /** WARN and ERROR records and stack trace lines printed so far. */
   List<String> warningsAndStackTraces() {
-    return lines().stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
-        || l.startsWith("\tat ") || l.startsWith("Caused by")).collect(Collectors.toList());
+    return lines().stream()
+        .filter(
+            l ->
+                l.contains(" WARN ")
+                    || l.contains(" ERROR ")
+                    || l.startsWith("\tat ")
+                    || l.startsWith("Caused by"))
+        .collect(Collectors.toList());
   }
 
   @Override

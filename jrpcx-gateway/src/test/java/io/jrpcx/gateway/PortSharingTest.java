@@ -36,14 +36,16 @@ class PortSharingTest {
   volatile Throwable pushFailure;
 
   @RegisterExtension
-  final TestServer server = TestServer.create(b -> b.sharePortWith(Gateway.create()),
-      s -> s.register("Gate", new Gate(), ""));
+  final TestServer server =
+      TestServer.create(
+          b -> b.sharePortWith(Gateway.create()), s -> s.register("Gate", new Gate(), ""));
 
   /** Holds a call until the test releases it; tries to push to its caller first. */
   public class Gate {
     public String hold(ServerContext ctx, String text) throws InterruptedException {
-      ctx.connection().send("Push", "Nope", null, new byte[0]).whenComplete(
-          (ok, failure) -> pushFailure = failure);
+      ctx.connection()
+          .send("Push", "Nope", null, new byte[0])
+          .whenComplete((ok, failure) -> pushFailure = failure);
       entered.countDown();
       release.await();
       return text;
@@ -56,10 +58,11 @@ class PortSharingTest {
     List<CompletableFuture<HttpResponse<String>>> http = new ArrayList<>();
     List<CompletableFuture<Reply>> rpcx = new ArrayList<>();
     for (int i = 1; i <= 50; i++) {
-      http.add(Http.CLIENT.sendAsync(Http.gateway(server.address(), "Arith", "Mul",
-          "{\"A\":" + i + ",\"B\":2}").build(), HttpResponse.BodyHandlers.ofString()));
-      rpcx.add(client.go(Context.background(), "Arith", "Mul", new Args(i, 3), Reply.class)
-          .done());
+      http.add(
+          Http.CLIENT.sendAsync(
+              Http.gateway(server.address(), "Arith", "Mul", "{\"A\":" + i + ",\"B\":2}").build(),
+              HttpResponse.BodyHandlers.ofString()));
+      rpcx.add(client.go(Context.background(), "Arith", "Mul", new Args(i, 3), Reply.class).done());
     }
     for (int i = 1; i <= 50; i++) {
       assertThat(http.get(i - 1).get(20, TimeUnit.SECONDS).body())
@@ -72,7 +75,7 @@ class PortSharingTest {
   void malformedHttpClosesOnlyThatConnection() throws Exception {
     Client client = server.connect();
     try (Http.Raw keptAlive = new Http.Raw(server.address());
-         Http.Raw garbage = new Http.Raw(server.address())) {
+        Http.Raw garbage = new Http.Raw(server.address())) {
       keptAlive.write(Http.rawArith("Mul", "{\"A\":2,\"B\":2}"));
       assertThat(keptAlive.readHead()).startsWith("HTTP/1.1 200 OK");
       keptAlive.readBytes(7);
@@ -90,24 +93,27 @@ class PortSharingTest {
   @Test
   void httpCallersAreNotListedAndCannotReceivePush() throws Exception {
     server.connect();
-    CompletableFuture<HttpResponse<String>> held = Http.CLIENT.sendAsync(
-        Http.gateway(server.address(), "Gate", "Hold", "\"x\"").build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> held =
+        Http.CLIENT.sendAsync(
+            Http.gateway(server.address(), "Gate", "Hold", "\"x\"").build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
 
     // The rpcx client's connection only, not the HTTP one the held call came on.
     assertThat(server.server().activeConnections()).hasSize(1);
     release.countDown();
     assertThat(held.get(20, TimeUnit.SECONDS).body()).isEqualTo("\"x\"");
-    assertThat(pushFailure).isInstanceOf(UnsupportedOperationException.class)
+    assertThat(pushFailure)
+        .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("HTTP gateway caller");
   }
 
   @Test
   void gracefulShutdownWaitsForAGatewayCallInFlightAndAnswersIt() throws Exception {
-    CompletableFuture<HttpResponse<String>> held = Http.CLIENT.sendAsync(
-        Http.gateway(server.address(), "Gate", "Hold", "\"late\"").build(),
-        HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> held =
+        Http.CLIENT.sendAsync(
+            Http.gateway(server.address(), "Gate", "Hold", "\"late\"").build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
 
     CompletableFuture<Boolean> shutdown =
@@ -147,22 +153,27 @@ class PortSharingTest {
   @Test
   void httpsAndRpcxOverTlsShareTheTlsPort(@TempDir Path dir) throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Server tls = Server.builder().sharePortWith(Gateway.create())
-        .tls(TlsConfig.builder().keyManager(certs.server.cert, certs.server.key).build())
-        .build();
+    Server tls =
+        Server.builder()
+            .sharePortWith(Gateway.create())
+            .tls(TlsConfig.builder().keyManager(certs.server.cert, certs.server.key).build())
+            .build();
     tls.register("Arith", new ArithService(), "");
     tls.start("tcp", "127.0.0.1:0");
     TlsConfig trust = TlsConfig.builder().trustManager(certs.ca.cert).build();
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, trust.trustManagerFactory().get().getTrustManagers(), null);
-    HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .sslContext(ssl).build();
+    HttpClient https =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl).build();
     try (Client client = new Client(ClientOptions.DEFAULT.toBuilder().tls(trust).build())) {
       client.connect("tcp", tls.address());
 
-      HttpResponse<String> r = https.send(Http.gateway(tls.address(), "Arith", "Mul",
-          "{\"A\":3,\"B\":4}").uri(java.net.URI.create("https://" + tls.address() + "/Arith"))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          https.send(
+              Http.gateway(tls.address(), "Arith", "Mul", "{\"A\":3,\"B\":4}")
+                  .uri(java.net.URI.create("https://" + tls.address() + "/Arith"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
 
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("{\"C\":12}");
@@ -175,15 +186,18 @@ class PortSharingTest {
 
   @Test
   void aRequestRateLimitRefusalIs429AndTheConnectionStaysUsable() throws Exception {
-    Server limited = Server.builder().sharePortWith(Gateway.create())
-        .plugin(io.jrpcx.plugin.RequestRateLimitPlugin.of(Duration.ofHours(1), 1)).build();
+    Server limited =
+        Server.builder()
+            .sharePortWith(Gateway.create())
+            .plugin(io.jrpcx.plugin.RequestRateLimitPlugin.of(Duration.ofHours(1), 1))
+            .build();
     limited.register("Arith", new ArithService(), "");
     limited.start("tcp", "127.0.0.1:0");
     try {
-      HttpResponse<String> first = Http.send(Http.gateway(limited.address(), "Arith", "Mul",
-          "{\"A\":1,\"B\":1}"));
-      HttpResponse<String> second = Http.send(Http.gateway(limited.address(), "Arith", "Mul",
-          "{\"A\":1,\"B\":1}"));
+      HttpResponse<String> first =
+          Http.send(Http.gateway(limited.address(), "Arith", "Mul", "{\"A\":1,\"B\":1}"));
+      HttpResponse<String> second =
+          Http.send(Http.gateway(limited.address(), "Arith", "Mul", "{\"A\":1,\"B\":1}"));
 
       assertThat(first.statusCode()).isEqualTo(200);
       assertThat(second.statusCode()).isEqualTo(429);
@@ -199,8 +213,12 @@ class PortSharingTest {
     Server notStarted = Server.builder().sharePortWith(Gateway.create()).build();
     assertThatThrownBy(() -> notStarted.dispatch(null, new io.jrpcx.protocol.Message()))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> notStarted.dispatch(new HttpCaller(
-        new io.netty.channel.embedded.EmbeddedChannel()), new io.jrpcx.protocol.Message()))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("not started");
+    assertThatThrownBy(
+            () ->
+                notStarted.dispatch(
+                    new HttpCaller(new io.netty.channel.embedded.EmbeddedChannel()),
+                    new io.jrpcx.protocol.Message()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not started");
   }
 }

@@ -31,12 +31,15 @@ final class CallTimers {
 
   /** The timer for these tags; {@code exception} null leaves that tag out. */
   Timer get(String service, String method, String outcome, String exception) {
-    return timers.computeIfAbsent(new Key(service, method, outcome, exception), k -> {
-      Tags tags = commonTags.and("service", k.service, "method", k.method, "outcome", k.outcome);
-      if (k.exception != null) {
-        tags = tags.and("exception", k.exception);
-      }
-      return Timer.builder(name).description(description).tags(tags).register(registry);
-    });
+    return timers.computeIfAbsent(
+        new Key(service, method, outcome, exception),
+        k -> {
+          Tags tags =
+              commonTags.and("service", k.service, "method", k.method, "outcome", k.outcome);
+          if (k.exception != null) {
+            tags = tags.and("exception", k.exception);
+          }
+          return Timer.builder(name).description(description).tags(tags).register(registry);
+        });
   }
 }

@@ -20,8 +20,12 @@ final class HookFailures {
 
   void report(String hook, RuntimeException e) {
     if (warned.compareAndSet(false, true)) {
-      log.warn("{}: recording metrics in {} failed; calls go on unmeasured where this repeats"
-          + " (later failures are logged at DEBUG)", owner, hook, e);
+      log.warn(
+          "{}: recording metrics in {} failed; calls go on unmeasured where this repeats"
+              + " (later failures are logged at DEBUG)",
+          owner,
+          hook,
+          e);
     } else {
       log.debug("{}: recording metrics in {} failed", owner, hook, e);
     }

@@ -40,9 +40,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * WARN. Build one instance per registry (and tags) and share it among clients: a second
  * instance with the same tags would find its gauges already registered to the first.
  */
-public final class MicrometerClientMetrics implements ClientPlugin.CallStarted,
-    ClientPlugin.ConnectionCreated, ClientPlugin.ConnectionClosed,
-    ClientPlugin.ConnectionCreateFailed {
+public final class MicrometerClientMetrics
+    implements ClientPlugin.CallStarted,
+        ClientPlugin.ConnectionCreated,
+        ClientPlugin.ConnectionClosed,
+        ClientPlugin.ConnectionCreateFailed {
   private static final String NONE = "none";
 
   private final MeterRegistry registry;
@@ -54,16 +56,24 @@ public final class MicrometerClientMetrics implements ClientPlugin.CallStarted,
 
   private MicrometerClientMetrics(Builder b) {
     this.registry = b.registry;
-    this.timers = new CallTimers(registry, "rpcx.client.calls",
-        "Calls made by the client, timed from start to completion", b.tags);
-    b.gauge("rpcx.client.calls.active", "Calls started and not yet completed", activeCalls,
+    this.timers =
+        new CallTimers(
+            registry,
+            "rpcx.client.calls",
+            "Calls made by the client, timed from start to completion",
+            b.tags);
+    b.gauge(
+        "rpcx.client.calls.active",
+        "Calls started and not yet completed",
+        activeCalls,
         AtomicInteger::get);
-    b.gauge("rpcx.client.connections", "Open connections to servers", connections,
-        AtomicInteger::get);
-    this.connectionFailures = Counter.builder("rpcx.client.connections.failed")
-        .description("Connection attempts that failed")
-        .tags(b.tags)
-        .register(registry);
+    b.gauge(
+        "rpcx.client.connections", "Open connections to servers", connections, AtomicInteger::get);
+    this.connectionFailures =
+        Counter.builder("rpcx.client.connections.failed")
+            .description("Connection attempts that failed")
+            .tags(b.tags)
+            .register(registry);
   }
 
   /** A builder of metrics recorded into {@code registry}. */
@@ -86,8 +96,12 @@ public final class MicrometerClientMetrics implements ClientPlugin.CallStarted,
   private void completed(Call<?> call, long start, Throwable error) {
     try {
       long nanos = registry.config().clock().monotonicTime() - start;
-      timers.get(call.servicePath(), call.serviceMethod(),
-          error == null ? CallTimers.SUCCESS : CallTimers.ERROR, exceptionTag(error))
+      timers
+          .get(
+              call.servicePath(),
+              call.serviceMethod(),
+              error == null ? CallTimers.SUCCESS : CallTimers.ERROR,
+              exceptionTag(error))
           .record(nanos, TimeUnit.NANOSECONDS);
     } catch (RuntimeException e) {
       failures.report("call completion", e);

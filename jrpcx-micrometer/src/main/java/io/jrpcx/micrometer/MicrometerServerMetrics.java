@@ -5,7 +5,6 @@ import io.jrpcx.server.ClientConnection;
 import io.jrpcx.server.ServerContext;
 import io.jrpcx.server.ServerPlugin;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,20 +44,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * share a registry distinguishing tags ({@code builder(registry).tags(...)}), since gauges with
  * the same name and tags are registered once.
  */
-public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccept,
-    ServerPlugin.PostConnClose, ServerPlugin.PostReadRequest, ServerPlugin.PreCall,
-    ServerPlugin.PostWriteResponse {
+public final class MicrometerServerMetrics
+    implements ServerPlugin.PostConnAccept,
+        ServerPlugin.PostConnClose,
+        ServerPlugin.PostReadRequest,
+        ServerPlugin.PreCall,
+        ServerPlugin.PostWriteResponse {
   static final String UNKNOWN = "unknown";
+
   /** How often an accept prunes connections that a later plugin refused and closed. */
   private static final int PRUNE_EVERY = 64;
 
   private final MeterRegistry registry;
   private final CallTimers timers;
   private final HookFailures failures = new HookFailures("MicrometerServerMetrics");
+
   /** Requests read and not yet answered, by identity: one server call per request object. */
   private final Map<Message, Started> active = new ConcurrentHashMap<>();
+
   private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepts = new AtomicInteger();
+
   /** Service to methods this server has run: only these names become tag values. */
   private final Map<String, Set<String>> served = new ConcurrentHashMap<>();
 
@@ -66,10 +72,17 @@ public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccep
 
   private MicrometerServerMetrics(Builder b) {
     this.registry = b.registry;
-    this.timers = new CallTimers(registry, "rpcx.server.calls",
-        "Calls answered by the server, timed from request read to response written", b.tags);
+    this.timers =
+        new CallTimers(
+            registry,
+            "rpcx.server.calls",
+            "Calls answered by the server, timed from request read to response written",
+            b.tags);
     b.gauge("rpcx.server.calls.active", "Requests read and not yet answered", active, Map::size);
-    b.gauge("rpcx.server.connections", "Open client connections", this,
+    b.gauge(
+        "rpcx.server.connections",
+        "Open client connections",
+        this,
         MicrometerServerMetrics::openConnections);
   }
 
@@ -99,13 +112,16 @@ public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccep
       connections.remove(connection);
       // Requests of this connection that will never be answered (e.g. refused by a later
       // plugin that closed the connection) end here, as errors.
-      active.entrySet().removeIf(e -> {
-        if (e.getValue().connection() != connection) {
-          return false;
-        }
-        record(e.getKey(), e.getValue(), CallTimers.ERROR);
-        return true;
-      });
+      active
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (e.getValue().connection() != connection) {
+                  return false;
+                }
+                record(e.getKey(), e.getValue(), CallTimers.ERROR);
+                return true;
+              });
     } catch (RuntimeException e) {
       failures.report("PostConnClose", e);
     }
@@ -129,7 +145,8 @@ public final class MicrometerServerMetrics implements ServerPlugin.PostConnAccep
     try {
       Set<String> methods = served.get(ctx.servicePath());
       if (methods == null || !methods.contains(ctx.serviceMethod())) {
-        served.computeIfAbsent(ctx.servicePath(), s -> ConcurrentHashMap.newKeySet())
+        served
+            .computeIfAbsent(ctx.servicePath(), s -> ConcurrentHashMap.newKeySet())
             .add(ctx.serviceMethod());
       }
     } catch (RuntimeException e) {

@@ -32,15 +32,18 @@ class MicrometerMetricsTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Gate gate = new Gate();
+
   /** One instance for all the test's clients: its gauges are registered once per registry. */
   private final MicrometerClientMetrics clientMetrics =
       MicrometerClientMetrics.builder(registry).build();
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.plugin(MicrometerServerMetrics.builder(registry).build())
-          .plugin(RequestRateLimitPlugin.of(Duration.ofHours(1), 20)),
-      s -> s.register("Gate", gate, ""));
+  final TestServer server =
+      TestServer.create(
+          b ->
+              b.plugin(MicrometerServerMetrics.builder(registry).build())
+                  .plugin(RequestRateLimitPlugin.of(Duration.ofHours(1), 20)),
+          s -> s.register("Gate", gate, ""));
 
   /** Holds a call in its method until the test opens the gate. */
   public static class Gate {
@@ -61,7 +64,9 @@ class MicrometerMetricsTest {
   }
 
   private Timer timer(String name, String service, String method, String outcome) {
-    return registry.find(name).tags("service", service, "method", method, "outcome", outcome)
+    return registry
+        .find(name)
+        .tags("service", service, "method", method, "outcome", outcome)
         .timer();
   }
 
@@ -83,25 +88,30 @@ class MicrometerMetricsTest {
           .isEqualTo(2 * i);
     }
     for (int i = 0; i < 3; i++) {
-      assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Div", new Args(1, 0),
-          Reply.class)).isInstanceOf(ServiceException.class);
+      assertThatThrownBy(
+              () -> client.call(Context.background(), "Arith", "Div", new Args(1, 0), Reply.class))
+          .isInstanceOf(ServiceException.class);
     }
 
     // Each side records as its call ends: the client when the call's future completes, which
     // may wake the caller first; the server once the response is written.
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(count("rpcx.client.calls", "Arith", "Mul", "success")).isEqualTo(5);
-      assertThat(count("rpcx.client.calls", "Arith", "Div", "error")).isEqualTo(3);
-      assertThat(count("rpcx.server.calls", "Arith", "Mul", "success")).isEqualTo(5);
-      assertThat(count("rpcx.server.calls", "Arith", "Div", "error")).isEqualTo(3);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(count("rpcx.client.calls", "Arith", "Mul", "success")).isEqualTo(5);
+              assertThat(count("rpcx.client.calls", "Arith", "Div", "error")).isEqualTo(3);
+              assertThat(count("rpcx.server.calls", "Arith", "Mul", "success")).isEqualTo(5);
+              assertThat(count("rpcx.server.calls", "Arith", "Div", "error")).isEqualTo(3);
+            });
     Timer clientOk = timer("rpcx.client.calls", "Arith", "Mul", "success");
     assertThat(clientOk.totalTime(TimeUnit.NANOSECONDS)).isPositive();
     assertThat(clientOk.getId().getTag("exception")).isEqualTo("none");
     assertThat(timer("rpcx.client.calls", "Arith", "Div", "error").getId().getTag("exception"))
         .isEqualTo("ServiceException");
-    assertThat(timer("rpcx.server.calls", "Arith", "Mul", "success")
-        .totalTime(TimeUnit.NANOSECONDS)).isPositive();
+    assertThat(
+            timer("rpcx.server.calls", "Arith", "Mul", "success").totalTime(TimeUnit.NANOSECONDS))
+        .isPositive();
     assertThat(registry.find("rpcx.server.calls").tag("outcome", "error").timers()).hasSize(1);
   }
 
@@ -114,17 +124,20 @@ class MicrometerMetricsTest {
 
     a.close();
     b.close();
-    await().atMost(WAIT).until(() -> gauge("rpcx.server.connections") == 0
-        && gauge("rpcx.client.connections") == 0);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> gauge("rpcx.server.connections") == 0 && gauge("rpcx.client.connections") == 0);
   }
 
   @Test
   void connectionsALaterPluginRefusesAreNotCountedAsOpen() {
     SimpleMeterRegistry own = new SimpleMeterRegistry();
-    try (Server filtered = Server.builder()
-        .plugin(MicrometerServerMetrics.builder(own).build())
-        .plugin(IpFilterPlugin.deny("127.0.0.1"))
-        .build()) {
+    try (Server filtered =
+        Server.builder()
+            .plugin(MicrometerServerMetrics.builder(own).build())
+            .plugin(IpFilterPlugin.deny("127.0.0.1"))
+            .build()) {
       filtered.start("tcp", "127.0.0.1:0");
       for (int i = 0; i < 3; i++) {
         Client refused = new Client();
@@ -143,13 +156,14 @@ class MicrometerMetricsTest {
 
   @Test
   void aFailedConnectionAttemptIsCounted() {
-    Client client = new Client(ClientOptions.builder()
-        .plugin(clientMetrics)
-        .connectTimeout(Duration.ofSeconds(5))
-        .build());
+    Client client =
+        new Client(
+            ClientOptions.builder()
+                .plugin(clientMetrics)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
     String closedPort = "127.0.0.1:1";
-    assertThatThrownBy(() -> client.connect("tcp", closedPort))
-        .hasMessageContaining(closedPort);
+    assertThatThrownBy(() -> client.connect("tcp", closedPort)).hasMessageContaining(closedPort);
     assertThat(registry.get("rpcx.client.connections.failed").counter().count()).isEqualTo(1);
     assertThat(gauge("rpcx.client.connections")).isZero();
   }
@@ -164,8 +178,10 @@ class MicrometerMetricsTest {
 
     gate.open.countDown();
     assertThat(call.await()).isEqualTo("one");
-    await().atMost(WAIT).until(() -> gauge("rpcx.server.calls.active") == 0
-        && gauge("rpcx.client.calls.active") == 0);
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> gauge("rpcx.server.calls.active") == 0 && gauge("rpcx.client.calls.active") == 0);
     await().atMost(WAIT).until(() -> count("rpcx.server.calls", "Gate", "Hold", "success") == 1);
   }
 
@@ -188,13 +204,19 @@ class MicrometerMetricsTest {
     Client client = metered();
     client.call(Context.background(), "Arith", "Mul", new Args(1, 1), Reply.class);
     for (String[] target : new String[][] {{"NoSuch", "Thing"}, {"Arith", "NoSuch"}}) {
-      assertThatThrownBy(() -> client.call(Context.background(), target[0], target[1],
-          new Args(1, 1), Reply.class)).isInstanceOf(ServiceException.class);
+      assertThatThrownBy(
+              () ->
+                  client.call(
+                      Context.background(), target[0], target[1], new Args(1, 1), Reply.class))
+          .isInstanceOf(ServiceException.class);
     }
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(count("rpcx.server.calls", "unknown", "unknown", "error")).isEqualTo(1);
-      assertThat(count("rpcx.server.calls", "Arith", "unknown", "error")).isEqualTo(1);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(count("rpcx.server.calls", "unknown", "unknown", "error")).isEqualTo(1);
+              assertThat(count("rpcx.server.calls", "Arith", "unknown", "error")).isEqualTo(1);
+            });
     assertThat(registry.find("rpcx.server.calls").tag("service", "NoSuch").timers()).isEmpty();
     assertThat(registry.find("rpcx.server.calls").tag("method", "NoSuch").timers()).isEmpty();
   }
@@ -212,26 +234,34 @@ class MicrometerMetricsTest {
       }
     }
     assertThat(rejected).isEqualTo(5);
-    await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(count("rpcx.server.calls", "Arith", "Mul", "success")).isEqualTo(20);
-      assertThat(count("rpcx.server.calls", "Arith", "Mul", "error")).isEqualTo(5);
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              assertThat(count("rpcx.server.calls", "Arith", "Mul", "success")).isEqualTo(20);
+              assertThat(count("rpcx.server.calls", "Arith", "Mul", "error")).isEqualTo(5);
+            });
     assertThat(gauge("rpcx.server.calls.active")).isZero();
   }
 
   @Test
   void aFailingRegistryNeverFailsACall() {
     Client client = metered();
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        throw new IllegalStateException("registry broken on purpose");
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                throw new IllegalStateException("registry broken on purpose");
+              }
+            });
     assertThat(client.call(Context.background(), "Arith", "Mul", new Args(3, 4), Reply.class).C)
         .isEqualTo(12);
-    assertThatThrownBy(() -> client.call(Context.background(), "Arith", "Div", new Args(1, 0),
-        Reply.class)).isInstanceOf(ServiceException.class).hasMessage("divide by zero");
+    assertThatThrownBy(
+            () -> client.call(Context.background(), "Arith", "Div", new Args(1, 0), Reply.class))
+        .isInstanceOf(ServiceException.class)
+        .hasMessage("divide by zero");
     // The registry did refuse: no timer for these calls exists once the client has recorded.
     await().atMost(WAIT).until(() -> gauge("rpcx.client.calls.active") == 0);
     assertThat(registry.find("rpcx.client.calls").tag("method", "Mul").timer()).isNull();

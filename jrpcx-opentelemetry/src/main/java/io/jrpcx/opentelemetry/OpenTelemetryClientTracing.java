@@ -61,9 +61,11 @@ public final class OpenTelemetryClientTracing implements ClientPlugin.CallStarte
       Context parent = Context.current();
       String service = call.servicePath();
       String method = call.serviceMethod();
-      SpanBuilder b = tracer.spanBuilder(RpcSpans.name(service, method))
-          .setSpanKind(SpanKind.CLIENT)
-          .setParent(parent);
+      SpanBuilder b =
+          tracer
+              .spanBuilder(RpcSpans.name(service, method))
+              .setSpanKind(SpanKind.CLIENT)
+              .setParent(parent);
       RpcSpans.rpcAttributes(b, service, method);
       RpcSpans.serverAddress(b, address);
       Span span = b.startSpan();

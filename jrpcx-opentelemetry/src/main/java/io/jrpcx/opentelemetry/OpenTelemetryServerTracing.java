@@ -46,11 +46,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * before plugins that reject requests so that rejections are traced too. A failure inside
  * tracing never fails a call: it is logged once at WARN.
  */
-public final class OpenTelemetryServerTracing implements ServerPlugin.PostReadRequest,
-    ServerPlugin.AroundMethod, ServerPlugin.PostWriteResponse, ServerPlugin.PostConnClose {
+public final class OpenTelemetryServerTracing
+    implements ServerPlugin.PostReadRequest,
+        ServerPlugin.AroundMethod,
+        ServerPlugin.PostWriteResponse,
+        ServerPlugin.PostConnClose {
   private final Tracer tracer;
   private final TextMapPropagator propagator;
   private final RpcSpans spans = new RpcSpans("OpenTelemetryServerTracing");
+
   /** The span of each request read and not yet answered, by request identity. */
   private final Map<Message, Started> active = new ConcurrentHashMap<>();
 
@@ -76,12 +80,13 @@ public final class OpenTelemetryServerTracing implements ServerPlugin.PostReadRe
       Context parent = propagator.extract(Context.root(), request, RpcSpans.GETTER);
       String service = request.servicePath();
       String method = request.serviceMethod();
-      SpanBuilder b = tracer.spanBuilder(RpcSpans.name(service, method))
-          .setSpanKind(SpanKind.SERVER)
-          .setParent(parent);
+      SpanBuilder b =
+          tracer
+              .spanBuilder(RpcSpans.name(service, method))
+              .setSpanKind(SpanKind.SERVER)
+              .setParent(parent);
       RpcSpans.rpcAttributes(b, service, method);
-      RpcSpans.address(b, connection.localAddress(), RpcSpans.SERVER_ADDRESS,
-          RpcSpans.SERVER_PORT);
+      RpcSpans.address(b, connection.localAddress(), RpcSpans.SERVER_ADDRESS, RpcSpans.SERVER_PORT);
       RpcSpans.address(b, connection.remoteAddress(), RpcSpans.PEER_ADDRESS, RpcSpans.PEER_PORT);
       Span span = b.startSpan();
       active.put(request, new Started(connection, parent.with(span), span));
@@ -133,15 +138,19 @@ public final class OpenTelemetryServerTracing implements ServerPlugin.PostReadRe
     try {
       // Requests this connection will never get an answer to, e.g. refused by a later plugin
       // that closed the connection, end here.
-      active.entrySet().removeIf(e -> {
-        if (e.getValue().connection() != connection) {
-          return false;
-        }
-        Span span = e.getValue().span();
-        span.setStatus(StatusCode.ERROR, "the connection closed before the response was written");
-        span.end();
-        return true;
-      });
+      active
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (e.getValue().connection() != connection) {
+                  return false;
+                }
+                Span span = e.getValue().span();
+                span.setStatus(
+                    StatusCode.ERROR, "the connection closed before the response was written");
+                span.end();
+                return true;
+              });
     } catch (RuntimeException e) {
       spans.report("PostConnClose", e);
     }

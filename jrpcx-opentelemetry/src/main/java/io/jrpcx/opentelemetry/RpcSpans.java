@@ -3,8 +3,8 @@ package io.jrpcx.opentelemetry;
 import io.jrpcx.protocol.Message;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
@@ -33,30 +33,33 @@ final class RpcSpans {
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
   /** The default propagation: W3C {@code traceparent}/{@code tracestate} and {@code baggage}. */
-  static final TextMapPropagator W3C = TextMapPropagator.composite(
-      W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
+  static final TextMapPropagator W3C =
+      TextMapPropagator.composite(
+          W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
 
   /** Reads trace context from a request's metadata, as rpcx's Go plugins write it there. */
-  static final TextMapGetter<Message> GETTER = new TextMapGetter<>() {
-    // Deprecated in the API but still abstract: every getter must implement it.
-    @Override
-    @SuppressWarnings("deprecation")
-    public Iterable<String> keys(Message carrier) {
-      return carrier.metadata().keySet();
-    }
+  static final TextMapGetter<Message> GETTER =
+      new TextMapGetter<>() {
+        // Deprecated in the API but still abstract: every getter must implement it.
+        @Override
+        @SuppressWarnings("deprecation")
+        public Iterable<String> keys(Message carrier) {
+          return carrier.metadata().keySet();
+        }
 
-    @Override
-    public String get(Message carrier, String key) {
-      return carrier == null ? null : carrier.metadata(key);
-    }
-  };
+        @Override
+        public String get(Message carrier, String key) {
+          return carrier == null ? null : carrier.metadata(key);
+        }
+      };
 
   /** Writes trace context into a request's metadata. */
-  static final TextMapSetter<Message> SETTER = (carrier, key, value) -> {
-    if (carrier != null) {
-      carrier.putMetadata(key, value);
-    }
-  };
+  static final TextMapSetter<Message> SETTER =
+      (carrier, key, value) -> {
+        if (carrier != null) {
+          carrier.putMetadata(key, value);
+        }
+      };
 
   private final AtomicBoolean warned = new AtomicBoolean();
   private final String owner;
@@ -77,8 +80,8 @@ final class RpcSpans {
   }
 
   /** Sets {@code host} and {@code port} attributes from a socket address, if it has them. */
-  static SpanBuilder address(SpanBuilder b, SocketAddress address, AttributeKey<String> host,
-      AttributeKey<Long> port) {
+  static SpanBuilder address(
+      SpanBuilder b, SocketAddress address, AttributeKey<String> host, AttributeKey<Long> port) {
     if (address instanceof InetSocketAddress) {
       InetSocketAddress inet = (InetSocketAddress) address;
       b.setAttribute(host, inet.getHostString());
@@ -116,8 +119,12 @@ final class RpcSpans {
    */
   void report(String hook, RuntimeException e) {
     if (warned.compareAndSet(false, true)) {
-      log.warn("{}: tracing in {} failed; the call goes on untraced where this repeats"
-          + " (later failures are logged at DEBUG)", owner, hook, e);
+      log.warn(
+          "{}: tracing in {} failed; the call goes on untraced where this repeats"
+              + " (later failures are logged at DEBUG)",
+          owner,
+          hook,
+          e);
     } else {
       log.debug("{}: tracing in {} failed", owner, hook, e);
     }

@@ -43,18 +43,21 @@ class OpenTelemetryTracingTest {
   private static final String GO_SPAN_ID = "00f067aa0ba902b7";
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-  private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-      .setTracerProvider(SdkTracerProvider.builder()
-          .addSpanProcessor(SimpleSpanProcessor.create(exporter))
-          .build())
-      .build();
+  private final OpenTelemetrySdk otel =
+      OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder()
+                  .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                  .build())
+          .build();
   private final Tracer testTracer = otel.getTracer("test");
   private final Traced traced = new Traced(testTracer);
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.plugin(OpenTelemetryServerTracing.builder(otel).build()),
-      s -> s.register("Traced", traced, ""));
+  final TestServer server =
+      TestServer.create(
+          b -> b.plugin(OpenTelemetryServerTracing.builder(otel).build()),
+          s -> s.register("Traced", traced, ""));
 
   /** Reports what the method saw as current: its span's parent and the caller's baggage. */
   public static class Traced {
@@ -84,9 +87,8 @@ class OpenTelemetryTracingTest {
   }
 
   private Client traced() {
-    return server.connect(ClientOptions.builder()
-        .plugin(OpenTelemetryClientTracing.builder(otel).build())
-        .build());
+    return server.connect(
+        ClientOptions.builder().plugin(OpenTelemetryClientTracing.builder(otel).build()).build());
   }
 
   private SpanData awaitSpan(Predicate<SpanData> which) {
@@ -103,18 +105,26 @@ class OpenTelemetryTracingTest {
     Client client = traced();
     Span caller = testTracer.spanBuilder("caller").startSpan();
     try (Scope ignored = caller.makeCurrent()) {
-      assertThat(client.call(io.jrpcx.Context.background(), "Arith", "Mul", new Args(6, 7),
-          Reply.class).C).isEqualTo(42);
+      assertThat(
+              client.call(
+                      io.jrpcx.Context.background(), "Arith", "Mul", new Args(6, 7), Reply.class)
+                  .C)
+          .isEqualTo(42);
     } finally {
       caller.end();
     }
     SpanData clientSpan = awaitSpan(SpanKind.CLIENT);
     SpanData serverSpan = awaitSpan(SpanKind.SERVER);
 
-    System.out.printf("joined trace: trace id %s, client span %s (parent %s), "
-            + "server span %s (parent %s)%n", clientSpan.getTraceId(), clientSpan.getSpanId(),
-        clientSpan.getParentSpanId(), serverSpan.getSpanId(), serverSpan.getParentSpanId());
-    assertThat(clientSpan.getTraceId()).isEqualTo(caller.getSpanContext().getTraceId())
+    System.out.printf(
+        "joined trace: trace id %s, client span %s (parent %s), " + "server span %s (parent %s)%n",
+        clientSpan.getTraceId(),
+        clientSpan.getSpanId(),
+        clientSpan.getParentSpanId(),
+        serverSpan.getSpanId(),
+        serverSpan.getParentSpanId());
+    assertThat(clientSpan.getTraceId())
+        .isEqualTo(caller.getSpanContext().getTraceId())
         .isEqualTo(serverSpan.getTraceId());
     assertThat(clientSpan.getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
     assertThat(serverSpan.getParentSpanId()).isEqualTo(clientSpan.getSpanId());
@@ -137,8 +147,11 @@ class OpenTelemetryTracingTest {
   @Test
   void aFailingCallSetsErrorStatusWithTheRpcxErrorOnBothSpans() {
     Client client = traced();
-    assertThatThrownBy(() -> client.call(io.jrpcx.Context.background(), "Arith", "Div",
-        new Args(1, 0), Reply.class)).isInstanceOf(ServiceException.class);
+    assertThatThrownBy(
+            () ->
+                client.call(
+                    io.jrpcx.Context.background(), "Arith", "Div", new Args(1, 0), Reply.class))
+        .isInstanceOf(ServiceException.class);
     SpanData clientSpan = awaitSpan(SpanKind.CLIENT);
     SpanData serverSpan = awaitSpan(SpanKind.SERVER);
     assertThat(serverSpan.getParentSpanId()).isEqualTo(clientSpan.getSpanId());
@@ -154,8 +167,9 @@ class OpenTelemetryTracingTest {
   void aGoStyleTraceparentInTheMetadataPutsTheServerSpanInThatTrace() {
     // What a Go rpcx client with the W3C propagator sends: no jrpcx tracing on this client.
     Client client = server.connect();
-    io.jrpcx.Context ctx = io.jrpcx.Context.background()
-        .withMetadata("traceparent", "00-" + GO_TRACE_ID + "-" + GO_SPAN_ID + "-01");
+    io.jrpcx.Context ctx =
+        io.jrpcx.Context.background()
+            .withMetadata("traceparent", "00-" + GO_TRACE_ID + "-" + GO_SPAN_ID + "-01");
     client.call(ctx, "Arith", "Mul", new Args(2, 3), Reply.class);
     SpanData serverSpan = awaitSpan(SpanKind.SERVER);
     assertThat(serverSpan.getTraceId()).isEqualTo(GO_TRACE_ID);
@@ -201,10 +215,15 @@ class OpenTelemetryTracingTest {
   @Test
   void eachXClientAttemptIsAClientSpanJoinedToItsServerSpan() throws Exception {
     try (Peer2PeerDiscovery discovery = new Peer2PeerDiscovery("tcp@" + server.address(), "");
-        XClient x = XClient.create("Arith", FailMode.FAILFAST, SelectMode.RANDOM_SELECT,
-            discovery, ClientOptions.builder()
-                .plugin(OpenTelemetryClientTracing.builder(otel).build())
-                .build())) {
+        XClient x =
+            XClient.create(
+                "Arith",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                discovery,
+                ClientOptions.builder()
+                    .plugin(OpenTelemetryClientTracing.builder(otel).build())
+                    .build())) {
       Span caller = testTracer.spanBuilder("caller").startSpan();
       try (Scope ignored = caller.makeCurrent()) {
         assertThat(x.call(io.jrpcx.Context.background(), "Mul", new Args(4, 5), Reply.class).C)

@@ -34,12 +34,13 @@ public final class ProtobufCodec implements Codec {
   private static final byte[] EMPTY = new byte[0];
 
   /** A message class's default instance, found once by its generated static method. */
-  private static final ClassValue<Object> DEFAULT_INSTANCES = new ClassValue<>() {
-    @Override
-    protected Object computeValue(Class<?> type) {
-      return defaultInstance(type);
-    }
-  };
+  private static final ClassValue<Object> DEFAULT_INSTANCES =
+      new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+          return defaultInstance(type);
+        }
+      };
 
   public ProtobufCodec() {}
 
@@ -70,14 +71,16 @@ public final class ProtobufCodec implements Codec {
       return EMPTY;
     }
     if (!(value instanceof MessageLite)) {
-      throw new CodecException("protobuf: cannot encode " + value.getClass().getName()
-          + ": not a protobuf message (com.google.protobuf.MessageLite)");
+      throw new CodecException(
+          "protobuf: cannot encode "
+              + value.getClass().getName()
+              + ": not a protobuf message (com.google.protobuf.MessageLite)");
     }
     try {
       return ((MessageLite) value).toByteArray();
     } catch (RuntimeException e) {
-      throw new CodecException("protobuf: cannot encode " + value.getClass().getName() + ": "
-          + e.getMessage(), e);
+      throw new CodecException(
+          "protobuf: cannot encode " + value.getClass().getName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -91,15 +94,17 @@ public final class ProtobufCodec implements Codec {
     try {
       return parser.parseFrom(data);
     } catch (InvalidProtocolBufferException e) {
-      throw new CodecException("protobuf: cannot decode " + type.getTypeName() + ": "
-          + e.getMessage(), e);
+      throw new CodecException(
+          "protobuf: cannot decode " + type.getTypeName() + ": " + e.getMessage(), e);
     }
   }
 
   private static MessageLite prototype(Type type) {
     if (!(type instanceof Class) || !MessageLite.class.isAssignableFrom((Class<?>) type)) {
-      throw new CodecException("protobuf: cannot decode into " + type.getTypeName()
-          + ": not a protobuf message class (com.google.protobuf.MessageLite)");
+      throw new CodecException(
+          "protobuf: cannot decode into "
+              + type.getTypeName()
+              + ": not a protobuf message class (com.google.protobuf.MessageLite)");
     }
     Object found = DEFAULT_INSTANCES.get((Class<?>) type);
     if (found instanceof CodecException) {
@@ -123,8 +128,12 @@ public final class ProtobufCodec implements Codec {
       }
       return instance;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return new CodecException("protobuf: cannot decode into " + type.getName()
-          + ": not a generated message class (no static getDefaultInstance()): " + e, e);
+      return new CodecException(
+          "protobuf: cannot decode into "
+              + type.getName()
+              + ": not a generated message class (no static getDefaultInstance()): "
+              + e,
+          e);
     }
   }
 }

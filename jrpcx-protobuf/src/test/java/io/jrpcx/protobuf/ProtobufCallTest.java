@@ -46,27 +46,42 @@ class ProtobufCallTest {
   }
 
   @RegisterExtension
-  final TestServer server = TestServer.create(
-      b -> b.codecs(ProtobufCodec.codecs()).maxMessageLength(FRAME_LIMIT),
-      s -> s.register("Greeter", new Greeter(), ""));
+  final TestServer server =
+      TestServer.create(
+          b -> b.codecs(ProtobufCodec.codecs()).maxMessageLength(FRAME_LIMIT),
+          s -> s.register("Greeter", new Greeter(), ""));
 
   private Client client() {
-    return server.connect(ProtobufCodec.clientOptions(ClientOptions.DEFAULT).toBuilder()
-        .maxMessageLength(FRAME_LIMIT).build());
+    return server.connect(
+        ProtobufCodec.clientOptions(ClientOptions.DEFAULT).toBuilder()
+            .maxMessageLength(FRAME_LIMIT)
+            .build());
   }
 
   @Test
   void aProtobufCallIsAnsweredInProtobuf() {
-    HelloReply reply = client().call(Context.background(), "Greeter", "SayHello",
-        HelloRequest.newBuilder().setName("rpcx").build(), HelloReply.class);
+    HelloReply reply =
+        client()
+            .call(
+                Context.background(),
+                "Greeter",
+                "SayHello",
+                HelloRequest.newBuilder().setName("rpcx").build(),
+                HelloReply.class);
 
     assertThat(reply.getMessage()).isEqualTo("Hello rpcx");
   }
 
   @Test
   void anEmptyRequestReachesTheServiceAsTheDefaultInstance() {
-    HelloReply reply = client().call(Context.background(), "Greeter", "SayHello",
-        HelloRequest.getDefaultInstance(), HelloReply.class);
+    HelloReply reply =
+        client()
+            .call(
+                Context.background(),
+                "Greeter",
+                "SayHello",
+                HelloRequest.getDefaultInstance(),
+                HelloReply.class);
 
     assertThat(reply.getMessage()).isEqualTo("Hello ");
   }
@@ -98,23 +113,37 @@ class ProtobufCallTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformedPayloads")
-  void argsThatDoNotParseGetAnErrorNamingTheTypeAndTheConnectionStaysOpen(String what,
-      String hex) {
-    Client client = server.connect(ClientOptions.DEFAULT.toBuilder()
-        .codecs(ProtobufCodec.codecs().toBuilder().add(new VerbatimProtobuf()).build())
-        .serializeType(SerializeType.PROTOBUF).build());
+  void argsThatDoNotParseGetAnErrorNamingTheTypeAndTheConnectionStaysOpen(String what, String hex) {
+    Client client =
+        server.connect(
+            ClientOptions.DEFAULT.toBuilder()
+                .codecs(ProtobufCodec.codecs().toBuilder().add(new VerbatimProtobuf()).build())
+                .serializeType(SerializeType.PROTOBUF)
+                .build());
     client.call(Context.background(), "Greeter", "SayHello", new byte[0], byte[].class);
     assertThat(server.server().activeConnections()).hasSize(1);
     ClientConnection connection = server.server().activeConnections().get(0);
 
-    assertThatThrownBy(() -> client.call(Context.background(), "Greeter", "SayHello",
-        HexFormat.of().parseHex(hex), byte[].class))
+    assertThatThrownBy(
+            () ->
+                client.call(
+                    Context.background(),
+                    "Greeter",
+                    "SayHello",
+                    HexFormat.of().parseHex(hex),
+                    byte[].class))
         .isInstanceOf(ServiceException.class)
-        .hasMessageStartingWith("rpcx: can't decode the args of Greeter.SayHello: protobuf: cannot"
-            + " decode io.jrpcx.interop.helloworld.HelloRequest: ");
+        .hasMessageStartingWith(
+            "rpcx: can't decode the args of Greeter.SayHello: protobuf: cannot"
+                + " decode io.jrpcx.interop.helloworld.HelloRequest: ");
 
-    byte[] reply = client.call(Context.background(), "Greeter", "SayHello",
-        HelloRequest.newBuilder().setName("again").build().toByteArray(), byte[].class);
+    byte[] reply =
+        client.call(
+            Context.background(),
+            "Greeter",
+            "SayHello",
+            HelloRequest.newBuilder().setName("again").build().toByteArray(),
+            byte[].class);
     assertThat(new String(reply, java.nio.charset.StandardCharsets.UTF_8)).contains("Hello again");
     assertThat(server.server().activeConnections()).containsExactly(connection);
   }

@@ -31,19 +31,32 @@ class ProtobufCodecTest {
 
   @Test
   void everyFieldShapeSurvivesARoundTrip() {
-    Everything e = Everything.newBuilder()
-        .setI32(-7).setI64(Long.MIN_VALUE).setU32(-1).setU64(-1L).setS32(Integer.MIN_VALUE)
-        .setS64(Long.MAX_VALUE).setF32(42).setF64(-42L).setFl(1.5f).setDb(Math.PI).setFlag(true)
-        .setText("héllo, 世界").setBlob(ByteString.copyFrom(new byte[] {0, 1, (byte) 0xff}))
-        .setColor(Color.GREEN)
-        .setInner(Inner.newBuilder().setName("nested").addValues(1).addValues(-2))
-        .addInners(Inner.newBuilder().setName("a")).addInners(Inner.getDefaultInstance())
-        .addAllTags(List.of("x", "", "z"))
-        .putByName("one", Inner.newBuilder().setName("1").build())
-        .putByName("", Inner.getDefaultInstance())
-        .putAllById(Map.of(1, "one", -1, "minus one", 0, ""))
-        .setRight(99).setMaybe(0)
-        .build();
+    Everything e =
+        Everything.newBuilder()
+            .setI32(-7)
+            .setI64(Long.MIN_VALUE)
+            .setU32(-1)
+            .setU64(-1L)
+            .setS32(Integer.MIN_VALUE)
+            .setS64(Long.MAX_VALUE)
+            .setF32(42)
+            .setF64(-42L)
+            .setFl(1.5f)
+            .setDb(Math.PI)
+            .setFlag(true)
+            .setText("héllo, 世界")
+            .setBlob(ByteString.copyFrom(new byte[] {0, 1, (byte) 0xff}))
+            .setColor(Color.GREEN)
+            .setInner(Inner.newBuilder().setName("nested").addValues(1).addValues(-2))
+            .addInners(Inner.newBuilder().setName("a"))
+            .addInners(Inner.getDefaultInstance())
+            .addAllTags(List.of("x", "", "z"))
+            .putByName("one", Inner.newBuilder().setName("1").build())
+            .putByName("", Inner.getDefaultInstance())
+            .putAllById(Map.of(1, "one", -1, "minus one", 0, ""))
+            .setRight(99)
+            .setMaybe(0)
+            .build();
 
     Everything back = (Everything) codec.decode(codec.encode(e), Everything.class);
 
@@ -70,9 +83,14 @@ class ProtobufCodecTest {
 
   @Test
   void unknownFieldsSurviveAHopThroughAPeerWithAnOlderMessage() {
-    RecordV2 v2 = RecordV2.newBuilder().setId("r-1").setAddedNumber(1234567890123L)
-        .setAddedMessage(Inner.newBuilder().setName("deep").addValues(5))
-        .addAddedList("a").addAddedList("b").build();
+    RecordV2 v2 =
+        RecordV2.newBuilder()
+            .setId("r-1")
+            .setAddedNumber(1234567890123L)
+            .setAddedMessage(Inner.newBuilder().setName("deep").addValues(5))
+            .addAddedList("a")
+            .addAddedList("b")
+            .build();
 
     RecordV1 older = (RecordV1) codec.decode(codec.encode(v2), RecordV1.class);
     assertThat(older.getId()).isEqualTo("r-1");
@@ -101,7 +119,8 @@ class ProtobufCodecTest {
     byte[] truncated = {0x0a, 0x05, 'a', 'b'}; // field 1, length 5, only 2 bytes follow
     assertThatThrownBy(() -> codec.decode(truncated, HelloRequest.class))
         .isInstanceOf(CodecException.class)
-        .hasMessageStartingWith("protobuf: cannot decode io.jrpcx.interop.helloworld.HelloRequest: ")
+        .hasMessageStartingWith(
+            "protobuf: cannot decode io.jrpcx.interop.helloworld.HelloRequest: ")
         .hasMessageContaining("truncated")
         .hasCauseInstanceOf(com.google.protobuf.InvalidProtocolBufferException.class);
   }
@@ -110,8 +129,9 @@ class ProtobufCodecTest {
   void encodingSomethingThatIsNotAMessageFails() {
     assertThatThrownBy(() -> codec.encode("text"))
         .isInstanceOf(CodecException.class)
-        .hasMessage("protobuf: cannot encode java.lang.String: not a protobuf message"
-            + " (com.google.protobuf.MessageLite)");
+        .hasMessage(
+            "protobuf: cannot encode java.lang.String: not a protobuf message"
+                + " (com.google.protobuf.MessageLite)");
   }
 
   @Test

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.MessageLite;
 import io.jrpcx.codec.SerializeType;
+import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.interop.helloworld.HelloReply;
 import io.jrpcx.interop.helloworld.HelloRequest;
 import io.jrpcx.interop.helloworld.Line;
 import io.jrpcx.interop.helloworld.Order;
-import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.protocol.Message;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,9 +41,10 @@ class ProtobufGoldenVectorsTest {
 
   @Test
   void theManifestHoldsTheFourGreeterFrames() throws IOException {
-    assertThat(protobufFrames().map(v -> v.get("name").asText())).containsExactlyInAnyOrder(
-        "protobuf_sayhello_request", "protobuf_sayhello_response",
-        "protobuf_echo_order_request", "protobuf_echo_order_response");
+    assertThat(protobufFrames().map(v -> v.get("name").asText()))
+        .containsExactlyInAnyOrder(
+            "protobuf_sayhello_request", "protobuf_sayhello_response",
+            "protobuf_echo_order_request", "protobuf_echo_order_response");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -64,15 +65,17 @@ class ProtobufGoldenVectorsTest {
 
     byte[] reencoded = codec.encode(decoded);
     assertThat(reencoded).isEqualTo(payload);
-    Message again = new Message()
-        .setResponse(m.isResponse())
-        .setSerializeType(SerializeType.PROTOBUF)
-        .setSeq(m.seq())
-        .setServicePath(m.servicePath())
-        .setServiceMethod(m.serviceMethod())
-        .setPayload(reencoded);
+    Message again =
+        new Message()
+            .setResponse(m.isResponse())
+            .setSerializeType(SerializeType.PROTOBUF)
+            .setSeq(m.seq())
+            .setServicePath(m.servicePath())
+            .setServiceMethod(m.serviceMethod())
+            .setPayload(reencoded);
     assertThat(FrameCodec.defaults().encode(again)).isEqualTo(frame);
-    System.out.printf("vector %-30s decode ok, encode identical (%d payload bytes)%n",
+    System.out.printf(
+        "vector %-30s decode ok, encode identical (%d payload bytes)%n",
         v.get("name").asText(), payload.length);
   }
 
@@ -97,14 +100,15 @@ class ProtobufGoldenVectorsTest {
     if (type == HelloReply.class) {
       return HelloReply.newBuilder().setMessage(json.get("message").asText()).build();
     }
-    Order.Builder order = Order.newBuilder()
-        .setId(Long.parseLong(json.get("id").asText())) // int64 is a string in proto3 JSON
-        .setSku(json.get("sku").asText())
-        .setPaid(json.get("paid").asBoolean())
-        .setTotal(json.get("total").asDouble());
+    Order.Builder order =
+        Order.newBuilder()
+            .setId(Long.parseLong(json.get("id").asText())) // int64 is a string in proto3 JSON
+            .setSku(json.get("sku").asText())
+            .setPaid(json.get("paid").asBoolean())
+            .setTotal(json.get("total").asDouble());
     for (JsonNode line : json.get("lines")) {
-      order.addLines(Line.newBuilder().setSku(line.get("sku").asText())
-          .setQty(line.get("qty").asInt()));
+      order.addLines(
+          Line.newBuilder().setSku(line.get("sku").asText()).setQty(line.get("qty").asInt()));
     }
     Map<String, String> labels = new LinkedHashMap<>();
     json.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));

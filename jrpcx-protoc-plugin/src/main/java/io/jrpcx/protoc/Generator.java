@@ -17,14 +17,16 @@ import java.util.Set;
 final class Generator {
   /** FileDescriptorProto field numbers, for finding comments in SourceCodeInfo. */
   private static final int FILE_SERVICE = 6;
+
   private static final int SERVICE_METHOD = 2;
 
   private Generator() {}
 
   static CodeGeneratorResponse generate(CodeGeneratorRequest request) {
-    CodeGeneratorResponse.Builder response = CodeGeneratorResponse.newBuilder()
-        // Proto3 optional fields change nothing in what this plugin writes.
-        .setSupportedFeatures(CodeGeneratorResponse.Feature.FEATURE_PROTO3_OPTIONAL_VALUE);
+    CodeGeneratorResponse.Builder response =
+        CodeGeneratorResponse.newBuilder()
+            // Proto3 optional fields change nothing in what this plugin writes.
+            .setSupportedFeatures(CodeGeneratorResponse.Feature.FEATURE_PROTO3_OPTIONAL_VALUE);
     try {
       JavaNames names = new JavaNames(request.getProtoFileList());
       Map<String, FileDescriptorProto> byName = new HashMap<>();
@@ -46,8 +48,8 @@ final class Generator {
     return response.build();
   }
 
-  private static List<CodeGeneratorResponse.File> generateFile(FileDescriptorProto file,
-      JavaNames names) {
+  private static List<CodeGeneratorResponse.File> generateFile(
+      FileDescriptorProto file, JavaNames names) {
     List<CodeGeneratorResponse.File> out = new ArrayList<>();
     Comments comments = new Comments(file.getSourceCodeInfo());
     Set<String> classNames = new HashSet<>();
@@ -55,54 +57,76 @@ final class Generator {
       ServiceDescriptorProto service = file.getService(s);
       ServiceModel model = model(file, s, service, names, comments);
       if (!classNames.add(model.className)) {
-        throw new GenerationException(file.getName() + ": two services generate "
-            + model.className);
+        throw new GenerationException(
+            file.getName() + ": two services generate " + model.className);
       }
       String pkg = JavaNames.javaPackage(file);
       String path = (pkg.isEmpty() ? "" : pkg.replace('.', '/') + "/") + model.className + ".java";
-      out.add(CodeGeneratorResponse.File.newBuilder()
-          .setName(path)
-          .setContent(new ServiceWriter(file.getName(), pkg, model).write())
-          .build());
+      out.add(
+          CodeGeneratorResponse.File.newBuilder()
+              .setName(path)
+              .setContent(new ServiceWriter(file.getName(), pkg, model).write())
+              .build());
     }
     return out;
   }
 
-  private static ServiceModel model(FileDescriptorProto file, int index,
-      ServiceDescriptorProto service, JavaNames names, Comments comments) {
+  private static ServiceModel model(
+      FileDescriptorProto file,
+      int index,
+      ServiceDescriptorProto service,
+      JavaNames names,
+      Comments comments) {
     String goName = upperFirst(JavaNames.goCamelCase(service.getName()));
-    ServiceModel model = new ServiceModel(service.getName(), goName, goName + "Rpcx",
-        comments.leading(FILE_SERVICE, index));
+    ServiceModel model =
+        new ServiceModel(
+            service.getName(), goName, goName + "Rpcx", comments.leading(FILE_SERVICE, index));
     Set<String> rpcNames = new HashSet<>();
     Set<String> javaNames = new HashSet<>();
     for (int m = 0; m < service.getMethodCount(); m++) {
       MethodDescriptorProto method = service.getMethod(m);
       String where = file.getName() + ": " + service.getName() + "." + method.getName();
       if (method.getClientStreaming() || method.getServerStreaming()) {
-        String kind = method.getClientStreaming() && method.getServerStreaming()
-            ? "bidirectional streaming" : method.getClientStreaming() ? "client streaming"
-            : "server streaming";
-        throw new GenerationException(where + " is a " + kind + " rpc; rpcx has no streaming"
-            + " calls, so jrpcx-protoc-plugin generates only unary rpcs (remove the stream"
-            + " keyword or move the rpc to a service this plugin does not run on)");
+        String kind =
+            method.getClientStreaming() && method.getServerStreaming()
+                ? "bidirectional streaming"
+                : method.getClientStreaming() ? "client streaming" : "server streaming";
+        throw new GenerationException(
+            where
+                + " is a "
+                + kind
+                + " rpc; rpcx has no streaming"
+                + " calls, so jrpcx-protoc-plugin generates only unary rpcs (remove the stream"
+                + " keyword or move the rpc to a service this plugin does not run on)");
       }
       String rpcName = upperFirst(JavaNames.goCamelCase(method.getName()));
       String javaName = JavaNames.javaMethodName(rpcName);
       if (!rpcNames.add(rpcName)) {
-        throw new GenerationException(where + ": another rpc of " + service.getName()
-            + " has the same rpcx name " + rpcName);
+        throw new GenerationException(
+            where + ": another rpc of " + service.getName() + " has the same rpcx name " + rpcName);
       }
       javaNames.add(javaName);
-      model.methods.add(new ServiceModel.Method(rpcName, javaName,
-          JavaNames.constantName(rpcName),
-          names.messageClass(method.getInputType()), names.messageClass(method.getOutputType()),
-          comments.leading(FILE_SERVICE, index, SERVICE_METHOD, m),
-          method.getOptions().getDeprecated()));
+      model.methods.add(
+          new ServiceModel.Method(
+              rpcName,
+              javaName,
+              JavaNames.constantName(rpcName),
+              names.messageClass(method.getInputType()),
+              names.messageClass(method.getOutputType()),
+              comments.leading(FILE_SERVICE, index, SERVICE_METHOD, m),
+              method.getOptions().getDeprecated()));
     }
     for (ServiceModel.Method m : model.methods) {
       if (javaNames.contains(m.javaName + "Async")) {
-        throw new GenerationException(file.getName() + ": " + service.getName() + " has rpcs "
-            + m.rpcName + " and " + m.rpcName + "Async, whose client methods would clash");
+        throw new GenerationException(
+            file.getName()
+                + ": "
+                + service.getName()
+                + " has rpcs "
+                + m.rpcName
+                + " and "
+                + m.rpcName
+                + "Async, whose client methods would clash");
       }
     }
     return model;

@@ -10,14 +10,67 @@ import java.util.Set;
 
 /** How protoc's Java generator and Go's protoc-gen-rpcx name things. */
 final class JavaNames {
-  private static final Set<String> JAVA_KEYWORDS = Set.of(
-      "abstract", "assert", "boolean", "break", "byte", "case", "catch", "char", "class", "const",
-      "continue", "default", "do", "double", "else", "enum", "extends", "final", "finally",
-      "float", "for", "goto", "if", "implements", "import", "instanceof", "int", "interface",
-      "long", "native", "new", "package", "private", "protected", "public", "return", "short",
-      "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws",
-      "transient", "try", "void", "volatile", "while", "true", "false", "null", "var", "yield",
-      "record", "sealed", "permits", "_");
+  private static final Set<String> JAVA_KEYWORDS =
+      Set.of(
+          "abstract",
+          "assert",
+          "boolean",
+          "break",
+          "byte",
+          "case",
+          "catch",
+          "char",
+          "class",
+          "const",
+          "continue",
+          "default",
+          "do",
+          "double",
+          "else",
+          "enum",
+          "extends",
+          "final",
+          "finally",
+          "float",
+          "for",
+          "goto",
+          "if",
+          "implements",
+          "import",
+          "instanceof",
+          "int",
+          "interface",
+          "long",
+          "native",
+          "new",
+          "package",
+          "private",
+          "protected",
+          "public",
+          "return",
+          "short",
+          "static",
+          "strictfp",
+          "super",
+          "switch",
+          "synchronized",
+          "this",
+          "throw",
+          "throws",
+          "transient",
+          "try",
+          "void",
+          "volatile",
+          "while",
+          "true",
+          "false",
+          "null",
+          "var",
+          "yield",
+          "record",
+          "sealed",
+          "permits",
+          "_");
 
   /** Java class of every message in the request, by fully qualified proto name (".pkg.Msg"). */
   private final Map<String, String> messageClasses = new HashMap<>();
@@ -138,8 +191,8 @@ final class JavaNames {
 
   /** A Java method name for an rpc: its Go name with the first letter lower-cased. */
   static String javaMethodName(String goName) {
-    String n = goName.isEmpty() ? goName
-        : Character.toLowerCase(goName.charAt(0)) + goName.substring(1);
+    String n =
+        goName.isEmpty() ? goName : Character.toLowerCase(goName.charAt(0)) + goName.substring(1);
     return JAVA_KEYWORDS.contains(n) ? n + "_" : n;
   }
 

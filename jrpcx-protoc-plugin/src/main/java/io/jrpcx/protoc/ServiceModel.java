@@ -6,8 +6,10 @@ import java.util.List;
 /** One proto service as the generated Java sees it. */
 final class ServiceModel {
   final String protoName;
+
   /** The rpcx service path. */
   final String servicePath;
+
   final String className;
   final String comment;
   final List<Method> methods = new ArrayList<>();
@@ -22,6 +24,7 @@ final class ServiceModel {
   static final class Method {
     /** The rpcx method name. */
     final String rpcName;
+
     final String javaName;
     final String constant;
     final String input;
@@ -29,8 +32,14 @@ final class ServiceModel {
     final String comment;
     final boolean deprecated;
 
-    Method(String rpcName, String javaName, String constant, String input, String output,
-        String comment, boolean deprecated) {
+    Method(
+        String rpcName,
+        String javaName,
+        String constant,
+        String input,
+        String output,
+        String comment,
+        boolean deprecated) {
       this.rpcName = rpcName;
       this.javaName = javaName;
       this.constant = constant;

@@ -34,10 +34,16 @@ final class ServiceWriter {
       line("package " + javaPackage + ";");
     }
     line("");
-    javadoc(s.comment,
-        "rpcx service {@code " + s.servicePath + "} (proto service {@code " + s.protoName
+    javadoc(
+        s.comment,
+        "rpcx service {@code "
+            + s.servicePath
+            + "} (proto service {@code "
+            + s.protoName
             + "}): implement {@link Service} or {@link AsyncService} and {@link #register"
-            + " register} it on a server built with {@code " + CODEC + ".codecs()}; call it"
+            + " register} it on a server built with {@code "
+            + CODEC
+            + ".codecs()}; call it"
             + " through a {@link Client}. The service and method names are those of Go's"
             + " protoc-gen-rpcx, so Go rpcx peers serve and call it too.");
     line("@javax.annotation.processing.Generated(\"io.jrpcx.protoc.JrpcxProtocPlugin\")");
@@ -61,9 +67,11 @@ final class ServiceWriter {
 
   private void writeService() {
     line("");
-    javadoc("", "The service, synchronous form: each method runs on the server's handler"
-        + " threads, may block, and answers with its return value; an exception answers the"
-        + " caller with an rpcx error carrying its message.");
+    javadoc(
+        "",
+        "The service, synchronous form: each method runs on the server's handler"
+            + " threads, may block, and answers with its return value; an exception answers the"
+            + " caller with an rpcx error carrying its message.");
     open("public interface Service");
     for (ServiceModel.Method m : s.methods) {
       javadoc(m.comment, "rpcx method {@code " + m.rpcName + "}.");
@@ -74,9 +82,11 @@ final class ServiceWriter {
 
   private void writeAsyncService() {
     line("");
-    javadoc("", "The service, asynchronous form: each method returns at once and answers when"
-        + " its future completes; a future failed with an exception answers the caller with an"
-        + " rpcx error carrying its message.");
+    javadoc(
+        "",
+        "The service, asynchronous form: each method returns at once and answers when"
+            + " its future completes; a future failed with an exception answers the caller with an"
+            + " rpcx error carrying its message.");
     open("public interface AsyncService");
     for (ServiceModel.Method m : s.methods) {
       javadoc(m.comment, "rpcx method {@code " + m.rpcName + "}.");
@@ -92,13 +102,17 @@ final class ServiceWriter {
     line("register(server, service, \"\");");
     close();
     line("");
-    javadoc("", "Serves {@code service} as {@value #SERVICE_PATH}; {@code metadata} is the"
-        + " query string registry plugins publish with it, e.g. {@code \"weight=10\"}. The"
-        + " server must have been built with the Protobuf codec ({@code " + CODEC
-        + ".codecs()}).");
+    javadoc(
+        "",
+        "Serves {@code service} as {@value #SERVICE_PATH}; {@code metadata} is the"
+            + " query string registry plugins publish with it, e.g. {@code \"weight=10\"}. The"
+            + " server must have been built with the Protobuf codec ({@code "
+            + CODEC
+            + ".codecs()}).");
     open("public static void register(" + SERVER + " server, Service service, String metadata)");
-    line("server.register(SERVICE_PATH, new SyncAdapter(java.util.Objects.requireNonNull("
-        + "service, \"service\")), metadata);");
+    line(
+        "server.register(SERVICE_PATH, new SyncAdapter(java.util.Objects.requireNonNull("
+            + "service, \"service\")), metadata);");
     close();
     line("");
     line("/** Serves {@code service} as {@value #SERVICE_PATH} with empty metadata. */");
@@ -107,49 +121,71 @@ final class ServiceWriter {
     close();
     line("");
     line("/** {@link #register(" + SERVER + ", Service, String)} for the asynchronous form. */");
-    open("public static void register(" + SERVER + " server, AsyncService service,"
-        + " String metadata)");
-    line("server.register(SERVICE_PATH, new AsyncAdapter(java.util.Objects.requireNonNull("
-        + "service, \"service\")), metadata);");
+    open(
+        "public static void register("
+            + SERVER
+            + " server, AsyncService service,"
+            + " String metadata)");
+    line(
+        "server.register(SERVICE_PATH, new AsyncAdapter(java.util.Objects.requireNonNull("
+            + "service, \"service\")), metadata);");
     close();
   }
 
   private void writeClient() {
     line("");
-    javadoc("", "Calls {@value #SERVICE_PATH} through an {@link " + XCLIENT + "} whose calls"
-        + " are Protobuf-encoded. Thread-safe; closing it closes the XClient (and the discovery"
-        + " when the client made it).");
+    javadoc(
+        "",
+        "Calls {@value #SERVICE_PATH} through an {@link "
+            + XCLIENT
+            + "} whose calls"
+            + " are Protobuf-encoded. Thread-safe; closing it closes the XClient (and the discovery"
+            + " when the client made it).");
     open("public static final class Client implements AutoCloseable");
     line("private final " + XCLIENT + " xclient;");
     line("private final " + DISCOVERY + " ownedDiscovery;");
     line("");
-    javadoc("", "A client over {@code xclient}, which must have been made for {@value"
-        + " #SERVICE_PATH} with options from {@code " + CODEC + ".clientOptions(...)}.\n"
-        + "@throws IllegalArgumentException when its service path or serialize type differs");
+    javadoc(
+        "",
+        "A client over {@code xclient}, which must have been made for {@value"
+            + " #SERVICE_PATH} with options from {@code "
+            + CODEC
+            + ".clientOptions(...)}.\n"
+            + "@throws IllegalArgumentException when its service path or serialize type differs");
     open("public Client(" + XCLIENT + " xclient)");
     line("this(xclient, null);");
     close();
     line("");
     open("private Client(" + XCLIENT + " xclient, " + DISCOVERY + " ownedDiscovery)");
     open("if (!SERVICE_PATH.equals(xclient.servicePath()))");
-    line("throw new IllegalArgumentException(\"the XClient calls \" + xclient.servicePath()"
-        + " + \", not \" + SERVICE_PATH);");
+    line(
+        "throw new IllegalArgumentException(\"the XClient calls \" + xclient.servicePath()"
+            + " + \", not \" + SERVICE_PATH);");
     close();
-    open("if (xclient.options().serializeType() != io.jrpcx.codec.SerializeType.PROTOBUF"
-        + " || xclient.options().codecs().get(io.jrpcx.codec.SerializeType.PROTOBUF) == null)");
-    line("throw new IllegalArgumentException(\"the XClient's options must come from " + CODEC
-        + ".clientOptions(...)\");");
+    open(
+        "if (xclient.options().serializeType() != io.jrpcx.codec.SerializeType.PROTOBUF"
+            + " || xclient.options().codecs().get(io.jrpcx.codec.SerializeType.PROTOBUF) == null)");
+    line(
+        "throw new IllegalArgumentException(\"the XClient's options must come from "
+            + CODEC
+            + ".clientOptions(...)\");");
     close();
     line("this.xclient = xclient;");
     line("this.ownedDiscovery = ownedDiscovery;");
     close();
     line("");
-    javadoc("", "A client for the server at {@code address} ({@code host:port}, TCP), as"
-        + " protoc-gen-rpcx's {@code NewXClientFor...}: peer-to-peer discovery, Failtry, round"
-        + " robin, {@link " + OPTIONS + "#DEFAULT} with Protobuf.");
+    javadoc(
+        "",
+        "A client for the server at {@code address} ({@code host:port}, TCP), as"
+            + " protoc-gen-rpcx's {@code NewXClientFor...}: peer-to-peer discovery, Failtry, round"
+            + " robin, {@link "
+            + OPTIONS
+            + "#DEFAULT} with Protobuf.");
     open("public static Client connect(String address)");
-    line(DISCOVERY + " discovery = new io.jrpcx.client.discovery.Peer2PeerDiscovery(\"tcp@\" +"
-        + " address, \"\");");
+    line(
+        DISCOVERY
+            + " discovery = new io.jrpcx.client.discovery.Peer2PeerDiscovery(\"tcp@\" +"
+            + " address, \"\");");
     open("try");
     line("return new Client(newXClient(discovery, " + OPTIONS + ".DEFAULT), discovery);");
     dedent("} catch (RuntimeException e) {");
@@ -158,17 +194,27 @@ final class ServiceWriter {
     close();
     close();
     line("");
-    javadoc("", "A client over {@code discovery} (which stays the caller's) with Failtry,"
-        + " round robin and {@code options} with Protobuf as serialize type.");
+    javadoc(
+        "",
+        "A client over {@code discovery} (which stays the caller's) with Failtry,"
+            + " round robin and {@code options} with Protobuf as serialize type.");
     open("public static Client create(" + DISCOVERY + " discovery, " + OPTIONS + " options)");
     line("return new Client(newXClient(discovery, options), null);");
     close();
     line("");
-    open("private static " + XCLIENT + " newXClient(" + DISCOVERY + " discovery, " + OPTIONS
-        + " options)");
+    open(
+        "private static "
+            + XCLIENT
+            + " newXClient("
+            + DISCOVERY
+            + " discovery, "
+            + OPTIONS
+            + " options)");
     line("return " + XCLIENT + ".create(SERVICE_PATH, io.jrpcx.client.FailMode.FAILTRY,");
-    line("    io.jrpcx.client.SelectMode.ROUND_ROBIN, discovery, " + CODEC
-        + ".clientOptions(options));");
+    line(
+        "    io.jrpcx.client.SelectMode.ROUND_ROBIN, discovery, "
+            + CODEC
+            + ".clientOptions(options));");
     close();
     line("");
     line("/** The XClient the calls go through, for its other features (broadcast, auth, ...). */");
@@ -177,35 +223,84 @@ final class ServiceWriter {
     close();
     for (ServiceModel.Method m : s.methods) {
       line("");
-      javadoc(m.comment, "Calls {@code " + m.rpcName + "} and waits for the reply, without a"
-          + " deadline.\n@throws io.jrpcx.RpcException the call failed; see {@link " + XCLIENT
-          + "#call}");
+      javadoc(
+          m.comment,
+          "Calls {@code "
+              + m.rpcName
+              + "} and waits for the reply, without a"
+              + " deadline.\n@throws io.jrpcx.RpcException the call failed; see {@link "
+              + XCLIENT
+              + "#call}");
       open("public " + m.output + " " + m.javaName + "(" + m.input + " request)");
       line("return " + m.javaName + "(" + CONTEXT + ".background(), request);");
       close();
       line("");
-      javadoc("", "Calls {@code " + m.rpcName + "} with {@code ctx}'s deadline and metadata and"
-          + " waits for the reply.\n@throws io.jrpcx.RpcException the call failed; see {@link "
-          + XCLIENT + "#call}");
-      open("public " + m.output + " " + m.javaName + "(" + CONTEXT + " ctx, " + m.input
-          + " request)");
-      line("return xclient.call(ctx, METHOD_" + m.constant + ", request, " + m.output
-          + ".class);");
+      javadoc(
+          "",
+          "Calls {@code "
+              + m.rpcName
+              + "} with {@code ctx}'s deadline and metadata and"
+              + " waits for the reply.\n@throws io.jrpcx.RpcException the call failed; see {@link "
+              + XCLIENT
+              + "#call}");
+      open(
+          "public "
+              + m.output
+              + " "
+              + m.javaName
+              + "("
+              + CONTEXT
+              + " ctx, "
+              + m.input
+              + " request)");
+      line("return xclient.call(ctx, METHOD_" + m.constant + ", request, " + m.output + ".class);");
       close();
       line("");
-      javadoc("", "Calls {@code " + m.rpcName + "} without waiting: the future completes with"
-          + " the reply or fails with an {@link io.jrpcx.RpcException}.");
-      open("public " + FUTURE + "<" + m.output + "> " + m.javaName + "Async(" + m.input
-          + " request)");
+      javadoc(
+          "",
+          "Calls {@code "
+              + m.rpcName
+              + "} without waiting: the future completes with"
+              + " the reply or fails with an {@link io.jrpcx.RpcException}.");
+      open(
+          "public "
+              + FUTURE
+              + "<"
+              + m.output
+              + "> "
+              + m.javaName
+              + "Async("
+              + m.input
+              + " request)");
       line("return " + m.javaName + "Async(" + CONTEXT + ".background(), request);");
       close();
       line("");
-      javadoc("", "{@link #" + m.javaName + "Async(" + m.input + ")} with {@code ctx}'s"
-          + " deadline and metadata.");
-      open("public " + FUTURE + "<" + m.output + "> " + m.javaName + "Async(" + CONTEXT
-          + " ctx, " + m.input + " request)");
-      line("return xclient.callAsync(ctx, METHOD_" + m.constant + ", request, " + m.output
-          + ".class);");
+      javadoc(
+          "",
+          "{@link #"
+              + m.javaName
+              + "Async("
+              + m.input
+              + ")} with {@code ctx}'s"
+              + " deadline and metadata.");
+      open(
+          "public "
+              + FUTURE
+              + "<"
+              + m.output
+              + "> "
+              + m.javaName
+              + "Async("
+              + CONTEXT
+              + " ctx, "
+              + m.input
+              + " request)");
+      line(
+          "return xclient.callAsync(ctx, METHOD_"
+              + m.constant
+              + ", request, "
+              + m.output
+              + ".class);");
       close();
     }
     line("");
@@ -234,8 +329,15 @@ final class ServiceWriter {
     for (ServiceModel.Method m : s.methods) {
       line("");
       line("@io.jrpcx.RpcName(METHOD_" + m.constant + ")");
-      open("public " + m.output + " " + m.javaName + "(" + m.input + " request)"
-          + " throws Exception");
+      open(
+          "public "
+              + m.output
+              + " "
+              + m.javaName
+              + "("
+              + m.input
+              + " request)"
+              + " throws Exception");
       line("return service." + m.javaName + "(request);");
       close();
     }
@@ -251,8 +353,7 @@ final class ServiceWriter {
     for (ServiceModel.Method m : s.methods) {
       line("");
       line("@io.jrpcx.RpcName(METHOD_" + m.constant + ")");
-      open("public " + FUTURE + "<" + m.output + "> " + m.javaName + "(" + m.input
-          + " request)");
+      open("public " + FUTURE + "<" + m.output + "> " + m.javaName + "(" + m.input + " request)");
       line("return service." + m.javaName + "(request);");
       close();
     }

@@ -34,8 +34,8 @@ class GeneratorTest {
 
   static CodeGeneratorRequest request(String... filesToGenerate) throws IOException {
     FileDescriptorSet set = FileDescriptorSet.parseFrom(Files.readAllBytes(DESCRIPTORS));
-    CodeGeneratorRequest.Builder b = CodeGeneratorRequest.newBuilder()
-        .addAllFileToGenerate(List.of(filesToGenerate));
+    CodeGeneratorRequest.Builder b =
+        CodeGeneratorRequest.newBuilder().addAllFileToGenerate(List.of(filesToGenerate));
     for (FileDescriptorProto f : set.getFileList()) {
       b.addProtoFile(f); // dependencies come first in a descriptor set, as in a request
     }
@@ -45,31 +45,33 @@ class GeneratorTest {
   private static Map<String, String> generated(String... files) throws IOException {
     CodeGeneratorResponse response = Generator.generate(request(files));
     assertThat(response.getError()).isEmpty();
-    return response.getFileList().stream().collect(
-        Collectors.toMap(CodeGeneratorResponse.File::getName,
-            CodeGeneratorResponse.File::getContent));
+    return response.getFileList().stream()
+        .collect(
+            Collectors.toMap(
+                CodeGeneratorResponse.File::getName, CodeGeneratorResponse.File::getContent));
   }
 
   @Test
   void oneFilePerServiceInTheJavaPackageOfTheMessages() throws IOException {
-    assertThat(generated("plugin_test.proto")).containsOnlyKeys(
-        "io/jrpcx/protoc/testing/InventoryRpcx.java",
-        "io/jrpcx/protoc/testing/StockKeeperRpcx.java");
+    assertThat(generated("plugin_test.proto"))
+        .containsOnlyKeys(
+            "io/jrpcx/protoc/testing/InventoryRpcx.java",
+            "io/jrpcx/protoc/testing/StockKeeperRpcx.java");
     assertThat(generated("helloworld.proto"))
         .containsOnlyKeys("io/jrpcx/interop/helloworld/GreeterRpcx.java");
   }
 
   @Test
   void servicePathAndMethodNamesAreThoseOfProtocGenRpcx() throws IOException {
-    String greeter = generated("helloworld.proto")
-        .get("io/jrpcx/interop/helloworld/GreeterRpcx.java");
+    String greeter =
+        generated("helloworld.proto").get("io/jrpcx/interop/helloworld/GreeterRpcx.java");
     assertThat(greeter)
         .contains("public static final String SERVICE_PATH = \"Greeter\";")
         .contains("public static final String METHOD_SAY_HELLO = \"SayHello\";")
         .contains("public static final String METHOD_ECHO = \"Echo\";");
 
-    String keeper = generated("plugin_test.proto")
-        .get("io/jrpcx/protoc/testing/StockKeeperRpcx.java");
+    String keeper =
+        generated("plugin_test.proto").get("io/jrpcx/protoc/testing/StockKeeperRpcx.java");
     assertThat(keeper)
         .contains("SERVICE_PATH = \"StockKeeper\";")
         .contains("METHOD_GET_LEVEL = \"GetLevel\";")
@@ -91,8 +93,8 @@ class GeneratorTest {
 
   @Test
   void javaKeywordsGetATrailingUnderscoreButKeepTheirRpcxName() throws IOException {
-    String inventory = generated("plugin_test.proto")
-        .get("io/jrpcx/protoc/testing/InventoryRpcx.java");
+    String inventory =
+        generated("plugin_test.proto").get("io/jrpcx/protoc/testing/InventoryRpcx.java");
     assertThat(inventory)
         .contains("METHOD_NEW = \"New\";")
         .contains("new_(io.jrpcx.protoc.testing.PluginTest.Item request)");
@@ -100,22 +102,25 @@ class GeneratorTest {
 
   @Test
   void messagesFromOtherFilesAndNestedMessagesAreFullyQualified() throws IOException {
-    String inventory = generated("plugin_test.proto")
-        .get("io/jrpcx/protoc/testing/InventoryRpcx.java");
+    String inventory =
+        generated("plugin_test.proto").get("io/jrpcx/protoc/testing/InventoryRpcx.java");
     assertThat(inventory)
-        .contains("io.jrpcx.interop.helloworld.HelloReply greet("
-            + "io.jrpcx.interop.helloworld.HelloRequest request)")
-        .contains("io.jrpcx.protoc.testing.PluginTest.Item.Part nested("
-            + "io.jrpcx.protoc.testing.PluginTest.Item.Part request)");
+        .contains(
+            "io.jrpcx.interop.helloworld.HelloReply greet("
+                + "io.jrpcx.interop.helloworld.HelloRequest request)")
+        .contains(
+            "io.jrpcx.protoc.testing.PluginTest.Item.Part nested("
+                + "io.jrpcx.protoc.testing.PluginTest.Item.Part request)");
   }
 
   @Test
   void protoCommentsBecomeJavadocThatCannotBreakOut() throws IOException {
-    String inventory = generated("plugin_test.proto")
-        .get("io/jrpcx/protoc/testing/InventoryRpcx.java");
+    String inventory =
+        generated("plugin_test.proto").get("io/jrpcx/protoc/testing/InventoryRpcx.java");
     assertThat(inventory)
-        .contains(" * Keeps an inventory of &lt;b&gt;items&lt;/b&gt; &amp; their stock; ends a"
-            + " comment: *&#47; and has a &#92;u escape.")
+        .contains(
+            " * Keeps an inventory of &lt;b&gt;items&lt;/b&gt; &amp; their stock; ends a"
+                + " comment: *&#47; and has a &#92;u escape.")
         .contains(" * &#64;see nothing")
         .contains(" * Looks an item up by its id.");
   }
@@ -125,21 +130,23 @@ class GeneratorTest {
     CodeGeneratorResponse response = Generator.generate(request("streaming_test.proto"));
 
     assertThat(response.getFileList()).isEmpty();
-    assertThat(response.getError()).isEqualTo("streaming_test.proto: Ticker.Watch is a server"
-        + " streaming rpc; rpcx has no streaming calls, so jrpcx-protoc-plugin generates only"
-        + " unary rpcs (remove the stream keyword or move the rpc to a service this plugin does"
-        + " not run on)");
+    assertThat(response.getError())
+        .isEqualTo(
+            "streaming_test.proto: Ticker.Watch is a server"
+                + " streaming rpc; rpcx has no streaming calls, so jrpcx-protoc-plugin generates only"
+                + " unary rpcs (remove the stream keyword or move the rpc to a service this plugin does"
+                + " not run on)");
   }
 
   @Test
   void mainReadsTheRequestFromStdinAndWritesTheResponseToStdout() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    JrpcxProtocPlugin.run(new ByteArrayInputStream(request("helloworld.proto").toByteArray()),
-        out);
+    JrpcxProtocPlugin.run(new ByteArrayInputStream(request("helloworld.proto").toByteArray()), out);
 
     CodeGeneratorResponse response = CodeGeneratorResponse.parseFrom(out.toByteArray());
-    assertThat(response.getFileList()).extracting(CodeGeneratorResponse.File::getName)
+    assertThat(response.getFileList())
+        .extracting(CodeGeneratorResponse.File::getName)
         .containsExactly("io/jrpcx/interop/helloworld/GreeterRpcx.java");
     assertThat(response.getSupportedFeatures())
         .isEqualTo(CodeGeneratorResponse.Feature.FEATURE_PROTO3_OPTIONAL_VALUE);
@@ -161,15 +168,28 @@ class GeneratorTest {
     StringWriter output = new StringWriter();
     boolean ok;
     try (StandardJavaFileManager fm = javac.getStandardFileManager(diagnostics, null, null)) {
-      ok = javac.getTask(output, fm, diagnostics,
-          List.of("-Xlint:all", "-Werror", "--release", "17",
-              "-classpath", System.getProperty("java.class.path"), "-d", classes.toString()),
-          null, fm.getJavaFileObjectsFromPaths(sources)).call();
+      ok =
+          javac
+              .getTask(
+                  output,
+                  fm,
+                  diagnostics,
+                  List.of(
+                      "-Xlint:all",
+                      "-Werror",
+                      "--release",
+                      "17",
+                      "-classpath",
+                      System.getProperty("java.class.path"),
+                      "-d",
+                      classes.toString()),
+                  null,
+                  fm.getJavaFileObjectsFromPaths(sources))
+              .call();
     }
 
     assertThat(diagnostics.getDiagnostics()).extracting(Diagnostic::toString).isEmpty();
     assertThat(ok).as(output.toString()).isTrue();
-    assertThat(classes.resolve("io/jrpcx/interop/helloworld/GreeterRpcx$Client.class"))
-        .exists();
+    assertThat(classes.resolve("io/jrpcx/interop/helloworld/GreeterRpcx$Client.class")).exists();
   }
 }

@@ -39,12 +39,13 @@ public final class ThriftCodec implements Codec {
   private static final TProtocolFactory BINARY = new TBinaryProtocol.Factory();
 
   /** A struct class's no-argument constructor as a handle, or the CodecException to throw. */
-  private static final ClassValue<Object> CONSTRUCTORS = new ClassValue<>() {
-    @Override
-    protected Object computeValue(Class<?> type) {
-      return constructor(type);
-    }
-  };
+  private static final ClassValue<Object> CONSTRUCTORS =
+      new ClassValue<>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+          return constructor(type);
+        }
+      };
 
   public ThriftCodec() {}
 
@@ -64,14 +65,16 @@ public final class ThriftCodec implements Codec {
       return EMPTY;
     }
     if (!(value instanceof TBase)) {
-      throw new CodecException("thrift: cannot encode " + value.getClass().getName()
-          + ": not a Thrift struct (org.apache.thrift.TBase)");
+      throw new CodecException(
+          "thrift: cannot encode "
+              + value.getClass().getName()
+              + ": not a Thrift struct (org.apache.thrift.TBase)");
     }
     try {
       return new TSerializer(BINARY).serialize((TBase<?, ?>) value);
     } catch (TException | RuntimeException e) {
-      throw new CodecException("thrift: cannot encode " + value.getClass().getName() + ": "
-          + e.getMessage(), e);
+      throw new CodecException(
+          "thrift: cannot encode " + value.getClass().getName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -92,15 +95,17 @@ public final class ThriftCodec implements Codec {
       return struct;
     } catch (TException | RuntimeException e) {
       // libthrift throws runtime exceptions too (e.g. for a negative length it did not check).
-      throw new CodecException("thrift: cannot decode " + type.getTypeName() + ": "
-          + e.getMessage(), e);
+      throw new CodecException(
+          "thrift: cannot decode " + type.getTypeName() + ": " + e.getMessage(), e);
     }
   }
 
   private static MethodHandle constructor(Type type) {
     if (!(type instanceof Class) || !TBase.class.isAssignableFrom((Class<?>) type)) {
-      throw new CodecException("thrift: cannot decode into " + type.getTypeName()
-          + ": not a Thrift struct class (org.apache.thrift.TBase)");
+      throw new CodecException(
+          "thrift: cannot decode into "
+              + type.getTypeName()
+              + ": not a Thrift struct class (org.apache.thrift.TBase)");
     }
     Object found = CONSTRUCTORS.get((Class<?>) type);
     if (found instanceof CodecException) {
@@ -117,8 +122,12 @@ public final class ThriftCodec implements Codec {
       }
       return MethodHandles.publicLookup().findConstructor(type, MethodType.methodType(void.class));
     } catch (ReflectiveOperationException | RuntimeException e) {
-      return new CodecException("thrift: cannot decode into " + type.getName()
-          + ": no public no-argument constructor: " + e, e);
+      return new CodecException(
+          "thrift: cannot decode into "
+              + type.getName()
+              + ": no public no-argument constructor: "
+              + e,
+          e);
     }
   }
 }

@@ -39,14 +39,22 @@ class ThriftCodecTest {
 
   @Test
   void everyFieldShapeSurvivesARoundTrip() {
-    Everything e = new Everything()
-        .setFlag(true).setTiny((byte) -1).setSmall(Short.MIN_VALUE).setMedium(-7)
-        .setLarge(Long.MAX_VALUE).setReal(Math.E).setText("héllo, 世界")
-        .setBlob(ByteBuffer.wrap(new byte[] {0, 1, (byte) 0xff})).setColor(Color.GREEN)
-        .setPart(new Part("p", List.of(1L, -2L)))
-        .setParts(List.of(new Part("a", List.of()), new Part("b", List.of(3L))))
-        .setTags(Set.of("x", "y")).setByName(Map.of("one", new Part("1", List.of(1L))))
-        .setNote("optional");
+    Everything e =
+        new Everything()
+            .setFlag(true)
+            .setTiny((byte) -1)
+            .setSmall(Short.MIN_VALUE)
+            .setMedium(-7)
+            .setLarge(Long.MAX_VALUE)
+            .setReal(Math.E)
+            .setText("héllo, 世界")
+            .setBlob(ByteBuffer.wrap(new byte[] {0, 1, (byte) 0xff}))
+            .setColor(Color.GREEN)
+            .setPart(new Part("p", List.of(1L, -2L)))
+            .setParts(List.of(new Part("a", List.of()), new Part("b", List.of(3L))))
+            .setTags(Set.of("x", "y"))
+            .setByName(Map.of("one", new Part("1", List.of(1L))))
+            .setNote("optional");
 
     assertThat(codec.decode(codec.encode(e), Everything.class)).isEqualTo(e);
   }
@@ -82,11 +90,13 @@ class ThriftCodecTest {
   void encodingSomethingThatIsNotAStructFails() {
     assertThatThrownBy(() -> codec.encode("text"))
         .isInstanceOf(CodecException.class)
-        .hasMessage("thrift: cannot encode java.lang.String: not a Thrift struct"
-            + " (org.apache.thrift.TBase)");
+        .hasMessage(
+            "thrift: cannot encode java.lang.String: not a Thrift struct"
+                + " (org.apache.thrift.TBase)");
     assertThatThrownBy(() -> codec.decode(new byte[] {0}, String.class))
         .isInstanceOf(CodecException.class)
-        .hasMessage("thrift: cannot decode into java.lang.String: not a Thrift struct class"
-            + " (org.apache.thrift.TBase)");
+        .hasMessage(
+            "thrift: cannot decode into java.lang.String: not a Thrift struct class"
+                + " (org.apache.thrift.TBase)");
   }
 }

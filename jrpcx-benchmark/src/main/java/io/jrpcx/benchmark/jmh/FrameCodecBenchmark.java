@@ -42,13 +42,14 @@ public class FrameCodecBenchmark {
     for (int i = 0; i < payload.length; i++) {
       payload[i] = (byte) i;
     }
-    message = new Message()
-        .setSeq(12345)
-        .setSerializeType(SerializeType.MSGPACK)
-        .setServicePath("Bench")
-        .setServiceMethod("Say")
-        .putMetadata("trace", "4bf92f3577b34da6")
-        .setPayload(payload);
+    message =
+        new Message()
+            .setSeq(12345)
+            .setSerializeType(SerializeType.MSGPACK)
+            .setServicePath("Bench")
+            .setServiceMethod("Say")
+            .putMetadata("trace", "4bf92f3577b34da6")
+            .setPayload(payload);
     frame = codec.encode(message);
   }
 

@@ -68,7 +68,8 @@ public class PayloadCodecBenchmark {
 
   @Benchmark
   public Object decode() throws Exception {
-    return jrpcxCodec == null ? BenchmarkMessage.parseFrom(encoded)
+    return jrpcxCodec == null
+        ? BenchmarkMessage.parseFrom(encoded)
         : jrpcxCodec.decode(encoded, GoogleMessage1.class);
   }
 }

@@ -41,6 +41,7 @@ public final class RateBreaker implements Breaker {
   private final double rate;
   private final long minSamples;
   private final LongSupplier nanoClock;
+
   /** Bucket numbers count whole seconds from here, so they never depend on nanoTime's origin. */
   private final long origin;
 

@@ -185,7 +185,9 @@ public final class CachingDiscovery extends AbstractServiceDiscovery {
     for (JsonNode entry : root) {
       JsonNode key = entry.get("key");
       JsonNode value = entry.get("value");
-      if (key == null || !key.isTextual() || key.asText().isEmpty()
+      if (key == null
+          || !key.isTextual()
+          || key.asText().isEmpty()
           || (value != null && !value.isTextual() && !value.isNull())) {
         log.warn("Ignoring discovery cache {}: malformed entry {}", path, entry);
         return null;

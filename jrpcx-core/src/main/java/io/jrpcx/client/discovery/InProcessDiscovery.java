@@ -1,7 +1,7 @@
 package io.jrpcx.client.discovery;
 
-import io.jrpcx.server.Server;
 import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.server.Server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -41,9 +41,14 @@ public final class InProcessDiscovery extends AbstractServiceDiscovery {
     this.servicePath = Objects.requireNonNull(servicePath, "servicePath");
     for (Server s : servers) {
       if (!NettyTransport.IN_PROCESS.equals(s.network())) {
-        throw new IllegalArgumentException("server " + s.address() + " is not listening on the "
-            + NettyTransport.IN_PROCESS + " network; start it with start(\""
-            + NettyTransport.IN_PROCESS + "\", name)");
+        throw new IllegalArgumentException(
+            "server "
+                + s.address()
+                + " is not listening on the "
+                + NettyTransport.IN_PROCESS
+                + " network; start it with start(\""
+                + NettyTransport.IN_PROCESS
+                + "\", name)");
       }
     }
     this.servers = List.copyOf(servers);

@@ -1,13 +1,12 @@
 package io.jrpcx.client.breaker;
 
-import io.jrpcx.testing.FakeClock;
-
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import io.jrpcx.client.breaker.RateBreaker.State;
+import io.jrpcx.testing.FakeClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -419,7 +418,8 @@ class RateBreakerTest {
     boolean probe = b.ready();
     boolean second = b.ready();
     timeline.add(
-        line(start, b, "ready() = " + probe + " for the probe, " + second + " for the next caller"));
+        line(
+            start, b, "ready() = " + probe + " for the probe, " + second + " for the next caller"));
     assertThat(probe).isTrue();
     assertThat(second).isFalse();
 

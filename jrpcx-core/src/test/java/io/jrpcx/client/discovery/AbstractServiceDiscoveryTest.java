@@ -147,8 +147,7 @@ class AbstractServiceDiscoveryTest {
   }
 
   @Test
-  void concurrentPublishersNeverCallAWatcherConcurrentlyAndEndWithTheLatestList()
-      throws Exception {
+  void concurrentPublishersNeverCallAWatcherConcurrentlyAndEndWithTheLatestList() throws Exception {
     int threads = 4;
     int perThread = 500;
     AtomicInteger inFlight = new AtomicInteger();

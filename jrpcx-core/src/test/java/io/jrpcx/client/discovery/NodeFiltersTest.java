@@ -56,8 +56,7 @@ class NodeFiltersTest {
     KVPair g2 = new KVPair("tcp@b:1", "group=g2");
     KVPair inactive = new KVPair("tcp@c:1", "group=g1&state=inactive");
     KVPair noGroup = new KVPair("tcp@d:1", "weight=5");
-    MultipleServersDiscovery d =
-        new MultipleServersDiscovery(List.of(g1, g2, inactive, noGroup));
+    MultipleServersDiscovery d = new MultipleServersDiscovery(List.of(g1, g2, inactive, noGroup));
 
     d.setFilter(NodeFilters.stateAndGroup("g1"));
 

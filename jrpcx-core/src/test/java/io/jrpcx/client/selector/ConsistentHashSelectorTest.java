@@ -31,8 +31,7 @@ class ConsistentHashSelectorTest {
     String first = selector.select(Context.background(), "Arith", "Mul", "user-42");
 
     for (int i = 0; i < 100; i++) {
-      assertThat(selector.select(Context.background(), "Arith", "Mul", "user-42"))
-          .isEqualTo(first);
+      assertThat(selector.select(Context.background(), "Arith", "Mul", "user-42")).isEqualTo(first);
     }
   }
 

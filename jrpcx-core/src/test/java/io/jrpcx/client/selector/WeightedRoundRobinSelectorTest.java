@@ -37,8 +37,8 @@ class WeightedRoundRobinSelectorTest {
 
     assertThat(picks(14))
         .containsExactly(
-            "tcp@a:1", "tcp@a:1", "tcp@b:1", "tcp@a:1", "tcp@c:1", "tcp@a:1", "tcp@a:1",
-            "tcp@a:1", "tcp@a:1", "tcp@b:1", "tcp@a:1", "tcp@c:1", "tcp@a:1", "tcp@a:1");
+            "tcp@a:1", "tcp@a:1", "tcp@b:1", "tcp@a:1", "tcp@c:1", "tcp@a:1", "tcp@a:1", "tcp@a:1",
+            "tcp@a:1", "tcp@b:1", "tcp@a:1", "tcp@c:1", "tcp@a:1", "tcp@a:1");
   }
 
   @Test
@@ -65,8 +65,8 @@ class WeightedRoundRobinSelectorTest {
 
     assertThat(Tally.count(500, this::select))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("tcp@missing:1", 100, "tcp@text:1", 100, "tcp@fraction:1", 100, "tcp@two:1",
-                200));
+            Map.of(
+                "tcp@missing:1", 100, "tcp@text:1", 100, "tcp@fraction:1", 100, "tcp@two:1", 200));
   }
 
   @Test

@@ -69,8 +69,11 @@ public final class ConsulDiscovery extends RegistryDiscovery {
     try {
       index = listAndPublish(0);
     } catch (IOException e) {
-      log.warn("cannot list {} in Consul at {}; retrying in the background", listPrefix,
-          settings.http.address(), e);
+      log.warn(
+          "cannot list {} in Consul at {}; retrying in the background",
+          listPrefix,
+          settings.http.address(),
+          e);
     }
     long first = index;
     watcher = new Thread(() -> watch(first), "jrpcx-consul-discovery-" + servicePath);
@@ -79,9 +82,11 @@ public final class ConsulDiscovery extends RegistryDiscovery {
   }
 
   /** Watches {@code <basePath>/<servicePath>} in the Consul agent at {@code consulAddress}. */
-  public static ConsulDiscovery create(String basePath, String servicePath,
-      String consulAddress) {
-    return builder().consulAddress(consulAddress).basePath(basePath).servicePath(servicePath)
+  public static ConsulDiscovery create(String basePath, String servicePath, String consulAddress) {
+    return builder()
+        .consulAddress(consulAddress)
+        .basePath(basePath)
+        .servicePath(servicePath)
         .build();
   }
 
@@ -125,8 +130,12 @@ public final class ConsulDiscovery extends RegistryDiscovery {
           return;
         }
         Duration delay = backoff.next();
-        log.warn("watching {} in Consul at {} failed; listing again in {} ms", listPrefix,
-            settings.http.address(), delay.toMillis(), e);
+        log.warn(
+            "watching {} in Consul at {} failed; listing again in {} ms",
+            listPrefix,
+            settings.http.address(),
+            delay.toMillis(),
+            e);
         index = 0; // Consul may have restarted with other indexes: start from a plain list
         try {
           if (closed.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -164,9 +173,13 @@ public final class ConsulDiscovery extends RegistryDiscovery {
 
   @Override
   public String toString() {
-    return "ConsulDiscovery{" + settings.http.address() + ", "
-        + (listPrefix == null ? "template " + settings.basePath : listPrefix) + ", "
-        + services() + "}";
+    return "ConsulDiscovery{"
+        + settings.http.address()
+        + ", "
+        + (listPrefix == null ? "template " + settings.basePath : listPrefix)
+        + ", "
+        + services()
+        + "}";
   }
 
   private static final class Settings {
@@ -220,8 +233,9 @@ public final class ConsulDiscovery extends RegistryDiscovery {
      */
     public ConsulDiscovery build() {
       HttpClient client = ConsulHttp.newClient(requestTimeout);
-      return new ConsulDiscovery(new Settings(new ConsulHttp(client, consulAddress,
-          requestTimeout), basePath(), waitTime), servicePath());
+      return new ConsulDiscovery(
+          new Settings(new ConsulHttp(client, consulAddress, requestTimeout), basePath(), waitTime),
+          servicePath());
     }
   }
 }

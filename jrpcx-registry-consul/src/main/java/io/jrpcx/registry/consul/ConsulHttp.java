@@ -45,8 +45,10 @@ final class ConsulHttp {
 
   static HttpClient newClient(Duration connectTimeout) {
     // Consul speaks HTTP/1.1 on its plain port; asking for h2c would only add an upgrade dance.
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(connectTimeout).build();
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .build();
   }
 
   /** {@code host:port} or a full {@code http(s)://host:port} URL, without trailing slash. */
@@ -66,8 +68,14 @@ final class ConsulHttp {
   }
 
   /** A KV entry as Consul returns it, with the value decoded as UTF-8. */
-  record Entry(String key, String value, long flags, String session, long lockIndex,
-      long createIndex, long modifyIndex) {}
+  record Entry(
+      String key,
+      String value,
+      long flags,
+      String session,
+      long lockIndex,
+      long createIndex,
+      long modifyIndex) {}
 
   /** The result of a (blocking) recursive list: the entries and {@code X-Consul-Index}. */
   record Listing(List<Entry> entries, long index) {}
@@ -121,8 +129,8 @@ final class ConsulHttp {
    * session holds the key.
    */
   boolean acquire(String key, String session, String value, long flags) throws IOException {
-    return writeKv(key, value, "acquire=" + escapeQuery(session) + "&flags="
-        + Long.toUnsignedString(flags));
+    return writeKv(
+        key, value, "acquire=" + escapeQuery(session) + "&flags=" + Long.toUnsignedString(flags));
   }
 
   void delete(String key) throws IOException {
@@ -138,8 +146,10 @@ final class ConsulHttp {
     if (ttl != null) {
       body.put("TTL", goDuration(ttl));
     }
-    HttpResponse<String> r = send(request("/v1/session/create", requestTimeout)
-        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+    HttpResponse<String> r =
+        send(
+            request("/v1/session/create", requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
     JsonNode id = JSON.readTree(expectOk(r)).get("ID");
     if (id == null || !id.isTextual()) {
       throw new IOException("Consul answered a session create without an ID: " + r.body());
@@ -149,8 +159,10 @@ final class ConsulHttp {
 
   /** Renews a TTL session; false when Consul no longer knows it. */
   boolean renewSession(String id) throws IOException {
-    HttpResponse<String> r = send(request("/v1/session/renew/" + escapePath(id), requestTimeout)
-        .PUT(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> r =
+        send(
+            request("/v1/session/renew/" + escapePath(id), requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.noBody()));
     if (r.statusCode() == 404) {
       return false;
     }
@@ -159,8 +171,10 @@ final class ConsulHttp {
   }
 
   void destroySession(String id) throws IOException {
-    expectOk(send(request("/v1/session/destroy/" + escapePath(id), requestTimeout)
-        .PUT(HttpRequest.BodyPublishers.noBody())));
+    expectOk(
+        send(
+            request("/v1/session/destroy/" + escapePath(id), requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.noBody())));
   }
 
   /** Makes every later call fail, as if this process had lost the network for good. */
@@ -169,8 +183,10 @@ final class ConsulHttp {
   }
 
   private boolean writeKv(String key, String value, String query) throws IOException {
-    HttpResponse<String> r = send(request("/v1/kv/" + escapePath(key) + "?" + query,
-        requestTimeout).PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8)));
+    HttpResponse<String> r =
+        send(
+            request("/v1/kv/" + escapePath(key) + "?" + query, requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofString(value, StandardCharsets.UTF_8)));
     return "true".equals(expectOk(r).trim());
   }
 
@@ -192,8 +208,15 @@ final class ConsulHttp {
 
   private static String expectOk(HttpResponse<String> r) throws IOException {
     if (r.statusCode() / 100 != 2) {
-      throw new IOException("Consul answered " + r.statusCode() + " to " + r.request().method()
-          + " " + r.request().uri().getRawPath() + ": " + r.body().trim());
+      throw new IOException(
+          "Consul answered "
+              + r.statusCode()
+              + " to "
+              + r.request().method()
+              + " "
+              + r.request().uri().getRawPath()
+              + ": "
+              + r.body().trim());
     }
     return r.body();
   }
@@ -207,12 +230,20 @@ final class ConsulHttp {
     for (JsonNode n : array) {
       JsonNode v = n.get("Value");
       // Consul sends the value base64-encoded, and null for an empty one.
-      String value = v == null || v.isNull() ? ""
-          : new String(Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8);
+      String value =
+          v == null || v.isNull()
+              ? ""
+              : new String(Base64.getDecoder().decode(v.asText()), StandardCharsets.UTF_8);
       JsonNode s = n.get("Session");
-      out.add(new Entry(n.path("Key").asText(), value, unsigned(n.get("Flags")),
-          s == null || s.isNull() ? "" : s.asText(), n.path("LockIndex").asLong(),
-          n.path("CreateIndex").asLong(), n.path("ModifyIndex").asLong()));
+      out.add(
+          new Entry(
+              n.path("Key").asText(),
+              value,
+              unsigned(n.get("Flags")),
+              s == null || s.isNull() ? "" : s.asText(),
+              n.path("LockIndex").asLong(),
+              n.path("CreateIndex").asLong(),
+              n.path("ModifyIndex").asLong()));
     }
     return out;
   }
@@ -243,8 +274,16 @@ final class ConsulHttp {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xff;
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' || c == ':' || c == '@') {
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~'
+          || c == '/'
+          || c == ':'
+          || c == '@') {
         sb.append((char) c);
       } else {
         sb.append('%').append(String.format(Locale.ROOT, "%02X", c));

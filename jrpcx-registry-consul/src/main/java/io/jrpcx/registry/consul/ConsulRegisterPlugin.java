@@ -59,12 +59,14 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
 
   /** Consul rejects session TTLs outside 10 s to 24 h. */
   static final Duration CONSUL_MIN_SESSION_TTL = Duration.ofSeconds(10);
+
   static final Duration CONSUL_MAX_SESSION_TTL = Duration.ofSeconds(86_400);
   private static final Duration LOCK_DELAY = Duration.ofMillis(1);
   private static final String BASE_PATH_VALUE = "rpcx_path";
 
   private final ConsulHttp consul;
   private final String prefix;
+
   /** Null when the update interval is zero: entries are then plain keys. */
   private final Duration sessionTtl;
 
@@ -79,11 +81,13 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
     if (prefix.isEmpty()) {
       throw new IllegalArgumentException("basePath must name a key, was '" + basePath() + "'");
     }
-    this.consul = new ConsulHttp(ConsulHttp.newClient(b.requestTimeout), b.consulAddress,
-        b.requestTimeout);
+    this.consul =
+        new ConsulHttp(ConsulHttp.newClient(b.requestTimeout), b.consulAddress, b.requestTimeout);
     Duration expired = b.expired == null ? updateInterval() : b.expired;
-    this.sessionTtl = updateInterval().isZero() ? null
-        : sessionTtl(updateInterval().plus(expired), b.minSessionTtl);
+    this.sessionTtl =
+        updateInterval().isZero()
+            ? null
+            : sessionTtl(updateInterval().plus(expired), b.minSessionTtl);
   }
 
   public static Builder builder() {
@@ -119,8 +123,11 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
     try {
       underLock(this::writeBasePathLocked);
     } catch (IOException e) {
-      log.warn("cannot write {} to Consul at {}; the update loop will retry", prefix,
-          consul.address(), e);
+      log.warn(
+          "cannot write {} to Consul at {}; the update loop will retry",
+          prefix,
+          consul.address(),
+          e);
     }
     super.start();
   }
@@ -166,8 +173,10 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
     // Writing through acquire, not a plain put as libkv does, means the leaf is only ever
     // written while our live session holds it: it can never be left behind without a TTL.
     if (!consul.acquire(leaf, session, value, ConsulHttp.LOCK_FLAG_VALUE)) {
-      log.warn("{} is locked by another Consul session (an earlier run of this server?); "
-          + "retrying when it expires", leaf);
+      log.warn(
+          "{} is locked by another Consul session (an earlier run of this server?); "
+              + "retrying when it expires",
+          leaf);
     }
   }
 
@@ -226,22 +235,22 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
         return;
       }
     }
-    log.debug("{} kept changing while being refreshed; trying again in {}", leaf,
-        updateInterval());
+    log.debug("{} kept changing while being refreshed; trying again in {}", leaf, updateInterval());
   }
 
   @Override
   protected void doClose() {
-    underLock(() -> {
-      for (String session : leafSessions.values()) {
-        destroyQuietly(session);
-      }
-      leafSessions.clear();
-      if (basePathSession != null) {
-        destroyQuietly(basePathSession);
-        basePathSession = null;
-      }
-    });
+    underLock(
+        () -> {
+          for (String session : leafSessions.values()) {
+            destroyQuietly(session);
+          }
+          leafSessions.clear();
+          if (basePathSession != null) {
+            destroyQuietly(basePathSession);
+            basePathSession = null;
+          }
+        });
   }
 
   private void destroyQuietly(String session) {
@@ -266,8 +275,13 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
 
   @Override
   public String toString() {
-    return "ConsulRegisterPlugin{" + consul.address() + ", " + prefix + ", "
-        + serviceAddress() + "}";
+    return "ConsulRegisterPlugin{"
+        + consul.address()
+        + ", "
+        + prefix
+        + ", "
+        + serviceAddress()
+        + "}";
   }
 
   /**

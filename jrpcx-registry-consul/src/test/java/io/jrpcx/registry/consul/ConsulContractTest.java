@@ -26,17 +26,25 @@ class ConsulContractTest extends AbstractRegistryContractTest {
   }
 
   @Override
-  protected AbstractRegisterPlugin newPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) {
-    return ConsulRegisterPlugin.builder().consulAddress(consul.address())
-        .serviceAddress(serviceAddress).basePath(basePath).updateInterval(updateInterval)
-        .requestTimeout(Duration.ofSeconds(2)).build();
+  protected AbstractRegisterPlugin newPlugin(
+      String serviceAddress, String basePath, Duration updateInterval) {
+    return ConsulRegisterPlugin.builder()
+        .consulAddress(consul.address())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .updateInterval(updateInterval)
+        .requestTimeout(Duration.ofSeconds(2))
+        .build();
   }
 
   @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) {
-    return ConsulDiscovery.builder().consulAddress(consul.address()).basePath(basePath)
-        .servicePath(servicePath).requestTimeout(Duration.ofSeconds(2)).build();
+    return ConsulDiscovery.builder()
+        .consulAddress(consul.address())
+        .basePath(basePath)
+        .servicePath(servicePath)
+        .requestTimeout(Duration.ofSeconds(2))
+        .build();
   }
 
   /** The KV entries under the base path's key, as the agent stores them. */

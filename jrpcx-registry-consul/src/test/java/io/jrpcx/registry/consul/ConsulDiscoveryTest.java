@@ -52,9 +52,10 @@ class ConsulDiscoveryTest {
 
     ConsulDiscovery d = discovery(consul, "Arith");
 
-    assertThat(d.services()).containsExactly(
-        new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"),
-        new KVPair("tcp@10.0.0.6:8972", "weight=5"));
+    assertThat(d.services())
+        .containsExactly(
+            new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"),
+            new KVPair("tcp@10.0.0.6:8972", "weight=5"));
     assertThat(d.services().get(0).metadata("weight")).isEqualTo("10");
     assertThat(d.services().get(0).metadata("group")).isEqualTo("g1");
   }
@@ -85,13 +86,20 @@ class ConsulDiscoveryTest {
     d.watch(updates::add);
 
     go.goLibkvPut(leaf, "weight=10&group=g1&state=inactive");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(updates).last()
-        .isEqualTo(List.of(new KVPair("tcp@10.0.0.5:8972",
-            "weight=10&group=g1&state=inactive"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(updates)
+                    .last()
+                    .isEqualTo(
+                        List.of(
+                            new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1&state=inactive"))));
 
     go.goLibkvPut(leaf, "weight=3&group=g1");
-    await().atMost(Duration.ofSeconds(10)).until(() -> "3".equals(
-        d.services().get(0).metadata("weight")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> "3".equals(d.services().get(0).metadata("weight")));
     assertThat(updates).hasSize(2);
   }
 
@@ -103,8 +111,7 @@ class ConsulDiscoveryTest {
     go.goLibkvPutWithTtl("rpcx_test/Echo/tcp@10.0.0.6:8972", "e", "10s");
 
     // "rpcx_test" without slash: the same prefix as Go's "/rpcx_test".
-    ConsulDiscovery template = closeLater(ConsulDiscovery.template("rpcx_test",
-        consul.address()));
+    ConsulDiscovery template = closeLater(ConsulDiscovery.template("rpcx_test", consul.address()));
     assertThat(template.services()).isEmpty();
     ConsulDiscovery arith = closeLater(template.clone("Arith"));
     ConsulDiscovery echo = closeLater(template.clone("Echo"));
@@ -119,13 +126,18 @@ class ConsulDiscoveryTest {
   @Test
   void afterAConsulRestartTheDiscoveryListsAgainAndThePluginRegistersAgain() throws Exception {
     Duration interval = Duration.ofMillis(300);
-    ConsulStandIn.Options options = new ConsulStandIn.Options()
-        .minSessionTtl(Duration.ofMillis(100));
+    ConsulStandIn.Options options =
+        new ConsulStandIn.Options().minSessionTtl(Duration.ofMillis(100));
     ConsulStandIn first = ConsulStandIn.start(options);
     int port = first.port();
-    ConsulRegisterPlugin plugin = closeLater(ConsulRegisterPlugin.builder()
-        .consulAddress(first.address()).serviceAddress("tcp@10.0.0.5:8972")
-        .updateInterval(interval).minSessionTtl(Duration.ofMillis(100)).build());
+    ConsulRegisterPlugin plugin =
+        closeLater(
+            ConsulRegisterPlugin.builder()
+                .consulAddress(first.address())
+                .serviceAddress("tcp@10.0.0.5:8972")
+                .updateInterval(interval)
+                .minSessionTtl(Duration.ofMillis(100))
+                .build());
     plugin.start();
     Server server = Server.builder().plugin(plugin).build();
     closeLater(server::close);
@@ -138,16 +150,25 @@ class ConsulDiscoveryTest {
     ConsulStandIn second = ConsulStandIn.start(options.port(port));
     closeables.add(0, second); // closed last, after the plugin removed its entries
 
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-      assertThat(second.keys()).containsExactly("rpcx_test", "rpcx_test/Arith",
-          "rpcx_test/Arith/tcp@10.0.0.5:8972");
-      assertThat(second.kv("rpcx_test/Arith/tcp@10.0.0.5:8972").session()).isNotEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(second.keys())
+                  .containsExactly(
+                      "rpcx_test", "rpcx_test/Arith", "rpcx_test/Arith/tcp@10.0.0.5:8972");
+              assertThat(second.kv("rpcx_test/Arith/tcp@10.0.0.5:8972").session()).isNotEmpty();
+            });
     // The discovery watches the new agent: a node only it holds shows up.
-    new RawConsul(second.address()).goLibkvPutWithTtl("rpcx_test/Arith/tcp@10.0.0.9:8972",
-        "weight=1", "10s");
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(d.services())
-        .extracting(KVPair::key).containsExactly("tcp@10.0.0.5:8972", "tcp@10.0.0.9:8972"));
+    new RawConsul(second.address())
+        .goLibkvPutWithTtl("rpcx_test/Arith/tcp@10.0.0.9:8972", "weight=1", "10s");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(d.services())
+                    .extracting(KVPair::key)
+                    .containsExactly("tcp@10.0.0.5:8972", "tcp@10.0.0.9:8972"));
     assertThat(d.services().get(0).metadata("weight")).isEqualTo("10");
   }
 

@@ -48,15 +48,20 @@ class ConsulEndToEndTest {
     return c;
   }
 
-  private record Node(String name, String key, Server server, ConsulRegisterPlugin plugin,
-      NodeService service) {}
+  private record Node(
+      String name, String key, Server server, ConsulRegisterPlugin plugin, NodeService service) {}
 
   private Node startNode(ConsulStandIn consul, String name) throws Exception {
     int port = ConsulDiscoveryTest.freePort();
     String key = "tcp@127.0.0.1:" + port;
-    ConsulRegisterPlugin plugin = closeLater(ConsulRegisterPlugin.builder()
-        .consulAddress(consul.address()).serviceAddress(key).updateInterval(INTERVAL)
-        .minSessionTtl(Duration.ofMillis(100)).build());
+    ConsulRegisterPlugin plugin =
+        closeLater(
+            ConsulRegisterPlugin.builder()
+                .consulAddress(consul.address())
+                .serviceAddress(key)
+                .updateInterval(INTERVAL)
+                .minSessionTtl(Duration.ofMillis(100))
+                .build());
     plugin.start();
     Server server = Server.builder().plugin(plugin).build();
     closeLater(server::close);
@@ -74,29 +79,38 @@ class ConsulEndToEndTest {
   @Test
   @Timeout(60)
   void serversComeAndGoAndTheClientFollowsWithoutFailedCalls() throws Exception {
-    ConsulStandIn consul = closeLater(ConsulStandIn.start(new ConsulStandIn.Options()
-        .minSessionTtl(Duration.ofMillis(100))));
+    ConsulStandIn consul =
+        closeLater(
+            ConsulStandIn.start(new ConsulStandIn.Options().minSessionTtl(Duration.ofMillis(100))));
     RawConsul raw = new RawConsul(consul.address());
     Node a = startNode(consul, "a");
     Node b = startNode(consul, "b");
     Node c = startNode(consul, "c");
 
-    ConsulDiscovery discovery = closeLater(ConsulDiscovery.create("/rpcx_test", "Node",
-        consul.address()));
+    ConsulDiscovery discovery =
+        closeLater(ConsulDiscovery.create("/rpcx_test", "Node", consul.address()));
     // When each key was last seen leaving the discovery's list.
     Map<String, Long> leftAt = new ConcurrentHashMap<>();
-    discovery.watch(nodes -> {
-      long now = System.nanoTime();
-      for (Node n : List.of(a, b, c)) {
-        if (nodes.stream().noneMatch(p -> p.key().equals(n.key()))) {
-          leftAt.putIfAbsent(n.key(), now);
-        }
-      }
-    });
-    XClient x = closeLater(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    discovery.watch(
+        nodes -> {
+          long now = System.nanoTime();
+          for (Node n : List.of(a, b, c)) {
+            if (nodes.stream().noneMatch(p -> p.key().equals(n.key()))) {
+              leftAt.putIfAbsent(n.key(), now);
+            }
+          }
+        });
+    XClient x =
+        closeLater(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().size() == 3);
-    assertThat(x.servers()).extracting(KVPair::key)
+    assertThat(x.servers())
+        .extracting(KVPair::key)
         .containsExactlyInAnyOrder(a.key(), b.key(), c.key());
 
     // 1. state=inactive on a: it leaves the client's selection and gets no more calls.
@@ -116,21 +130,25 @@ class ConsulEndToEndTest {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
     Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    Thread caller = new Thread(() -> {
-      while (running.get()) {
-        try {
-          x.call(ctx(), "Id", "k", String.class);
-          ok.incrementAndGet();
-        } catch (RuntimeException e) {
-          failures.add(e);
-        }
-      }
-    }, "e2e-caller");
+    Thread caller =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                try {
+                  x.call(ctx(), "Id", "k", String.class);
+                  ok.incrementAndGet();
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
+              }
+            },
+            "e2e-caller");
     caller.start();
-    closeLater(() -> {
-      running.set(false);
-      caller.join(10_000);
-    });
+    closeLater(
+        () -> {
+          running.set(false);
+          caller.join(10_000);
+        });
     await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 50);
 
     // 2. a shuts down gracefully: it unregisters before draining.
@@ -158,13 +176,15 @@ class ConsulEndToEndTest {
     assertThat(x.call(ctx(), "Id", "k", String.class)).isEqualTo("c");
     assertThat(c.service().calls()).isEqualTo(cCalls + 1);
 
-    System.out.printf("[consul e2e] session TTL %d ms (Consul invalidates after 2x), "
-        + "update interval %d ms%n", b.plugin().sessionTtl().toMillis(), INTERVAL.toMillis());
-    System.out.printf("[consul e2e] graceful shutdown -> client list update: %d ms%n",
-        gracefulMs);
-    System.out.printf("[consul e2e] killed (renewals stopped) -> client list update: %d ms; "
-        + "calls failed meanwhile: %d of %d%n", killedMs, failures.size(),
-        ok.get() + failures.size());
+    System.out.printf(
+        "[consul e2e] session TTL %d ms (Consul invalidates after 2x), "
+            + "update interval %d ms%n",
+        b.plugin().sessionTtl().toMillis(), INTERVAL.toMillis());
+    System.out.printf("[consul e2e] graceful shutdown -> client list update: %d ms%n", gracefulMs);
+    System.out.printf(
+        "[consul e2e] killed (renewals stopped) -> client list update: %d ms; "
+            + "calls failed meanwhile: %d of %d%n",
+        killedMs, failures.size(), ok.get() + failures.size());
     assertThat(failures).as("FAILOVER hides the dead node's connection errors").isEmpty();
   }
 }

@@ -33,8 +33,10 @@ class ConsulRegisterPluginTest {
   }
 
   private static ConsulRegisterPlugin.Builder plugin(ConsulStandIn consul) {
-    return ConsulRegisterPlugin.builder().consulAddress(consul.address())
-        .serviceAddress("tcp@10.0.0.5:8972").basePath("/rpcx_test");
+    return ConsulRegisterPlugin.builder()
+        .consulAddress(consul.address())
+        .serviceAddress("tcp@10.0.0.5:8972")
+        .basePath("/rpcx_test");
   }
 
   private Server serverWith(ConsulRegisterPlugin p) {
@@ -63,8 +65,8 @@ class ConsulRegisterPluginTest {
     ConsulStandIn consul = closeLater(ConsulStandIn.start());
     RawConsul raw = new RawConsul(consul.address());
     // updateInterval 10 s: TTL = 10 s + 10 s, session TTL = TTL / 2 = 10 s, Consul's minimum.
-    ConsulRegisterPlugin p = closeLater(plugin(consul).updateInterval(Duration.ofSeconds(10))
-        .build());
+    ConsulRegisterPlugin p =
+        closeLater(plugin(consul).updateInterval(Duration.ofSeconds(10)).build());
     p.start();
     Server server = serverWith(p);
     server.register("Arith", new ArithService(), "weight=10&group=g1");
@@ -75,8 +77,7 @@ class ConsulRegisterPluginTest {
     assertThat(value(kv.get("rpcx_test/Arith"))).isEqualTo("Arith");
     assertThat(value(kv.get(LEAF))).isEqualTo("weight=10&group=g1");
     for (JsonNode e : kv.values()) {
-      assertThat(e.get("Flags").asText()).as(e.get("Key").asText())
-          .isEqualTo(RawConsul.LOCK_FLAGS);
+      assertThat(e.get("Flags").asText()).as(e.get("Key").asText()).isEqualTo(RawConsul.LOCK_FLAGS);
     }
 
     assertThat(kv.get("rpcx_test/Arith").has("Session")).as("the service key is plain").isFalse();
@@ -111,12 +112,18 @@ class ConsulRegisterPluginTest {
     assertThat(ConsulRegisterPlugin.sessionTtl(Duration.ofDays(4), floor))
         .isEqualTo(Duration.ofSeconds(86_400));
     // Building contacts nothing: the builder alone decides the TTL.
-    ConsulRegisterPlugin.Builder b = ConsulRegisterPlugin.builder().consulAddress("127.0.0.1:1")
-        .serviceAddress("tcp@10.0.0.5:8972");
+    ConsulRegisterPlugin.Builder b =
+        ConsulRegisterPlugin.builder()
+            .consulAddress("127.0.0.1:1")
+            .serviceAddress("tcp@10.0.0.5:8972");
     assertThat(b.updateInterval(Duration.ofSeconds(1)).build().sessionTtl())
         .isEqualTo(Duration.ofSeconds(10));
-    assertThat(b.updateInterval(Duration.ofSeconds(40)).expired(Duration.ofSeconds(20)).build()
-        .sessionTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(
+            b.updateInterval(Duration.ofSeconds(40))
+                .expired(Duration.ofSeconds(20))
+                .build()
+                .sessionTtl())
+        .isEqualTo(Duration.ofSeconds(30));
     assertThat(b.updateInterval(Duration.ZERO).expired(Duration.ZERO).build().sessionTtl())
         .isNull();
   }
@@ -136,14 +143,18 @@ class ConsulRegisterPluginTest {
   }
 
   @Test
-  void theUpdateLoopRenewsTheLeafSessionAndRefreshesRatesKeepingOtherMetadata()
-      throws Exception {
+  void theUpdateLoopRenewsTheLeafSessionAndRefreshesRatesKeepingOtherMetadata() throws Exception {
     // Short TTLs need the stand-in's explicit test option; Consul's floor is 10 s.
-    ConsulStandIn consul = closeLater(ConsulStandIn.start(new ConsulStandIn.Options()
-        .minSessionTtl(Duration.ofMillis(100))));
+    ConsulStandIn consul =
+        closeLater(
+            ConsulStandIn.start(new ConsulStandIn.Options().minSessionTtl(Duration.ofMillis(100))));
     RawConsul raw = new RawConsul(consul.address());
-    ConsulRegisterPlugin p = closeLater(plugin(consul).updateInterval(Duration.ofMillis(200))
-        .minSessionTtl(Duration.ofMillis(100)).build());
+    ConsulRegisterPlugin p =
+        closeLater(
+            plugin(consul)
+                .updateInterval(Duration.ofMillis(200))
+                .minSessionTtl(Duration.ofMillis(100))
+                .build());
     p.start();
     serverWith(p).register("Arith", new ArithService(), "weight=10&group=g1");
     String session = consul.kv(LEAF).session();
@@ -151,11 +162,15 @@ class ConsulRegisterPluginTest {
     // An operator marks the node inactive: the refresh keeps that and only adds the rates.
     raw.put(LEAF, "flags=" + RawConsul.LOCK_FLAGS, "weight=10&group=g1&state=inactive");
     long renewals = consul.renewals();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      assertThat(consul.kv(LEAF).text()).matches(
-          "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&state=inactive&weight=10");
-      assertThat(consul.renewals()).isGreaterThan(renewals + 2);
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(consul.kv(LEAF).text())
+                  .matches(
+                      "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&state=inactive&weight=10");
+              assertThat(consul.renewals()).isGreaterThan(renewals + 2);
+            });
     assertThat(consul.kv(LEAF).session()).isEqualTo(session);
     assertThat(consul.kv(LEAF).flags()).isEqualTo(ConsulHttp.LOCK_FLAG_VALUE);
   }

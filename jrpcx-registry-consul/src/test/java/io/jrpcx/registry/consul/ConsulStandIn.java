@@ -84,15 +84,26 @@ public final class ConsulStandIn implements AutoCloseable {
   }
 
   /** A KV entry as stored. */
-  record Kv(String key, byte[] value, long flags, String session, long lockIndex,
-      long createIndex, long modifyIndex) {
+  record Kv(
+      String key,
+      byte[] value,
+      long flags,
+      String session,
+      long lockIndex,
+      long createIndex,
+      long modifyIndex) {
     String text() {
       return new String(value, StandardCharsets.UTF_8);
     }
   }
 
   /** A session as stored. */
-  record Session(String id, String name, String behavior, Duration ttl, Duration lockDelay,
+  record Session(
+      String id,
+      String name,
+      String behavior,
+      Duration ttl,
+      Duration lockDelay,
       long createIndex) {}
 
   private final Options options;
@@ -114,18 +125,23 @@ public final class ConsulStandIn implements AutoCloseable {
 
   private ConsulStandIn(Options options) throws IOException {
     this.options = options;
-    this.handlers = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "consul-stand-in-http");
-      t.setDaemon(true);
-      return t;
-    });
-    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "consul-stand-in-ttl");
-      t.setDaemon(true);
-      return t;
-    });
-    this.server = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port), 50);
+    this.handlers =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "consul-stand-in-http");
+              t.setDaemon(true);
+              return t;
+            });
+    this.timers =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "consul-stand-in-ttl");
+              t.setDaemon(true);
+              return t;
+            });
+    this.server =
+        HttpServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port), 50);
     server.setExecutor(handlers);
     server.createContext("/", this::handle);
     server.start();
@@ -378,8 +394,16 @@ public final class ConsulStandIn implements AutoCloseable {
       }
       if (ok) {
         long idx = ++raftIndex;
-        kvs.put(key, new Kv(key, body, flags, session, lockIndex,
-            existing == null ? idx : existing.createIndex(), idx));
+        kvs.put(
+            key,
+            new Kv(
+                key,
+                body,
+                flags,
+                session,
+                lockIndex,
+                existing == null ? idx : existing.createIndex(),
+                idx));
         kvsIndex = idx;
         lock.notifyAll();
       }
@@ -398,8 +422,7 @@ public final class ConsulStandIn implements AutoCloseable {
           doomed.add(k);
         }
       } else if (kvs.containsKey(key)) {
-        if (q.containsKey("cas")
-            && kvs.get(key).modifyIndex() != parseLong(q.get("cas"), "cas")) {
+        if (q.containsKey("cas") && kvs.get(key).modifyIndex() != parseLong(q.get("cas"), "cas")) {
           send(ex, 200, "false");
           return;
         }
@@ -432,10 +455,15 @@ public final class ConsulStandIn implements AutoCloseable {
     String ttlText = req.path("TTL").asText("");
     if (!ttlText.isEmpty()) {
       ttl = goDuration(ttlText);
-      if (!ttl.isZero() && (ttl.compareTo(options.minSessionTtl) < 0
-          || ttl.compareTo(CONSUL_MAX_TTL) > 0)) {
-        throw new BadRequest(400, "Invalid Session TTL '" + ttlText + "', must be between ["
-            + goDurationText(options.minSessionTtl) + "=24h0m0s]");
+      if (!ttl.isZero()
+          && (ttl.compareTo(options.minSessionTtl) < 0 || ttl.compareTo(CONSUL_MAX_TTL) > 0)) {
+        throw new BadRequest(
+            400,
+            "Invalid Session TTL '"
+                + ttlText
+                + "', must be between ["
+                + goDurationText(options.minSessionTtl)
+                + "=24h0m0s]");
       }
     }
     JsonNode ld = req.get("LockDelay");
@@ -444,14 +472,13 @@ public final class ConsulStandIn implements AutoCloseable {
       lockDelay = goDuration(ld.asText());
     } else if (ld != null && ld.isNumber()) {
       // Consul reads small numbers as seconds and large ones as nanoseconds.
-      lockDelay = ld.asLong() < 1000 ? Duration.ofSeconds(ld.asLong())
-          : Duration.ofNanos(ld.asLong());
+      lockDelay =
+          ld.asLong() < 1000 ? Duration.ofSeconds(ld.asLong()) : Duration.ofNanos(ld.asLong());
     }
     String id = UUID.randomUUID().toString();
     synchronized (lock) {
       long idx = ++raftIndex;
-      sessions.put(id, new Session(id, req.path("Name").asText(""), behavior, ttl, lockDelay,
-          idx));
+      sessions.put(id, new Session(id, req.path("Name").asText(""), behavior, ttl, lockDelay, idx));
       scheduleExpiryLocked(id, ttl);
     }
     ObjectNode out = JSON.createObjectNode();
@@ -466,8 +493,8 @@ public final class ConsulStandIn implements AutoCloseable {
     }
     if (!ttl.isZero() && !stopped) {
       // Consul invalidates a TTL session only after twice its TTL (its SessionTTLMultiplier).
-      expiries.put(id, timers.schedule(() -> invalidate(id), ttl.toNanos() * 2,
-          TimeUnit.NANOSECONDS));
+      expiries.put(
+          id, timers.schedule(() -> invalidate(id), ttl.toNanos() * 2, TimeUnit.NANOSECONDS));
     }
   }
 
@@ -545,8 +572,9 @@ public final class ConsulStandIn implements AutoCloseable {
         if (s.behavior().equals("delete")) {
           deleteLocked(kv.key(), idx);
         } else {
-          kvs.put(kv.key(), new Kv(kv.key(), kv.value(), kv.flags(), "", kv.lockIndex(),
-              kv.createIndex(), idx));
+          kvs.put(
+              kv.key(),
+              new Kv(kv.key(), kv.value(), kv.flags(), "", kv.lockIndex(), kv.createIndex(), idx));
           kvsIndex = idx;
         }
       }
@@ -614,14 +642,16 @@ public final class ConsulStandIn implements AutoCloseable {
     int end = 0;
     while (m.find() && m.start() == end) {
       double n = Double.parseDouble(m.group(1));
-      nanos += n * switch (m.group(2)) {
-        case "ns" -> 1;
-        case "us", "µs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
+      nanos +=
+          n
+              * switch (m.group(2)) {
+                case "ns" -> 1;
+                case "us", "µs" -> 1e3;
+                case "ms" -> 1e6;
+                case "s" -> 1e9;
+                case "m" -> 60e9;
+                default -> 3600e9;
+              };
       end = m.end();
     }
     if (end != s.length() || end == 0) {

@@ -17,10 +17,14 @@ import java.time.Duration;
 final class RawConsul {
   /** Go's {@code api.LockFlagValue}, in the decimal form Go's client puts in the URL. */
   static final String LOCK_FLAGS = "3304740253564472344";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final String base;
 
   RawConsul(String address) {
@@ -34,17 +38,20 @@ final class RawConsul {
   }
 
   HttpResponse<String> send(String method, String pathAndQuery, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .timeout(Duration.ofSeconds(10));
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code PUT /v1/kv/<key>?<query>}; returns Consul's true/false. */
   boolean put(String key, String query, String value) throws Exception {
-    HttpResponse<String> r = send("PUT", "/v1/kv/" + key + (query.isEmpty() ? "" : "?" + query),
-        value);
+    HttpResponse<String> r =
+        send("PUT", "/v1/kv/" + key + (query.isEmpty() ? "" : "?" + query), value);
     if (r.statusCode() != 200) {
       throw new IOException("PUT " + key + " -> " + r.statusCode() + " " + r.body());
     }

@@ -71,8 +71,8 @@ public final class EtcdDiscovery extends RegistryDiscovery {
   private final Backoff backoff = Backoff.registry();
   private boolean reconnectScheduled;
 
-  private EtcdDiscovery(SharedClient<Client> client, String basePath, String servicePath,
-      Duration requestTimeout) {
+  private EtcdDiscovery(
+      SharedClient<Client> client, String basePath, String servicePath, Duration requestTimeout) {
     super(basePath, servicePath);
     this.client = client;
     this.requestTimeout = requestTimeout;
@@ -114,8 +114,7 @@ public final class EtcdDiscovery extends RegistryDiscovery {
   /** A discovery of {@code servicePath} with this one's etcd client, base path and timeouts. */
   @Override
   public EtcdDiscovery clone(String servicePath) {
-    return new EtcdDiscovery(client.retain(), basePath(), cloneable(servicePath),
-        requestTimeout);
+    return new EtcdDiscovery(client.retain(), basePath(), cloneable(servicePath), requestTimeout);
   }
 
   @Override
@@ -148,10 +147,17 @@ public final class EtcdDiscovery extends RegistryDiscovery {
     backoff.reset();
     long gen = generation;
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(revision + 1).build();
-    watcher = client.get().getWatchClient().watch(bytes(prefix), option, Watch.listener(
-        response -> onChange(gen),
-        error -> onWatchEnded(gen, "watch failed: " + error),
-        () -> onWatchEnded(gen, "watch ended")));
+    watcher =
+        client
+            .get()
+            .getWatchClient()
+            .watch(
+                bytes(prefix),
+                option,
+                Watch.listener(
+                    response -> onChange(gen),
+                    error -> onWatchEnded(gen, "watch failed: " + error),
+                    () -> onWatchEnded(gen, "watch ended")));
     if (isClosed()) {
       stopWatching(); // close() ran meanwhile and saw no watcher to close
     }
@@ -159,8 +165,13 @@ public final class EtcdDiscovery extends RegistryDiscovery {
 
   /** Publishes the current nodes; returns the revision they were read at. */
   private long list() throws Exception {
-    GetResponse r = await(client.get().getKVClient().get(bytes(prefix),
-        GetOption.builder().isPrefix(true).build()), requestTimeout);
+    GetResponse r =
+        await(
+            client
+                .get()
+                .getKVClient()
+                .get(bytes(prefix), GetOption.builder().isPrefix(true).build()),
+            requestTimeout);
     List<KVPair> nodes = new ArrayList<>();
     for (KeyValue kv : r.getKvs()) {
       String key = string(kv.getKey());
@@ -180,25 +191,27 @@ public final class EtcdDiscovery extends RegistryDiscovery {
     if (!relistQueued.compareAndSet(false, true)) {
       return;
     }
-    execute(() -> {
-      relistQueued.set(false);
-      if (gen != generation || isClosed()) {
-        return;
-      }
-      try {
-        list();
-      } catch (Exception e) {
-        reconnect("listing after a change failed: " + e);
-      }
-    });
+    execute(
+        () -> {
+          relistQueued.set(false);
+          if (gen != generation || isClosed()) {
+            return;
+          }
+          try {
+            list();
+          } catch (Exception e) {
+            reconnect("listing after a change failed: " + e);
+          }
+        });
   }
 
   private void onWatchEnded(long gen, String why) {
-    execute(() -> {
-      if (gen == generation && !isClosed()) {
-        reconnect(why);
-      }
-    });
+    execute(
+        () -> {
+          if (gen == generation && !isClosed()) {
+            reconnect(why);
+          }
+        });
   }
 
   /** Drops the watch and lists again after the back-off. */
@@ -275,8 +288,10 @@ public final class EtcdDiscovery extends RegistryDiscovery {
       if (client == null && endpoints.isEmpty()) {
         throw new IllegalStateException("endpoints or client is required");
       }
-      SharedClient<Client> shared = client != null ? SharedClient.borrowed(client)
-          : SharedClient.owned(Etcd.newClient(endpoints), Client::close);
+      SharedClient<Client> shared =
+          client != null
+              ? SharedClient.borrowed(client)
+              : SharedClient.owned(Etcd.newClient(endpoints), Client::close);
       return new EtcdDiscovery(shared, basePath(), servicePath(), requestTimeout);
     }
   }

@@ -65,6 +65,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
   private static final Logger log = LoggerFactory.getLogger(EtcdRegisterPlugin.class);
+
   /** Go rpcx's etcd plugin re-puts its entries every second until etcd takes them. */
   static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
@@ -136,10 +137,11 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
     if (closed || registered == null) {
       return;
     }
-    write(lease -> {
-      String current = currentLeaf(serviceName);
-      putEntries(lease, serviceName, current == null ? registered : withRates(current));
-    });
+    write(
+        lease -> {
+          String current = currentLeaf(serviceName);
+          putEntries(lease, serviceName, current == null ? registered : withRates(current));
+        });
   }
 
   /** Stops keeping the lease alive, revokes it (deleting what is left) and closes the client. */
@@ -174,11 +176,12 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
 
   /** Ends every write: no lease, no keep-alive, nothing written any more. */
   private void stopWriting() {
-    underLock(() -> {
-      closed = true;
-      leaseId = 0;
-      stopKeepAlive();
-    });
+    underLock(
+        () -> {
+          closed = true;
+          leaseId = 0;
+          stopKeepAlive();
+        });
   }
 
   private String leafKey(String serviceName) {
@@ -202,10 +205,15 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
   private void putEntries(long lease, String serviceName, String leafValue) throws Exception {
     PutOption withLease = PutOption.builder().withLeaseId(lease).build();
     String serviceDir = basePath() + "/" + serviceName;
-    await(client.getKVClient().txn().Then(
-        Op.put(bytes(basePath()), bytes(Etcd.BASE_PATH_VALUE), withLease),
-        Op.put(bytes(serviceDir), bytes(serviceName), withLease),
-        Op.put(bytes(leafKey(serviceName)), bytes(leafValue), withLease)).commit(),
+    await(
+        client
+            .getKVClient()
+            .txn()
+            .Then(
+                Op.put(bytes(basePath()), bytes(Etcd.BASE_PATH_VALUE), withLease),
+                Op.put(bytes(serviceDir), bytes(serviceName), withLease),
+                Op.put(bytes(leafKey(serviceName)), bytes(leafValue), withLease))
+            .commit(),
         requestTimeout);
   }
 
@@ -277,15 +285,22 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
       return;
     }
     try {
-      recovery.execute(() -> underLock(() -> {
-        if (closed || leaseId != lease) {
-          return;
-        }
-        log.info("lease {} lost ({}); registering {} again", lease, why, services().keySet());
-        leaseId = 0;
-        stopKeepAlive();
-        recoverLocked();
-      }));
+      recovery.execute(
+          () ->
+              underLock(
+                  () -> {
+                    if (closed || leaseId != lease) {
+                      return;
+                    }
+                    log.info(
+                        "lease {} lost ({}); registering {} again",
+                        lease,
+                        why,
+                        services().keySet());
+                    leaseId = 0;
+                    stopKeepAlive();
+                    recoverLocked();
+                  }));
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
@@ -305,15 +320,19 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
       return;
     }
     try {
-      write(lease -> {
-        for (Map.Entry<String, String> e : services().entrySet()) {
-          String current = currentLeaf(e.getKey());
-          putEntries(lease, e.getKey(), current == null ? e.getValue() : current);
-        }
-      });
+      write(
+          lease -> {
+            for (Map.Entry<String, String> e : services().entrySet()) {
+              String current = currentLeaf(e.getKey());
+              putEntries(lease, e.getKey(), current == null ? e.getValue() : current);
+            }
+          });
     } catch (Exception e) {
-      log.warn("writing {} to etcd failed ({}); retrying in {}", services().keySet(),
-          e.toString(), RETRY_INTERVAL);
+      log.warn(
+          "writing {} to etcd failed ({}); retrying in {}",
+          services().keySet(),
+          e.toString(),
+          RETRY_INTERVAL);
     }
   }
 

@@ -19,12 +19,16 @@ class EtcdContractTest extends AbstractRegistryContractTest {
   @RegisterExtension static final EtcdServer etcd = new EtcdServer();
 
   @Override
-  protected AbstractRegisterPlugin newPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) {
+  protected AbstractRegisterPlugin newPlugin(
+      String serviceAddress, String basePath, Duration updateInterval) {
     // A short request timeout keeps a registration made while etcd is down from blocking long.
-    return EtcdRegisterPlugin.builder().endpoints(etcd.endpoint()).serviceAddress(serviceAddress)
-        .basePath(basePath).updateInterval(updateInterval)
-        .requestTimeout(Duration.ofSeconds(2)).build();
+    return EtcdRegisterPlugin.builder()
+        .endpoints(etcd.endpoint())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .updateInterval(updateInterval)
+        .requestTimeout(Duration.ofSeconds(2))
+        .build();
   }
 
   @Override
@@ -35,8 +39,12 @@ class EtcdContractTest extends AbstractRegistryContractTest {
   @Override
   protected Map<String, String> entries(String basePath) throws Exception {
     Map<String, String> out = new LinkedHashMap<>();
-    for (KeyValue kv : etcd.client().getKVClient().get(bytes(basePath),
-        GetOption.builder().isPrefix(true).build()).get(10, TimeUnit.SECONDS).getKvs()) {
+    for (KeyValue kv :
+        etcd.client()
+            .getKVClient()
+            .get(bytes(basePath), GetOption.builder().isPrefix(true).build())
+            .get(10, TimeUnit.SECONDS)
+            .getKvs()) {
       String key = string(kv.getKey());
       if (key.equals(basePath) || key.startsWith(basePath + "/")) {
         out.put(key, string(kv.getValue()));

@@ -63,9 +63,14 @@ class EtcdEndToEndTest {
 
   private Node start(String basePath, String name, Duration leaseTtl) {
     String address = "127.0.0.1:" + EtcdServer.freePort();
-    EtcdRegisterPlugin plugin = EtcdRegisterPlugin.builder().endpoints(etcd.endpoint())
-        .serviceAddress("tcp@" + address).basePath(basePath)
-        .updateInterval(Duration.ofSeconds(1)).leaseTtl(leaseTtl).build();
+    EtcdRegisterPlugin plugin =
+        EtcdRegisterPlugin.builder()
+            .endpoints(etcd.endpoint())
+            .serviceAddress("tcp@" + address)
+            .basePath(basePath)
+            .updateInterval(Duration.ofSeconds(1))
+            .leaseTtl(leaseTtl)
+            .build();
     plugin.start();
     Server server = Server.builder().plugin(plugin).build();
     server.start("tcp", address);
@@ -111,8 +116,14 @@ class EtcdEndToEndTest {
     EtcdDiscovery discovery = closeAfter(EtcdDiscovery.create("/e2e", "Node", etcd.endpoint()));
     ListRecorder recorder = new ListRecorder();
     discovery.watch(recorder);
-    XClient x = closeAfter(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    XClient x =
+        closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().size() == 3);
     assertThat(keys(x.servers())).containsExactlyInAnyOrder(a.key, b.key, c.key);
 
@@ -123,16 +134,18 @@ class EtcdEndToEndTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> workers = new ArrayList<>();
     for (int t = 0; t < 4; t++) {
-      workers.add(pool.submit(() -> {
-        while (!stop.get()) {
-          try {
-            answered.add(x.call(ctx(), "Id", "k", String.class));
-          } catch (RuntimeException e) {
-            failures.add(e);
-          }
-          done.incrementAndGet();
-        }
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                while (!stop.get()) {
+                  try {
+                    answered.add(x.call(ctx(), "Id", "k", String.class));
+                  } catch (RuntimeException e) {
+                    failures.add(e);
+                  }
+                  done.incrementAndGet();
+                }
+              }));
     }
     try {
       await().atMost(Duration.ofSeconds(20)).until(() -> answered.size() == 3);
@@ -140,8 +153,11 @@ class EtcdEndToEndTest {
       // Graceful: the server removes its leaf before it stops listening.
       long shutdownStarted = System.nanoTime();
       a.server.shutdown(Duration.ofSeconds(10));
-      long gracefulSeen = recorder.awaitUpdate(shutdownStarted,
-          list -> !keys(list).contains(a.key) && list.size() == 2, Duration.ofSeconds(10));
+      long gracefulSeen =
+          recorder.awaitUpdate(
+              shutdownStarted,
+              list -> !keys(list).contains(a.key) && list.size() == 2,
+              Duration.ofSeconds(10));
       int atShutdownSeen = done.get();
       await().atMost(Duration.ofSeconds(20)).until(() -> done.get() >= atShutdownSeen + 200);
 
@@ -149,15 +165,18 @@ class EtcdEndToEndTest {
       long killed = System.nanoTime();
       b.plugin.crash();
       b.server.close();
-      long killSeen = recorder.awaitUpdate(killed,
-          list -> keys(list).equals(List.of(c.key)), KILLED_TTL.multipliedBy(5));
+      long killSeen =
+          recorder.awaitUpdate(
+              killed, list -> keys(list).equals(List.of(c.key)), KILLED_TTL.multipliedBy(5));
       int atKillSeen = done.get();
       await().atMost(Duration.ofSeconds(20)).until(() -> done.get() >= atKillSeen + 200);
 
-      System.out.printf("etcd registry: graceful shutdown -> client list update: %.0f ms%n",
+      System.out.printf(
+          "etcd registry: graceful shutdown -> client list update: %.0f ms%n",
           millisSince(shutdownStarted, gracefulSeen));
-      System.out.printf("etcd registry: killed server (lease TTL %d s) -> client list update:"
-          + " %.0f ms%n", KILLED_TTL.toSeconds(), millisSince(killed, killSeen));
+      System.out.printf(
+          "etcd registry: killed server (lease TTL %d s) -> client list update:" + " %.0f ms%n",
+          KILLED_TTL.toSeconds(), millisSince(killed, killSeen));
     } finally {
       stop.set(true);
       for (Future<?> w : workers) {
@@ -177,17 +196,28 @@ class EtcdEndToEndTest {
     Node a = start("/inactive", "a", Duration.ofSeconds(30));
     Node b = start("/inactive", "b", Duration.ofSeconds(30));
     Node c = start("/inactive", "c", Duration.ofSeconds(30));
-    EtcdDiscovery discovery = closeAfter(EtcdDiscovery.create("/inactive", "Node",
-        etcd.endpoint()));
-    XClient x = closeAfter(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    EtcdDiscovery discovery =
+        closeAfter(EtcdDiscovery.create("/inactive", "Node", etcd.endpoint()));
+    XClient x =
+        closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().size() == 3);
 
     String leaf = "/inactive/Node/" + c.key;
-    KeyValue kv = etcd.client().getKVClient().get(bytes(leaf)).get(10, TimeUnit.SECONDS)
-        .getKvs().get(0);
-    etcd.client().getKVClient().put(bytes(leaf), bytes(string(kv.getValue()) + "&state=inactive"),
-        PutOption.builder().withLeaseId(kv.getLease()).build()).get(10, TimeUnit.SECONDS);
+    KeyValue kv =
+        etcd.client().getKVClient().get(bytes(leaf)).get(10, TimeUnit.SECONDS).getKvs().get(0);
+    etcd.client()
+        .getKVClient()
+        .put(
+            bytes(leaf),
+            bytes(string(kv.getValue()) + "&state=inactive"),
+            PutOption.builder().withLeaseId(kv.getLease()).build())
+        .get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().size() == 2);
     assertThat(keys(x.servers())).containsExactlyInAnyOrder(a.key, b.key);
 

@@ -42,9 +42,10 @@ class EtcdGoInteropTest {
     goServer("/rpcx_test", "Echo", "tcp@10.0.0.5:8972", "");
 
     try (EtcdDiscovery d = EtcdDiscovery.create("/rpcx_test", "Arith", etcd.endpoint())) {
-      assertThat(d.services()).containsExactly(
-          new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"),
-          new KVPair("tcp@10.0.0.6:8972", "weight=5"));
+      assertThat(d.services())
+          .containsExactly(
+              new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"),
+              new KVPair("tcp@10.0.0.6:8972", "weight=5"));
       assertThat(d.services().get(0).metadata("group")).isEqualTo("g1");
       assertThat(d.basePath()).isEqualTo("/rpcx_test");
       assertThat(d.servicePath()).isEqualTo("Arith");
@@ -61,8 +62,9 @@ class EtcdGoInteropTest {
       long before = System.nanoTime();
       goServer("/late", "Arith", "tcp@10.0.0.5:8972", "weight=10&group=g1");
 
-      recorder.awaitUpdate(before, nodes -> nodes.equals(
-          List.of(new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"))),
+      recorder.awaitUpdate(
+          before,
+          nodes -> nodes.equals(List.of(new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"))),
           Duration.ofSeconds(10));
       assertThat(d.services()).extracting(KVPair::key).containsExactly("tcp@10.0.0.5:8972");
     }
@@ -74,12 +76,15 @@ class EtcdGoInteropTest {
 
     try (EtcdDiscovery d = EtcdDiscovery.create("rpcx_noslash", "Echo", etcd.endpoint())) {
       // The node key is everything after the prefix, slashes included, as in Go.
-      assertThat(d.services()).singleElement().satisfies(n -> {
-        assertThat(n.key()).isEqualTo("unix@/tmp/echo.sock");
-        assertThat(n.network()).isEqualTo("unix");
-        assertThat(n.address()).isEqualTo("/tmp/echo.sock");
-        assertThat(n.value()).isEqualTo("weight=2");
-      });
+      assertThat(d.services())
+          .singleElement()
+          .satisfies(
+              n -> {
+                assertThat(n.key()).isEqualTo("unix@/tmp/echo.sock");
+                assertThat(n.network()).isEqualTo("unix");
+                assertThat(n.address()).isEqualTo("/tmp/echo.sock");
+                assertThat(n.value()).isEqualTo("weight=2");
+              });
     }
     try (EtcdDiscovery slashed = EtcdDiscovery.create("/rpcx_noslash", "Echo", etcd.endpoint())) {
       assertThat(slashed.services()).isEmpty(); // etcd keys are raw strings: no normalising

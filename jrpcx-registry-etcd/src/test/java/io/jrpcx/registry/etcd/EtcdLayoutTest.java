@@ -31,8 +31,11 @@ class EtcdLayoutTest {
   private static final String METADATA = "weight=10&group=g1";
 
   private EtcdRegisterPlugin.Builder plugin(String basePath) {
-    return EtcdRegisterPlugin.builder().endpoints(etcd.endpoint()).serviceAddress(ADDRESS)
-        .basePath(basePath).updateInterval(Duration.ZERO);
+    return EtcdRegisterPlugin.builder()
+        .endpoints(etcd.endpoint())
+        .serviceAddress(ADDRESS)
+        .basePath(basePath)
+        .updateInterval(Duration.ZERO);
   }
 
   /** Every key under {@code prefix} with its value. */
@@ -43,13 +46,18 @@ class EtcdLayoutTest {
   }
 
   private static List<KeyValue> under(String prefix) throws Exception {
-    return etcd.client().getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true)
-        .build()).get(10, TimeUnit.SECONDS).getKvs();
+    return etcd.client()
+        .getKVClient()
+        .get(bytes(prefix), GetOption.builder().isPrefix(true).build())
+        .get(10, TimeUnit.SECONDS)
+        .getKvs();
   }
 
   private static LeaseTimeToLiveResponse lease(long id) throws Exception {
-    return etcd.client().getLeaseClient().timeToLive(id,
-        LeaseOption.builder().withAttachedKeys().build()).get(10, TimeUnit.SECONDS);
+    return etcd.client()
+        .getLeaseClient()
+        .timeToLive(id, LeaseOption.builder().withAttachedKeys().build())
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -61,10 +69,11 @@ class EtcdLayoutTest {
       server.register("Arith", new ArithService(), METADATA);
 
       List<KeyValue> kvs = under("/rpcx_test");
-      assertThat(values(kvs)).containsExactly(
-          Map.entry("/rpcx_test", "rpcx_path"),
-          Map.entry("/rpcx_test/Arith", "Arith"),
-          Map.entry("/rpcx_test/Arith/tcp@10.0.0.5:8972", "weight=10&group=g1"));
+      assertThat(values(kvs))
+          .containsExactly(
+              Map.entry("/rpcx_test", "rpcx_path"),
+              Map.entry("/rpcx_test/Arith", "Arith"),
+              Map.entry("/rpcx_test/Arith/tcp@10.0.0.5:8972", "weight=10&group=g1"));
       long id = p.currentLease();
       leaseId = id;
       assertThat(id).isNotZero();
@@ -72,8 +81,10 @@ class EtcdLayoutTest {
       LeaseTimeToLiveResponse lease = lease(id);
       assertThat(lease.getGrantedTTL()).isEqualTo(30);
       assertThat(lease.getTTL()).isBetween(1L, 30L);
-      assertThat(lease.getKeys()).extracting(Etcd::string).containsExactlyInAnyOrder(
-          "/rpcx_test", "/rpcx_test/Arith", "/rpcx_test/Arith/tcp@10.0.0.5:8972");
+      assertThat(lease.getKeys())
+          .extracting(Etcd::string)
+          .containsExactlyInAnyOrder(
+              "/rpcx_test", "/rpcx_test/Arith", "/rpcx_test/Arith/tcp@10.0.0.5:8972");
 
       // Unregistering deletes the leaf only, as Go's Unregister does ...
       server.unregister("Arith");
@@ -93,10 +104,11 @@ class EtcdLayoutTest {
       Server server = Server.builder().plugin(p).build();
       server.register("Arith", new ArithService(), METADATA);
 
-      assertThat(values(under("rpcx_noslash"))).containsExactly(
-          Map.entry("rpcx_noslash", "rpcx_path"),
-          Map.entry("rpcx_noslash/Arith", "Arith"),
-          Map.entry("rpcx_noslash/Arith/tcp@10.0.0.5:8972", "weight=10&group=g1"));
+      assertThat(values(under("rpcx_noslash")))
+          .containsExactly(
+              Map.entry("rpcx_noslash", "rpcx_path"),
+              Map.entry("rpcx_noslash/Arith", "Arith"),
+              Map.entry("rpcx_noslash/Arith/tcp@10.0.0.5:8972", "weight=10&group=g1"));
       assertThat(lease(p.currentLease()).getGrantedTTL()).isEqualTo(5);
       server.close();
     }
@@ -104,19 +116,21 @@ class EtcdLayoutTest {
 
   @Test
   void theUpdateLoopAddsCallsAndConnectionsEncodedAsGoEncodesThem() throws Exception {
-    try (EtcdRegisterPlugin p = plugin("/refreshed").updateInterval(Duration.ofMillis(100))
-        .build()) {
+    try (EtcdRegisterPlugin p =
+        plugin("/refreshed").updateInterval(Duration.ofMillis(100)).build()) {
       p.start();
       Server server = Server.builder().plugin(p).build();
       server.register("Arith", new ArithService(), METADATA);
 
       String leaf = "/refreshed/Arith/tcp@10.0.0.5:8972";
-      await().atMost(Duration.ofSeconds(10))
+      await()
+          .atMost(Duration.ofSeconds(10))
           .until(() -> values(under(leaf)).getOrDefault(leaf, "").startsWith("calls="));
       // Go's url.Values.Encode: keys sorted, rates with two decimals.
       assertThat(values(under(leaf)).get(leaf))
           .matches("calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10");
-      assertThat(under("/refreshed")).hasSize(3)
+      assertThat(under("/refreshed"))
+          .hasSize(3)
           .allSatisfy(kv -> assertThat(kv.getLease()).isEqualTo(p.currentLease()));
       server.close();
     }
@@ -124,8 +138,8 @@ class EtcdLayoutTest {
 
   @Test
   void theUpdateLoopRecreatesADeletedLeaf() throws Exception {
-    try (EtcdRegisterPlugin p = plugin("/recreated").updateInterval(Duration.ofMillis(100))
-        .build()) {
+    try (EtcdRegisterPlugin p =
+        plugin("/recreated").updateInterval(Duration.ofMillis(100)).build()) {
       p.start();
       Server server = Server.builder().plugin(p).build();
       server.register("Arith", new ArithService(), METADATA);
@@ -133,7 +147,8 @@ class EtcdLayoutTest {
       etcd.client().getKVClient().delete(bytes(leaf)).get(10, TimeUnit.SECONDS);
 
       await().atMost(Duration.ofSeconds(10)).until(() -> values(under(leaf)).containsKey(leaf));
-      assertThat(under(leaf)).singleElement()
+      assertThat(under(leaf))
+          .singleElement()
           .satisfies(kv -> assertThat(kv.getLease()).isEqualTo(p.currentLease()));
       server.close();
     }

@@ -31,27 +31,42 @@ class EtcdMetadataChangeTest {
   private static final String LEAF = "/meta/Arith/tcp@10.0.0.5:8972";
 
   private static KeyValue leaf() throws Exception {
-    List<KeyValue> kvs = etcd.client().getKVClient().get(bytes(LEAF))
-        .get(10, TimeUnit.SECONDS).getKvs();
+    List<KeyValue> kvs =
+        etcd.client().getKVClient().get(bytes(LEAF)).get(10, TimeUnit.SECONDS).getKvs();
     return kvs.isEmpty() ? null : kvs.get(0);
   }
 
   /** Rewrites the leaf as an operator tool would, keeping it on the server's lease. */
   private static long edit(String value) throws Exception {
     KeyValue current = leaf();
-    PutResponse r = etcd.client().getKVClient().put(bytes(LEAF), bytes(value),
-        PutOption.builder().withLeaseId(current.getLease()).build()).get(10, TimeUnit.SECONDS);
+    PutResponse r =
+        etcd.client()
+            .getKVClient()
+            .put(
+                bytes(LEAF),
+                bytes(value),
+                PutOption.builder().withLeaseId(current.getLease()).build())
+            .get(10, TimeUnit.SECONDS);
     return r.getHeader().getRevision();
   }
 
   @Test
   void stateInactiveAndANewWeightReachTheClientAndSurviveTheUpdateLoop() throws Exception {
-    try (EtcdRegisterPlugin plugin = EtcdRegisterPlugin.builder().endpoints(etcd.endpoint())
-            .serviceAddress("tcp@10.0.0.5:8972").basePath("/meta")
-            .updateInterval(Duration.ofMillis(200)).build();
+    try (EtcdRegisterPlugin plugin =
+            EtcdRegisterPlugin.builder()
+                .endpoints(etcd.endpoint())
+                .serviceAddress("tcp@10.0.0.5:8972")
+                .basePath("/meta")
+                .updateInterval(Duration.ofMillis(200))
+                .build();
         EtcdDiscovery discovery = EtcdDiscovery.create("/meta", "Arith", etcd.endpoint());
-        XClient x = XClient.create("Arith", FailMode.FAILOVER, SelectMode.WEIGHTED_ROUND_ROBIN,
-            discovery, ClientOptions.DEFAULT)) {
+        XClient x =
+            XClient.create(
+                "Arith",
+                FailMode.FAILOVER,
+                SelectMode.WEIGHTED_ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT)) {
       ListRecorder recorder = new ListRecorder();
       discovery.watch(recorder);
       plugin.start();
@@ -62,8 +77,10 @@ class EtcdMetadataChangeTest {
 
       long before = System.nanoTime();
       long revision = edit(string(leaf().getValue()) + "&state=inactive");
-      recorder.awaitUpdate(before, nodes -> nodes.size() == 1
-          && "inactive".equals(nodes.get(0).metadata("state")), Duration.ofSeconds(10));
+      recorder.awaitUpdate(
+          before,
+          nodes -> nodes.size() == 1 && "inactive".equals(nodes.get(0).metadata("state")),
+          Duration.ofSeconds(10));
       assertThat(x.servers()).isEmpty(); // the XClient drops inactive nodes
 
       // The plugin's next refresh rewrites the rates and keeps the operator's state.
@@ -74,15 +91,18 @@ class EtcdMetadataChangeTest {
 
       before = System.nanoTime();
       edit("weight=3");
-      recorder.awaitUpdate(before, nodes -> nodes.size() == 1
-          && "3".equals(nodes.get(0).metadata("weight")), Duration.ofSeconds(10));
+      recorder.awaitUpdate(
+          before,
+          nodes -> nodes.size() == 1 && "3".equals(nodes.get(0).metadata("weight")),
+          Duration.ofSeconds(10));
       assertThat(x.servers()).extracting(KVPair::key).containsExactly("tcp@10.0.0.5:8972");
       server.close();
     }
   }
 
   private static void awaitRefreshAfter(long revision) {
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
         .until(() -> leaf().getModRevision() > revision);
   }
 }

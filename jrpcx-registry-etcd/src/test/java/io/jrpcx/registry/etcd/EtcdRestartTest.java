@@ -26,28 +26,42 @@ class EtcdRestartTest {
   private static final String OTHER = "tcp@127.0.0.1:7002";
 
   private static EtcdRegisterPlugin plugin(String basePath, Duration leaseTtl) {
-    return EtcdRegisterPlugin.builder().endpoints(etcd.endpoint()).serviceAddress(NODE)
-        .basePath(basePath).updateInterval(Duration.ZERO).leaseTtl(leaseTtl)
-        .requestTimeout(Duration.ofSeconds(1)).build();
+    return EtcdRegisterPlugin.builder()
+        .endpoints(etcd.endpoint())
+        .serviceAddress(NODE)
+        .basePath(basePath)
+        .updateInterval(Duration.ZERO)
+        .leaseTtl(leaseTtl)
+        .requestTimeout(Duration.ofSeconds(1))
+        .build();
   }
 
   private static KeyValue leaf(String basePath) throws Exception {
-    List<KeyValue> kvs = etcd.client().getKVClient().get(bytes(basePath + "/Arith/" + NODE))
-        .get(10, TimeUnit.SECONDS).getKvs();
+    List<KeyValue> kvs =
+        etcd.client()
+            .getKVClient()
+            .get(bytes(basePath + "/Arith/" + NODE))
+            .get(10, TimeUnit.SECONDS)
+            .getKvs();
     return kvs.isEmpty() ? null : kvs.get(0);
   }
 
   /** What a second server writes, to see that the discovery still watches. */
   private static void putOther(String basePath) throws Exception {
-    etcd.client().getKVClient().put(bytes(basePath + "/Arith/" + OTHER), bytes("weight=1"))
+    etcd.client()
+        .getKVClient()
+        .put(bytes(basePath + "/Arith/" + OTHER), bytes("weight=1"))
         .get(10, TimeUnit.SECONDS);
   }
 
   private static void awaitLeafOnLeaseOf(String basePath, EtcdRegisterPlugin p, long notLease) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> {
-      KeyValue kv = leaf(basePath);
-      return kv != null && kv.getLease() != notLease && kv.getLease() == p.currentLease();
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              KeyValue kv = leaf(basePath);
+              return kv != null && kv.getLease() != notLease && kv.getLease() == p.currentLease();
+            });
   }
 
   @Test
@@ -66,10 +80,13 @@ class EtcdRestartTest {
 
       recorder.awaitUpdate(revoked, List::isEmpty, Duration.ofSeconds(10));
       awaitLeafOnLeaseOf("/revoked", p, first);
-      recorder.awaitUpdate(revoked, nodes -> nodes.equals(List.of(new KVPair(NODE, "weight=10"))),
+      recorder.awaitUpdate(
+          revoked,
+          nodes -> nodes.equals(List.of(new KVPair(NODE, "weight=10"))),
           Duration.ofSeconds(10));
-      assertThat(etcd.client().getKVClient().get(bytes("/revoked")).get(10, TimeUnit.SECONDS)
-          .getKvs()).singleElement()
+      assertThat(
+              etcd.client().getKVClient().get(bytes("/revoked")).get(10, TimeUnit.SECONDS).getKvs())
+          .singleElement()
           .satisfies(kv -> assertThat(kv.getLease()).isEqualTo(p.currentLease()));
       server.close();
     }

@@ -60,9 +60,15 @@ class EtcdRestartUnderLoadTest {
   /** A server listening on a free port whose plugin has started; nothing registered yet. */
   private Node start(Duration requestTimeout) {
     String address = "127.0.0.1:" + EtcdServer.freePort();
-    EtcdRegisterPlugin plugin = closeAfter(EtcdRegisterPlugin.builder()
-        .endpoints(etcd.endpoint()).serviceAddress("tcp@" + address).basePath("/restart")
-        .updateInterval(Duration.ofSeconds(1)).requestTimeout(requestTimeout).build());
+    EtcdRegisterPlugin plugin =
+        closeAfter(
+            EtcdRegisterPlugin.builder()
+                .endpoints(etcd.endpoint())
+                .serviceAddress("tcp@" + address)
+                .basePath("/restart")
+                .updateInterval(Duration.ofSeconds(1))
+                .requestTimeout(requestTimeout)
+                .build());
     plugin.start();
     Server server = closeAfter(Server.builder().plugin(plugin).build());
     server.start("tcp", address);
@@ -85,15 +91,28 @@ class EtcdRestartUnderLoadTest {
     Node a = startAndRegister("a");
     Node b = startAndRegister("b");
     Node c = startAndRegister("c");
-    EtcdDiscovery discovery = closeAfter(EtcdDiscovery.create("/restart", "Node",
-        etcd.endpoint()));
-    XClient x = closeAfter(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    EtcdDiscovery discovery = closeAfter(EtcdDiscovery.create("/restart", "Node", etcd.endpoint()));
+    XClient x =
+        closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().size() == 3);
 
     Load.Result result;
-    try (Load load = Load.start("Id", 4, (thread, i) -> x.call(
-        Context.background().withTimeout(Duration.ofSeconds(10)), "Id", "k", String.class))) {
+    try (Load load =
+        Load.start(
+            "Id",
+            4,
+            (thread, i) ->
+                x.call(
+                    Context.background().withTimeout(Duration.ofSeconds(10)),
+                    "Id",
+                    "k",
+                    String.class))) {
       load.awaitAnswered("a", 100).awaitAnswered("b", 100).awaitAnswered("c", 100);
 
       etcd.stop();
@@ -104,18 +123,21 @@ class EtcdRestartUnderLoadTest {
       CompletableFuture<Void> registered = CompletableFuture.runAsync(() -> d.register("d"));
       await().atMost(Duration.ofSeconds(10)).until(() -> d.plugin.services().containsKey("Node"));
       load.awaitSucceeded(300);
-      assertThat(keys(x.servers())).as("the last known list, kept while etcd is down")
+      assertThat(keys(x.servers()))
+          .as("the last known list, kept while etcd is down")
           .containsExactlyInAnyOrder(a.key, b.key, c.key);
 
       etcd.start();
-      await().atMost(Duration.ofSeconds(40)).until(() -> keys(x.servers()).equals(
-          Set.of(a.key, b.key, c.key, d.key)));
+      await()
+          .atMost(Duration.ofSeconds(40))
+          .until(() -> keys(x.servers()).equals(Set.of(a.key, b.key, c.key, d.key)));
       load.awaitAnswered("d", 100);
       registered.get(30, TimeUnit.SECONDS);
       result = load.stop();
     }
-    result.report("etcd stopped and restarted under load, a server registered while it was"
-        + " down (Failover, EtcdDiscovery)");
+    result.report(
+        "etcd stopped and restarted under load, a server registered while it was"
+            + " down (Failover, EtcdDiscovery)");
     assertThat(result.failed()).as("failed calls:" + result.describeFailures()).isZero();
     assertThat(result.lost()).as("lost calls, stuck in " + result.stuckThreads()).isZero();
   }

@@ -40,13 +40,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after the class, and by a shutdown hook should the JVM end first.
  */
 public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
-  static final String INSTALL_HINT = "the etcd server binary was not found on PATH or at "
-      + "/usr/bin/etcd; the etcd registry tests need a real etcd: install it with "
-      + "'apt-get install etcd-server' (Debian/Ubuntu) or put an etcd 3.4+ binary on PATH";
+  static final String INSTALL_HINT =
+      "the etcd server binary was not found on PATH or at "
+          + "/usr/bin/etcd; the etcd registry tests need a real etcd: install it with "
+          + "'apt-get install etcd-server' (Debian/Ubuntu) or put an etcd 3.4+ binary on PATH";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private Path binary;
   private Path dataDir;
   private Path logFile;
@@ -101,27 +102,51 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
     }
     String client = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
-    List<String> command = new ArrayList<>(List.of(binary.toString(),
-        "--name", "jrpcx-test",
-        "--data-dir", dataDir.toString(),
-        "--listen-client-urls", client, "--advertise-client-urls", client,
-        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-        "--initial-cluster", "jrpcx-test=" + peer,
-        "--logger", "zap", "--log-outputs", "stderr"));
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-        .start();
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--name",
+                "jrpcx-test",
+                "--data-dir",
+                dataDir.toString(),
+                "--listen-client-urls",
+                client,
+                "--advertise-client-urls",
+                client,
+                "--listen-peer-urls",
+                peer,
+                "--initial-advertise-peer-urls",
+                peer,
+                "--initial-cluster",
+                "jrpcx-test=" + peer,
+                "--logger",
+                "zap",
+                "--log-outputs",
+                "stderr"));
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            .start();
     Process p = process;
-    await("etcd on " + client + " healthy").atMost(START_TIMEOUT)
-        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
-        .until(() -> {
-          if (!p.isAlive()) {
-            throw new IllegalStateException("etcd exited with " + p.exitValue()
-                + " while starting; its log " + logFile + " ends with:\n" + logTail());
-          }
-          return healthy();
-        });
+    await("etcd on " + client + " healthy")
+        .atMost(START_TIMEOUT)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              if (!p.isAlive()) {
+                throw new IllegalStateException(
+                    "etcd exited with "
+                        + p.exitValue()
+                        + " while starting; its log "
+                        + logFile
+                        + " ends with:\n"
+                        + logTail());
+              }
+              return healthy();
+            });
   }
 
   /** Stops etcd as an operator would (SIGTERM) and waits until it has exited. */
@@ -182,9 +207,12 @@ public final class EtcdServer implements BeforeAllCallback, AfterAllCallback {
 
   private boolean healthy() {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(endpoint()
-          + "/health")).timeout(Duration.ofSeconds(1)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 && r.body().contains("\"health\":\"true\"");
     } catch (IOException e) {
       return false;

@@ -21,8 +21,10 @@ class EtcdServerTest {
 
   @Test
   void theBinaryIsTakenFromPathBeforeTheDebianLocation(@TempDir Path dir) throws Exception {
-    Path fake = Files.createFile(dir.resolve("etcd"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path fake =
+        Files.createFile(
+            dir.resolve("etcd"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 
     assertThat(EtcdServer.findBinary("/nonexistent:" + dir, Path.of("/usr/bin/etcd")))
         .isEqualTo(fake);

@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Browser {
   private static final Logger log = LoggerFactory.getLogger(Browser.class);
+
   /** At most this many instances (and as many host names) are remembered. */
   static final int MAX_INSTANCES = 1024;
+
   private static final int MAX_ADDRESSES_PER_HOST = 16;
 
   /** One live instance: what its records said and when each expires (nanoTime). */
@@ -41,11 +43,13 @@ final class Browser {
     long ptrExpires;
     List<RpcxTxt.Entry> entries;
     long txtExpires;
+
     /**
      * When each record is asked for again: zeroconf refreshes the TXT by itself, but the PTR and
      * SRV only when someone browses.
      */
     final Refresh ptrRefresh = new Refresh();
+
     final Refresh srvRefresh = new Refresh();
     final Refresh txtRefresh = new Refresh();
 
@@ -114,8 +118,13 @@ final class Browser {
    * 37 bytes for {@code _rpcxservices.local.}.
    */
   Message query(int id) {
-    return new Message(id, 0, List.of(new Question(service, Dns.PTR, Dns.CLASS_IN)), List.of(),
-        List.of(), List.of());
+    return new Message(
+        id,
+        0,
+        List.of(new Question(service, Dns.PTR, Dns.CLASS_IN)),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   /** Takes the records of a response into the cache; ignores queries. */
@@ -232,8 +241,7 @@ final class Browser {
     Instance i = instances.get(name);
     if (i == null) {
       if (instances.size() >= MAX_INSTANCES) {
-        log.debug("ignoring mDNS instance {}: {} instances are known already", name,
-            MAX_INSTANCES);
+        log.debug("ignoring mDNS instance {}: {} instances are known already", name, MAX_INSTANCES);
         return null;
       }
       i = new Instance(name);
@@ -253,10 +261,11 @@ final class Browser {
     synchronized (lock) {
       for (var it = instances.values().iterator(); it.hasNext(); ) {
         Instance i = it.next();
-        boolean dead = (i.ptrExpires != 0 && now - i.ptrExpires >= 0)
-            || (i.srvExpires != 0 && now - i.srvExpires >= 0)
-            || (i.txtExpires != 0 && now - i.txtExpires >= 0)
-            || (i.entries == null && i.ptrExpires == 0 && i.srvExpires == 0);
+        boolean dead =
+            (i.ptrExpires != 0 && now - i.ptrExpires >= 0)
+                || (i.srvExpires != 0 && now - i.srvExpires >= 0)
+                || (i.txtExpires != 0 && now - i.txtExpires >= 0)
+                || (i.entries == null && i.ptrExpires == 0 && i.srvExpires == 0);
         if (dead) {
           it.remove();
           changed |= i.entries != null;

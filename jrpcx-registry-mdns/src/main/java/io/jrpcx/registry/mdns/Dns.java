@@ -25,16 +25,21 @@ final class Dns {
   static final int SRV = 33;
   static final int ANY = 255;
   static final int CLASS_IN = 1;
+
   /** The top bit of a record's class in mDNS responses (RFC 6762 §10.2). */
   static final int CACHE_FLUSH = 0x8000;
+
   /** The top bit of a question's class: answer by unicast (RFC 6762 §5.4). */
   static final int UNICAST_RESPONSE = 0x8000;
+
   static final int FLAG_RESPONSE = 0x8000;
   static final int FLAG_AUTHORITATIVE = 0x0400;
 
   /** More records than this in one message is not something mDNS peers send; refuse it. */
   private static final int MAX_ENTRIES = 512;
+
   private static final int MAX_NAME = 255;
+
   /** miekg/dns only records names starting below this offset for compression. */
   private static final int MAX_COMPRESSION_OFFSET = 0x3FFF;
 
@@ -52,15 +57,24 @@ final class Dns {
    * {@code weight}, {@code port} (SRV), {@code strings} (TXT), {@code data} (A and AAAA
    * addresses, or the raw RDATA of any other type).
    */
-  record Record(String name, int type, int rrclass, long ttl, String target, int priority,
-      int weight, int port, List<byte[]> strings, byte[] data) {
+  record Record(
+      String name,
+      int type,
+      int rrclass,
+      long ttl,
+      String target,
+      int priority,
+      int weight,
+      int port,
+      List<byte[]> strings,
+      byte[] data) {
 
     static Record ptr(String name, int rrclass, long ttl, String target) {
       return new Record(name, PTR, rrclass, ttl, target, 0, 0, 0, null, null);
     }
 
-    static Record srv(String name, int rrclass, long ttl, int priority, int weight, int port,
-        String target) {
+    static Record srv(
+        String name, int rrclass, long ttl, int priority, int weight, int port, String target) {
       return new Record(name, SRV, rrclass, ttl, target, priority, weight, port, null, null);
     }
 
@@ -69,8 +83,8 @@ final class Dns {
     }
 
     static Record address(String name, int rrclass, long ttl, byte[] address) {
-      return new Record(name, address.length == 4 ? A : AAAA, rrclass, ttl, null, 0, 0, 0, null,
-          address.clone());
+      return new Record(
+          name, address.length == 4 ? A : AAAA, rrclass, ttl, null, 0, 0, 0, null, address.clone());
     }
 
     boolean cacheFlush() {
@@ -83,20 +97,36 @@ final class Dns {
 
     @Override
     public String toString() {
-      String rdata = switch (type) {
-        case PTR -> target;
-        case SRV -> priority + " " + weight + " " + port + " " + target;
-        case TXT -> strings.stream().map(s -> new String(s, StandardCharsets.UTF_8)).toList()
-            .toString();
-        default -> data == null ? "" : java.util.HexFormat.of().formatHex(data);
-      };
-      return name + " " + typeName(type) + " class=0x" + Integer.toHexString(rrclass) + " ttl="
-          + ttl + " " + rdata;
+      String rdata =
+          switch (type) {
+            case PTR -> target;
+            case SRV -> priority + " " + weight + " " + port + " " + target;
+            case TXT ->
+                strings.stream()
+                    .map(s -> new String(s, StandardCharsets.UTF_8))
+                    .toList()
+                    .toString();
+            default -> data == null ? "" : java.util.HexFormat.of().formatHex(data);
+          };
+      return name
+          + " "
+          + typeName(type)
+          + " class=0x"
+          + Integer.toHexString(rrclass)
+          + " ttl="
+          + ttl
+          + " "
+          + rdata;
     }
   }
 
-  record Message(int id, int flags, List<Question> questions, List<Record> answers,
-      List<Record> authority, List<Record> additional) {
+  record Message(
+      int id,
+      int flags,
+      List<Question> questions,
+      List<Record> answers,
+      List<Record> authority,
+      List<Record> additional) {
     Message {
       questions = List.copyOf(questions);
       answers = List.copyOf(answers);
@@ -160,6 +190,7 @@ final class Dns {
 
   private static final class Writer {
     final Out out = new Out();
+
     /** Lower-cased name suffix to its offset; null when not compressing (as miekg/dns). */
     final Map<String, Integer> names;
 
@@ -372,8 +403,9 @@ final class Dns {
           pos = end;
         }
         default -> {
-          r = new Record(name, type, rrclass, ttl, null, 0, 0, 0, null,
-              Arrays.copyOfRange(b, pos, end));
+          r =
+              new Record(
+                  name, type, rrclass, ttl, null, 0, 0, 0, null, Arrays.copyOfRange(b, pos, end));
           pos = end;
         }
       }

@@ -1,8 +1,8 @@
 package io.jrpcx.registry.mdns;
 
+import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.RegistryDiscovery;
-import io.jrpcx.client.discovery.KVPair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -51,6 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MdnsDiscovery extends RegistryDiscovery {
   private static final Logger log = LoggerFactory.getLogger(MdnsDiscovery.class);
+
   /** How often expired records are dropped. */
   private static final long SWEEP_MILLIS = 250;
 
@@ -132,7 +133,8 @@ public final class MdnsDiscovery extends RegistryDiscovery {
     Set<String> keys = new HashSet<>();
     for (Browser.Instance i : instances) {
       for (RpcxTxt.Entry e : i.entries) {
-        if (e.service().equals(servicePath()) && !e.serviceAddress().isEmpty()
+        if (e.service().equals(servicePath())
+            && !e.serviceAddress().isEmpty()
             && keys.add(e.serviceAddress())) {
           nodes.add(new KVPair(e.serviceAddress(), e.meta()));
         }
@@ -144,8 +146,13 @@ public final class MdnsDiscovery extends RegistryDiscovery {
 
   @Override
   public String toString() {
-    return "MdnsDiscovery{" + shared.service + ", " + (isTemplate() ? "template"
-        : servicePath()) + ", " + services() + "}";
+    return "MdnsDiscovery{"
+        + shared.service
+        + ", "
+        + (isTemplate() ? "template" : servicePath())
+        + ", "
+        + services()
+        + "}";
   }
 
   /** Settings, socket and cache a template shares with its clones. */
@@ -174,16 +181,23 @@ public final class MdnsDiscovery extends RegistryDiscovery {
     synchronized Browser open() throws IOException {
       if (browser == null) {
         Browser b = new Browser(service, System::nanoTime);
-        socket = new MdnsSocket(MdnsSocket.chooseInterface(bindAddress),
-            (m, from) -> b.received(m), "jrpcx-mdns-browser");
+        socket =
+            new MdnsSocket(
+                MdnsSocket.chooseInterface(bindAddress),
+                (m, from) -> b.received(m),
+                "jrpcx-mdns-browser");
         timer = Daemons.singleThread("jrpcx-mdns-discovery");
         long every = watchInterval.toNanos();
         timer.scheduleWithFixedDelay(this::browse, every, every, TimeUnit.NANOSECONDS);
-        timer.scheduleWithFixedDelay(() -> {
-          if (b.expire()) {
-            browse();
-          }
-        }, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+            () -> {
+              if (b.expire()) {
+                browse();
+              }
+            },
+            SWEEP_MILLIS,
+            SWEEP_MILLIS,
+            TimeUnit.MILLISECONDS);
         browser = b;
       }
       refs++;
@@ -206,8 +220,7 @@ public final class MdnsDiscovery extends RegistryDiscovery {
           s.send(Dns.encode(b.query(ThreadLocalRandom.current().nextInt(0x10000)), false));
         }
       } catch (IOException | RuntimeException e) {
-        log.warn("mDNS browse query for {} failed; trying again in {}", service, watchInterval,
-            e);
+        log.warn("mDNS browse query for {} failed; trying again in {}", service, watchInterval, e);
       }
     }
 
@@ -277,8 +290,10 @@ public final class MdnsDiscovery extends RegistryDiscovery {
      * (waiting at most {@code timeout} for a first node).
      */
     public MdnsDiscovery build() {
-      return new MdnsDiscovery(new Shared(bindAddress, MdnsRegisterPlugin.SERVICE + "." + domain,
-          timeout, watchInterval), servicePath);
+      return new MdnsDiscovery(
+          new Shared(
+              bindAddress, MdnsRegisterPlugin.SERVICE + "." + domain, timeout, watchInterval),
+          servicePath);
     }
 
     private static Duration positive(Duration d, String name) {

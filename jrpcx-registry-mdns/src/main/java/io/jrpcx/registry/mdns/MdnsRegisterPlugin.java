@@ -61,8 +61,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   private static final Logger log = LoggerFactory.getLogger(MdnsRegisterPlugin.class);
+
   /** The DNS-SD service type rpcx uses, with no protocol label. */
   static final String SERVICE = "_rpcxservices";
+
   /** zeroconf's default record TTL. */
   static final Duration DEFAULT_TTL = Duration.ofSeconds(3200);
 
@@ -178,15 +180,16 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   /** Stops announcing and answering; returns the socket, for the caller to close. */
   private MdnsSocket stop() {
     MdnsSocket[] s = new MdnsSocket[1];
-    underLock(() -> {
-      closed = true;
-      s[0] = socket;
-      socket = null;
-      zone = null;
-      if (timer != null) {
-        timer.shutdownNow();
-      }
-    });
+    underLock(
+        () -> {
+          closed = true;
+          s[0] = socket;
+          socket = null;
+          zone = null;
+          if (timer != null) {
+            timer.shutdownNow();
+          }
+        });
     return s[0];
   }
 
@@ -220,9 +223,12 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
     if (fit.leftOut().isEmpty()) {
       log.info("mDNS: every service of {} fits the TXT record again", instanceName);
     } else {
-      log.warn("mDNS: services {} of {} are left out of the announcement: rpcx puts every "
-          + "service in one TXT string of at most 255 bytes, and with them it would be longer "
-          + "(Go would announce nothing at all); announced: {}", fit.leftOut(), instanceName,
+      log.warn(
+          "mDNS: services {} of {} are left out of the announcement: rpcx puts every "
+              + "service in one TXT string of at most 255 bytes, and with them it would be longer "
+              + "(Go would announce nothing at all); announced: {}",
+          fit.leftOut(),
+          instanceName,
           announcedNames(fit));
     }
     leftOut = fit.leftOut();
@@ -257,16 +263,17 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   }
 
   private void schedule(Runnable r, long delayMillis) {
-    underLock(() -> {
-      if (timer == null || closed) {
-        return;
-      }
-      try {
-        timer.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        // closed meanwhile
-      }
-    });
+    underLock(
+        () -> {
+          if (timer == null || closed) {
+            return;
+          }
+          try {
+            timer.schedule(r, delayMillis, TimeUnit.MILLISECONDS);
+          } catch (RejectedExecutionException e) {
+            // closed meanwhile
+          }
+        });
   }
 
   private void received(Dns.Message m, InetSocketAddress from) {
@@ -321,8 +328,8 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
       }
       return p;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("serviceAddress needs a port for mDNS, was '"
-          + serviceAddress + "'");
+      throw new IllegalArgumentException(
+          "serviceAddress needs a port for mDNS, was '" + serviceAddress + "'");
     }
   }
 

@@ -32,6 +32,7 @@ final class MdnsSocket implements Closeable {
   private static final Logger log = LoggerFactory.getLogger(MdnsSocket.class);
   static final InetAddress GROUP = group();
   static final int PORT = 5353;
+
   /** RFC 6762 §17: an mDNS message fits 9000 bytes. */
   private static final int MAX_MESSAGE = 9000;
 
@@ -165,14 +166,16 @@ final class MdnsSocket implements Closeable {
         return nif;
       }
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (nif.isUp() && nif.supportsMulticast() && !nif.isLoopback()
+        if (nif.isUp()
+            && nif.supportsMulticast()
+            && !nif.isLoopback()
             && Collections.list(nif.getInetAddresses()).stream()
                 .anyMatch(a -> a instanceof Inet4Address)) {
           return nif;
         }
       }
-      throw new IllegalStateException("no multicast interface with an IPv4 address is up; "
-          + "set bindAddress");
+      throw new IllegalStateException(
+          "no multicast interface with an IPv4 address is up; " + "set bindAddress");
     } catch (SocketException e) {
       throw new UncheckedIOException(e);
     }
@@ -193,8 +196,8 @@ final class MdnsSocket implements Closeable {
       out.add(v4);
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("interface " + nif.getName()
-          + " has no IPv4 address to announce");
+      throw new IllegalArgumentException(
+          "interface " + nif.getName() + " has no IPv4 address to announce");
     }
     // getInetAddresses has no documented order; sort so that announcements are stable.
     out.sort((x, y) -> java.util.Arrays.compare(x.getAddress(), y.getAddress()));

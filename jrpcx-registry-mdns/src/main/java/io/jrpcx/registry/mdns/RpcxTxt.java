@@ -80,8 +80,8 @@ final class RpcxTxt {
   static byte[] rdata(List<Entry> entries) {
     byte[] text = text(entries).getBytes(StandardCharsets.US_ASCII); // escaped: ASCII only
     if (text.length > MAX_STRING) {
-      throw new IllegalArgumentException("TXT text of " + text.length + " bytes does not fit "
-          + "one TXT string");
+      throw new IllegalArgumentException(
+          "TXT text of " + text.length + " bytes does not fit " + "one TXT string");
     }
     byte[] out = new byte[text.length + 1];
     out[0] = (byte) text.length;
@@ -126,8 +126,11 @@ final class RpcxTxt {
     }
     List<Entry> out = new ArrayList<>(array.size());
     for (JsonNode n : array) {
-      out.add(new Entry(n.path("service").asText(""), n.path("meta").asText(""),
-          n.path("service_address").asText("")));
+      out.add(
+          new Entry(
+              n.path("service").asText(""),
+              n.path("meta").asText(""),
+              n.path("service_address").asText("")));
     }
     return out;
   }

@@ -18,12 +18,20 @@ import java.util.Locale;
  * @param host the SRV target, {@code <hostname>.local.}
  * @param txt the one TXT string (without its length byte)
  */
-record Zone(String instance, String service, String host, int port, long ttl,
-    List<Inet4Address> addresses, byte[] txt) {
+record Zone(
+    String instance,
+    String service,
+    String host,
+    int port,
+    long ttl,
+    List<Inet4Address> addresses,
+    byte[] txt) {
   /** The DNS-SD service type enumeration name (RFC 6763 §9), in {@code local.}. */
   static final String SERVICE_TYPES = "_services._dns-sd._udp.";
+
   /** RFC 6762 §10: host address records live 120 s; zeroconf uses that for A/AAAA. */
   static final long ADDRESS_TTL = 120;
+
   private static final int IN = Dns.CLASS_IN;
   private static final int IN_FLUSH = Dns.CLASS_IN | Dns.CACHE_FLUSH;
 
@@ -37,15 +45,24 @@ record Zone(String instance, String service, String host, int port, long ttl,
    * {@code _rpcxservices}) in {@code domain}, on host {@code hostName}. As zeroconf, the host
    * name gets the domain appended unless it already ends with it.
    */
-  static Zone of(String instanceName, String hostName, String serviceType, String domain,
-      int port, long ttl, List<Inet4Address> addresses, byte[] txt) {
+  static Zone of(
+      String instanceName,
+      String hostName,
+      String serviceType,
+      String domain,
+      int port,
+      long ttl,
+      List<Inet4Address> addresses,
+      byte[] txt) {
     String d = trimDot(domain);
     String service = serviceType + "." + d + ".";
     String h = trimDot(hostName);
-    String host = h.toLowerCase(Locale.ROOT).endsWith("." + d.toLowerCase(Locale.ROOT))
-        ? h + "." : h + "." + d + ".";
-    Zone z = new Zone(trimDot(instanceName) + "." + service, service, host, port, ttl, addresses,
-        txt);
+    String host =
+        h.toLowerCase(Locale.ROOT).endsWith("." + d.toLowerCase(Locale.ROOT))
+            ? h + "."
+            : h + "." + d + ".";
+    Zone z =
+        new Zone(trimDot(instanceName) + "." + service, service, host, port, ttl, addresses, txt);
     z.validate();
     return z;
   }
@@ -69,26 +86,31 @@ record Zone(String instance, String service, String host, int port, long ttl,
 
   /** zeroconf's probe: a PTR question for the instance, SRV and TXT in the authority section. */
   Message probe(int id) {
-    return new Message(id, 0, List.of(new Question(instance, Dns.PTR, IN)), List.of(),
-        List.of(srv(IN, ttl), txt(IN, ttl)), List.of());
+    return new Message(
+        id,
+        0,
+        List.of(new Question(instance, Dns.PTR, IN)),
+        List.of(),
+        List.of(srv(IN, ttl), txt(IN, ttl)),
+        List.of());
   }
 
   /** An unsolicited announcement (sent compressed): SRV, TXT, both PTRs, A; flush bits set. */
   Message announcement() {
-    return new Message(0, Dns.FLAG_RESPONSE, List.of(), lookupAnswers(ttl, true), List.of(),
-        List.of());
+    return new Message(
+        0, Dns.FLAG_RESPONSE, List.of(), lookupAnswers(ttl, true), List.of(), List.of());
   }
 
   /** The goodbye (sent uncompressed): the announcement's records with TTL 0. */
   Message goodbye() {
-    return new Message(0, Dns.FLAG_RESPONSE, List.of(), lookupAnswers(0, true), List.of(),
-        List.of());
+    return new Message(
+        0, Dns.FLAG_RESPONSE, List.of(), lookupAnswers(0, true), List.of(), List.of());
   }
 
   /** zeroconf's SetText: the TXT alone, cache-flush, full TTL (sent uncompressed). */
   Message textUpdate() {
-    return new Message(0, Dns.FLAG_RESPONSE, List.of(), List.of(txt(IN_FLUSH, ttl)), List.of(),
-        List.of());
+    return new Message(
+        0, Dns.FLAG_RESPONSE, List.of(), List.of(txt(IN_FLUSH, ttl)), List.of(), List.of());
   }
 
   /**
@@ -122,8 +144,10 @@ record Zone(String instance, String service, String host, int port, long ttl,
       if (answers.isEmpty() || knownAnswer(answers.get(0), query)) {
         continue;
       }
-      out.add(new Response(new Message(query.id(), flags, List.of(), answers, List.of(), extra),
-          q.unicastResponse()));
+      out.add(
+          new Response(
+              new Message(query.id(), flags, List.of(), answers, List.of(), extra),
+              q.unicastResponse()));
     }
     return out;
   }
@@ -136,7 +160,8 @@ record Zone(String instance, String service, String host, int port, long ttl,
       return false;
     }
     for (Record known : query.answers()) {
-      if (known.type() == Dns.PTR && known.target().equalsIgnoreCase(ours.target())
+      if (known.type() == Dns.PTR
+          && known.target().equalsIgnoreCase(ours.target())
           && known.ttl() >= ours.ttl() / 2) {
         return true;
       }

@@ -38,13 +38,15 @@ final class Closer implements AfterEachCallback {
     }
     List<CompletableFuture<Void>> closing = new ArrayList<>();
     for (AutoCloseable c : slow) {
-      closing.add(CompletableFuture.runAsync(() -> {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      }));
+      closing.add(
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  c.close();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
     }
     CompletableFuture.allOf(closing.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
     plain.clear();

@@ -18,6 +18,7 @@ final class GoPackets {
   static final String HOST = "rpcx-go-host";
   static final String ADDRESS = "tcp@10.255.255.1:8972";
   static final String META = "weight=10&group=g1";
+
   /** The metadata after the first update tick, rates 0.00. */
   static final String META_REFRESHED = "calls=0.00&connections=0.00&group=g1&weight=10";
 
@@ -49,10 +50,16 @@ final class GoPackets {
 
   /** The Go server's zone as jrpcx builds it, with the TXT of {@code meta} ({@code null}: []). */
   static Zone zone(String meta) {
-    List<RpcxTxt.Entry> entries = meta == null ? List.of()
-        : List.of(new RpcxTxt.Entry("Arith", meta, ADDRESS));
-    return Zone.of(HOST, HOST, MdnsRegisterPlugin.SERVICE, "local.", 8972,
-        MdnsRegisterPlugin.DEFAULT_TTL.toSeconds(), List.of(address()),
+    List<RpcxTxt.Entry> entries =
+        meta == null ? List.of() : List.of(new RpcxTxt.Entry("Arith", meta, ADDRESS));
+    return Zone.of(
+        HOST,
+        HOST,
+        MdnsRegisterPlugin.SERVICE,
+        "local.",
+        8972,
+        MdnsRegisterPlugin.DEFAULT_TTL.toSeconds(),
+        List.of(address()),
         RpcxTxt.fit(entries).string());
   }
 }

@@ -29,9 +29,19 @@ class GoPacketsTest {
     Message g = Dns.decode(go, go.length);
     Message j = Dns.decode(ours, ours.length);
     List<String> table = new ArrayList<>();
-    table.add("[golden] " + vector + " header | go id=" + g.id() + " flags="
-        + Integer.toHexString(g.flags()) + " | jrpcx id=" + j.id() + " flags="
-        + Integer.toHexString(j.flags()) + " | " + (g.flags() == j.flags() && g.id() == j.id()));
+    table.add(
+        "[golden] "
+            + vector
+            + " header | go id="
+            + g.id()
+            + " flags="
+            + Integer.toHexString(g.flags())
+            + " | jrpcx id="
+            + j.id()
+            + " flags="
+            + Integer.toHexString(j.flags())
+            + " | "
+            + (g.flags() == j.flags() && g.id() == j.id()));
     String[] names = {"question", "answer", "authority", "additional"};
     List<List<?>> gs = List.of(g.questions(), g.answers(), g.authority(), g.additional());
     List<List<?>> js = List.of(j.questions(), j.answers(), j.authority(), j.additional());
@@ -39,8 +49,19 @@ class GoPacketsTest {
       for (int i = 0; i < Math.max(gs.get(s).size(), js.get(s).size()); i++) {
         Object a = i < gs.get(s).size() ? gs.get(s).get(i) : null;
         Object b = i < js.get(s).size() ? js.get(s).get(i) : null;
-        table.add("[golden] " + vector + " " + names[s] + " " + i + " | " + a + " | " + b
-            + " | " + same(a, b));
+        table.add(
+            "[golden] "
+                + vector
+                + " "
+                + names[s]
+                + " "
+                + i
+                + " | "
+                + a
+                + " | "
+                + b
+                + " | "
+                + same(a, b));
       }
     }
     table.forEach(System.out::println);
@@ -62,14 +83,12 @@ class GoPacketsTest {
 
   @Test
   void secondAnnouncementWithRefreshedRatesIsGosByteForByte() throws IOException {
-    assertSameAsGo("mdns_server_announce_2",
-        Dns.encode(zone(META_REFRESHED).announcement(), true));
+    assertSameAsGo("mdns_server_announce_2", Dns.encode(zone(META_REFRESHED).announcement(), true));
   }
 
   @Test
   void txtRefreshIsGosByteForByte() throws IOException {
-    assertSameAsGo("mdns_server_txt_refresh",
-        Dns.encode(zone(META_REFRESHED).textUpdate(), false));
+    assertSameAsGo("mdns_server_txt_refresh", Dns.encode(zone(META_REFRESHED).textUpdate(), false));
   }
 
   @Test
@@ -98,8 +117,8 @@ class GoPacketsTest {
 
   @Test
   void answersGosBrowseQueryWithGosResponse() throws IOException {
-    List<Zone.Response> answers = zone(META_REFRESHED)
-        .answer(GoPackets.decode("mdns_client_browse_query"));
+    List<Zone.Response> answers =
+        zone(META_REFRESHED).answer(GoPackets.decode("mdns_client_browse_query"));
     assertThat(answers).hasSize(1);
     assertThat(answers.get(0).unicast()).isFalse();
     assertSameAsGo("mdns_server_browse_response", Dns.encode(answers.get(0).message(), true));
@@ -108,24 +127,52 @@ class GoPacketsTest {
   @Test
   void answersInstanceAndEnumerationQuestionsAsZeroconfAndUnicastWhenAsked() {
     Zone z = zone(META);
-    Message instance = new Message(7, 0, List.of(new Dns.Question(
-        "rpcx-go-host._rpcxservices.local.", Dns.TXT, 1 | Dns.UNICAST_RESPONSE)), List.of(),
-        List.of(), List.of());
+    Message instance =
+        new Message(
+            7,
+            0,
+            List.of(
+                new Dns.Question(
+                    "rpcx-go-host._rpcxservices.local.", Dns.TXT, 1 | Dns.UNICAST_RESPONSE)),
+            List.of(),
+            List.of(),
+            List.of());
     List<Zone.Response> r = z.answer(instance);
-    assertThat(r).singleElement().satisfies(x -> {
-      assertThat(x.unicast()).isTrue();
-      assertThat(x.message().id()).isEqualTo(7);
-      assertThat(x.message().answers()).extracting(Record::type)
-          .containsExactly(Dns.SRV, Dns.TXT, Dns.PTR, Dns.PTR, Dns.A);
-      assertThat(x.message().answers()).noneMatch(Record::cacheFlush);
-    });
-    Message types = new Message(8, 0, List.of(new Dns.Question(
-        "_services._dns-sd._udp.local.", Dns.PTR, 1)), List.of(), List.of(), List.of());
-    assertThat(z.answer(types)).singleElement().satisfies(x -> assertThat(
-        x.message().answers()).extracting(Record::toString).containsExactly(
-            "_services._dns-sd._udp.local. PTR class=0x1 ttl=3200 _rpcxservices.local."));
-    Message other = new Message(9, 0, List.of(new Dns.Question("_http._tcp.local.", Dns.PTR,
-        1)), List.of(), List.of(), List.of());
+    assertThat(r)
+        .singleElement()
+        .satisfies(
+            x -> {
+              assertThat(x.unicast()).isTrue();
+              assertThat(x.message().id()).isEqualTo(7);
+              assertThat(x.message().answers())
+                  .extracting(Record::type)
+                  .containsExactly(Dns.SRV, Dns.TXT, Dns.PTR, Dns.PTR, Dns.A);
+              assertThat(x.message().answers()).noneMatch(Record::cacheFlush);
+            });
+    Message types =
+        new Message(
+            8,
+            0,
+            List.of(new Dns.Question("_services._dns-sd._udp.local.", Dns.PTR, 1)),
+            List.of(),
+            List.of(),
+            List.of());
+    assertThat(z.answer(types))
+        .singleElement()
+        .satisfies(
+            x ->
+                assertThat(x.message().answers())
+                    .extracting(Record::toString)
+                    .containsExactly(
+                        "_services._dns-sd._udp.local. PTR class=0x1 ttl=3200 _rpcxservices.local."));
+    Message other =
+        new Message(
+            9,
+            0,
+            List.of(new Dns.Question("_http._tcp.local.", Dns.PTR, 1)),
+            List.of(),
+            List.of(),
+            List.of());
     assertThat(z.answer(other)).isEmpty();
   }
 
@@ -133,17 +180,27 @@ class GoPacketsTest {
   void ignoresProbesAndKnownAnswers() throws IOException {
     assertThat(zone(META).answer(GoPackets.decode("mdns_server_probe"))).isEmpty();
     Message query = GoPackets.decode("mdns_client_browse_query");
-    Message withKnown = new Message(query.id(), 0, query.questions(), List.of(Record.ptr(
-        "_rpcxservices.local.", 1, 3200, "rpcx-go-host._rpcxservices.local.")), List.of(),
-        List.of());
+    Message withKnown =
+        new Message(
+            query.id(),
+            0,
+            query.questions(),
+            List.of(
+                Record.ptr("_rpcxservices.local.", 1, 3200, "rpcx-go-host._rpcxservices.local.")),
+            List.of(),
+            List.of());
     assertThat(zone(META).answer(withKnown)).isEmpty();
   }
 
   @Test
   void discoveryReadsEveryGoServerMessage() throws IOException {
     AtomicLong now = new AtomicLong(1);
-    for (String v : List.of("mdns_server_announce_1", "mdns_server_announce_2",
-        "mdns_server_txt_refresh", "mdns_server_browse_response")) {
+    for (String v :
+        List.of(
+            "mdns_server_announce_1",
+            "mdns_server_announce_2",
+            "mdns_server_txt_refresh",
+            "mdns_server_browse_response")) {
       Browser b = new Browser("_rpcxservices.local.", now::get);
       b.received(GoPackets.decode(v));
       assertThat(b.instances()).as(v).hasSize(1);

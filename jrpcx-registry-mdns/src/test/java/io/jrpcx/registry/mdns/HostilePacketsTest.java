@@ -28,10 +28,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HostilePacketsTest {
   @RegisterExtension final Closer closer = new Closer();
 
-  private static final List<String> VECTORS = List.of("mdns_server_probe",
-      "mdns_server_announce_1", "mdns_server_announce_2", "mdns_server_txt_refresh",
-      "mdns_client_browse_query", "mdns_server_browse_response", "mdns_server_unregister_txt",
-      "mdns_server_goodbye");
+  private static final List<String> VECTORS =
+      List.of(
+          "mdns_server_probe",
+          "mdns_server_announce_1",
+          "mdns_server_announce_2",
+          "mdns_server_txt_refresh",
+          "mdns_client_browse_query",
+          "mdns_server_browse_response",
+          "mdns_server_unregister_txt",
+          "mdns_server_goodbye");
 
   /** Decodes, and feeds a browser and a responder, as the receive loop would. */
   private static void receive(byte[] b) {
@@ -50,7 +56,8 @@ class HostilePacketsTest {
       byte[] b = GoPackets.get(v);
       for (int n = 0; n < b.length; n++) {
         byte[] cut = Arrays.copyOf(b, n);
-        assertThatThrownBy(() -> Dns.decode(cut, cut.length)).as(v + " cut at " + n)
+        assertThatThrownBy(() -> Dns.decode(cut, cut.length))
+            .as(v + " cut at " + n)
             .isInstanceOf(IOException.class);
       }
     }
@@ -72,14 +79,14 @@ class HostilePacketsTest {
   void compressionPointerLoopsAndForwardPointersAreRejected() {
     // Header with one question whose name is a pointer to itself (offset 12).
     byte[] self = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 12, 0, 12, 0, 1};
-    assertThatThrownBy(() -> Dns.decode(self, self.length)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> Dns.decode(self, self.length))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("pointer");
     // A label, then a pointer back to that label: endless without the length bound.
     byte[] loop = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'a', (byte) 0xC0, 12, 0, 12, 0, 1};
     assertThatThrownBy(() -> Dns.decode(loop, loop.length)).isInstanceOf(IOException.class);
     byte[] forward = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, (byte) 0xC0, 20, 0, 12, 0, 1};
-    assertThatThrownBy(() -> Dns.decode(forward, forward.length))
-        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> Dns.decode(forward, forward.length)).isInstanceOf(IOException.class);
   }
 
   @Test
@@ -88,8 +95,12 @@ class HostilePacketsTest {
     List<Record> flood = new ArrayList<>();
     byte[] txt = RpcxTxt.rdata(List.of(new RpcxTxt.Entry("Arith", "", "tcp@10.0.0.1:1")));
     for (int i = 0; i < Browser.MAX_INSTANCES + 500; i++) {
-      flood.add(Record.txt("i" + i + "._rpcxservices.local.", 0x8001, 3200,
-          List.of(Arrays.copyOfRange(txt, 1, txt.length))));
+      flood.add(
+          Record.txt(
+              "i" + i + "._rpcxservices.local.",
+              0x8001,
+              3200,
+              List.of(Arrays.copyOfRange(txt, 1, txt.length))));
       if (flood.size() == 100) {
         b.received(new Message(0, 0x8000, List.of(), flood, List.of(), List.of()));
         flood.clear();
@@ -97,15 +108,22 @@ class HostilePacketsTest {
     }
     b.received(new Message(0, 0x8000, List.of(), flood, List.of(), List.of()));
     assertThat(b.instances()).hasSize(Browser.MAX_INSTANCES);
-    b.received(new Message(0, 0x8000, List.of(), List.of(Record.txt("i0._rpcxservices.local.",
-        0x8001, 0, List.of())), List.of(), List.of()));
+    b.received(
+        new Message(
+            0,
+            0x8000,
+            List.of(),
+            List.of(Record.txt("i0._rpcxservices.local.", 0x8001, 0, List.of())),
+            List.of(),
+            List.of()));
     assertThat(b.instances()).hasSize(Browser.MAX_INSTANCES - 1);
   }
 
   @Test
   void onlyPeersOnTheInterfacesOwnSubnetsAreHeard() throws Exception {
-    MdnsSocket s = closer.later(new MdnsSocket(NetworkInterface.getByInetAddress(loopback()),
-        (m, from) -> { }, "link"));
+    MdnsSocket s =
+        closer.later(
+            new MdnsSocket(NetworkInterface.getByInetAddress(loopback()), (m, from) -> {}, "link"));
     assertThat(s.onLink(java.net.InetAddress.getByName("127.0.0.1"))).isTrue();
     assertThat(s.onLink(java.net.InetAddress.getByName("127.1.2.3"))).isTrue();
     assertThat(s.onLink(java.net.InetAddress.getByName("192.0.2.99"))).isFalse();
@@ -115,10 +133,17 @@ class HostilePacketsTest {
   @Test
   @Timeout(40)
   void theReceiveLoopSurvivesGarbageAndReadsTheNextGoodMessage() throws Exception {
-    MdnsSocket sender = closer.later(new MdnsSocket(NetworkInterface.getByInetAddress(
-        loopback()), (m, from) -> { }, "hostile"));
-    MdnsDiscovery d = closer.laterSlow(MdnsDiscovery.builder().bindAddress(loopback())
-        .timeout(Duration.ofMillis(1)).servicePath("Arith").build());
+    MdnsSocket sender =
+        closer.later(
+            new MdnsSocket(
+                NetworkInterface.getByInetAddress(loopback()), (m, from) -> {}, "hostile"));
+    MdnsDiscovery d =
+        closer.laterSlow(
+            MdnsDiscovery.builder()
+                .bindAddress(loopback())
+                .timeout(Duration.ofMillis(1))
+                .servicePath("Arith")
+                .build());
     Random random = new Random(7);
     for (int i = 0; i < 50; i++) {
       byte[] junk = new byte[random.nextInt(600)];
@@ -128,8 +153,9 @@ class HostilePacketsTest {
     byte[] cut = GoPackets.get("mdns_server_announce_1");
     sender.send(Arrays.copyOf(cut, cut.length - 7));
     sender.send(GoPackets.get("mdns_server_announce_1"));
-    await().atMost(SEEN).until(() -> d.services().equals(
-        List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META))));
+    await()
+        .atMost(SEEN)
+        .until(() -> d.services().equals(List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META))));
     sender.send(GoPackets.get("mdns_server_goodbye"));
     await().atMost(SEEN).until(() -> d.services().isEmpty());
   }

@@ -32,24 +32,33 @@ public final class MdnsChildClient {
     tap.setOption(StandardSocketOptions.SO_REUSEADDR, true);
     tap.bind(new InetSocketAddress(MdnsSocket.PORT));
     tap.join(MdnsSocket.GROUP, nif);
-    Thread tapThread = new Thread(() -> {
-      ByteBuffer buf = ByteBuffer.allocate(9000);
-      try {
-        while (true) {
-          buf.clear();
-          tap.receive(buf);
-          print("PACKET " + HexFormat.of().formatHex(buf.array(), 0, buf.position()));
-        }
-      } catch (IOException e) {
-        // closed
-      }
-    }, "tap");
+    Thread tapThread =
+        new Thread(
+            () -> {
+              ByteBuffer buf = ByteBuffer.allocate(9000);
+              try {
+                while (true) {
+                  buf.clear();
+                  tap.receive(buf);
+                  print("PACKET " + HexFormat.of().formatHex(buf.array(), 0, buf.position()));
+                }
+              } catch (IOException e) {
+                // closed
+              }
+            },
+            "tap");
     tapThread.setDaemon(true);
     tapThread.start();
-    MdnsDiscovery d = MdnsDiscovery.builder().bindAddress(address)
-        .timeout(Duration.ofMillis(1)).servicePath(args[1]).build();
-    d.watch(nodes -> print("NODES " + nodes.stream().map(KVPair::toString)
-        .collect(Collectors.joining(","))));
+    MdnsDiscovery d =
+        MdnsDiscovery.builder()
+            .bindAddress(address)
+            .timeout(Duration.ofMillis(1))
+            .servicePath(args[1])
+            .build();
+    d.watch(
+        nodes ->
+            print(
+                "NODES " + nodes.stream().map(KVPair::toString).collect(Collectors.joining(","))));
     print(READY);
     while (System.in.read() >= 0) {
       // until the test goes away

@@ -19,18 +19,22 @@ public final class MdnsChildServer {
   private MdnsChildServer() {}
 
   public static void main(String[] args) throws Exception {
-    MdnsRegisterPlugin plugin = MdnsRegisterPlugin.builder()
-        .serviceAddress("tcp@" + args[0] + ":" + args[1]).instanceName(args[3])
-        .hostName(args[3]).bindAddress(InetAddress.getByName(args[0]))
-        .ttl(Duration.ofSeconds(Long.parseLong(args[2])))
-        .updateInterval(Duration.ofSeconds(1)).build();
+    MdnsRegisterPlugin plugin =
+        MdnsRegisterPlugin.builder()
+            .serviceAddress("tcp@" + args[0] + ":" + args[1])
+            .instanceName(args[3])
+            .hostName(args[3])
+            .bindAddress(InetAddress.getByName(args[0]))
+            .ttl(Duration.ofSeconds(Long.parseLong(args[2])))
+            .updateInterval(Duration.ofSeconds(1))
+            .build();
     plugin.start();
     plugin.register(args[4], new Object(), args[5]);
     System.out.println(READY);
     System.out.flush();
     // Ends on "close", or when the test (and so stdin) goes away.
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-        StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line; (line = in.readLine()) != null; ) {
       if (line.equals("close")) {
         break;

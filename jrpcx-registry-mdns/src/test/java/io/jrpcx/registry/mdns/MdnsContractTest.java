@@ -29,8 +29,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * </ul>
  */
 class MdnsContractTest extends AbstractRegistryContractTest {
-  private record Made(MdnsRegisterPlugin plugin, String instance, String serviceAddress,
-      Duration updateInterval) {}
+  private record Made(
+      MdnsRegisterPlugin plugin, String instance, String serviceAddress, Duration updateInterval) {}
 
   private final List<Made> made = new CopyOnWriteArrayList<>();
 
@@ -38,28 +38,37 @@ class MdnsContractTest extends AbstractRegistryContractTest {
     return InetAddress.getByName("127.0.0.1");
   }
 
-  private MdnsRegisterPlugin plugin(String instance, String serviceAddress,
-      Duration updateInterval) throws Exception {
-    MdnsRegisterPlugin p = MdnsRegisterPlugin.builder().serviceAddress(serviceAddress)
-        .instanceName(instance).hostName(instance).bindAddress(loopback())
-        .updateInterval(updateInterval).build();
+  private MdnsRegisterPlugin plugin(String instance, String serviceAddress, Duration updateInterval)
+      throws Exception {
+    MdnsRegisterPlugin p =
+        MdnsRegisterPlugin.builder()
+            .serviceAddress(serviceAddress)
+            .instanceName(instance)
+            .hostName(instance)
+            .bindAddress(loopback())
+            .updateInterval(updateInterval)
+            .build();
     made.add(new Made(p, instance, serviceAddress, updateInterval));
     return p;
   }
 
   /** {@inheritDoc} The base path is not used: rpcx's mDNS layout has none. */
   @Override
-  protected AbstractRegisterPlugin newPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) throws Exception {
-    return plugin("contract-" + UUID.randomUUID().toString().substring(0, 8), serviceAddress,
-        updateInterval);
+  protected AbstractRegisterPlugin newPlugin(
+      String serviceAddress, String basePath, Duration updateInterval) throws Exception {
+    return plugin(
+        "contract-" + UUID.randomUUID().toString().substring(0, 8), serviceAddress, updateInterval);
   }
 
   /** {@inheritDoc} The base path is not used: rpcx's mDNS layout has none. */
   @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) throws Exception {
-    return MdnsDiscovery.builder().bindAddress(loopback()).timeout(Duration.ofMillis(300))
-        .watchInterval(Duration.ofSeconds(1)).servicePath(servicePath).build();
+    return MdnsDiscovery.builder()
+        .bindAddress(loopback())
+        .timeout(Duration.ofMillis(300))
+        .watchInterval(Duration.ofSeconds(1))
+        .servicePath(servicePath)
+        .build();
   }
 
   /** The SRV and TXT records each live plugin of this case announces now. */
@@ -91,9 +100,10 @@ class MdnsContractTest extends AbstractRegistryContractTest {
     String instance = made.get(made.size() - 1).instance;
     return Map.of(
         instance + "._rpcxservices.local. SRV", instance + ".local. 8972",
-        instance + "._rpcxservices.local. TXT", "%5B%7B%22service%22%3A%22Arith%22%2C%22meta"
-            + "%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp%40"
-            + "10.0.0.5%3A8972%22%7D%5D");
+        instance + "._rpcxservices.local. TXT",
+            "%5B%7B%22service%22%3A%22Arith%22%2C%22meta"
+                + "%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp%40"
+                + "10.0.0.5%3A8972%22%7D%5D");
   }
 
   @Override
@@ -102,8 +112,7 @@ class MdnsContractTest extends AbstractRegistryContractTest {
       Map<String, String> services = m.plugin.services();
       m.plugin.simulateCrash();
       made.remove(m);
-      MdnsRegisterPlugin again = closeAfter(plugin(m.instance, m.serviceAddress,
-          m.updateInterval));
+      MdnsRegisterPlugin again = closeAfter(plugin(m.instance, m.serviceAddress, m.updateInterval));
       again.start();
       for (Map.Entry<String, String> s : services.entrySet()) {
         again.register(s.getKey(), null, s.getValue());

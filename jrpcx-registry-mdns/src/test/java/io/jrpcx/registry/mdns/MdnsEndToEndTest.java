@@ -40,8 +40,8 @@ class MdnsEndToEndTest {
 
   @RegisterExtension final Closer closer = new Closer();
 
-  private record Node(String name, String key, Server server, MdnsRegisterPlugin plugin,
-      NodeService service) {}
+  private record Node(
+      String name, String key, Server server, MdnsRegisterPlugin plugin, NodeService service) {}
 
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -52,9 +52,15 @@ class MdnsEndToEndTest {
   private Node startNode(String name) throws Exception {
     int port = freePort();
     String key = "tcp@127.0.0.1:" + port;
-    MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
-        .serviceAddress(key).instanceName(MdnsRegistryTest.unique("node-" + name))
-        .bindAddress(loopback()).updateInterval(Duration.ofSeconds(1)).ttl(TTL).build());
+    MdnsRegisterPlugin plugin =
+        closer.laterSlow(
+            MdnsRegisterPlugin.builder()
+                .serviceAddress(key)
+                .instanceName(MdnsRegistryTest.unique("node-" + name))
+                .bindAddress(loopback())
+                .updateInterval(Duration.ofSeconds(1))
+                .ttl(TTL)
+                .build());
     plugin.start();
     Server server = closer.later(Server.builder().plugin(plugin).build());
     NodeService service = new NodeService(name);
@@ -70,9 +76,13 @@ class MdnsEndToEndTest {
   }
 
   private MdnsDiscovery discovery(String service) throws Exception {
-    return closer.laterSlow(MdnsDiscovery.builder().bindAddress(loopback())
-        .timeout(Duration.ofMillis(300)).watchInterval(Duration.ofSeconds(1))
-        .servicePath(service).build());
+    return closer.laterSlow(
+        MdnsDiscovery.builder()
+            .bindAddress(loopback())
+            .timeout(Duration.ofMillis(300))
+            .watchInterval(Duration.ofSeconds(1))
+            .servicePath(service)
+            .build());
   }
 
   @Test
@@ -83,19 +93,27 @@ class MdnsEndToEndTest {
     Node c = startNode("c");
     MdnsDiscovery discovery = discovery("Node");
     Map<String, Long> leftAt = new ConcurrentHashMap<>();
-    discovery.watch(nodes -> {
-      long now = System.nanoTime();
-      for (Node n : List.of(a, b, c)) {
-        if (nodes.stream().noneMatch(p -> p.key().equals(n.key()))) {
-          leftAt.putIfAbsent(n.key(), now);
-        }
-      }
-    });
-    XClient x = closer.later(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    discovery.watch(
+        nodes -> {
+          long now = System.nanoTime();
+          for (Node n : List.of(a, b, c)) {
+            if (nodes.stream().noneMatch(p -> p.key().equals(n.key()))) {
+              leftAt.putIfAbsent(n.key(), now);
+            }
+          }
+        });
+    XClient x =
+        closer.later(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     await().atMost(SEEN).until(() -> x.servers().size() == 3);
     leftAt.clear(); // lists published while the nodes were being found
-    assertThat(x.servers()).extracting(KVPair::key)
+    assertThat(x.servers())
+        .extracting(KVPair::key)
         .containsExactlyInAnyOrder(a.key(), b.key(), c.key());
 
     // 1. a announces state=inactive for Node: it leaves the selection and gets no calls.
@@ -115,28 +133,33 @@ class MdnsEndToEndTest {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger ok = new AtomicInteger();
     Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    Thread caller = new Thread(() -> {
-      while (running.get()) {
-        try {
-          x.call(ctx(), "Id", "k", String.class);
-          ok.incrementAndGet();
-        } catch (RuntimeException e) {
-          failures.add(e);
-        }
-      }
-    }, "e2e-caller");
+    Thread caller =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                try {
+                  x.call(ctx(), "Id", "k", String.class);
+                  ok.incrementAndGet();
+                } catch (RuntimeException e) {
+                  failures.add(e);
+                }
+              }
+            },
+            "e2e-caller");
     caller.start();
-    closer.later(() -> {
-      running.set(false);
-      caller.join(10_000);
-    });
+    closer.later(
+        () -> {
+          running.set(false);
+          caller.join(10_000);
+        });
     await().atMost(Duration.ofSeconds(10)).until(() -> ok.get() > 50);
 
     // 2. a shuts down gracefully: the plugin announces an empty list before draining.
     long stopA = System.nanoTime();
     a.server().shutdown(Duration.ofSeconds(5));
     await().atMost(SEEN).until(() -> leftAt.containsKey(a.key()));
-    assertThat(leftAt.get(a.key()) - stopA).as("a left after its shutdown, not before")
+    assertThat(leftAt.get(a.key()) - stopA)
+        .as("a left after its shutdown, not before")
         .isNotNegative();
     long gracefulMs = (leftAt.get(a.key()) - stopA) / 1_000_000;
     int okAfterA = ok.get();
@@ -150,7 +173,8 @@ class MdnsEndToEndTest {
     b.plugin().simulateCrash();
     long crashReturnedMs = (System.nanoTime() - stopB) / 1_000_000;
     await().atMost(SEEN).until(() -> leftAt.containsKey(b.key()));
-    assertThat(leftAt.get(b.key()) - stopB).as("b left after it stopped, not before")
+    assertThat(leftAt.get(b.key()) - stopB)
+        .as("b left after it stopped, not before")
         .isNotNegative();
     long stoppedMs = (leftAt.get(b.key()) - stopB) / 1_000_000;
     int okAfterB = ok.get();
@@ -160,9 +184,10 @@ class MdnsEndToEndTest {
     assertThat(x.call(ctx(), "Id", "k", String.class)).isEqualTo("c");
 
     System.out.printf("[mdns e2e] graceful shutdown -> client list update: %d ms%n", gracefulMs);
-    System.out.printf("[mdns e2e] server closed, mDNS stopped without goodbye (TTL %d s) -> client "
-        + "list update: %d ms (the stop took %d ms); calls failed: %d of %d%n", TTL.toSeconds(),
-        stoppedMs, crashReturnedMs, failures.size(), ok.get() + failures.size());
+    System.out.printf(
+        "[mdns e2e] server closed, mDNS stopped without goodbye (TTL %d s) -> client "
+            + "list update: %d ms (the stop took %d ms); calls failed: %d of %d%n",
+        TTL.toSeconds(), stoppedMs, crashReturnedMs, failures.size(), ok.get() + failures.size());
     assertThat(failures).as("FAILOVER hides the dead node's connection errors").isEmpty();
   }
 }

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
 class MdnsNamespaceTest {
   private static final String ADDRESS = "10.255.255.1";
   private static final Duration START = Duration.ofSeconds(30);
+
   /** What the client prints for an empty list. */
   private static final String EMPTY = "NODES ";
 
@@ -46,19 +47,23 @@ class MdnsNamespaceTest {
 
     Child(Process process) {
       this.process = process;
-      Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-            process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String l; (l = r.readLine()) != null; ) {
-            lines.add(new Line(System.nanoTime(), l));
-            if (!l.startsWith("PACKET ")) {
-              System.out.println("[child " + process.pid() + "] " + l);
-            }
-          }
-        } catch (IOException e) {
-          // the child is gone
-        }
-      }, "child-output-" + process.pid());
+      Thread t =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String l; (l = r.readLine()) != null; ) {
+                    lines.add(new Line(System.nanoTime(), l));
+                    if (!l.startsWith("PACKET ")) {
+                      System.out.println("[child " + process.pid() + "] " + l);
+                    }
+                  }
+                } catch (IOException e) {
+                  // the child is gone
+                }
+              },
+              "child-output-" + process.pid());
       t.setDaemon(true);
       t.start();
     }
@@ -102,8 +107,7 @@ class MdnsNamespaceTest {
     } catch (IOException e) {
       throw new AssertionError("cannot run id(1) to check for root", e);
     }
-    assertThat(uid).as("this test creates a network namespace and must run as root").isEqualTo(
-        "0");
+    assertThat(uid).as("this test creates a network namespace and must run as root").isEqualTo("0");
     try {
       run("ip", "-V");
     } catch (IOException e) {
@@ -134,11 +138,21 @@ class MdnsNamespaceTest {
   }
 
   private Child launch(Class<?> main, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns,
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "ip",
+                "netns",
+                "exec",
+                netns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx96m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main.getName()));
     command.addAll(List.of(args));
     // ip netns exec execs java in place, so SIGKILL on this process kills the JVM itself.
     Child c = new Child(new ProcessBuilder(command).redirectErrorStream(true).start());
@@ -148,15 +162,21 @@ class MdnsNamespaceTest {
 
   @Test
   @Timeout(120)
-  void serverAndClientProcessesFindEachOtherAndAKilledServerLeavesWithinItsTtl()
-      throws Exception {
+  void serverAndClientProcessesFindEachOtherAndAKilledServerLeavesWithinItsTtl() throws Exception {
     Child client = launch(MdnsChildClient.class, ADDRESS, "Arith");
     client.awaitLine(MdnsChildClient.READY);
 
     long ttlSeconds = 3;
     long launched = System.nanoTime();
-    Child server = launch(MdnsChildServer.class, ADDRESS, "8972", Long.toString(ttlSeconds),
-        "jrpcx-ns-server", "Arith", "weight=7");
+    Child server =
+        launch(
+            MdnsChildServer.class,
+            ADDRESS,
+            "8972",
+            Long.toString(ttlSeconds),
+            "jrpcx-ns-server",
+            "Arith",
+            "weight=7");
     server.awaitLine(MdnsChildServer.READY);
     long ready = server.first(MdnsChildServer.READY).get().at;
     String node = "NODES tcp@" + ADDRESS + ":8972?weight=7";
@@ -166,16 +186,20 @@ class MdnsNamespaceTest {
     long kill = System.nanoTime();
     server.process.destroyForcibly(); // SIGKILL: no goodbye, no unregister
     assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(ttlSeconds * 10)).until(
-        () -> client.first(EMPTY::equals, kill).isPresent());
+    await()
+        .atMost(Duration.ofSeconds(ttlSeconds * 10))
+        .until(() -> client.first(EMPTY::equals, kill).isPresent());
     long left = client.first(EMPTY::equals, kill).get().at;
-    System.out.printf("[mdns netns] server registered -> client lists it: %d ms (from server "
-        + "launch, JVM start included: %d ms)%n", (found - ready) / 1_000_000,
-        (found - launched) / 1_000_000);
-    System.out.printf("[mdns netns] SIGKILL -> client list empty: %d ms (record TTL %d s)%n",
+    System.out.printf(
+        "[mdns netns] server registered -> client lists it: %d ms (from server "
+            + "launch, JVM start included: %d ms)%n",
+        (found - ready) / 1_000_000, (found - launched) / 1_000_000);
+    System.out.printf(
+        "[mdns netns] SIGKILL -> client list empty: %d ms (record TTL %d s)%n",
         (left - kill) / 1_000_000, ttlSeconds);
-    assertThat(client.lines).as("the server was listed until it was killed").noneMatch(
-        l -> l.at - found > 0 && l.at - kill < 0 && l.text.equals(EMPTY));
+    assertThat(client.lines)
+        .as("the server was listed until it was killed")
+        .noneMatch(l -> l.at - found > 0 && l.at - kill < 0 && l.text.equals(EMPTY));
   }
 
   @Test
@@ -185,8 +209,15 @@ class MdnsNamespaceTest {
     tap.awaitLine(MdnsChildClient.READY);
     long start = System.nanoTime();
     // The Go capture's server: host rpcx-go-host, tcp@10.255.255.1:8972, Arith weight=10&group=g1.
-    Child server = launch(MdnsChildServer.class, ADDRESS, "8972", "3200", GoPackets.HOST,
-        "Arith", GoPackets.META);
+    Child server =
+        launch(
+            MdnsChildServer.class,
+            ADDRESS,
+            "8972",
+            "3200",
+            GoPackets.HOST,
+            "Arith",
+            GoPackets.META);
     server.awaitLine(MdnsChildServer.READY);
     String node = "NODES " + GoPackets.ADDRESS + "?" + GoPackets.META;
     await().atMost(START).until(() -> tap.first(node::equals, start).isPresent());
@@ -194,34 +225,61 @@ class MdnsNamespaceTest {
     String refresh = "PACKET " + hex("mdns_server_txt_refresh");
     await().atMost(START).until(() -> tap.first(refresh::equals, start).isPresent());
     // zeroconf's second announcement comes one second after the first.
-    await().atMost(START).until(() -> tap.lines.stream().filter(l -> l.at - start >= 0
-        && l.text.startsWith("PACKET 000080000000000500")).count() == 2);
+    await()
+        .atMost(START)
+        .until(
+            () ->
+                tap.lines.stream()
+                        .filter(
+                            l ->
+                                l.at - start >= 0 && l.text.startsWith("PACKET 000080000000000500"))
+                        .count()
+                    == 2);
     server.send("close");
     server.awaitLine(MdnsChildServer.CLOSED);
     String goodbye = "PACKET " + hex("mdns_server_goodbye");
     await().atMost(START).until(() -> tap.first(goodbye::equals, start).isPresent());
 
-    List<String> packets = tap.lines.stream().filter(l -> l.at - start >= 0)
-        .map(Line::text).filter(t -> t.startsWith("PACKET ")).map(t -> t.substring(7)).toList();
+    List<String> packets =
+        tap.lines.stream()
+            .filter(l -> l.at - start >= 0)
+            .map(Line::text)
+            .filter(t -> t.startsWith("PACKET "))
+            .map(t -> t.substring(7))
+            .toList();
     // The announcements carry the TXT of the moment: the registration's, or (if the first tick
     // came first) the refreshed one; either way exactly one of Go's two.
-    List<String> announcements = packets.stream().filter(p -> p.startsWith("000080000000000500"))
-        .filter(p -> !p.equals(hex("mdns_server_goodbye"))).toList();
-    assertThat(announcements).hasSize(2).allMatch(p -> p.equals(hex("mdns_server_announce_1"))
-        || p.equals(hex("mdns_server_announce_2")));
+    List<String> announcements =
+        packets.stream()
+            .filter(p -> p.startsWith("000080000000000500"))
+            .filter(p -> !p.equals(hex("mdns_server_goodbye")))
+            .toList();
+    assertThat(announcements)
+        .hasSize(2)
+        .allMatch(
+            p ->
+                p.equals(hex("mdns_server_announce_1")) || p.equals(hex("mdns_server_announce_2")));
     assertThat(packets).contains(hex("mdns_server_unregister_txt"));
     // Probes: Go's bytes after the random id.
-    List<String> probes = packets.stream().filter(p -> p.substring(4).equals(
-        hex("mdns_server_probe").substring(4))).toList();
+    List<String> probes =
+        packets.stream()
+            .filter(p -> p.substring(4).equals(hex("mdns_server_probe").substring(4)))
+            .toList();
     assertThat(probes).hasSize(2);
     assertThat(probes.get(0)).isEqualTo(probes.get(1)); // one id for both, as zeroconf
     // The client's browse queries (sent when it started): Go's 37 bytes after the random id.
-    assertThat(tap.lines).extracting(Line::text).anyMatch(p -> p.length() == 74 + 7
-        && p.substring(7 + 4).equals(hex("mdns_client_browse_query").substring(4)));
-    System.out.println("[mdns netns] on the wire equal to Go's capture: announcement(s) "
-        + announcements.stream().map(p -> p.equals(hex("mdns_server_announce_1"))
-            ? "announce_1" : "announce_2").toList()
-        + ", txt_refresh, unregister_txt, goodbye; probe and browse query apart from the id");
+    assertThat(tap.lines)
+        .extracting(Line::text)
+        .anyMatch(
+            p ->
+                p.length() == 74 + 7
+                    && p.substring(7 + 4).equals(hex("mdns_client_browse_query").substring(4)));
+    System.out.println(
+        "[mdns netns] on the wire equal to Go's capture: announcement(s) "
+            + announcements.stream()
+                .map(p -> p.equals(hex("mdns_server_announce_1")) ? "announce_1" : "announce_2")
+                .toList()
+            + ", txt_refresh, unregister_txt, goodbye; probe and browse query apart from the id");
   }
 
   private static String hex(String vector) {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class MdnsRegistryTest {
   static final String TYPE = "_rpcxservices.local.";
+
   /** Generous: announcements arrive within a few hundred ms on loopback. */
   static final Duration SEEN = Duration.ofSeconds(15);
 
@@ -43,9 +44,13 @@ class MdnsRegistryTest {
   }
 
   MdnsDiscovery discovery(String service) throws Exception {
-    return closer.laterSlow(MdnsDiscovery.builder().bindAddress(loopback())
-        .timeout(Duration.ofMillis(300)).watchInterval(Duration.ofSeconds(1))
-        .servicePath(service).build());
+    return closer.laterSlow(
+        MdnsDiscovery.builder()
+            .bindAddress(loopback())
+            .timeout(Duration.ofMillis(300))
+            .watchInterval(Duration.ofSeconds(1))
+            .servicePath(service)
+            .build());
   }
 
   /** Another mDNS host on the group: records what arrives, sends raw bytes. */
@@ -58,14 +63,15 @@ class MdnsRegistryTest {
 
   RawHost rawHost() throws Exception {
     Queue<Message> seen = new ConcurrentLinkedQueue<>();
-    MdnsSocket s = new MdnsSocket(NetworkInterface.getByInetAddress(loopback()),
-        (m, from) -> seen.add(m), "raw-host");
+    MdnsSocket s =
+        new MdnsSocket(
+            NetworkInterface.getByInetAddress(loopback()), (m, from) -> seen.add(m), "raw-host");
     return closer.later(new RawHost(s, seen));
   }
 
   private static boolean announces(Message m, String instance) {
-    return m.isResponse() && m.answers().stream().anyMatch(r -> r.type() == Dns.SRV
-        && r.name().equals(instance));
+    return m.isResponse()
+        && m.answers().stream().anyMatch(r -> r.type() == Dns.SRV && r.name().equals(instance));
   }
 
   @Test
@@ -73,9 +79,15 @@ class MdnsRegistryTest {
   void announcesGosLayoutAndReportsOnlyTheAskedService() throws Exception {
     RawHost observer = rawHost();
     String name = unique("rpcx-layout");
-    MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
-        .serviceAddress("tcp@10.0.0.5:8972").instanceName(name).hostName(name)
-        .bindAddress(loopback()).updateInterval(Duration.ZERO).build());
+    MdnsRegisterPlugin plugin =
+        closer.laterSlow(
+            MdnsRegisterPlugin.builder()
+                .serviceAddress("tcp@10.0.0.5:8972")
+                .instanceName(name)
+                .hostName(name)
+                .bindAddress(loopback())
+                .updateInterval(Duration.ZERO)
+                .build());
     Server server = closer.later(Server.builder().plugin(plugin).build());
     server.register("Arith", new ArithService(), "weight=10&group=g1");
     server.start("tcp", "127.0.0.1:0");
@@ -84,28 +96,45 @@ class MdnsRegistryTest {
 
     // What any mDNS host sees: zeroconf's announcement, with the one TXT string Go sends.
     String instance = name + "._rpcxservices.local.";
-    Message a = await().atMost(SEEN).until(() -> observer.seen().stream()
-        .filter(m -> announces(m, instance)).findFirst().orElse(null), m -> m != null);
+    Message a =
+        await()
+            .atMost(SEEN)
+            .until(
+                () ->
+                    observer.seen().stream()
+                        .filter(m -> announces(m, instance))
+                        .findFirst()
+                        .orElse(null),
+                m -> m != null);
     assertThat(a.flags()).isEqualTo(0x8000);
-    assertThat(a.answers()).extracting(Record::toString).containsExactly(
-        instance + " SRV class=0x8001 ttl=3200 0 0 8972 " + name + ".local.",
-        instance + " TXT class=0x8001 ttl=3200 [%5B%7B%22service%22%3A%22Arith%22%2C%22meta"
-            + "%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp%40"
-            + "10.0.0.5%3A8972%22%7D%5D]",
-        "_rpcxservices.local. PTR class=0x1 ttl=3200 " + instance,
-        "_services._dns-sd._udp.local. PTR class=0x1 ttl=3200 _rpcxservices.local.",
-        name + ".local. A class=0x8001 ttl=120 7f000001");
+    assertThat(a.answers())
+        .extracting(Record::toString)
+        .containsExactly(
+            instance + " SRV class=0x8001 ttl=3200 0 0 8972 " + name + ".local.",
+            instance
+                + " TXT class=0x8001 ttl=3200 [%5B%7B%22service%22%3A%22Arith%22%2C%22meta"
+                + "%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp%40"
+                + "10.0.0.5%3A8972%22%7D%5D]",
+            "_rpcxservices.local. PTR class=0x1 ttl=3200 " + instance,
+            "_services._dns-sd._udp.local. PTR class=0x1 ttl=3200 _rpcxservices.local.",
+            name + ".local. A class=0x8001 ttl=120 7f000001");
 
     MdnsDiscovery arith = discovery("Arith");
-    await().atMost(SEEN).until(() -> arith.services().equals(
-        List.of(new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"))));
+    await()
+        .atMost(SEEN)
+        .until(
+            () ->
+                arith
+                    .services()
+                    .equals(List.of(new KVPair("tcp@10.0.0.5:8972", "weight=10&group=g1"))));
 
     // A second service goes into the same TXT (232 bytes: it still fits one string); the Arith
     // discovery still lists one node.
     server.register("Echo", new EchoService(), "");
     MdnsDiscovery echo = discovery("Echo");
-    await().atMost(SEEN).until(() -> echo.services().equals(
-        List.of(new KVPair("tcp@10.0.0.5:8972", ""))));
+    await()
+        .atMost(SEEN)
+        .until(() -> echo.services().equals(List.of(new KVPair("tcp@10.0.0.5:8972", ""))));
     assertThat(arith.services()).hasSize(1);
 
     // Unregistering announces the rest of the list.
@@ -116,9 +145,16 @@ class MdnsRegistryTest {
     // close(): unregister TXT "[...]" and then the goodbye, every record with TTL 0.
     server.close();
     plugin.close();
-    Message bye = await().atMost(SEEN).until(() -> observer.seen().stream()
-        .filter(m -> announces(m, instance) && m.answers().get(0).ttl() == 0).findFirst()
-        .orElse(null), m -> m != null);
+    Message bye =
+        await()
+            .atMost(SEEN)
+            .until(
+                () ->
+                    observer.seen().stream()
+                        .filter(m -> announces(m, instance) && m.answers().get(0).ttl() == 0)
+                        .findFirst()
+                        .orElse(null),
+                m -> m != null);
     assertThat(bye.answers()).allMatch(r -> r.ttl() == 0).hasSize(5);
     await().atMost(SEEN).until(() -> echo.services().isEmpty());
   }
@@ -127,16 +163,26 @@ class MdnsRegistryTest {
   @Timeout(40)
   void readsGoServersFromGosOwnBytesUntilTheirGoodbye() throws Exception {
     RawHost go = rawHost();
-    MdnsDiscovery template = closer.laterSlow(MdnsDiscovery.builder().bindAddress(loopback())
-        .timeout(Duration.ofMillis(300)).watchInterval(Duration.ofSeconds(1)).build());
+    MdnsDiscovery template =
+        closer.laterSlow(
+            MdnsDiscovery.builder()
+                .bindAddress(loopback())
+                .timeout(Duration.ofMillis(300))
+                .watchInterval(Duration.ofSeconds(1))
+                .build());
     MdnsDiscovery d = closer.laterSlow(template.clone("Arith"));
     go.socket().send(GoPackets.get("mdns_server_announce_1"));
-    await().atMost(SEEN).until(() -> d.services().equals(
-        List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META))));
+    await()
+        .atMost(SEEN)
+        .until(() -> d.services().equals(List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META))));
 
     go.socket().send(GoPackets.get("mdns_server_txt_refresh"));
-    await().atMost(SEEN).until(() -> d.services().equals(
-        List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META_REFRESHED))));
+    await()
+        .atMost(SEEN)
+        .until(
+            () ->
+                d.services()
+                    .equals(List.of(new KVPair(GoPackets.ADDRESS, GoPackets.META_REFRESHED))));
 
     go.socket().send(GoPackets.get("mdns_server_goodbye"));
     await().atMost(SEEN).until(() -> d.services().isEmpty());
@@ -147,23 +193,42 @@ class MdnsRegistryTest {
   void answersGosBrowseQuery() throws Exception {
     RawHost client = rawHost();
     String name = unique("rpcx-answer");
-    MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
-        .serviceAddress("tcp@10.0.0.6:8973").instanceName(name).hostName(name)
-        .bindAddress(loopback()).updateInterval(Duration.ZERO).build());
+    MdnsRegisterPlugin plugin =
+        closer.laterSlow(
+            MdnsRegisterPlugin.builder()
+                .serviceAddress("tcp@10.0.0.6:8973")
+                .instanceName(name)
+                .hostName(name)
+                .bindAddress(loopback())
+                .updateInterval(Duration.ZERO)
+                .build());
     plugin.start();
     plugin.register("Arith", new ArithService(), "");
     String instance = name + "._rpcxservices.local.";
     byte[] query = GoPackets.get("mdns_client_browse_query");
     int id = Dns.decode(query, query.length).id();
     client.socket().send(query);
-    Message answer = await().atMost(SEEN).until(() -> client.seen().stream()
-        .filter(m -> m.id() == id && m.isResponse() && m.answers().stream()
-            .anyMatch(r -> instance.equals(r.target()))).findFirst().orElse(null),
-        m -> m != null);
+    Message answer =
+        await()
+            .atMost(SEEN)
+            .until(
+                () ->
+                    client.seen().stream()
+                        .filter(
+                            m ->
+                                m.id() == id
+                                    && m.isResponse()
+                                    && m.answers().stream()
+                                        .anyMatch(r -> instance.equals(r.target())))
+                        .findFirst()
+                        .orElse(null),
+                m -> m != null);
     assertThat(answer.flags()).isEqualTo(0x8400);
-    assertThat(answer.answers()).extracting(Record::toString)
+    assertThat(answer.answers())
+        .extracting(Record::toString)
         .containsExactly("_rpcxservices.local. PTR class=0x1 ttl=3200 " + instance);
-    assertThat(answer.additional()).extracting(Record::type)
+    assertThat(answer.additional())
+        .extracting(Record::type)
         .containsExactly(Dns.SRV, Dns.TXT, Dns.A);
     assertThat(RpcxTxt.parse(answer.additional().get(1).strings()))
         .containsExactly(new RpcxTxt.Entry("Arith", "", "tcp@10.0.0.6:8973"));
@@ -173,20 +238,26 @@ class MdnsRegistryTest {
   @Timeout(40)
   void servicesBeyondOneTxtStringAreLeftOutAndTheRestStaysReadable() throws Exception {
     String name = unique("rpcx-long");
-    MdnsRegisterPlugin plugin = closer.laterSlow(MdnsRegisterPlugin.builder()
-        .serviceAddress("tcp@10.0.0.7:8974").instanceName(name).hostName(name)
-        .bindAddress(loopback()).updateInterval(Duration.ZERO).build());
+    MdnsRegisterPlugin plugin =
+        closer.laterSlow(
+            MdnsRegisterPlugin.builder()
+                .serviceAddress("tcp@10.0.0.7:8974")
+                .instanceName(name)
+                .hostName(name)
+                .bindAddress(loopback())
+                .updateInterval(Duration.ZERO)
+                .build());
     plugin.start();
     plugin.register("Arith", new ArithService(), "weight=10&group=g1");
     plugin.register("Long", new EchoService(), "note=" + "x".repeat(120));
     plugin.register("Echo", new EchoService(), "");
     MdnsDiscovery arith = discovery("Arith");
     MdnsDiscovery echo = discovery("Echo");
-    await().atMost(SEEN).until(() -> arith.services().size() == 1
-        && echo.services().size() == 1);
+    await().atMost(SEEN).until(() -> arith.services().size() == 1 && echo.services().size() == 1);
     byte[] txt = plugin.zone().txt();
     assertThat(txt.length).isLessThanOrEqualTo(255);
-    assertThat(RpcxTxt.parse(List.of(txt))).extracting(RpcxTxt.Entry::service)
+    assertThat(RpcxTxt.parse(List.of(txt)))
+        .extracting(RpcxTxt.Entry::service)
         .containsExactly("Arith", "Echo");
     assertThat(new String(txt, StandardCharsets.US_ASCII)).doesNotContain("Long");
   }

@@ -18,21 +18,28 @@ class RpcxTxtTest {
 
   @Test
   void encodesTheSpecExampleExactlyAsGoRpcx() {
-    assertThat(RpcxTxt.text(List.of(ARITH))).isEqualTo("%5B%7B%22service%22%3A%22Arith%22%2C"
-        + "%22meta%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp"
-        + "%4010.0.0.5%3A8972%22%7D%5D");
+    assertThat(RpcxTxt.text(List.of(ARITH)))
+        .isEqualTo(
+            "%5B%7B%22service%22%3A%22Arith%22%2C"
+                + "%22meta%22%3A%22weight%3D10%5Cu0026group%3Dg1%22%2C%22service_address%22%3A%22tcp"
+                + "%4010.0.0.5%3A8972%22%7D%5D");
   }
 
   @Test
   void omitsEmptyFieldsAndEscapesLikeGo() {
     assertThat(RpcxTxt.text(List.of(new RpcxTxt.Entry("Arith", "", "tcp@10.0.0.5:8972"))))
-        .isEqualTo("%5B%7B%22service%22%3A%22Arith%22%2C%22service_address%22%3A%22tcp%4010.0.0.5"
-            + "%3A8972%22%7D%5D");
+        .isEqualTo(
+            "%5B%7B%22service%22%3A%22Arith%22%2C%22service_address%22%3A%22tcp%4010.0.0.5"
+                + "%3A8972%22%7D%5D");
     assertThat(RpcxTxt.text(List.of())).isEqualTo("%5B%5D");
-    assertThat(RpcxTxt.text(List.of(new RpcxTxt.Entry("Echo", "a=<b> \"q\"\\ \u2028 \u00e9",
-        "tcp@[::1]:8972")))).isEqualTo("%5B%7B%22service%22%3A%22Echo%22%2C%22meta%22%3A%22a%3D"
-            + "%5Cu003cb%5Cu003e+%5C%22q%5C%22%5C%5C+%5Cu2028+%C3%A9%22%2C%22service_address%22"
-            + "%3A%22tcp%40%5B%3A%3A1%5D%3A8972%22%7D%5D");
+    assertThat(
+            RpcxTxt.text(
+                List.of(
+                    new RpcxTxt.Entry("Echo", "a=<b> \"q\"\\ \u2028 \u00e9", "tcp@[::1]:8972"))))
+        .isEqualTo(
+            "%5B%7B%22service%22%3A%22Echo%22%2C%22meta%22%3A%22a%3D"
+                + "%5Cu003cb%5Cu003e+%5C%22q%5C%22%5C%5C+%5Cu2028+%C3%A9%22%2C%22service_address%22"
+                + "%3A%22tcp%40%5B%3A%3A1%5D%3A8972%22%7D%5D");
   }
 
   @Test
@@ -67,8 +74,8 @@ class RpcxTxtTest {
     assertThat(new String(fit.string(), StandardCharsets.US_ASCII))
         .isEqualTo(RpcxTxt.text(List.of(ARITH, small)));
     assertThat(fit.string().length).isLessThanOrEqualTo(255);
-    assertThat(RpcxTxt.fit(List.of(huge)).string()).isEqualTo("%5B%5D".getBytes(
-        StandardCharsets.US_ASCII));
+    assertThat(RpcxTxt.fit(List.of(huge)).string())
+        .isEqualTo("%5B%5D".getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
@@ -81,8 +88,9 @@ class RpcxTxtTest {
 
   @Test
   void readsGoTextAndRejectsForeignTxt() throws IOException {
-    String go = "%5B%7B%22service%22%3A%22Arith%22%2C%22meta%22%3A%22weight%3D10%5Cu0026group"
-        + "%3Dg1%22%2C%22service_address%22%3A%22tcp%4010.0.0.5%3A8972%22%7D%5D";
+    String go =
+        "%5B%7B%22service%22%3A%22Arith%22%2C%22meta%22%3A%22weight%3D10%5Cu0026group"
+            + "%3Dg1%22%2C%22service_address%22%3A%22tcp%4010.0.0.5%3A8972%22%7D%5D";
     byte[] rdata = new byte[go.length() + 1];
     rdata[0] = (byte) go.length();
     System.arraycopy(go.getBytes(StandardCharsets.US_ASCII), 0, rdata, 1, go.length());

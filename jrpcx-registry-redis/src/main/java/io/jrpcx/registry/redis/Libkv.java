@@ -112,8 +112,10 @@ final class Libkv {
     }
     String b64 = v == null || v.isNull() ? "" : v.asText().replace("\r", "").replace("\n", "");
     byte[] bytes = Base64.getDecoder().decode(b64);
-    return new Pair(k == null || k.isNull() ? null : k.asText(),
-        new String(bytes, StandardCharsets.UTF_8), i == null ? 0 : i.asLong());
+    return new Pair(
+        k == null || k.isNull() ? null : k.asText(),
+        new String(bytes, StandardCharsets.UTF_8),
+        i == null ? 0 : i.asLong());
   }
 
   /** The expiry go-redis puts on {@code SET}: none for zero, EX for whole seconds, else PX. */

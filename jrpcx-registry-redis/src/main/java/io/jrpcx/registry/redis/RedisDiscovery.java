@@ -67,8 +67,10 @@ public final class RedisDiscovery extends RegistryDiscovery {
   private static final int MGET_BATCH = 256;
 
   private final Shared shared;
+
   /** The Redis key prefix of this service's nodes, without the trailing slash. */
   private final String prefix;
+
   private final Link link;
   private final AtomicBoolean relistQueued = new AtomicBoolean();
 
@@ -98,8 +100,7 @@ public final class RedisDiscovery extends RegistryDiscovery {
    * ({@code host:port} or a {@code redis://} URI); Go's {@code NewRedisDiscovery} argument order.
    */
   public static RedisDiscovery create(String basePath, String servicePath, String redisAddress) {
-    return builder().redisAddress(redisAddress).basePath(basePath).servicePath(servicePath)
-        .build();
+    return builder().redisAddress(redisAddress).basePath(basePath).servicePath(servicePath).build();
   }
 
   /**
@@ -137,26 +138,33 @@ public final class RedisDiscovery extends RegistryDiscovery {
 
   @Override
   public String toString() {
-    return "RedisDiscovery[" + shared.address + " " + basePath() + "/"
-        + (isTemplate() ? "*" : servicePath()) + "]" + services();
+    return "RedisDiscovery["
+        + shared.address
+        + " "
+        + basePath()
+        + "/"
+        + (isTemplate() ? "*" : servicePath())
+        + "]"
+        + services();
   }
 
   /** Asks for a fresh list; many requests before it runs give one list. */
   private void requestRelist() {
     if (relistQueued.compareAndSet(false, true)) {
-      link.run(() -> {
-        relistQueued.set(false);
-        Session s = link.session();
-        if (s != null) {
-          try {
-            relist(s);
-          } catch (RedisCommandExecutionException e) {
-            log.warn("{}: listing failed", this, e);
-          } catch (RedisException e) {
-            link.broken(s);
-          }
-        }
-      });
+      link.run(
+          () -> {
+            relistQueued.set(false);
+            Session s = link.session();
+            if (s != null) {
+              try {
+                relist(s);
+              } catch (RedisCommandExecutionException e) {
+                log.warn("{}: listing failed", this, e);
+              } catch (RedisException e) {
+                link.broken(s);
+              }
+            }
+          });
     }
   }
 
@@ -191,7 +199,10 @@ public final class RedisDiscovery extends RegistryDiscovery {
           // (unix sockets).
           found.put(kv.getKey().substring(nodes.length()), Libkv.decode(kv.getValue()).value());
         } catch (IllegalArgumentException e) {
-          log.warn("{}: ignoring Redis key {}: not a libkv envelope ({})", this, kv.getKey(),
+          log.warn(
+              "{}: ignoring Redis key {}: not a libkv envelope ({})",
+              this,
+              kv.getKey(),
               e.getMessage());
         }
       }
@@ -207,8 +218,8 @@ public final class RedisDiscovery extends RegistryDiscovery {
    */
   private void enableNotifications(RedisCommands<String, String> c) {
     try {
-      String current = c.configGet("notify-keyspace-events")
-          .getOrDefault("notify-keyspace-events", "");
+      String current =
+          c.configGet("notify-keyspace-events").getOrDefault("notify-keyspace-events", "");
       StringBuilder wanted = new StringBuilder("KEA");
       for (char f : new char[] {'m', 'n'}) {
         if (current.indexOf(f) >= 0) {
@@ -219,8 +230,10 @@ public final class RedisDiscovery extends RegistryDiscovery {
     } catch (RedisCommandExecutionException e) {
       // E.g. a managed Redis that forbids CONFIG: changes then show only if someone else
       // enabled notifications; reconnects still re-list.
-      log.warn("{}: cannot enable keyspace notifications ({}); relying on them being on",
-          this, e.getMessage());
+      log.warn(
+          "{}: cannot enable keyspace notifications ({}); relying on them being on",
+          this,
+          e.getMessage());
     }
   }
 
@@ -228,7 +241,8 @@ public final class RedisDiscovery extends RegistryDiscovery {
     final StatefulRedisConnection<String, String> commands;
     final StatefulRedisPubSubConnection<String, String> events;
 
-    Session(StatefulRedisConnection<String, String> commands,
+    Session(
+        StatefulRedisConnection<String, String> commands,
         StatefulRedisPubSubConnection<String, String> events) {
       this.commands = commands;
       this.events = events;
@@ -267,12 +281,13 @@ public final class RedisDiscovery extends RegistryDiscovery {
       // Order matters: notifications on, subscribed, then list; a change after the list is
       // then always notified.
       enableNotifications(s.commands.sync());
-      s.events.addListener(new RedisPubSubAdapter<>() {
-        @Override
-        public void message(String pattern, String channel, String message) {
-          requestRelist(); // Lettuce's event loop: only queue the work
-        }
-      });
+      s.events.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String pattern, String channel, String message) {
+              requestRelist(); // Lettuce's event loop: only queue the work
+            }
+          });
       s.events.sync().psubscribe("__keyspace*:" + Libkv.globEscape(prefix) + "*");
       relist(s);
     }
@@ -287,8 +302,7 @@ public final class RedisDiscovery extends RegistryDiscovery {
     Shared(String address, Duration timeout) {
       this.address = address;
       this.timeout = timeout;
-      this.client = SharedClient.owned(RedisLink.newClient(address, timeout),
-          RedisLink::shutdown);
+      this.client = SharedClient.owned(RedisLink.newClient(address, timeout), RedisLink::shutdown);
     }
   }
 

@@ -36,8 +36,10 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
 
   private final RedisClient client;
   private final String name;
+
   /** The owner's thread: session changes and the owner's Redis work run here, one at a time. */
   final ScheduledExecutorService executor;
+
   private final RedisConnectionStateListener listener;
 
   private volatile S session;
@@ -50,13 +52,14 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     this.client = client;
     this.name = name;
     this.executor = Daemons.singleThread("jrpcx-redis-" + name);
-    this.listener = new RedisConnectionStateListener() {
-      @Override
-      public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-        // Lettuce's event loop: decide on our own thread, after any connect in progress.
-        run(() -> lost(connection));
-      }
-    };
+    this.listener =
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            // Lettuce's event loop: decide on our own thread, after any connect in progress.
+            run(() -> lost(connection));
+          }
+        };
     client.addListener(listener);
   }
 
@@ -90,13 +93,15 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     if (s != null) {
       return s;
     }
-    Future<?> attempt = run(() -> {
-      if (retry != null) {
-        retry.cancel(false);
-        retry = null;
-      }
-      connect();
-    });
+    Future<?> attempt =
+        run(
+            () -> {
+              if (retry != null) {
+                retry.cancel(false);
+                retry = null;
+              }
+              connect();
+            });
     try {
       attempt.get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException | TimeoutException e) {
@@ -104,8 +109,10 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     }
     s = session;
     if (s == null) {
-      throw new RedisConnectionException(closed ? name + " is closed"
-          : "not connected to Redis (" + name + "); retrying in the background");
+      throw new RedisConnectionException(
+          closed
+              ? name + " is closed"
+              : "not connected to Redis (" + name + "); retrying in the background");
     }
     return s;
   }
@@ -163,26 +170,30 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     Duration delay = backoff.next();
     log.warn("Redis ({}): {}; reconnecting in {} ms", name, why, delay.toMillis());
     try {
-      retry = executor.schedule(() -> {
-        retry = null;
-        connect();
-      }, delay.toNanos(), TimeUnit.NANOSECONDS);
+      retry =
+          executor.schedule(
+              () -> {
+                retry = null;
+                connect();
+              },
+              delay.toNanos(),
+              TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // closed meanwhile
     }
   }
 
-
   /** Runs {@code task} on the own thread; a no-op future once closed. */
   final Future<?> run(Runnable task) {
     try {
-      return executor.submit(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          log.warn("Redis ({}): unexpected failure", name, e);
-        }
-      });
+      return executor.submit(
+          () -> {
+            try {
+              task.run();
+            } catch (RuntimeException e) {
+              log.warn("Redis ({}): unexpected failure", name, e);
+            }
+          });
     } catch (RejectedExecutionException e) {
       return CompletableFuture.completedFuture(null);
     }
@@ -223,11 +234,12 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     RedisURI uri = uri(address);
     uri.setTimeout(timeout);
     RedisClient c = RedisClient.create(uri);
-    c.setOptions(ClientOptions.builder()
-        .autoReconnect(false)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-        .build());
+    c.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(false)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+            .build());
     return c;
   }
 
@@ -237,8 +249,8 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     }
     URI u = URI.create("redis://" + address);
     if (u.getHost() == null || u.getPort() < 0) {
-      throw new IllegalArgumentException("redisAddress must be host:port or a redis:// URI, was '"
-          + address + "'");
+      throw new IllegalArgumentException(
+          "redisAddress must be host:port or a redis:// URI, was '" + address + "'");
     }
     String host = u.getHost();
     if (host.startsWith("[") && host.endsWith("]")) {

@@ -109,10 +109,12 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
   protected void doUnregister(String serviceName) throws Exception {
     Session s = link.awaitSession(timeout);
     // Go writes the two directory keys again before deleting the leaf.
-    run(s, c -> {
-      writeDirs(c, serviceName);
-      c.del(leafKey(serviceName));
-    });
+    run(
+        s,
+        c -> {
+          writeDirs(c, serviceName);
+          c.del(leafKey(serviceName));
+        });
   }
 
   @Override
@@ -131,12 +133,13 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
    */
   private void restoreAll(Session s) {
     for (String name : services().keySet()) {
-      underLock(() -> {
-        String registered = services().get(name);
-        if (registered != null) {
-          run(s, c -> restore(c, name, registered));
-        }
-      });
+      underLock(
+          () -> {
+            String registered = services().get(name);
+            if (registered != null) {
+              run(s, c -> restore(c, name, registered));
+            }
+          });
     }
   }
 
@@ -155,8 +158,8 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
    * Go, the read-modify-write is a WATCH/MULTI transaction, so an operator's edit made between the
    * read and the write is not overwritten but merged on the next attempt.
    */
-  private void ensure(RedisCommands<String, String> c, String serviceName, String registered,
-      String withRates) {
+  private void ensure(
+      RedisCommands<String, String> c, String serviceName, String registered, String withRates) {
     String leaf = leafKey(serviceName);
     for (int attempt = 0; attempt < 3; attempt++) {
       c.watch(leaf);
@@ -166,7 +169,9 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
         try {
           stored = Libkv.decode(raw).value();
         } catch (IllegalArgumentException e) {
-          log.warn("Redis key {} does not hold a libkv envelope ({}); writing it anew", leaf,
+          log.warn(
+              "Redis key {} does not hold a libkv envelope ({}); writing it anew",
+              leaf,
               e.getMessage());
         }
       }
@@ -178,7 +183,9 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
       c.multi();
       boolean written;
       try {
-        c.set(leaf, Libkv.envelope(nodePath(serviceName), mergeRates(stored, withRates)),
+        c.set(
+            leaf,
+            Libkv.envelope(nodePath(serviceName), mergeRates(stored, withRates)),
             Libkv.expiry(ttl));
         written = !c.exec().wasDiscarded();
       } catch (RuntimeException e) {
@@ -189,8 +196,7 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
         return;
       }
     }
-    log.info("Redis key {} changed during three refreshes in a row; trying again next time",
-        leaf);
+    log.info("Redis key {} changed during three refreshes in a row; trying again next time", leaf);
   }
 
   private static void discardQuietly(RedisCommands<String, String> c) {
@@ -203,8 +209,7 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
 
   private void writeAll(RedisCommands<String, String> c, String serviceName, String metadata) {
     writeDirs(c, serviceName);
-    c.set(leafKey(serviceName), Libkv.envelope(nodePath(serviceName), metadata),
-        Libkv.expiry(ttl));
+    c.set(leafKey(serviceName), Libkv.envelope(nodePath(serviceName), metadata), Libkv.expiry(ttl));
   }
 
   private void writeDirs(RedisCommands<String, String> c, String serviceName) {

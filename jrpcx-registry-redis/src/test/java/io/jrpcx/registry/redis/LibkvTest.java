@@ -22,10 +22,14 @@ class LibkvTest {
 
   @Test
   void envelopeIsGoJsonMarshalOfAKvPair() {
-    assertThat(Libkv.envelope("/rpcx_test/Arith/tcp@10.0.0.5:8972",
-        "weight=10&group=g1".getBytes(StandardCharsets.UTF_8), 123456789))
-        .isEqualTo("{\"Key\":\"/rpcx_test/Arith/tcp@10.0.0.5:8972\","
-            + "\"Value\":\"d2VpZ2h0PTEwJmdyb3VwPWcx\",\"LastIndex\":123456789}");
+    assertThat(
+            Libkv.envelope(
+                "/rpcx_test/Arith/tcp@10.0.0.5:8972",
+                "weight=10&group=g1".getBytes(StandardCharsets.UTF_8),
+                123456789))
+        .isEqualTo(
+            "{\"Key\":\"/rpcx_test/Arith/tcp@10.0.0.5:8972\","
+                + "\"Value\":\"d2VpZ2h0PTEwJmdyb3VwPWcx\",\"LastIndex\":123456789}");
     assertThat(Libkv.envelope("/rpcx_test", new byte[0], 0))
         .isEqualTo("{\"Key\":\"/rpcx_test\",\"Value\":\"\",\"LastIndex\":0}");
   }
@@ -33,8 +37,9 @@ class LibkvTest {
   @Test
   void envelopeEscapesStringsAsGoEncodingJsonDoes() {
     assertThat(Libkv.envelope("a<b>&\"\\\n\u0001\u2028é", new byte[0], 1))
-        .isEqualTo("{\"Key\":\"a\\u003cb\\u003e\\u0026\\\"\\\\\\n\\u0001\\u2028é\","
-            + "\"Value\":\"\",\"LastIndex\":1}");
+        .isEqualTo(
+            "{\"Key\":\"a\\u003cb\\u003e\\u0026\\\"\\\\\\n\\u0001\\u2028é\","
+                + "\"Value\":\"\",\"LastIndex\":1}");
   }
 
   @Test

@@ -17,11 +17,15 @@ class RedisContractTest extends AbstractRegistryContractTest {
   @RegisterExtension static final RedisServer redis = new RedisServer();
 
   @Override
-  protected AbstractRegisterPlugin newPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) {
-    return RedisRegisterPlugin.builder().redisAddress(redis.address())
-        .serviceAddress(serviceAddress).basePath(basePath).updateInterval(updateInterval)
-        .timeout(Duration.ofSeconds(2)).build();
+  protected AbstractRegisterPlugin newPlugin(
+      String serviceAddress, String basePath, Duration updateInterval) {
+    return RedisRegisterPlugin.builder()
+        .redisAddress(redis.address())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .updateInterval(updateInterval)
+        .timeout(Duration.ofSeconds(2))
+        .build();
   }
 
   @Override

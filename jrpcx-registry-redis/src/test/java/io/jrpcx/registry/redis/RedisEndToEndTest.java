@@ -54,8 +54,12 @@ class RedisEndToEndTest {
       int port = RedisServer.freePort();
       this.key = "tcp@127.0.0.1:" + port;
       this.proxy = new TcpProxy(redis.port());
-      this.plugin = RedisRegisterPlugin.builder().redisAddress(proxy.address())
-          .serviceAddress(key).updateInterval(UPDATE_INTERVAL).build();
+      this.plugin =
+          RedisRegisterPlugin.builder()
+              .redisAddress(proxy.address())
+              .serviceAddress(key)
+              .updateInterval(UPDATE_INTERVAL)
+              .build();
       this.server = Server.builder().plugin(plugin).build();
       server.register("Node", new NodeService(name), "weight=1");
       plugin.start();
@@ -112,11 +116,14 @@ class RedisEndToEndTest {
     Node b = start("b");
     Node c = start("c");
     discovery = RedisDiscovery.create("/rpcx_test", "Node", redis.address());
-    discovery.watch(list -> updates.add(new Update(System.nanoTime(),
-        list.stream().map(KVPair::key).toList())));
-    client = XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, discovery,
-        ClientOptions.DEFAULT);
-    assertThat(client.servers()).extracting(KVPair::key)
+    discovery.watch(
+        list ->
+            updates.add(new Update(System.nanoTime(), list.stream().map(KVPair::key).toList())));
+    client =
+        XClient.create(
+            "Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, discovery, ClientOptions.DEFAULT);
+    assertThat(client.servers())
+        .extracting(KVPair::key)
         .containsExactlyInAnyOrder(a.key, b.key, c.key);
 
     callers = Executors.newFixedThreadPool(4);
@@ -130,16 +137,26 @@ class RedisEndToEndTest {
     // the mark while it refreshes the rates.
     phase.set("inactive");
     RedisCommands<String, String> redisCli = redis.commands();
-    redisCli.set(c.leaf(), Libkv.envelope("/rpcx_test/Node/" + c.key, "state=inactive&weight=1"),
+    redisCli.set(
+        c.leaf(),
+        Libkv.envelope("/rpcx_test/Node/" + c.key, "state=inactive&weight=1"),
         SetArgs.Builder.keepttl());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(client.servers()).extracting(KVPair::key)
-            .containsExactlyInAnyOrder(a.key, b.key));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(client.servers())
+                    .extracting(KVPair::key)
+                    .containsExactlyInAnyOrder(a.key, b.key));
     awaitCalls(50); // calls that were already on their way to c finish
     int toC = answeredBy.get("c").get();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(Libkv.decode(redisCli.get(c.leaf())).value())
-            .contains("calls=").contains("state=inactive"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Libkv.decode(redisCli.get(c.leaf())).value())
+                    .contains("calls=")
+                    .contains("state=inactive"));
     awaitCalls(300);
     assertThat(answeredBy.get("c").get()).isEqualTo(toC);
     assertThat(client.servers()).extracting(KVPair::key).doesNotContain(c.key);
@@ -156,11 +173,17 @@ class RedisEndToEndTest {
 
     // c comes back, so that killing b leaves a node to call.
     phase.set("reactivate");
-    redisCli.set(c.leaf(), Libkv.envelope("/rpcx_test/Node/" + c.key, "weight=1"),
+    redisCli.set(
+        c.leaf(),
+        Libkv.envelope("/rpcx_test/Node/" + c.key, "weight=1"),
         SetArgs.Builder.keepttl());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(client.servers()).extracting(KVPair::key)
-            .containsExactlyInAnyOrder(b.key, c.key));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(client.servers())
+                    .extracting(KVPair::key)
+                    .containsExactlyInAnyOrder(b.key, c.key));
 
     // 3. b is killed: its process "dies" (server closed, its Redis connection cut, nothing
     // unregistered); its leaf expires within 2 x updateInterval and the client drops it.
@@ -174,10 +197,15 @@ class RedisEndToEndTest {
     assertThat(client.servers()).extracting(KVPair::key).containsExactly(c.key);
     assertThat(failures.getOrDefault("after", List.of())).isEmpty();
 
-    System.out.printf("stop -> client list update: graceful shutdown %d ms, killed %d ms"
-        + " (updateInterval %d ms, leaf TTL %d ms); calls failed while killed: %d of %d%n",
-        gracefulMs, killedMs, UPDATE_INTERVAL.toMillis(), UPDATE_INTERVAL.toMillis() * 2,
-        failures.getOrDefault("killed", List.of()).size(), calls.get());
+    System.out.printf(
+        "stop -> client list update: graceful shutdown %d ms, killed %d ms"
+            + " (updateInterval %d ms, leaf TTL %d ms); calls failed while killed: %d of %d%n",
+        gracefulMs,
+        killedMs,
+        UPDATE_INTERVAL.toMillis(),
+        UPDATE_INTERVAL.toMillis() * 2,
+        failures.getOrDefault("killed", List.of()).size(),
+        calls.get());
   }
 
   private Node start(String name) throws Exception {
@@ -190,8 +218,9 @@ class RedisEndToEndTest {
     while (calling.get()) {
       String p = phase.get();
       try {
-        String who = client.call(Context.background().withTimeout(Duration.ofSeconds(10)), "Id",
-            "k", String.class);
+        String who =
+            client.call(
+                Context.background().withTimeout(Duration.ofSeconds(10)), "Id", "k", String.class);
         answeredBy.computeIfAbsent(who, k -> new AtomicInteger()).incrementAndGet();
       } catch (RuntimeException e) {
         if (calling.get()) {
@@ -210,10 +239,14 @@ class RedisEndToEndTest {
 
   /** Waits for the first update after {@code since} without {@code key}; its delay in ms. */
   private long awaitGone(String key, long since) {
-    await().atMost(Duration.ofSeconds(20)).until(() -> updates.stream()
-        .anyMatch(u -> u.nanos() >= since && !u.keys().contains(key)));
-    Update u = updates.stream().filter(x -> x.nanos() >= since && !x.keys().contains(key))
-        .findFirst().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> updates.stream().anyMatch(u -> u.nanos() >= since && !u.keys().contains(key)));
+    Update u =
+        updates.stream()
+            .filter(x -> x.nanos() >= since && !x.keys().contains(key))
+            .findFirst()
+            .orElseThrow();
     return (u.nanos() - since) / 1_000_000;
   }
 }

@@ -29,6 +29,7 @@ class RedisRegisterPluginTest {
   private static final String BASE = "//rpcx_test";
   private static final String DIR = "//rpcx_test/Arith";
   private static final String LEAF = "//rpcx_test/Arith/tcp@10.0.0.5:8972";
+
   /** Go's json.Marshal of libkv's KVPair, with LastIndex left open. */
   private static final Pattern ENVELOPE =
       Pattern.compile("\\{\"Key\":\"([^\"]*)\",\"Value\":\"([^\"]*)\",\"LastIndex\":(\\d+)\\}");
@@ -43,12 +44,13 @@ class RedisRegisterPluginTest {
   }
 
   private RedisRegisterPlugin plugin(String basePath, Duration updateInterval) {
-    RedisRegisterPlugin p = RedisRegisterPlugin.builder()
-        .redisAddress(redis.address())
-        .serviceAddress(ADDRESS)
-        .basePath(basePath)
-        .updateInterval(updateInterval)
-        .build();
+    RedisRegisterPlugin p =
+        RedisRegisterPlugin.builder()
+            .redisAddress(redis.address())
+            .serviceAddress(ADDRESS)
+            .basePath(basePath)
+            .updateInterval(updateInterval)
+            .build();
     closeables.add(p);
     return p;
   }
@@ -68,12 +70,17 @@ class RedisRegisterPluginTest {
     RedisCommands<String, String> c = redis.commands();
 
     assertThat(c.keys("*")).containsExactlyInAnyOrder(BASE, DIR, LEAF);
-    assertThat(c.get(BASE)).matches("\\{\"Key\":\"/rpcx_test\",\"Value\":\"cnBjeF9wYXRo\","
-        + "\"LastIndex\":\\d{1,9}\\}");
-    assertThat(c.get(DIR)).matches("\\{\"Key\":\"/rpcx_test/Arith\",\"Value\":\"QXJpdGg=\","
-        + "\"LastIndex\":\\d{1,9}\\}");
-    assertThat(c.get(LEAF)).matches("\\{\"Key\":\"/rpcx_test/Arith/tcp@10.0.0.5:8972\","
-        + "\"Value\":\"d2VpZ2h0PTEwJmdyb3VwPWcx\",\"LastIndex\":\\d{1,9}\\}");
+    assertThat(c.get(BASE))
+        .matches(
+            "\\{\"Key\":\"/rpcx_test\",\"Value\":\"cnBjeF9wYXRo\"," + "\"LastIndex\":\\d{1,9}\\}");
+    assertThat(c.get(DIR))
+        .matches(
+            "\\{\"Key\":\"/rpcx_test/Arith\",\"Value\":\"QXJpdGg=\","
+                + "\"LastIndex\":\\d{1,9}\\}");
+    assertThat(c.get(LEAF))
+        .matches(
+            "\\{\"Key\":\"/rpcx_test/Arith/tcp@10.0.0.5:8972\","
+                + "\"Value\":\"d2VpZ2h0PTEwJmdyb3VwPWcx\",\"LastIndex\":\\d{1,9}\\}");
     assertThat(Libkv.decode(c.get(BASE)).value()).isEqualTo("rpcx_path");
     assertThat(Libkv.decode(c.get(DIR)).value()).isEqualTo("Arith");
     assertThat(Libkv.decode(c.get(LEAF)).value()).isEqualTo("weight=10&group=g1");
@@ -91,8 +98,9 @@ class RedisRegisterPluginTest {
     serverWith(p).register("Arith", new ArithService(), "weight=10&group=g1");
 
     RedisCommands<String, String> c = redis.commands();
-    assertThat(c.keys("*")).containsExactlyInAnyOrder("/rpcx_test", "/rpcx_test/Arith",
-        "/rpcx_test/Arith/tcp@10.0.0.5:8972");
+    assertThat(c.keys("*"))
+        .containsExactlyInAnyOrder(
+            "/rpcx_test", "/rpcx_test/Arith", "/rpcx_test/Arith/tcp@10.0.0.5:8972");
     assertThat(Libkv.decode(c.get("/rpcx_test/Arith/tcp@10.0.0.5:8972")).key())
         .isEqualTo("rpcx_test/Arith/tcp@10.0.0.5:8972");
   }
@@ -107,14 +115,18 @@ class RedisRegisterPluginTest {
     // Three different writes seen, while the leaf (TTL 2 s) never went missing: each refresh
     // renewed it.
     Set<String> lastIndexes = new HashSet<>();
-    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
-      String raw = c.get(LEAF);
-      assertThat(raw).as("the leaf expired between refreshes").isNotNull();
-      Matcher m = ENVELOPE.matcher(raw);
-      assertThat(m.matches()).isTrue();
-      lastIndexes.add(m.group(3));
-      return lastIndexes.size() >= 3;
-    });
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              String raw = c.get(LEAF);
+              assertThat(raw).as("the leaf expired between refreshes").isNotNull();
+              Matcher m = ENVELOPE.matcher(raw);
+              assertThat(m.matches()).isTrue();
+              lastIndexes.add(m.group(3));
+              return lastIndexes.size() >= 3;
+            });
     assertThat(Libkv.decode(c.get(LEAF)).value())
         .matches("calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&weight=10");
     assertThat(c.pttl(LEAF)).isBetween(1L, 2_000L);
@@ -129,12 +141,18 @@ class RedisRegisterPluginTest {
     RedisCommands<String, String> c = redis.commands();
 
     // An operator marks the node inactive, as with a Go admin tool: same key, same expiry.
-    c.set(LEAF, Libkv.envelope("/rpcx_test/Arith/tcp@10.0.0.5:8972",
-        "state=inactive&weight=10&group=g1"), SetArgs.Builder.keepttl());
+    c.set(
+        LEAF,
+        Libkv.envelope("/rpcx_test/Arith/tcp@10.0.0.5:8972", "state=inactive&weight=10&group=g1"),
+        SetArgs.Builder.keepttl());
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(Libkv.decode(c.get(LEAF)).value()).matches(
-            "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&state=inactive&weight=10"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(Libkv.decode(c.get(LEAF)).value())
+                    .matches(
+                        "calls=\\d+\\.\\d\\d&connections=\\d+\\.\\d\\d&group=g1&state=inactive&weight=10"));
   }
 
   @Test
@@ -146,11 +164,12 @@ class RedisRegisterPluginTest {
 
     c.flushall();
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(c.keys("*")).containsExactlyInAnyOrder(BASE, DIR, LEAF));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(c.keys("*")).containsExactlyInAnyOrder(BASE, DIR, LEAF));
     // As in Go, a re-created leaf carries the registered metadata; rates follow next tick.
-    assertThat(Libkv.decode(c.get(LEAF)).value()).isIn("weight=10&group=g1",
-        "calls=0.00&connections=0.00&group=g1&weight=10");
+    assertThat(Libkv.decode(c.get(LEAF)).value())
+        .isIn("weight=10&group=g1", "calls=0.00&connections=0.00&group=g1&weight=10");
   }
 
   @Test
@@ -162,8 +181,9 @@ class RedisRegisterPluginTest {
 
     server.unregister("Arith");
 
-    assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(BASE, DIR,
-        "//rpcx_test/Echo", "//rpcx_test/Echo/tcp@10.0.0.5:8972");
+    assertThat(redis.commands().keys("*"))
+        .containsExactlyInAnyOrder(
+            BASE, DIR, "//rpcx_test/Echo", "//rpcx_test/Echo/tcp@10.0.0.5:8972");
   }
 
   @Test
@@ -175,8 +195,7 @@ class RedisRegisterPluginTest {
     server.start("tcp", "127.0.0.1:0");
 
     server.shutdown(Duration.ofSeconds(5));
-    assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(BASE, DIR,
-        "//rpcx_test/Echo");
+    assertThat(redis.commands().keys("*")).containsExactlyInAnyOrder(BASE, DIR, "//rpcx_test/Echo");
 
     RedisRegisterPlugin q = plugin("/rpcx_test", Duration.ofSeconds(30));
     serverWith(q).register("Arith", new ArithService(), "");

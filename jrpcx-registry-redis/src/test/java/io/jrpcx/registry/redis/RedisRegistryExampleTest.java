@@ -29,12 +29,13 @@ class RedisRegistryExampleTest {
     String redisAddress = redis.address();
 
     // Server: register Arith in Redis under /rpcx_test.
-    RedisRegisterPlugin registry = RedisRegisterPlugin.builder()
-        .redisAddress(redisAddress)
-        .serviceAddress("tcp@127.0.0.1:" + port)
-        .basePath("/rpcx_test")
-        .updateInterval(Duration.ofSeconds(10))
-        .build();
+    RedisRegisterPlugin registry =
+        RedisRegisterPlugin.builder()
+            .redisAddress(redisAddress)
+            .serviceAddress("tcp@127.0.0.1:" + port)
+            .basePath("/rpcx_test")
+            .updateInterval(Duration.ofSeconds(10))
+            .build();
     Server server = Server.builder().plugin(registry).build();
     registry.start();
     server.register("Arith", new ArithService(), "weight=10&group=g1");
@@ -42,19 +43,30 @@ class RedisRegistryExampleTest {
 
     // Client: find the Arith servers and call one.
     try (RedisDiscovery d = RedisDiscovery.create("/rpcx_test", "Arith", redisAddress);
-         XClient x = XClient.create("Arith", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, d,
-             ClientOptions.DEFAULT)) {
-      Reply r = x.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Mul",
-          new Args(7, 8), Reply.class);
+        XClient x =
+            XClient.create(
+                "Arith", FailMode.FAILOVER, SelectMode.ROUND_ROBIN, d, ClientOptions.DEFAULT)) {
+      Reply r =
+          x.call(
+              Context.background().withTimeout(Duration.ofSeconds(5)),
+              "Mul",
+              new Args(7, 8),
+              Reply.class);
       assertThat(r.C).isEqualTo(56);
     }
 
     // Many services through one client: a template, cloned per service.
     try (RedisDiscovery template = RedisDiscovery.template("/rpcx_test", redisAddress);
-         OneClient one = OneClient.create(FailMode.FAILOVER, SelectMode.RANDOM_SELECT, template,
-             ClientOptions.DEFAULT)) {
-      Reply r = one.call(Context.background().withTimeout(Duration.ofSeconds(5)), "Arith", "Mul",
-          new Args(6, 7), Reply.class);
+        OneClient one =
+            OneClient.create(
+                FailMode.FAILOVER, SelectMode.RANDOM_SELECT, template, ClientOptions.DEFAULT)) {
+      Reply r =
+          one.call(
+              Context.background().withTimeout(Duration.ofSeconds(5)),
+              "Arith",
+              "Mul",
+              new Args(6, 7),
+              Reply.class);
       assertThat(r.C).isEqualTo(42);
     }
 

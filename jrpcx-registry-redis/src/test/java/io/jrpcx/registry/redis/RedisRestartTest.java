@@ -42,8 +42,12 @@ class RedisRestartTest {
    * not the next refresh tick.
    */
   private RedisRegisterPlugin plugin() {
-    return closeAfter(RedisRegisterPlugin.builder().redisAddress(redis.address())
-        .serviceAddress(NODE.key()).updateInterval(Duration.ofSeconds(30)).build());
+    return closeAfter(
+        RedisRegisterPlugin.builder()
+            .redisAddress(redis.address())
+            .serviceAddress(NODE.key())
+            .updateInterval(Duration.ofSeconds(30))
+            .build());
   }
 
   @Test
@@ -60,25 +64,43 @@ class RedisRestartTest {
     redis.start();
     assertThat(redis.commands().keys("*")).isEmpty();
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(redis.commands().exists("//rpcx_test/Arith/tcp@127.0.0.1:8972")).isOne());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(redis.commands().exists("//rpcx_test/Arith/tcp@127.0.0.1:8972"))
+                    .isOne());
     long registeredMs = (System.nanoTime() - restarted) / 1_000_000;
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(d.services()).containsExactly(NODE));
-    System.out.printf("Redis restart: leaf back after %d ms, discovery re-listed after %d ms%n",
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(d.services()).containsExactly(NODE));
+    System.out.printf(
+        "Redis restart: leaf back after %d ms, discovery re-listed after %d ms%n",
         registeredMs, (System.nanoTime() - restarted) / 1_000_000);
 
     // The restarted Redis forgot notify-keyspace-events; the discovery turns it on again when it
     // reconnects (its jittered back-off may let the plugin come back first, and the list above
     // is the one it kept), so a metadata-only change is still seen.
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(redis.commands().configGet("notify-keyspace-events")
-            .get("notify-keyspace-events")).contains("K", "E", "A"));
-    redis.commands().set("//rpcx_test/Arith/tcp@127.0.0.1:8972",
-        Libkv.envelope("/rpcx_test/Arith/tcp@127.0.0.1:8972", "weight=20"),
-        SetArgs.Builder.keepttl());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(d.services()).containsExactly(new KVPair(NODE.key(), "weight=20")));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        redis
+                            .commands()
+                            .configGet("notify-keyspace-events")
+                            .get("notify-keyspace-events"))
+                    .contains("K", "E", "A"));
+    redis
+        .commands()
+        .set(
+            "//rpcx_test/Arith/tcp@127.0.0.1:8972",
+            Libkv.envelope("/rpcx_test/Arith/tcp@127.0.0.1:8972", "weight=20"),
+            SetArgs.Builder.keepttl());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> assertThat(d.services()).containsExactly(new KVPair(NODE.key(), "weight=20")));
   }
 
   @Test
@@ -95,7 +117,8 @@ class RedisRestartTest {
 
     redis.start();
 
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(d.services()).containsExactly(NODE));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(d.services()).containsExactly(NODE));
   }
 }

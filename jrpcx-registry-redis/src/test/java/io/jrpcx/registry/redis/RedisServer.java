@@ -43,9 +43,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class RedisServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
-  static final String INSTALL_HINT = "redis-server is required by the jrpcx-registry-redis tests"
-      + " and was not found (looked at $REDIS_SERVER, $PATH and /usr/bin/redis-server)."
-      + " Install it with: apt-get install redis-server";
+  static final String INSTALL_HINT =
+      "redis-server is required by the jrpcx-registry-redis tests"
+          + " and was not found (looked at $REDIS_SERVER, $PATH and /usr/bin/redis-server)."
+          + " Install it with: apt-get install redis-server";
 
   private final Map<String, String> env;
   private final boolean debianLocation;
@@ -112,8 +113,9 @@ public final class RedisServer implements BeforeAllCallback, BeforeEachCallback,
     if (last != null) {
       throw last;
     }
-    client = RedisClient.create(RedisURI.Builder.redis("127.0.0.1", port)
-        .withTimeout(Duration.ofSeconds(5)).build());
+    client =
+        RedisClient.create(
+            RedisURI.Builder.redis("127.0.0.1", port).withTimeout(Duration.ofSeconds(5)).build());
   }
 
   @Override
@@ -186,22 +188,36 @@ public final class RedisServer implements BeforeAllCallback, BeforeEachCallback,
   }
 
   private void launch(Path bin) {
-    ProcessBuilder pb = new ProcessBuilder(bin.toString(), "--port", String.valueOf(port),
-        "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-        "--daemonize", "no");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            bin.toString(),
+            "--port",
+            String.valueOf(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString(),
+            "--daemonize",
+            "no");
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()));
     Process p;
     try {
       p = pb.start();
     } catch (IOException e) {
-      throw new AssertionError("cannot run " + bin + ": " + e.getMessage() + ". " + INSTALL_HINT,
-          e);
+      throw new AssertionError(
+          "cannot run " + bin + ": " + e.getMessage() + ". " + INSTALL_HINT, e);
     }
     Thread hook = new Thread(p::destroyForcibly, "kill-redis-" + port);
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .pollInterval(Duration.ofMillis(20))
           .until(() -> !p.isAlive() || pings());
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       p.destroyForcibly();
@@ -209,8 +225,8 @@ public final class RedisServer implements BeforeAllCallback, BeforeEachCallback,
     if (!p.isAlive() || !pings()) {
       p.destroyForcibly();
       Runtime.getRuntime().removeShutdownHook(hook);
-      throw new IllegalStateException("redis-server did not answer PING on port " + port
-          + "; see " + dir.resolve("redis.log"));
+      throw new IllegalStateException(
+          "redis-server did not answer PING on port " + port + "; see " + dir.resolve("redis.log"));
     }
     process = p;
     killOnExit = hook;

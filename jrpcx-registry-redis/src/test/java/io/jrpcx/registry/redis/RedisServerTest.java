@@ -16,9 +16,11 @@ class RedisServerTest {
     Path empty = Files.createTempDirectory("no-redis-");
     RedisServer missing = new RedisServer(Map.of("PATH", empty.toString()), false);
 
-    assertThatThrownBy(missing::binary).isInstanceOf(AssertionError.class)
+    assertThatThrownBy(missing::binary)
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining("apt-get install redis-server");
-    assertThatThrownBy(() -> missing.beforeAll(null)).isInstanceOf(AssertionError.class)
+    assertThatThrownBy(() -> missing.beforeAll(null))
+        .isInstanceOf(AssertionError.class)
         .hasMessageContaining("apt-get install redis-server");
     Files.delete(empty);
   }

@@ -11,6 +11,7 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
 final class ZkSupport {
   /** rpcx's default session timeout (libkv's default {@code ConnectionTimeout}). */
   static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
+
   /**
    * How long one operation waits for a connection. Shorter than Curator's 15 s so that a server
    * shutting down during a ZooKeeper outage is not held up for long.
@@ -33,8 +34,8 @@ final class ZkSupport {
   static String segment(String what, String name) {
     Objects.requireNonNull(name, what);
     if (name.isEmpty() || name.indexOf('/') >= 0) {
-      throw new IllegalArgumentException(what + " must be one non-empty znode name, was '"
-          + name + "'");
+      throw new IllegalArgumentException(
+          what + " must be one non-empty znode name, was '" + name + "'");
     }
     return name;
   }
@@ -50,14 +51,14 @@ final class ZkSupport {
   }
 
   /** A Curator client with rpcx's defaults: open ACLs, short retries. Not started. */
-  static CuratorFramework newClient(String connectString, Duration sessionTimeout,
-      Duration connectionTimeout) {
+  static CuratorFramework newClient(
+      String connectString, Duration sessionTimeout, Duration connectionTimeout) {
     return CuratorFrameworkFactory.builder()
         .connectString(connectString)
         .sessionTimeoutMs(Math.toIntExact(sessionTimeout.toMillis()))
         // Waiting for a connection longer than the session lives makes no sense (Curator warns).
-        .connectionTimeoutMs(Math.toIntExact(Math.min(connectionTimeout.toMillis(),
-            sessionTimeout.toMillis())))
+        .connectionTimeoutMs(
+            Math.toIntExact(Math.min(connectionTimeout.toMillis(), sessionTimeout.toMillis())))
         // Our own loops retry with back-off; Curator only rides out short blips.
         .retryPolicy(new ExponentialBackoffRetry(250, 2))
         // rpcx needs no dynamic reconfiguration; do not watch /zookeeper/config.

@@ -70,8 +70,11 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
   private final ConnectionStateListener connectionListener = this::connectionStateChanged;
   private final Backoff backoff = Backoff.registry();
 
-  private ZooKeeperDiscovery(SharedClient<CuratorFramework> shared, String base,
-      String servicePath, Duration connectionTimeout) {
+  private ZooKeeperDiscovery(
+      SharedClient<CuratorFramework> shared,
+      String base,
+      String servicePath,
+      Duration connectionTimeout) {
     super(base, servicePath);
     this.shared = shared;
     this.connectionTimeout = connectionTimeout;
@@ -93,8 +96,8 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
    * {@code NewZookeeperDiscovery(basePath, servicePath, zkAddrs, nil)}), with the default session
    * and connection timeouts.
    */
-  public static ZooKeeperDiscovery create(String basePath, String servicePath,
-      String... zkServers) {
+  public static ZooKeeperDiscovery create(
+      String basePath, String servicePath, String... zkServers) {
     return builder().zkServers(zkServers).basePath(basePath).servicePath(servicePath).build();
   }
 
@@ -124,14 +127,19 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
   private void firstRead() {
     readNeeded.set(true);
     try {
-      if (shared.get().blockUntilConnected(Math.toIntExact(connectionTimeout.toMillis()),
-          TimeUnit.MILLISECONDS)) {
-        reader.submit(this::readIfNeeded).get(connectionTimeout.toMillis() * 3,
-            TimeUnit.MILLISECONDS);
+      if (shared
+          .get()
+          .blockUntilConnected(
+              Math.toIntExact(connectionTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
+        reader
+            .submit(this::readIfNeeded)
+            .get(connectionTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
         return;
       }
-      log.warn("ZooKeeper {} not reachable within {}; {} will be listed once it is",
-          shared.get().getZookeeperClient().getCurrentConnectionString(), connectionTimeout,
+      log.warn(
+          "ZooKeeper {} not reachable within {}; {} will be listed once it is",
+          shared.get().getZookeeperClient().getCurrentConnectionString(),
+          connectionTimeout,
           path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -183,8 +191,12 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
         return;
       }
       long delayMs = backoff.next().toMillis();
-      log.warn("reading {} from ZooKeeper failed ({}); keeping {} servers, retrying in {} ms",
-          path, e.toString(), unfilteredServices().size(), delayMs);
+      log.warn(
+          "reading {} from ZooKeeper failed ({}); keeping {} servers, retrying in {} ms",
+          path,
+          e.toString(),
+          unfilteredServices().size(),
+          delayMs);
       requestRead(delayMs);
     }
   }
@@ -235,9 +247,10 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
 
   @Override
   public String toString() {
-    return "ZooKeeperDiscovery{" + (path == null ? (basePath().isEmpty() ? "/" : basePath())
-        + " template"
-        : path) + "}" + services();
+    return "ZooKeeperDiscovery{"
+        + (path == null ? (basePath().isEmpty() ? "/" : basePath()) + " template" : path)
+        + "}"
+        + services();
   }
 
   /**
@@ -298,8 +311,7 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
       if (client != null) {
         shared = SharedClient.borrowed(client);
       } else {
-        CuratorFramework c = ZkSupport.newClient(connectString, sessionTimeout,
-            connectionTimeout);
+        CuratorFramework c = ZkSupport.newClient(connectString, sessionTimeout, connectionTimeout);
         c.start();
         shared = SharedClient.owned(c, CuratorFramework::close);
       }

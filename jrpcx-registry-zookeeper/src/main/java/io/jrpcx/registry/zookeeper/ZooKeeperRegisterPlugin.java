@@ -118,10 +118,12 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
       }
     }
     try {
-      if (!client.blockUntilConnected(Math.toIntExact(connectionTimeout.toMillis()),
-          TimeUnit.MILLISECONDS)) {
-        log.warn("ZooKeeper {} not reachable within {}; services will be registered once it is",
-            client.getZookeeperClient().getCurrentConnectionString(), connectionTimeout);
+      if (!client.blockUntilConnected(
+          Math.toIntExact(connectionTimeout.toMillis()), TimeUnit.MILLISECONDS)) {
+        log.warn(
+            "ZooKeeper {} not reachable within {}; services will be registered once it is",
+            client.getZookeeperClient().getCurrentConnectionString(),
+            connectionTimeout);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -282,7 +284,10 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
   private void writeDirectory(String path, byte[] value) throws Exception {
     try {
       // Parents of a nested base path are created empty, as libkv does.
-      client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT)
+      client
+          .create()
+          .creatingParentsIfNeeded()
+          .withMode(CreateMode.PERSISTENT)
           .forPath(path, value);
     } catch (KeeperException.NodeExistsException e) {
       // Go puts the value on every registration; write it only when it differs.
@@ -343,8 +348,11 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
         return;
       }
       long delayMs = backoff.next().toMillis();
-      log.warn("re-registering {} in ZooKeeper failed; retrying in {} ms", services().keySet(),
-          delayMs, e);
+      log.warn(
+          "re-registering {} in ZooKeeper failed; retrying in {} ms",
+          services().keySet(),
+          delayMs,
+          e);
       reregisterNeeded.set(true);
       execute(this::reregisterIfNeeded, delayMs);
     }
@@ -373,8 +381,11 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
 
   @Override
   public String toString() {
-    return "ZooKeeperRegisterPlugin{" + serviceAddress() + " under " + (base.isEmpty() ? "/"
-        : base) + "}";
+    return "ZooKeeperRegisterPlugin{"
+        + serviceAddress()
+        + " under "
+        + (base.isEmpty() ? "/" : base)
+        + "}";
   }
 
   private static byte[] utf8(String s) {
@@ -452,8 +463,8 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
       if (serviceAddress() == null) {
         throw new IllegalStateException("serviceAddress is required");
       }
-      return new ZooKeeperRegisterPlugin(this,
-          ZkSupport.newClient(connectString, sessionTimeout, connectionTimeout), true);
+      return new ZooKeeperRegisterPlugin(
+          this, ZkSupport.newClient(connectString, sessionTimeout, connectionTimeout), true);
     }
   }
 }

@@ -16,10 +16,13 @@ class ZooKeeperContractTest extends AbstractRegistryContractTest {
   @RegisterExtension final ZooKeeperServer zk = new ZooKeeperServer();
 
   @Override
-  protected AbstractRegisterPlugin newPlugin(String serviceAddress, String basePath,
-      Duration updateInterval) {
-    return ZooKeeperRegisterPlugin.builder().zkServers(zk.connectString())
-        .serviceAddress(serviceAddress).basePath(basePath).updateInterval(updateInterval)
+  protected AbstractRegisterPlugin newPlugin(
+      String serviceAddress, String basePath, Duration updateInterval) {
+    return ZooKeeperRegisterPlugin.builder()
+        .zkServers(zk.connectString())
+        .serviceAddress(serviceAddress)
+        .basePath(basePath)
+        .updateInterval(updateInterval)
         .build();
   }
 

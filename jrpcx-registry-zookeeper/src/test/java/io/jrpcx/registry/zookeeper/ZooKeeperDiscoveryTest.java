@@ -29,8 +29,7 @@ class ZooKeeperDiscoveryTest {
   @RegisterExtension final ZooKeeperServer zk = new ZooKeeperServer();
 
   private ZooKeeperDiscovery discovery(String servicePath) {
-    return zk.closeAfter(ZooKeeperDiscovery.create("/rpcx_test", servicePath,
-        zk.connectString()));
+    return zk.closeAfter(ZooKeeperDiscovery.create("/rpcx_test", servicePath, zk.connectString()));
   }
 
   private void put(String path, String value, CreateMode mode) throws Exception {
@@ -58,7 +57,10 @@ class ZooKeeperDiscoveryTest {
       path.append('/').append(parts[i]);
       boolean leaf = i == parts.length - 1;
       try {
-        go.create(path.toString(), new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE,
+        go.create(
+            path.toString(),
+            new byte[0],
+            ZooDefs.Ids.OPEN_ACL_UNSAFE,
             leaf && ephemeral ? CreateMode.EPHEMERAL : CreateMode.PERSISTENT);
       } catch (KeeperException.NodeExistsException e) {
         // libkv ignores ErrNodeExists
@@ -69,11 +71,15 @@ class ZooKeeperDiscoveryTest {
 
   private ZooKeeper rawClient() throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper go = new ZooKeeper(zk.connectString(), 10_000, e -> {
-      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected.countDown();
-      }
-    });
+    ZooKeeper go =
+        new ZooKeeper(
+            zk.connectString(),
+            10_000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            });
     zk.closeAfter(go::close);
     assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
     return go;
@@ -91,13 +97,13 @@ class ZooKeeperDiscoveryTest {
 
     ZooKeeperDiscovery d = discovery("Arith");
 
-    assertThat(d.services()).containsExactly(new KVPair(A, "weight=10&group=g1"),
-        new KVPair(B, "weight=5"));
+    assertThat(d.services())
+        .containsExactly(new KVPair(A, "weight=10&group=g1"), new KVPair(B, "weight=5"));
     assertThat(d.services().get(0).network()).isEqualTo("tcp");
     assertThat(d.services().get(0).address()).isEqualTo("10.0.0.5:8972");
     // The same nodes through a template without the leading slash, as OneClient uses it.
-    ZooKeeperDiscovery template = zk.closeAfter(ZooKeeperDiscovery.template("rpcx_test",
-        zk.connectString()));
+    ZooKeeperDiscovery template =
+        zk.closeAfter(ZooKeeperDiscovery.template("rpcx_test", zk.connectString()));
     ZooKeeperDiscovery clone = zk.closeAfter(template.clone("Arith"));
     assertThat(template.services()).isEmpty();
     assertThat(clone.services()).isEqualTo(d.services());
@@ -108,21 +114,30 @@ class ZooKeeperDiscoveryTest {
     put("/rpcx_test/Arith/" + A, "weight=10", CreateMode.EPHEMERAL);
     put("/rpcx_test/Arith/" + B, "weight=10", CreateMode.EPHEMERAL);
     ZooKeeperDiscovery d = discovery("Arith");
-    XClient x = zk.closeAfter(XClient.create("Arith", FailMode.FAILOVER,
-        SelectMode.WEIGHTED_ROUND_ROBIN, d, ClientOptions.DEFAULT));
+    XClient x =
+        zk.closeAfter(
+            XClient.create(
+                "Arith",
+                FailMode.FAILOVER,
+                SelectMode.WEIGHTED_ROUND_ROBIN,
+                d,
+                ClientOptions.DEFAULT));
     assertThat(x.servers()).extracting(KVPair::key).containsExactly(A, B);
 
     set("/rpcx_test/Arith/" + B, "weight=10&state=inactive");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> d.services().contains(
-        new KVPair(B, "weight=10&state=inactive")));
-    await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().stream()
-        .map(KVPair::key).toList().equals(List.of(A)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> d.services().contains(new KVPair(B, "weight=10&state=inactive")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> x.servers().stream().map(KVPair::key).toList().equals(List.of(A)));
 
     set("/rpcx_test/Arith/" + A, "weight=20");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> d.services().contains(
-        new KVPair(A, "weight=20")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> d.services().contains(new KVPair(A, "weight=20")));
 
     set("/rpcx_test/Arith/" + B, "weight=10");
 
@@ -137,23 +152,27 @@ class ZooKeeperDiscoveryTest {
     d.watch(seen);
 
     put("/rpcx_test/Arith/" + A, "", CreateMode.EPHEMERAL);
-    await().atMost(Duration.ofSeconds(10)).until(() -> seen.last().equals(List.of(
-        new KVPair(A, ""))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> seen.last().equals(List.of(new KVPair(A, ""))));
 
     put("/rpcx_test/Arith/" + B, "weight=2", CreateMode.EPHEMERAL);
-    await().atMost(Duration.ofSeconds(10)).until(() -> seen.last().equals(List.of(
-        new KVPair(A, ""), new KVPair(B, "weight=2"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> seen.last().equals(List.of(new KVPair(A, ""), new KVPair(B, "weight=2"))));
 
     zk.client().delete().forPath("/rpcx_test/Arith/" + A);
-    await().atMost(Duration.ofSeconds(10)).until(() -> seen.last().equals(List.of(
-        new KVPair(B, "weight=2"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> seen.last().equals(List.of(new KVPair(B, "weight=2"))));
 
     // Even the whole directory going and coming back.
     zk.client().delete().deletingChildrenIfNeeded().forPath("/rpcx_test/Arith");
     await().atMost(Duration.ofSeconds(10)).until(() -> seen.last().isEmpty());
     put("/rpcx_test/Arith/" + A, "weight=3", CreateMode.EPHEMERAL);
-    await().atMost(Duration.ofSeconds(10)).until(() -> seen.last().equals(List.of(
-        new KVPair(A, "weight=3"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> seen.last().equals(List.of(new KVPair(A, "weight=3"))));
   }
 
   @Test
@@ -183,11 +202,14 @@ class ZooKeeperDiscoveryTest {
 
     zk.restartKeepingData();
     // Changes made after the restart are seen: the watches are in place again.
-    await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() ->
-        set("/rpcx_test/Arith/" + A, "weight=2"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .untilAsserted(() -> set("/rpcx_test/Arith/" + A, "weight=2"));
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> d.services().equals(List.of(
-        new KVPair(A, "weight=2"))));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> d.services().equals(List.of(new KVPair(A, "weight=2"))));
   }
 
   @Test
@@ -195,14 +217,19 @@ class ZooKeeperDiscoveryTest {
     put("/rpcx_test/Arith/" + A, "weight=1", CreateMode.PERSISTENT);
     zk.stop();
 
-    ZooKeeperDiscovery d = zk.closeAfter(ZooKeeperDiscovery.builder()
-        .zkServers(zk.connectString()).servicePath("Arith")
-        .connectionTimeout(Duration.ofMillis(300)).build());
+    ZooKeeperDiscovery d =
+        zk.closeAfter(
+            ZooKeeperDiscovery.builder()
+                .zkServers(zk.connectString())
+                .servicePath("Arith")
+                .connectionTimeout(Duration.ofMillis(300))
+                .build());
     assertThat(d.services()).isEmpty();
 
     zk.restartKeepingData();
-    await().atMost(Duration.ofSeconds(20)).until(() -> d.services().equals(List.of(
-        new KVPair(A, "weight=1"))));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> d.services().equals(List.of(new KVPair(A, "weight=1"))));
   }
 
   @Test
@@ -210,17 +237,22 @@ class ZooKeeperDiscoveryTest {
     put("/rpcx_test/Arith/" + A, "weight=1", CreateMode.PERSISTENT);
     // The empty registry refuses the old connection until the client gives its session up,
     // after the session timeout: keep that short.
-    ZooKeeperDiscovery d = zk.closeAfter(ZooKeeperDiscovery.builder()
-        .zkServers(zk.connectString()).servicePath("Arith")
-        .sessionTimeout(Duration.ofSeconds(2)).build());
+    ZooKeeperDiscovery d =
+        zk.closeAfter(
+            ZooKeeperDiscovery.builder()
+                .zkServers(zk.connectString())
+                .servicePath("Arith")
+                .sessionTimeout(Duration.ofSeconds(2))
+                .build());
     assertThat(d.services()).hasSize(1);
 
     zk.restartWithoutData();
     // The new registry is filled by someone else, e.g. servers registering again.
     put("/rpcx_test/Arith/" + B, "weight=7", CreateMode.PERSISTENT);
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> d.services().equals(List.of(
-        new KVPair(B, "weight=7"))));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> d.services().equals(List.of(new KVPair(B, "weight=7"))));
   }
 
   /** Keeps the lists a discovery delivers. */

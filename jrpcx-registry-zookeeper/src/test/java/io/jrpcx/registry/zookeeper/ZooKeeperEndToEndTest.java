@@ -12,8 +12,8 @@ import io.jrpcx.client.XClient;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.client.discovery.ServiceDiscovery;
 import io.jrpcx.server.Server;
-import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Args;
+import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.NodeService;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TcpProxy;
@@ -54,17 +54,19 @@ class ZooKeeperEndToEndTest {
     }
   }
 
-  private Node start(String name, String zkAddress, Duration sessionTimeout,
-      Duration connectionTimeout) {
+  private Node start(
+      String name, String zkAddress, Duration sessionTimeout, Duration connectionTimeout) {
     int port = ZooKeeperServer.freePort();
     String key = "tcp@127.0.0.1:" + port;
-    ZooKeeperRegisterPlugin plugin = zk.closeAfter(ZooKeeperRegisterPlugin.builder()
-        .zkServers(zkAddress)
-        .serviceAddress(key)
-        .updateInterval(Duration.ofSeconds(1))
-        .sessionTimeout(sessionTimeout)
-        .connectionTimeout(connectionTimeout)
-        .build());
+    ZooKeeperRegisterPlugin plugin =
+        zk.closeAfter(
+            ZooKeeperRegisterPlugin.builder()
+                .zkServers(zkAddress)
+                .serviceAddress(key)
+                .updateInterval(Duration.ofSeconds(1))
+                .sessionTimeout(sessionTimeout)
+                .connectionTimeout(connectionTimeout)
+                .build());
     Server server = zk.closeAfter(Server.builder().plugin(plugin).build());
     plugin.start();
     NodeService service = new NodeService(name);
@@ -85,14 +87,21 @@ class ZooKeeperEndToEndTest {
     TcpProxy link = zk.closeAfter(new TcpProxy(zk.port()));
     Node c = start("c", link.address(), KILLED_SESSION_TIMEOUT, Duration.ofMillis(500));
 
-    ZooKeeperDiscovery discovery = zk.closeAfter(ZooKeeperDiscovery.create("/rpcx_test", "Node",
-        zk.connectString()));
+    ZooKeeperDiscovery discovery =
+        zk.closeAfter(ZooKeeperDiscovery.create("/rpcx_test", "Node", zk.connectString()));
     ListTimes lists = new ListTimes();
     discovery.watch(lists);
-    XClient x = zk.closeAfter(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
-    await().atMost(Duration.ofSeconds(10)).until(() -> keys(x.servers()).equals(
-        Set.of(a.key, b.key, c.key)));
+    XClient x =
+        zk.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> keys(x.servers()).equals(Set.of(a.key, b.key, c.key)));
 
     Callers callers = new Callers(x, 4);
     try {
@@ -101,12 +110,14 @@ class ZooKeeperEndToEndTest {
       // 1. An operator marks c inactive: it leaves the client's list and gets no more calls,
       //    although its plugin keeps refreshing the leaf.
       zk.client().setData().forPath(c.leaf(), "state=inactive".getBytes(StandardCharsets.UTF_8));
-      await().atMost(Duration.ofSeconds(10)).until(() -> keys(x.servers()).equals(
-          Set.of(a.key, b.key)));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> keys(x.servers()).equals(Set.of(a.key, b.key)));
       int cCalls = c.service.calls();
       callers.awaitCalls(a, 200).awaitCalls(b, 200);
-      await().atMost(Duration.ofSeconds(10)).until(() -> new KVPair(c.key,
-          data(c.leaf())).metadata().containsKey("calls"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> new KVPair(c.key, data(c.leaf())).metadata().containsKey("calls"));
       callers.awaitCalls(a, 100);
       assertThat(new KVPair(c.key, data(c.leaf())).metadata("state")).isEqualTo("inactive");
       assertThat(c.service.calls()).isEqualTo(cCalls);
@@ -134,10 +145,13 @@ class ZooKeeperEndToEndTest {
       callers.awaitCalls(b, 200);
       assertThat(callers.failures()).as("failed calls").isEmpty();
 
-      System.out.printf("[jrpcx-registry-zookeeper] stop -> client list update: graceful "
-          + "shutdown %.1f ms; killed (session timeout %d ms, tick %d ms) %.1f ms%n",
-          (gracefulGone - gracefulStop) / 1e6, KILLED_SESSION_TIMEOUT.toMillis(),
-          ZooKeeperServer.TICK_MS, (killedGone - killed) / 1e6);
+      System.out.printf(
+          "[jrpcx-registry-zookeeper] stop -> client list update: graceful "
+              + "shutdown %.1f ms; killed (session timeout %d ms, tick %d ms) %.1f ms%n",
+          (gracefulGone - gracefulStop) / 1e6,
+          KILLED_SESSION_TIMEOUT.toMillis(),
+          ZooKeeperServer.TICK_MS,
+          (killedGone - killed) / 1e6);
     } finally {
       callers.stop();
     }
@@ -146,20 +160,24 @@ class ZooKeeperEndToEndTest {
   @Test
   void oneClientFindsEachServiceThroughATemplate() {
     int port = ZooKeeperServer.freePort();
-    ZooKeeperRegisterPlugin plugin = zk.closeAfter(ZooKeeperRegisterPlugin.builder()
-        .zkServers(zk.connectString())
-        .serviceAddress("tcp@127.0.0.1:" + port)
-        .build());
+    ZooKeeperRegisterPlugin plugin =
+        zk.closeAfter(
+            ZooKeeperRegisterPlugin.builder()
+                .zkServers(zk.connectString())
+                .serviceAddress("tcp@127.0.0.1:" + port)
+                .build());
     Server server = zk.closeAfter(Server.builder().plugin(plugin).build());
     plugin.start();
     server.register("Arith", new ArithService(), "weight=10&group=g1");
     server.register("Node", new NodeService("only"), "");
     server.start("tcp", "127.0.0.1:" + port);
 
-    ZooKeeperDiscovery template = zk.closeAfter(ZooKeeperDiscovery.template("/rpcx_test",
-        zk.connectString()));
-    OneClient one = zk.closeAfter(OneClient.create(FailMode.FAILOVER, SelectMode.RANDOM_SELECT,
-        template, ClientOptions.DEFAULT));
+    ZooKeeperDiscovery template =
+        zk.closeAfter(ZooKeeperDiscovery.template("/rpcx_test", zk.connectString()));
+    OneClient one =
+        zk.closeAfter(
+            OneClient.create(
+                FailMode.FAILOVER, SelectMode.RANDOM_SELECT, template, ClientOptions.DEFAULT));
 
     assertThat(one.call(ctx(), "Arith", "Mul", new Args(7, 8), Reply.class).C).isEqualTo(56);
     assertThat(one.call(ctx(), "Node", "Id", "k", String.class)).isEqualTo("only");
@@ -185,15 +203,18 @@ class ZooKeeperEndToEndTest {
     /** The arrival time of the first list since {@code since} without {@code key}. */
     long awaitFirstWithout(String key, long since) {
       List<Long> found = new ArrayList<>();
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        for (Map.Entry<Long, Set<String>> e : lists) {
-          if (e.getKey() >= since && !e.getValue().contains(key)) {
-            found.add(e.getKey());
-            return true;
-          }
-        }
-        return false;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                for (Map.Entry<Long, Set<String>> e : lists) {
+                  if (e.getKey() >= since && !e.getValue().contains(key)) {
+                    found.add(e.getKey());
+                    return true;
+                  }
+                }
+                return false;
+              });
       return found.get(0);
     }
   }
@@ -209,16 +230,18 @@ class ZooKeeperEndToEndTest {
     Callers(XClient x, int threads) {
       pool = Executors.newFixedThreadPool(threads);
       for (int i = 0; i < threads; i++) {
-        loops.add(pool.submit(() -> {
-          while (running.get()) {
-            try {
-              String node = x.call(ctx(), "Id", "k", String.class);
-              answers.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
-            } catch (RuntimeException e) {
-              failures.add(e);
-            }
-          }
-        }));
+        loops.add(
+            pool.submit(
+                () -> {
+                  while (running.get()) {
+                    try {
+                      String node = x.call(ctx(), "Id", "k", String.class);
+                      answers.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
+                    } catch (RuntimeException e) {
+                      failures.add(e);
+                    }
+                  }
+                }));
       }
     }
 

@@ -28,9 +28,8 @@ class ZooKeeperRegisterPluginTest {
   @RegisterExtension final ZooKeeperServer zk = new ZooKeeperServer();
 
   private ZooKeeperRegisterPlugin plugin(Consumer<ZooKeeperRegisterPlugin.Builder> configure) {
-    ZooKeeperRegisterPlugin.Builder b = ZooKeeperRegisterPlugin.builder()
-        .zkServers(zk.connectString())
-        .serviceAddress(ADDRESS);
+    ZooKeeperRegisterPlugin.Builder b =
+        ZooKeeperRegisterPlugin.builder().zkServers(zk.connectString()).serviceAddress(ADDRESS);
     configure.accept(b);
     return zk.closeAfter(b.build());
   }
@@ -57,8 +56,8 @@ class ZooKeeperRegisterPluginTest {
 
   @Test
   void writesRpcxLayoutWithAnEphemeralLeafWhenTheUpdateIntervalIsPositive() throws Exception {
-    ZooKeeperRegisterPlugin plugin = plugin(b -> b.basePath("/rpcx_test")
-        .updateInterval(Duration.ofMinutes(1)));
+    ZooKeeperRegisterPlugin plugin =
+        plugin(b -> b.basePath("/rpcx_test").updateInterval(Duration.ofMinutes(1)));
     arithServer(plugin);
     CuratorFramework c = zk.client();
 
@@ -111,7 +110,7 @@ class ZooKeeperRegisterPluginTest {
 
   @Test
   void gracefulShutdownRemovesTheLeafAndKeepsTheDirectories() throws Exception {
-    Server server = arithServer(plugin(b -> { }));
+    Server server = arithServer(plugin(b -> {}));
     assertThat(stat(LEAF)).isNotNull();
 
     server.shutdown(Duration.ofSeconds(5));
@@ -136,7 +135,7 @@ class ZooKeeperRegisterPluginTest {
 
   @Test
   void servicesRegisteredBeforeStartAreWrittenByStart() throws Exception {
-    ZooKeeperRegisterPlugin plugin = plugin(b -> { });
+    ZooKeeperRegisterPlugin plugin = plugin(b -> {});
     Server server = zk.closeAfter(Server.builder().plugin(plugin).build());
     server.register("Arith", new ArithService(), METADATA);
     assertThat(stat("/rpcx_test")).isNull();
@@ -151,7 +150,7 @@ class ZooKeeperRegisterPluginTest {
 
   @Test
   void startWritesTheBasePathBeforeAnyServiceAsGoDoes() throws Exception {
-    plugin(b -> { }).start();
+    plugin(b -> {}).start();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> stat("/rpcx_test") != null);
     assertThat(data("/rpcx_test")).isEqualTo("rpcx_path");
@@ -161,19 +160,25 @@ class ZooKeeperRegisterPluginTest {
   void updateLoopWritesRatesAndKeepsAnOperatorsEdits() throws Exception {
     arithServer(plugin(b -> b.updateInterval(Duration.ofMillis(100))));
     // An operator (rpcx-ui, zkCli) marks the node inactive.
-    zk.client().setData().forPath(LEAF,
-        "group=g1&state=inactive&weight=10".getBytes(StandardCharsets.UTF_8));
+    zk.client()
+        .setData()
+        .forPath(LEAF, "group=g1&state=inactive&weight=10".getBytes(StandardCharsets.UTF_8));
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      KVPair leaf = new KVPair(ADDRESS, data(LEAF));
-      assertThat(leaf.metadata()).containsKeys("calls", "connections");
-      assertThat(leaf.metadata("calls")).matches("\\d+\\.\\d\\d");
-      assertThat(leaf.metadata("state")).isEqualTo("inactive");
-      assertThat(leaf.metadata("weight")).isEqualTo("10");
-      assertThat(leaf.metadata("group")).isEqualTo("g1");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              KVPair leaf = new KVPair(ADDRESS, data(LEAF));
+              assertThat(leaf.metadata()).containsKeys("calls", "connections");
+              assertThat(leaf.metadata("calls")).matches("\\d+\\.\\d\\d");
+              assertThat(leaf.metadata("state")).isEqualTo("inactive");
+              assertThat(leaf.metadata("weight")).isEqualTo("10");
+              assertThat(leaf.metadata("group")).isEqualTo("g1");
+            });
     // Go's url.Values.Encode: sorted keys.
-    assertThat(data(LEAF)).startsWith("calls=").contains("&connections=")
+    assertThat(data(LEAF))
+        .startsWith("calls=")
+        .contains("&connections=")
         .endsWith("&group=g1&state=inactive&weight=10");
   }
 
@@ -198,11 +203,16 @@ class ZooKeeperRegisterPluginTest {
 
     zk.expireSession(plugin.curator().getZookeeperClient().getZooKeeper());
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      Stat s = stat(LEAF);
-      assertThat(s).isNotNull();
-      assertThat(s.getEphemeralOwner()).isNotEqualTo(oldSession).isEqualTo(sessionOf(plugin));
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Stat s = stat(LEAF);
+              assertThat(s).isNotNull();
+              assertThat(s.getEphemeralOwner())
+                  .isNotEqualTo(oldSession)
+                  .isEqualTo(sessionOf(plugin));
+            });
     assertThat(data(LEAF)).isEqualTo(METADATA);
   }
 
@@ -211,21 +221,29 @@ class ZooKeeperRegisterPluginTest {
     // The client gave up on its session (Curator declares it lost after the timeout) while the
     // server has not expired it yet: the old leaf would vanish later, taking the server with it.
     CuratorFramework own = zk.closeAfter(zk.newClient(Duration.ofSeconds(10)));
-    ZooKeeperRegisterPlugin plugin = zk.closeAfter(ZooKeeperRegisterPlugin.builder()
-        .client(own).serviceAddress(ADDRESS).updateInterval(Duration.ofMinutes(10)).build());
+    ZooKeeperRegisterPlugin plugin =
+        zk.closeAfter(
+            ZooKeeperRegisterPlugin.builder()
+                .client(own)
+                .serviceAddress(ADDRESS)
+                .updateInterval(Duration.ofMinutes(10))
+                .build());
     arithServer(plugin);
     long oldSession = own.getZookeeperClient().getZooKeeper().getSessionId();
 
     // The client drops its connection and thinks the session gone; the server still holds it.
     own.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
 
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-      long now = own.getZookeeperClient().getZooKeeper().getSessionId();
-      assertThat(now).isNotEqualTo(oldSession);
-      Stat s = stat(LEAF); // briefly absent while it is replaced
-      assertThat(s).isNotNull();
-      assertThat(s.getEphemeralOwner()).isEqualTo(now);
-    });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              long now = own.getZookeeperClient().getZooKeeper().getSessionId();
+              assertThat(now).isNotEqualTo(oldSession);
+              Stat s = stat(LEAF); // briefly absent while it is replaced
+              assertThat(s).isNotNull();
+              assertThat(s.getEphemeralOwner()).isEqualTo(now);
+            });
     assertThat(data(LEAF)).isEqualTo(METADATA);
   }
 
@@ -233,8 +251,8 @@ class ZooKeeperRegisterPluginTest {
   void registersAgainWhenTheRegistryComesBackWithoutItsData() throws Exception {
     // The empty registry refuses the old connection until the client gives its session up,
     // after the session timeout: keep that short. The loop is too slow to be what helps.
-    ZooKeeperRegisterPlugin plugin = plugin(b -> b.updateInterval(Duration.ofMinutes(10))
-        .sessionTimeout(Duration.ofSeconds(2)));
+    ZooKeeperRegisterPlugin plugin =
+        plugin(b -> b.updateInterval(Duration.ofMinutes(10)).sessionTimeout(Duration.ofSeconds(2)));
     arithServer(plugin);
 
     zk.restartWithoutData();

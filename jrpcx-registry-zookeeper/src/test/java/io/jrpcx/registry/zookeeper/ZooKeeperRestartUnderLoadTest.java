@@ -45,12 +45,14 @@ class ZooKeeperRestartUnderLoadTest {
   private Node start(Duration connectionTimeout) {
     int port = ZooKeeperServer.freePort();
     String key = "tcp@127.0.0.1:" + port;
-    ZooKeeperRegisterPlugin plugin = zk.closeAfter(ZooKeeperRegisterPlugin.builder()
-        .zkServers(zk.connectString())
-        .serviceAddress(key)
-        .updateInterval(Duration.ofSeconds(1))
-        .connectionTimeout(connectionTimeout)
-        .build());
+    ZooKeeperRegisterPlugin plugin =
+        zk.closeAfter(
+            ZooKeeperRegisterPlugin.builder()
+                .zkServers(zk.connectString())
+                .serviceAddress(key)
+                .updateInterval(Duration.ofSeconds(1))
+                .connectionTimeout(connectionTimeout)
+                .build());
     Server server = zk.closeAfter(Server.builder().plugin(plugin).build());
     plugin.start();
     server.start("tcp", "127.0.0.1:" + port);
@@ -73,15 +75,29 @@ class ZooKeeperRestartUnderLoadTest {
     Node a = startAndRegister("a");
     Node b = startAndRegister("b");
     Node c = startAndRegister("c");
-    ZooKeeperDiscovery discovery = zk.closeAfter(ZooKeeperDiscovery.create("/rpcx_test", "Node",
-        zk.connectString()));
-    XClient x = zk.closeAfter(XClient.create("Node", FailMode.FAILOVER, SelectMode.ROUND_ROBIN,
-        discovery, ClientOptions.DEFAULT));
+    ZooKeeperDiscovery discovery =
+        zk.closeAfter(ZooKeeperDiscovery.create("/rpcx_test", "Node", zk.connectString()));
+    XClient x =
+        zk.closeAfter(
+            XClient.create(
+                "Node",
+                FailMode.FAILOVER,
+                SelectMode.ROUND_ROBIN,
+                discovery,
+                ClientOptions.DEFAULT));
     await().atMost(Duration.ofSeconds(10)).until(() -> x.servers().size() == 3);
 
     Load.Result result;
-    try (Load load = Load.start("Id", 4, (thread, i) -> x.call(
-        Context.background().withTimeout(Duration.ofSeconds(10)), "Id", "k", String.class))) {
+    try (Load load =
+        Load.start(
+            "Id",
+            4,
+            (thread, i) ->
+                x.call(
+                    Context.background().withTimeout(Duration.ofSeconds(10)),
+                    "Id",
+                    "k",
+                    String.class))) {
       load.awaitAnswered("a", 100).awaitAnswered("b", 100).awaitAnswered("c", 100);
 
       zk.stop();
@@ -93,18 +109,21 @@ class ZooKeeperRestartUnderLoadTest {
       CompletableFuture<Void> registered = CompletableFuture.runAsync(() -> d.register("d"));
       await().atMost(Duration.ofSeconds(10)).until(() -> d.plugin.services().containsKey("Node"));
       load.awaitSucceeded(300);
-      assertThat(keys(x.servers())).as("the last known list, kept while ZooKeeper is down")
+      assertThat(keys(x.servers()))
+          .as("the last known list, kept while ZooKeeper is down")
           .containsExactlyInAnyOrder(a.key, b.key, c.key);
 
       zk.restartKeepingData();
-      await().atMost(Duration.ofSeconds(30)).until(() -> keys(x.servers()).equals(
-          Set.of(a.key, b.key, c.key, d.key)));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> keys(x.servers()).equals(Set.of(a.key, b.key, c.key, d.key)));
       load.awaitAnswered("d", 100);
       registered.get(30, TimeUnit.SECONDS);
       result = load.stop();
     }
-    result.report("ZooKeeper stopped and restarted under load, a server registered while it"
-        + " was down (Failover, ZooKeeperDiscovery)");
+    result.report(
+        "ZooKeeper stopped and restarted under load, a server registered while it"
+            + " was down (Failover, ZooKeeperDiscovery)");
     assertThat(result.failed()).as("failed calls:" + result.describeFailures()).isZero();
     assertThat(result.lost()).as("lost calls, stuck in " + result.stuckThreads()).isZero();
   }

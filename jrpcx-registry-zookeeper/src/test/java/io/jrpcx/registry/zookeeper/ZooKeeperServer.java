@@ -9,13 +9,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingServer;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -47,8 +47,16 @@ public final class ZooKeeperServer implements BeforeEachCallback, AfterEachCallb
   }
 
   private InstanceSpec spec() throws IOException {
-    return new InstanceSpec(Files.createTempDirectory("zk").toFile(), port, freePort(),
-        freePort(), true, -1, TICK_MS, -1, Map.of("clientPortAddress", "127.0.0.1"),
+    return new InstanceSpec(
+        Files.createTempDirectory("zk").toFile(),
+        port,
+        freePort(),
+        freePort(),
+        true,
+        -1,
+        TICK_MS,
+        -1,
+        Map.of("clientPortAddress", "127.0.0.1"),
         "127.0.0.1");
   }
 
@@ -71,13 +79,14 @@ public final class ZooKeeperServer implements BeforeEachCallback, AfterEachCallb
 
   /** A new started client with {@code sessionTimeout}, for the caller to close. */
   CuratorFramework newClient(Duration sessionTimeout) {
-    CuratorFramework c = CuratorFrameworkFactory.builder()
-        .connectString(connectString())
-        .sessionTimeoutMs((int) sessionTimeout.toMillis())
-        .connectionTimeoutMs(5_000)
-        .retryPolicy(new RetryOneTime(100))
-        .ensembleTracker(false)
-        .build();
+    CuratorFramework c =
+        CuratorFrameworkFactory.builder()
+            .connectString(connectString())
+            .sessionTimeoutMs((int) sessionTimeout.toMillis())
+            .connectionTimeoutMs(5_000)
+            .retryPolicy(new RetryOneTime(100))
+            .ensembleTracker(false)
+            .build();
     c.start();
     return c;
   }
@@ -115,11 +124,17 @@ public final class ZooKeeperServer implements BeforeEachCallback, AfterEachCallb
    */
   void expireSession(ZooKeeper zk) throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper twin = new ZooKeeper(connectString(), zk.getSessionTimeout(), e -> {
-      if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-        connected.countDown();
-      }
-    }, zk.getSessionId(), zk.getSessionPasswd());
+    ZooKeeper twin =
+        new ZooKeeper(
+            connectString(),
+            zk.getSessionTimeout(),
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            },
+            zk.getSessionId(),
+            zk.getSessionPasswd());
     try {
       if (!connected.await(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException("could not join session " + zk.getSessionId());
