@@ -182,6 +182,9 @@ public final class Client implements AutoCloseable {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(servicePath, "servicePath");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
+    if (replyType != null && ctx.deadline() == null && !options.callTimeout().isZero()) {
+      ctx = ctx.withTimeout(options.callTimeout());
+    }
     Call<T> call = new Call<>(ctx, servicePath, serviceMethod, args, replyType);
     Message request =
         new Message()

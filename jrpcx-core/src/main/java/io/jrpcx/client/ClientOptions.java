@@ -27,6 +27,8 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class ClientOptions {
+  /** The {@link #callTimeout()} of calls whose context has no deadline, unless set. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
 
   /**
    * MsgPack, no compression, 1 s connect timeout, no idle timeout, no heartbeat (30 s wait when
@@ -40,6 +42,7 @@ public final class ClientOptions {
   private final int compressType;
   private final Duration connectTimeout;
   private final Duration idleTimeout;
+  private final Duration callTimeout;
   private final Duration heartbeatInterval;
   private final Duration maxWaitForHeartbeat;
   private final Duration tcpKeepAlivePeriod;
@@ -62,6 +65,7 @@ public final class ClientOptions {
     this.compressType = b.compressType;
     this.connectTimeout = b.connectTimeout;
     this.idleTimeout = b.idleTimeout;
+    this.callTimeout = b.callTimeout;
     this.heartbeatInterval = b.heartbeatInterval;
     this.maxWaitForHeartbeat = b.maxWaitForHeartbeat;
     this.tcpKeepAlivePeriod = b.tcpKeepAlivePeriod;
@@ -106,6 +110,14 @@ public final class ClientOptions {
   /** How long the connection may receive nothing before it is closed; zero disables. */
   public Duration idleTimeout() {
     return idleTimeout;
+  }
+
+  /**
+   * The deadline a call gets when its context has none (default 30 s; zero: none, as in Go). See
+   * {@link Builder#callTimeout}.
+   */
+  public Duration callTimeout() {
+    return callTimeout;
   }
 
   /** Whether heartbeats are sent: {@link #heartbeatInterval()} is positive. */
@@ -202,6 +214,7 @@ public final class ClientOptions {
     private int compressType = CompressType.NONE;
     private Duration connectTimeout = Duration.ofSeconds(1);
     private Duration idleTimeout = Duration.ZERO;
+    private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
     private Duration heartbeatInterval = Duration.ZERO;
     private Duration maxWaitForHeartbeat = Duration.ofSeconds(30);
     private Duration tcpKeepAlivePeriod = Duration.ofMinutes(1);
@@ -226,6 +239,7 @@ public final class ClientOptions {
       compressType = o.compressType;
       connectTimeout = o.connectTimeout;
       idleTimeout = o.idleTimeout;
+      callTimeout = o.callTimeout;
       heartbeatInterval = o.heartbeatInterval;
       maxWaitForHeartbeat = o.maxWaitForHeartbeat;
       tcpKeepAlivePeriod = o.tcpKeepAlivePeriod;
@@ -271,6 +285,20 @@ public final class ClientOptions {
     /** Zero disables the idle timeout. */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = nonNegative(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The deadline of a call whose {@link io.jrpcx.Context} has none, so that no call waits
+     * forever for a server that never answers: 30 s by default; zero turns it off (Go rpcx has no
+     * such default). On an {@link XClient} it bounds the whole call, retries included, and on a
+     * {@link Client} each call. It is sent to the server as {@code __ServerTimeout} like any
+     * deadline. Oneway calls, and the transfer of {@code sendFile}, {@code downloadFile} and
+     * {@code stream} (whose length depends on the data), do not get it; broadcast, fork and
+     * inform keep rpcx's one minute.
+     */
+    public Builder callTimeout(Duration timeout) {
+      this.callTimeout = nonNegative(timeout, "callTimeout");
       return this;
     }
 

@@ -209,7 +209,8 @@ public final class XClient implements AutoCloseable {
   /** {@link #call(Context, String, Object, Class)} for generic reply types. */
   public <T> T call(Context ctx, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
-    return await(this.<T>callAsync(ctx, serviceMethod, args, replyType), ctx, serviceMethod);
+    Context c = withCallTimeout(Objects.requireNonNull(ctx, "ctx"));
+    return await(this.<T>callAsync(c, serviceMethod, args, replyType), c, serviceMethod);
   }
 
   /**
@@ -227,7 +228,8 @@ public final class XClient implements AutoCloseable {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
-    FailModeCall<T> call = new FailModeCall<>(this, withAuth(ctx), serviceMethod, args, replyType);
+    FailModeCall<T> call =
+        new FailModeCall<>(this, withAuth(withCallTimeout(ctx)), serviceMethod, args, replyType);
     call.start();
     return call.result();
   }
@@ -574,6 +576,12 @@ public final class XClient implements AutoCloseable {
   private Context withAuth(Context ctx) {
     String token = authToken;
     return token == null ? ctx : ctx.withMetadata(Message.AUTH_KEY, token);
+  }
+
+  /** {@code ctx}, with {@link ClientOptions#callTimeout()} as its deadline if it has none. */
+  private Context withCallTimeout(Context ctx) {
+    Duration timeout = options.callTimeout();
+    return ctx.deadline() != null || timeout.isZero() ? ctx : ctx.withTimeout(timeout);
   }
 
   private Context fanOutContext(Context ctx) {
