@@ -8,6 +8,7 @@ import io.jrpcx.Deadline;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.RpcException;
 import io.jrpcx.ServiceException;
+import io.jrpcx.TypeRef;
 import io.jrpcx.client.breaker.Breaker;
 import io.jrpcx.codec.Codec;
 import io.jrpcx.internal.NettyTls;
@@ -168,6 +169,15 @@ public final class Client implements AutoCloseable {
   }
 
   /**
+   * {@link #call(Context, String, String, Object, Class)} for a reply type with type arguments,
+   * e.g. {@code new TypeRef<List<Item>>() {}}.
+   */
+  public <T> T call(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return this.<T>go(ctx, servicePath, serviceMethod, args, replyType.type()).await();
+  }
+
+  /**
    * Starts a call and returns at once; {@link Call#done()} completes with the reply. With a null
    * {@code replyType} the call is oneway. Never throws for call failures: they complete the call.
    */
@@ -176,13 +186,22 @@ public final class Client implements AutoCloseable {
     return go(ctx, servicePath, serviceMethod, args, (Type) replyType);
   }
 
+  /** {@link #go(Context, String, String, Object, Class)} for a reply type with type arguments. */
+  public <T> Call<T> go(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return go(ctx, servicePath, serviceMethod, args, replyType.type());
+  }
+
   /** {@link #go(Context, String, String, Object, Class)} for generic reply types. */
   public <T> Call<T> go(
       Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(servicePath, "servicePath");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
-    if (replyType != null && ctx.deadline() == null && !options.callTimeout().isZero()) {
+    // Only the caller's own deadline goes to the server as __ServerTimeout: with the default one
+    // the request stays byte for byte what Go's client sends.
+    Deadline sentDeadline = ctx.deadline();
+    if (replyType != null && sentDeadline == null && !options.callTimeout().isZero()) {
       ctx = ctx.withTimeout(options.callTimeout());
     }
     Call<T> call = new Call<>(ctx, servicePath, serviceMethod, args, replyType);
@@ -218,10 +237,9 @@ public final class Client implements AutoCloseable {
       return call;
     }
     request.setPayload(payload);
-    Deadline deadline = ctx.deadline();
-    if (deadline != null) {
+    if (sentDeadline != null) {
       // Rounded up, so the server's deadline never falls before ours.
-      long nanos = deadline.remaining(TimeUnit.NANOSECONDS);
+      long nanos = sentDeadline.remaining(TimeUnit.NANOSECONDS);
       request.putMetadata(
           Message.SERVER_TIMEOUT_KEY, Long.toString(Math.max(0, (nanos + 999_999) / 1_000_000)));
     }

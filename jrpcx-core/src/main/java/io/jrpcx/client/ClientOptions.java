@@ -291,11 +291,12 @@ public final class ClientOptions {
     /**
      * The deadline of a call whose {@link io.jrpcx.Context} has none, so that no call waits
      * forever for a server that never answers: 30 s by default; zero turns it off (Go rpcx has no
-     * such default). On an {@link XClient} it bounds the whole call, retries included, and on a
-     * {@link Client} each call. It is sent to the server as {@code __ServerTimeout} like any
-     * deadline. Oneway calls, and the transfer of {@code sendFile}, {@code downloadFile} and
-     * {@code stream} (whose length depends on the data), do not get it; broadcast, fork and
-     * inform keep rpcx's one minute.
+     * such default). On a {@link Client} it bounds each call; on an {@link XClient} each attempt,
+     * and the whole of a synchronous {@code call} (proxies' included), retries and all. Unlike a
+     * context's deadline it is not sent to the server as {@code __ServerTimeout}, so requests
+     * stay byte for byte what Go's client sends. Oneway calls, and the transfer of {@code
+     * sendFile}, {@code downloadFile} and {@code stream} (whose length depends on the data), do
+     * not get it; broadcast, fork and inform keep rpcx's one minute.
      */
     public Builder callTimeout(Duration timeout) {
       this.callTimeout = nonNegative(timeout, "callTimeout");

@@ -5,6 +5,7 @@ import io.jrpcx.Context;
 import io.jrpcx.MultiNodeException;
 import io.jrpcx.RpcException;
 import io.jrpcx.client.discovery.KVPair;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +23,9 @@ final class FanOut<T> {
   private final Context ctx;
   private final String method;
   private final Object args;
-  private final Class<T> replyType;
+  private final Type replyType;
 
-  FanOut(XClient x, Context ctx, String method, Object args, Class<T> replyType) {
+  FanOut(XClient x, Context ctx, String method, Object args, Type replyType) {
     this.x = x;
     this.ctx = ctx;
     this.method = method;

@@ -1,6 +1,7 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
+import io.jrpcx.TypeRef;
 import io.jrpcx.client.discovery.ServiceDiscovery;
 import io.jrpcx.client.selector.Selector;
 import java.lang.reflect.Type;
@@ -102,6 +103,42 @@ public final class OneClient implements AutoCloseable {
   public <T> T call(
       Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
+  }
+
+  /** {@link XClient#call} on {@code servicePath}, for a reply type with type arguments. */
+  public <T> T call(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
+  }
+
+  /** {@link XClient#callAsync} on {@code servicePath}, for a reply type with type arguments. */
+  public <T> CompletableFuture<T> callAsync(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return xclient(servicePath).callAsync(ctx, serviceMethod, args, replyType);
+  }
+
+  /** {@link XClient#go} on {@code servicePath}, for a reply type with type arguments. */
+  public <T> Call<T> go(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return xclient(servicePath).go(ctx, serviceMethod, args, replyType);
+  }
+
+  /** {@link XClient#broadcast} on {@code servicePath}, for a reply type with type arguments. */
+  public <T> T broadcast(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return xclient(servicePath).broadcast(ctx, serviceMethod, args, replyType);
+  }
+
+  /** {@link XClient#fork} on {@code servicePath}, for a reply type with type arguments. */
+  public <T> T fork(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return xclient(servicePath).fork(ctx, serviceMethod, args, replyType);
+  }
+
+  /** {@link XClient#inform} on {@code servicePath}, for a reply type with type arguments. */
+  public <T> List<Receipt<T>> inform(
+      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return xclient(servicePath).inform(ctx, serviceMethod, args, replyType);
   }
 
   /** {@link XClient#callAsync} on {@code servicePath}. */

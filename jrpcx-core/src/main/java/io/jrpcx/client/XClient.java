@@ -5,6 +5,7 @@ import io.jrpcx.Context;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.MultiNodeException;
 import io.jrpcx.RpcException;
+import io.jrpcx.TypeRef;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.client.discovery.NodeFilters;
 import io.jrpcx.client.discovery.ServiceDiscovery;
@@ -206,11 +207,22 @@ public final class XClient implements AutoCloseable {
     return call(ctx, serviceMethod, args, (Type) replyType);
   }
 
+  /**
+   * {@link #call(Context, String, Object, Class)} for a reply type with type arguments, e.g.
+   * {@code new TypeRef<List<Item>>() {}}.
+   */
+  public <T> T call(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return call(ctx, serviceMethod, args, replyType.type());
+  }
+
   /** {@link #call(Context, String, Object, Class)} for generic reply types. */
   public <T> T call(Context ctx, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
-    Context c = withCallTimeout(Objects.requireNonNull(ctx, "ctx"));
-    return await(this.<T>callAsync(c, serviceMethod, args, replyType), c, serviceMethod);
+    // The default deadline bounds the wait here and each attempt in its Client, and is not sent.
+    return await(
+        this.<T>callAsync(ctx, serviceMethod, args, replyType),
+        withCallTimeout(Objects.requireNonNull(ctx, "ctx")),
+        serviceMethod);
   }
 
   /**
@@ -222,14 +234,19 @@ public final class XClient implements AutoCloseable {
     return callAsync(ctx, serviceMethod, args, (Type) replyType);
   }
 
+  /** {@link #callAsync(Context, String, Object, Class)} for a reply type with type arguments. */
+  public <T> CompletableFuture<T> callAsync(
+      Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return callAsync(ctx, serviceMethod, args, replyType.type());
+  }
+
   /** {@link #callAsync(Context, String, Object, Class)} for generic reply types. */
   public <T> CompletableFuture<T> callAsync(
       Context ctx, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
-    FailModeCall<T> call =
-        new FailModeCall<>(this, withAuth(withCallTimeout(ctx)), serviceMethod, args, replyType);
+    FailModeCall<T> call = new FailModeCall<>(this, withAuth(ctx), serviceMethod, args, replyType);
     call.start();
     return call.result();
   }
@@ -240,6 +257,11 @@ public final class XClient implements AutoCloseable {
    */
   public <T> Call<T> go(Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     return go(ctx, serviceMethod, args, (Type) replyType);
+  }
+
+  /** {@link #go(Context, String, Object, Class)} for a reply type with type arguments. */
+  public <T> Call<T> go(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return go(ctx, serviceMethod, args, replyType.type());
   }
 
   /** {@link #go(Context, String, Object, Class)} for generic reply types. */
@@ -285,6 +307,15 @@ public final class XClient implements AutoCloseable {
    * deadline in the context the call is bounded by one minute, as in rpcx.
    */
   public <T> T broadcast(Context ctx, String serviceMethod, Object args, Class<T> replyType) {
+    return broadcast(ctx, serviceMethod, args, (Type) replyType);
+  }
+
+  /** {@link #broadcast(Context, String, Object, Class)} for a reply type with type arguments. */
+  public <T> T broadcast(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return broadcast(ctx, serviceMethod, args, replyType.type());
+  }
+
+  private <T> T broadcast(Context ctx, String serviceMethod, Object args, Type replyType) {
     Context c = fanOutContext(ctx);
     return await(
         new FanOut<T>(this, c, serviceMethod, args, replyType).broadcast(), c, serviceMethod);
@@ -295,6 +326,15 @@ public final class XClient implements AutoCloseable {
    * {@link MultiNodeException} only when every node failed. Bounded as {@link #broadcast} is.
    */
   public <T> T fork(Context ctx, String serviceMethod, Object args, Class<T> replyType) {
+    return fork(ctx, serviceMethod, args, (Type) replyType);
+  }
+
+  /** {@link #fork(Context, String, Object, Class)} for a reply type with type arguments. */
+  public <T> T fork(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return fork(ctx, serviceMethod, args, replyType.type());
+  }
+
+  private <T> T fork(Context ctx, String serviceMethod, Object args, Type replyType) {
     Context c = fanOutContext(ctx);
     return await(new FanOut<T>(this, c, serviceMethod, args, replyType).fork(), c, serviceMethod);
   }
@@ -307,6 +347,17 @@ public final class XClient implements AutoCloseable {
    */
   public <T> List<Receipt<T>> inform(
       Context ctx, String serviceMethod, Object args, Class<T> replyType) {
+    return inform(ctx, serviceMethod, args, (Type) replyType);
+  }
+
+  /** {@link #inform(Context, String, Object, Class)} for a reply type with type arguments. */
+  public <T> List<Receipt<T>> inform(
+      Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
+    return inform(ctx, serviceMethod, args, replyType.type());
+  }
+
+  private <T> List<Receipt<T>> inform(
+      Context ctx, String serviceMethod, Object args, Type replyType) {
     Context c = fanOutContext(ctx);
     return await(new FanOut<T>(this, c, serviceMethod, args, replyType).inform(), c, serviceMethod);
   }

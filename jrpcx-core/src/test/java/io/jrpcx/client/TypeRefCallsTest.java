@@ -1,0 +1,99 @@
+package io.jrpcx.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jrpcx.Context;
+import io.jrpcx.TypeRef;
+import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.client.discovery.MultipleServersDiscovery;
+import io.jrpcx.testing.Args;
+import io.jrpcx.testing.Reply;
+import io.jrpcx.testing.TestServer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link TypeRef} overloads: a {@code List<Reply>} reply decodes as {@code Reply}s on every call
+ * method, where {@code List.class} gives maps.
+ */
+class TypeRefCallsTest {
+  private static final TypeRef<List<Reply>> REPLIES = new TypeRef<List<Reply>>() {};
+
+  @RegisterExtension
+  final TestServer server = TestServer.create(b -> {}, s -> s.register("Lists", new Lists(), ""));
+
+  /** Answers {@code [A, B]} as two replies. */
+  public static final class Lists {
+    public List<Reply> pair(Args args) {
+      return List.of(reply(args.A), reply(args.B));
+    }
+
+    private static Reply reply(int c) {
+      Reply r = new Reply();
+      r.C = c;
+      return r;
+    }
+  }
+
+  @Test
+  void aTypeRefKeepsItsTypeArgumentsAndNeedsThem() {
+    assertThat(REPLIES.type().getTypeName())
+        .isEqualTo("java.util.List<" + Reply.class.getName() + ">");
+    assertThat(new TypeRef<List<Reply>>() {}).isEqualTo(REPLIES).hasSameHashCodeAs(REPLIES);
+    assertThatThrownBy(() -> new TypeRef() {}).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aClassGivesMapsWhereATypeRefGivesTheElementType() {
+    Client client = server.connect();
+    List<?> raw = client.call(Context.background(), "Lists", "Pair", new Args(1, 2), List.class);
+    assertThat(raw.get(0)).isInstanceOf(Map.class);
+
+    List<Reply> replies =
+        client.call(Context.background(), "Lists", "Pair", new Args(1, 2), REPLIES);
+    assertThat(replies).extracting(r -> r.C).containsExactly(1, 2);
+    assertThat(client.go(Context.background(), "Lists", "Pair", new Args(3, 4), REPLIES).await())
+        .extracting(r -> r.C)
+        .containsExactly(3, 4);
+  }
+
+  @Test
+  void everyXClientAndOneClientCallMethodTakesATypeRef() throws Exception {
+    String key = "tcp@" + server.address();
+    try (XClient x =
+            XClient.create(
+                "Lists",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                new MultipleServersDiscovery(List.of(new KVPair(key, ""))),
+                ClientOptions.DEFAULT);
+        OneClient one =
+            OneClient.create(
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                new MultipleServersDiscovery(List.of(new KVPair(key, ""))),
+                ClientOptions.DEFAULT)) {
+      Context ctx = Context.background();
+      Args args = new Args(5, 6);
+      List<List<Reply>> results =
+          List.of(
+              x.call(ctx, "Pair", args, REPLIES),
+              x.callAsync(ctx, "Pair", args, REPLIES).get(),
+              x.go(ctx, "Pair", args, REPLIES).await(),
+              x.broadcast(ctx, "Pair", args, REPLIES),
+              x.fork(ctx, "Pair", args, REPLIES),
+              x.inform(ctx, "Pair", args, REPLIES).get(0).reply(),
+              one.call(ctx, "Lists", "Pair", args, REPLIES),
+              one.callAsync(ctx, "Lists", "Pair", args, REPLIES).get(),
+              one.go(ctx, "Lists", "Pair", args, REPLIES).await(),
+              one.broadcast(ctx, "Lists", "Pair", args, REPLIES),
+              one.fork(ctx, "Lists", "Pair", args, REPLIES),
+              one.inform(ctx, "Lists", "Pair", args, REPLIES).get(0).reply());
+      assertThat(results)
+          .allSatisfy(list -> assertThat(list).extracting(r -> r.C).containsExactly(5, 6));
+    }
+  }
+}
