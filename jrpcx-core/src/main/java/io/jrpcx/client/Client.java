@@ -113,14 +113,16 @@ public final class Client implements AutoCloseable {
     Objects.requireNonNull(address, "address");
     long startNanos = System.nanoTime();
     Network net = Network.of(network);
-    SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
-    if (ssl != null && !net.isTcpBased()) {
+    // A network with TLS of its own (quic) takes the TlsConfig itself: no SslContext for it.
+    SslContext ssl =
+        options.tls() == null || net.ownsTls() ? null : NettyTls.clientContext(options.tls());
+    if (options.tls() != null && !net.isTcpBased() && !net.ownsTls()) {
       throw new IllegalArgumentException(
           "TLS is supported on TCP-based networks (tcp, http, ws, "
               + "wss, reuseport), not "
               + network);
     }
-    if (ssl == null && net.requiresTls()) {
+    if (ssl == null && net.requiresTls() && !net.ownsTls()) {
       // As Go's client with no TLS config: the JDK's trusted certificates and host name checks.
       ssl = NettyTls.clientContext(NettyTls.DEFAULT_CLIENT);
     }

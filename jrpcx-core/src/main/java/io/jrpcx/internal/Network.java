@@ -1,5 +1,6 @@
 package io.jrpcx.internal;
 
+import io.jrpcx.TlsConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -127,6 +128,15 @@ public abstract class Network {
   }
 
   /**
+   * Whether the network secures its connections itself (QUIC carries TLS 1.3 inside its own
+   * handshake): the server and client then add no {@code SslHandler} and hand the {@link
+   * io.jrpcx.TlsConfig} to the network through {@link ServerSide} and {@link ClientSide}.
+   */
+  public boolean ownsTls() {
+    return false;
+  }
+
+  /**
    * Whether another protocol (the HTTP gateway) may share the server's port, told apart by the
    * first byte; true on plain TCP listeners, where Go's cmux does it. On http and ws the first
    * bytes are the handshake's, which the network itself must read.
@@ -153,10 +163,27 @@ public abstract class Network {
     return b.channel(clientChannel()).connect(remote);
   }
 
+  /**
+   * Connects as {@link #connect(Bootstrap, SocketAddress)}, for a network that needs the client's
+   * settings to dial (QUIC's TLS). The future must complete within {@code side}'s handshake
+   * timeout, and its channel is the one {@code b}'s handler was run on.
+   */
+  public ChannelFuture connect(Bootstrap b, SocketAddress remote, ClientSide side) {
+    return connect(b, remote);
+  }
+
   /** Binds {@code b}'s listener to {@code local}, after {@link #listenerOptions}. */
   public ChannelFuture bind(ServerBootstrap b, SocketAddress local) {
     listenerOptions(b);
     return b.channel(serverChannel()).bind(local);
+  }
+
+  /**
+   * Binds as {@link #bind(ServerBootstrap, SocketAddress)}, for a network that needs the server's
+   * settings to listen (QUIC's TLS). Each connection still gets {@code b}'s child handler.
+   */
+  public ChannelFuture bind(ServerBootstrap b, SocketAddress local, ServerSide side) {
+    return bind(b, local);
   }
 
   /** Socket options of the listener; none beyond the server's own by default. */
@@ -184,18 +211,29 @@ public abstract class Network {
 
   /**
    * What a client's handshake needs: the address as dialled ({@code host:port}, for Host and
-   * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted and the
-   * time the handshake may take.
+   * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted, the time
+   * the handshake may take and, for a network that {@link #ownsTls()}, the TLS settings to use
+   * (the client's, or the JDK's trusted CAs when it has none), else null.
    */
   public record ClientSide(
-      String address, boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
+      String address,
+      boolean tls,
+      String rpcPath,
+      int maxFrameLength,
+      Duration handshakeTimeout,
+      TlsConfig tlsConfig) {}
 
   /**
    * What a server's handshake needs: whether TLS wraps the connection, the rpc path, the largest
-   * frame accepted (the server's max message length) and the time the handshake may take.
+   * frame accepted (the server's max message length), the time the handshake may take and, for a
+   * network that {@link #ownsTls()}, the server's TLS settings (null when it has none).
    */
   public record ServerSide(
-      boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
+      boolean tls,
+      String rpcPath,
+      int maxFrameLength,
+      Duration handshakeTimeout,
+      TlsConfig tlsConfig) {}
 
   /** Plain TCP: {@code tcp}, {@code tcp4}, {@code tcp6}. */
   private static class Stream extends Network {
