@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -94,7 +95,8 @@ final class QuicDial {
                       quic.close(); // timed out meanwhile
                       return;
                     }
-                    quic.createStream(QuicStreamType.BIDIRECTIONAL, core.config().handler())
+                    quic.createStream(
+                            QuicStreamType.BIDIRECTIONAL, new ClientStream(core.config().handler()))
                         .addListener(
                             s -> {
                               if (!s.isSuccess()) {
@@ -152,6 +154,22 @@ final class QuicDial {
     }
   }
 
+  /** The client's pipeline (core's) on its stream, which ends at the server's FIN. */
+  private static final class ClientStream extends ChannelInitializer<QuicStreamChannel> {
+    private final ChannelHandler pipeline;
+
+    ClientStream(ChannelHandler pipeline) {
+      this.pipeline = pipeline;
+    }
+
+    @Override
+    protected void initChannel(QuicStreamChannel stream) {
+      // As EOF on tcp; Netty keeps a stream open after the peer's FIN by default.
+      stream.config().setAllowHalfClosure(false);
+      stream.pipeline().addLast(pipeline);
+    }
+  }
+
   /** Closes the client's UDP socket with its QUIC connection: one socket per connection. */
   private static final class ClosesSocket extends ChannelInboundHandlerAdapter {
     private final Channel udp;
@@ -162,7 +180,9 @@ final class QuicDial {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      udp.close();
+      // Later, not now: this may run inside the socket's read loop, which would then read a
+      // closed socket.
+      udp.eventLoop().execute(udp::close);
       ctx.fireChannelInactive();
     }
   }

@@ -139,7 +139,9 @@ final class QuicListener {
           .addListener(
               f -> {
                 if (--open == 0 && stopped) {
-                  socket.close();
+                  // Later, not now: this may run inside the socket's read loop, which would then
+                  // read a closed socket.
+                  socket.eventLoop().execute(socket::close);
                 }
               });
       quic.pipeline().addLast(new OneStream());
@@ -186,6 +188,9 @@ final class QuicListener {
         stream.close();
         return;
       }
+      // The peer's FIN ends the connection, as EOF does on tcp (Netty keeps such a stream open
+      // by default, for protocols that answer after the request's end).
+      stream.config().setAllowHalfClosure(false);
       QuicChannel quic = stream.parent();
       stream.closeFuture().addListener(f -> quic.close());
       stream.pipeline().addLast(connectionPipeline);

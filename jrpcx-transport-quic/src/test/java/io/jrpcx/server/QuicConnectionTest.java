@@ -1,0 +1,176 @@
+package io.jrpcx.server;
+
+import static io.jrpcx.server.RawRpcxSocket.CODEC;
+import static io.jrpcx.server.RawRpcxSocket.mul;
+import static io.jrpcx.server.RawRpcxSocket.replyC;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.jrpcx.ConnectionException;
+import io.jrpcx.Context;
+import io.jrpcx.TlsConfig;
+import io.jrpcx.client.Client;
+import io.jrpcx.client.ClientOptions;
+import io.jrpcx.testing.Args;
+import io.jrpcx.testing.Reply;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What is particular to quic: TLS is mandatory and checked, a connection carries one stream, and
+ * the stream and its QUIC connection end together.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class QuicConnectionTest {
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = closeables.size() - 1; i >= 0; i--) {
+      closeables.get(i).close();
+    }
+  }
+
+  private Server start() {
+    Server s = QuicCases.start(b -> {});
+    closeables.add(s);
+    return s;
+  }
+
+  private Client client(ClientOptions options) {
+    Client c = new Client(options);
+    closeables.add(c);
+    return c;
+  }
+
+  private static int product(Client c, int a, int b) {
+    return c.call(
+            Context.background().withTimeout(Duration.ofSeconds(5)),
+            "Arith",
+            "Mul",
+            new Args(a, b),
+            Reply.class)
+        .C;
+  }
+
+  @Test
+  void aServerWithoutTlsConfigFailsToStartSayingSo() {
+    Server s = Server.builder().build();
+    closeables.add(s);
+    assertThatThrownBy(() -> s.start("quic", "127.0.0.1:0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("network 'quic' needs TLS")
+        .hasMessageContaining("Server.builder().tls(");
+  }
+
+  @Test
+  void aClientRefusesACertificateItDoesNotTrust() {
+    Server server = start();
+    // The JDK's trusted CAs, which did not sign the test CA's server certificate.
+    Client c = client(ClientOptions.DEFAULT);
+    assertThatThrownBy(() -> c.connect("quic", server.address()))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("TLS handshake with " + server.address() + " failed");
+  }
+
+  @Test
+  void aClientRefusesACertificateForAnotherHost() {
+    Server server = start();
+    Client c =
+        client(
+            ClientOptions.DEFAULT.toBuilder()
+                .tls(
+                    TlsConfig.builder()
+                        .trustManager(QuicCases.certs().ca.cert)
+                        .serverName("elsewhere.example")
+                        .build())
+                .build());
+    assertThatThrownBy(() -> c.connect("quic", server.address()))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageContaining("TLS handshake");
+  }
+
+  @Test
+  void anInsecureClientAcceptsAnyCertificateOnlyWhenAskedTo() {
+    Server server = start();
+    Client c =
+        client(
+            ClientOptions.DEFAULT.toBuilder()
+                .tls(TlsConfig.builder().insecureTrustAll().build())
+                .build());
+    c.connect("quic", server.address());
+    assertThat(product(c, 10, 20)).isEqualTo(200);
+  }
+
+  @Test
+  void aSecondStreamIsRefusedAndTheFirstKeepsWorking() {
+    Server server = start();
+    QuicPeer p = QuicPeer.connect(server.address());
+    closeables.add(p);
+    p.send(CODEC.encode(mul(1, 2, 3)));
+    assertThat(replyC(p.readMessage())).isEqualTo(6);
+    // The server allows a client one stream, so the peer's QUIC stack does not even open a
+    // second; should one be opened anyway, the server ends it unanswered.
+    BlockingQueue<byte[]> second = p.openAnotherStream(CODEC.encode(mul(2, 4, 5)));
+    if (second != null) {
+      // Opened (its bytes sent): the server ends it unanswered.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> second.stream().anyMatch(b -> b.length == 0));
+      assertThat(second.stream().mapToInt(b -> b.length).sum()).isZero();
+    }
+    p.send(CODEC.encode(mul(3, 6, 7)));
+    assertThat(replyC(p.readMessage())).isEqualTo(42);
+    assertThat(p.quic.isActive()).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"FIN", "close"})
+  void theEndOfTheClientsStreamClosesTheConnectionOnBothSides(String end) throws Exception {
+    CompletableFuture<ClientConnection> accepted = new CompletableFuture<>();
+    CompletableFuture<ClientConnection> closed = new CompletableFuture<>();
+    Server server =
+        QuicCases.start(
+            b ->
+                b.plugin((ServerPlugin.PostConnAccept) c -> accepted.complete(c) || true)
+                    .plugin((ServerPlugin.PostConnClose) closed::complete));
+    closeables.add(server);
+    QuicPeer p = QuicPeer.connect(server.address());
+    closeables.add(p);
+    p.send(CODEC.encode(mul(1, 2, 3)));
+    assertThat(replyC(p.readMessage())).isEqualTo(6);
+    ClientConnection c = accepted.get(5, TimeUnit.SECONDS);
+    if (end.equals("FIN")) {
+      p.stream.shutdownOutput().awaitUninterruptibly();
+    } else {
+      p.stream.close().awaitUninterruptibly(); // both directions, at once
+    }
+    assertThat(closed.get(5, TimeUnit.SECONDS)).isSameAs(c);
+    assertThat(p.connectionClosed()).as("the peer's QUIC connection").isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> server.activeConnections().isEmpty());
+  }
+
+  @Test
+  void theServerEndingAConnectionEndsTheClients() {
+    CompletableFuture<ClientConnection> accepted = new CompletableFuture<>();
+    Server server =
+        QuicCases.start(
+            b -> b.plugin((ServerPlugin.PostConnAccept) c -> accepted.complete(c) || true));
+    closeables.add(server);
+    Client c = client(QuicCases.client().build());
+    c.connect("quic", server.address());
+    assertThat(product(c, 2, 3)).isEqualTo(6);
+    accepted.join().close();
+    await().atMost(Duration.ofSeconds(5)).until(c::isShutdown);
+  }
+}
