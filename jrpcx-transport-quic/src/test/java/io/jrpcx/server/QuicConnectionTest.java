@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
 import io.jrpcx.TlsConfig;
+import io.jrpcx.client.Call;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.testing.Args;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -158,6 +160,39 @@ class QuicConnectionTest {
     assertThat(closed.get(5, TimeUnit.SECONDS)).isSameAs(c);
     assertThat(p.connectionClosed()).as("the peer's QUIC connection").isTrue();
     await().atMost(Duration.ofSeconds(5)).until(() -> server.activeConnections().isEmpty());
+  }
+
+  /** A service whose call waits until the test lets it answer. */
+  public static final class Slow {
+    final CountDownLatch started = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    public String hold(String text) throws InterruptedException {
+      started.countDown();
+      release.await(10, TimeUnit.SECONDS);
+      return text;
+    }
+  }
+
+  @Test
+  void aGracefulShutdownAnswersTheCallInFlightAndRefusesNewConnections() throws Exception {
+    Server server = QuicCases.start(b -> {});
+    closeables.add(server);
+    Slow slow = new Slow();
+    server.register("Slow", slow, "");
+    Client c = client(QuicCases.client().build());
+    c.connect("quic", server.address());
+    Call<String> call = c.go(Context.background(), "Slow", "Hold", "answered", String.class);
+    assertThat(slow.started.await(5, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Void> shutdown =
+        CompletableFuture.runAsync(() -> server.shutdown(Duration.ofSeconds(10)));
+    await().atMost(Duration.ofSeconds(5)).until(server::draining); // the listener is closed
+    Client late = client(QuicCases.client().connectTimeout(Duration.ofMillis(500)).build());
+    assertThatThrownBy(() -> late.connect("quic", server.address()))
+        .isInstanceOf(ConnectionException.class);
+    slow.release.countDown();
+    assertThat(call.done().get(5, TimeUnit.SECONDS)).isEqualTo("answered");
+    shutdown.get(15, TimeUnit.SECONDS);
   }
 
   @Test
