@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLSession;
 
 /**
  * One rpcx network name ({@code tcp}, {@code http}, {@code ws}, ...) and everything that differs
@@ -58,6 +60,21 @@ public abstract class Network {
       NETWORKS.putIfAbsent(n.name(), n);
     }
   }
+
+  /**
+   * The peer's socket address, set by a network on a connection's channel whose own {@link
+   * Channel#remoteAddress()} is not one (a QUIC stream's is the stream's id); see {@link
+   * #peerAddress}.
+   */
+  public static final AttributeKey<SocketAddress> PEER_ADDRESS =
+      AttributeKey.valueOf(Network.class, "peerAddress");
+
+  /**
+   * The TLS session, set by a network that {@link #ownsTls()} on a connection's channel, where
+   * no {@code SslHandler} holds it.
+   */
+  public static final AttributeKey<SSLSession> TLS_SESSION =
+      AttributeKey.valueOf(Network.class, "tlsSession");
 
   private final String name;
 
@@ -107,6 +124,12 @@ public abstract class Network {
               + "'");
     }
     return path;
+  }
+
+  /** The peer's address of connection {@code ch}: its {@link #PEER_ADDRESS}, else its own. */
+  public static SocketAddress peerAddress(Channel ch) {
+    SocketAddress a = ch.attr(PEER_ADDRESS).get();
+    return a != null ? a : ch.remoteAddress();
   }
 
   /** The name as rpcx keys write it, e.g. {@code ws}. */

@@ -289,7 +289,7 @@ final class ServerTransport {
       if (suppressed >= 0) {
         log.warn(
             "refusing connection from {}: {}{}",
-            child.remoteAddress(),
+            Network.peerAddress(child),
             refusal,
             LogLimiter.suffix(suppressed));
       }

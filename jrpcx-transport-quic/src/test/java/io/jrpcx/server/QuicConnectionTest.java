@@ -9,12 +9,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
+import io.jrpcx.RpcException;
 import io.jrpcx.TlsConfig;
 import io.jrpcx.client.Call;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.Reply;
+import io.jrpcx.testing.TestCertificates;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,6 +116,51 @@ class QuicConnectionTest {
                 .build());
     c.connect("quic", server.address());
     assertThat(product(c, 10, 20)).isEqualTo(200);
+  }
+
+  @Test
+  void withMutualTlsTheServerSeesTheClientsCertificateAndUdpAddress() throws Exception {
+    TestCertificates certs = QuicCases.certs();
+    CompletableFuture<ClientConnection> accepted = new CompletableFuture<>();
+    Server server =
+        QuicCases.start(
+            b ->
+                b.tls(
+                        TlsConfig.builder()
+                            .keyManager(certs.server.cert, certs.server.key)
+                            .trustManager(certs.ca.cert)
+                            .clientAuth(TlsConfig.ClientAuth.REQUIRE)
+                            .build())
+                    .plugin((ServerPlugin.PostConnAccept) c -> accepted.complete(c) || true));
+    closeables.add(server);
+    Client c =
+        client(
+            ClientOptions.DEFAULT.toBuilder()
+                .tls(
+                    TlsConfig.builder()
+                        .trustManager(certs.ca.cert)
+                        .keyManager(certs.client.cert, certs.client.key)
+                        .build())
+                .build());
+    c.connect("quic", server.address());
+    assertThat(product(c, 10, 20)).isEqualTo(200);
+    ClientConnection conn = accepted.get(5, TimeUnit.SECONDS);
+    assertThat(conn.remoteAddress()).isInstanceOf(InetSocketAddress.class);
+    assertThat(((InetSocketAddress) conn.remoteAddress()).getAddress().isLoopbackAddress())
+        .isTrue();
+    SSLSession session = conn.tlsSession().orElseThrow();
+    assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
+    assertThat(session.getPeerCertificates()[0]).isEqualTo(certs.client.certificate);
+
+    Client anonymous = client(QuicCases.client().connectTimeout(Duration.ofSeconds(2)).build());
+    assertThatThrownBy(
+            () -> {
+              // TLS 1.3 lets a client finish its handshake before the server checked its
+              // certificate: the refusal may come with the first call.
+              anonymous.connect("quic", server.address());
+              product(anonymous, 1, 2);
+            })
+        .isInstanceOf(RpcException.class);
   }
 
   @Test

@@ -144,6 +144,20 @@ class QuicHardeningTest {
   }
 
   @Test
+  void connectionsOverThePerAddressCapAreRefused() {
+    Server server = start(b -> b.maxConnectionsPerIp(1));
+    QuicPeer first = connect(server);
+    first.send(CODEC.encode(mul(1, 2, 3)));
+    assertThat(replyC(first.readMessage())).isEqualTo(6);
+    QuicPeer refused = connect(server);
+    refused.send(CODEC.encode(mul(1, 2, 3)));
+    assertThat(refused.awaitClosedByServer()).isEmpty();
+    assertThat(server.refusedConnections()).isEqualTo(1);
+    first.send(CODEC.encode(mul(2, 3, 4)));
+    assertThat(replyC(first.readMessage())).isEqualTo(12);
+  }
+
+  @Test
   void connectionsOverTheCapAreRefused() {
     Server server = start(b -> b.maxConnections(2));
     List<QuicPeer> admitted = new ArrayList<>();

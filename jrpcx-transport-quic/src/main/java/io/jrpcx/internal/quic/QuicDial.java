@@ -185,6 +185,12 @@ final class QuicDial {
       udp.eventLoop().execute(udp::close);
       ctx.fireChannelInactive();
     }
+
+    /** The handshake's failure reaches the dial's future; any error ends the connection. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 
   /** Streams a server opens are refused: rpcx has the client open the only one. */

@@ -172,11 +172,28 @@ final class QuicListener {
         return;
       }
       taken = true;
+      // What the stream's own address cannot say: who the peer is (for the per-address limit,
+      // ClientConnection.remoteAddress) and the TLS session (ClientConnection.tlsSession).
+      QuicChannel quic = (QuicChannel) ctx.channel();
+      stream.attr(Network.PEER_ADDRESS).set(quic.remoteSocketAddress());
+      stream.attr(Network.TLS_SESSION).set(quic.sslEngine().getSession());
       // The guard passes the stream on (Netty then registers it) or closes it there and then.
       ((ChannelInboundHandler) acceptGuard).channelRead(ctx, stream);
       if (!stream.isRegistered()) {
         ctx.close();
       }
+    }
+
+    /**
+     * A failed QUIC handshake (a client without the certificate mutual TLS asks for, say) or a
+     * connection error: the connection closes. Logged at debug, as tcp's failed TLS handshakes:
+     * what a peer sends must not fill the log.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      QuicChannel quic = (QuicChannel) ctx.channel();
+      log.debug("QUIC connection from {} failed", quic.remoteSocketAddress(), cause);
+      ctx.close();
     }
   }
 
