@@ -29,8 +29,9 @@ import javax.net.ssl.SSLSession;
  * NettyTransport#IN_PROCESS}, {@code http}, {@code ws}, {@code wss} and {@code reuseport}. A module
  * adds its networks by listing a subclass in {@code META-INF/services/io.jrpcx.internal.Network}
  * (read once, with {@link ServiceLoader}); a datagram network such as QUIC or KCP overrides {@link
- * #connect} and {@link #bind} to build its channels its own way. Names of networks whose module is
- * absent fail with the module to add.
+ * #connect(Bootstrap, SocketAddress, ClientSide)} and {@link #bind(ServerBootstrap, SocketAddress,
+ * ServerSide)} to build its channels its own way, and one with TLS of its own says so with {@link
+ * #ownsTls()}. Names of networks whose module is absent fail with the module to add.
  */
 public abstract class Network {
   /** Go's default {@code RPCPath}, where http CONNECT and WebSocket connections go. */

@@ -47,13 +47,14 @@ final class QuicListener {
   private final ChannelHandler acceptGuard;
   private final ChannelHandler connectionPipeline;
 
-  /** Open QUIC connections; read and written on the socket's event loop only. */
+  /**
+   * Open QUIC connections; read and written on the socket's event loop only (Netty registers a
+   * QUIC connection on its socket's loop).
+   */
   private int open;
 
   /** Whether the listener was closed: new connections are refused. Event loop only. */
   private boolean stopped;
-
-  private Channel socket;
 
   private QuicListener(ChannelHandler acceptGuard, ChannelHandler connectionPipeline) {
     this.acceptGuard = acceptGuard;
@@ -86,20 +87,17 @@ final class QuicListener {
     for (Map.Entry<ChannelOption<?>, Object> e : config.childOptions().entrySet()) {
       streamOption(codec, e.getKey(), e.getValue());
     }
-    ChannelFuture bound =
-        new Bootstrap()
-            .group(config.childGroup())
-            .channel(QuicNetwork.datagramChannel())
-            .handler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(listener.new StopOnClose(), codec.build());
-                  }
-                })
-            .bind(local);
-    listener.socket = bound.channel();
-    return bound;
+    return new Bootstrap()
+        .group(config.childGroup())
+        .channel(QuicNetwork.datagramChannel())
+        .handler(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(listener.new StopOnClose(), codec.build());
+              }
+            })
+        .bind(local);
   }
 
   @SuppressWarnings("unchecked")
@@ -141,6 +139,7 @@ final class QuicListener {
                 if (--open == 0 && stopped) {
                   // Later, not now: this may run inside the socket's read loop, which would then
                   // read a closed socket.
+                  Channel socket = quic.parent();
                   socket.eventLoop().execute(socket::close);
                 }
               });
