@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -49,9 +50,13 @@ final class QuicCases {
     return s;
   }
 
-  /** Client options trusting the test CA. */
+  /**
+   * Client options trusting the test CA, with a connect timeout that a first handshake on a busy
+   * machine (native code and classes loading) does not run out of.
+   */
   static ClientOptions.Builder client() {
     return ClientOptions.DEFAULT.toBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
         .tls(TlsConfig.builder().trustManager(certs().ca.cert).build());
   }
 }

@@ -80,10 +80,29 @@ class QuicConnectionTest {
   }
 
   @Test
+  void dialingAPortNobodyServesFailsAfterTheConnectTimeout() throws Exception {
+    int port;
+    try (java.net.DatagramSocket unused = new java.net.DatagramSocket(0)) {
+      port = unused.getLocalPort(); // free once closed: nothing answers there
+    }
+    Client c = client(QuicCases.client().connectTimeout(Duration.ofMillis(300)).build());
+    // UDP has no refusal to wait for: the connect timeout ends the wait, and says so.
+    assertThatThrownBy(() -> c.connect("quic", "127.0.0.1:" + port))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessage(
+            "dial quic 127.0.0.1:"
+                + port
+                + ": the QUIC handshake with 127.0.0.1:"
+                + port
+                + " did not complete within the connect timeout of PT0.3S");
+    assertThat(c.isShutdown()).isFalse();
+  }
+
+  @Test
   void aClientRefusesACertificateItDoesNotTrust() {
     Server server = start();
     // The JDK's trusted CAs, which did not sign the test CA's server certificate.
-    Client c = client(ClientOptions.DEFAULT);
+    Client c = client(QuicCases.client().tls(null).build());
     assertThatThrownBy(() -> c.connect("quic", server.address()))
         .isInstanceOf(ConnectionException.class)
         .hasMessageContaining("TLS handshake with " + server.address() + " failed");
@@ -94,7 +113,7 @@ class QuicConnectionTest {
     Server server = start();
     Client c =
         client(
-            ClientOptions.DEFAULT.toBuilder()
+            QuicCases.client()
                 .tls(
                     TlsConfig.builder()
                         .trustManager(QuicCases.certs().ca.cert)
@@ -110,10 +129,7 @@ class QuicConnectionTest {
   void anInsecureClientAcceptsAnyCertificateOnlyWhenAskedTo() {
     Server server = start();
     Client c =
-        client(
-            ClientOptions.DEFAULT.toBuilder()
-                .tls(TlsConfig.builder().insecureTrustAll().build())
-                .build());
+        client(QuicCases.client().tls(TlsConfig.builder().insecureTrustAll().build()).build());
     c.connect("quic", server.address());
     assertThat(product(c, 10, 20)).isEqualTo(200);
   }
@@ -135,7 +151,7 @@ class QuicConnectionTest {
     closeables.add(server);
     Client c =
         client(
-            ClientOptions.DEFAULT.toBuilder()
+            QuicCases.client()
                 .tls(
                     TlsConfig.builder()
                         .trustManager(certs.ca.cert)

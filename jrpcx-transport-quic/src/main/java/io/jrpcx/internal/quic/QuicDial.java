@@ -9,7 +9,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
@@ -18,6 +17,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -65,7 +65,9 @@ final class QuicDial {
                     fail(
                         done,
                         udp,
-                        new ConnectTimeoutException(
+                        // Not Netty's ConnectTimeoutException: a ConnectException, which
+                        // callers take for a refusal.
+                        new SocketTimeoutException(
                             "the QUIC handshake with "
                                 + side.address()
                                 + " did not complete within the connect timeout of "
