@@ -180,6 +180,17 @@ class QuicConnectionTest {
   }
 
   @Test
+  void theConnectionNegotiatesAlpnRpcxAndRefusesAnyOtherProtocol() {
+    Server server = start();
+    QuicPeer p = QuicPeer.connect(server.address());
+    closeables.add(p);
+    assertThat(p.quic.sslEngine().getApplicationProtocol()).isEqualTo("rpcx");
+    assertThatThrownBy(() -> QuicPeer.connect(server.address(), "h3"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("QUIC peer");
+  }
+
+  @Test
   void aSecondStreamIsRefusedAndTheFirstKeepsWorking() {
     Server server = start();
     QuicPeer p = QuicPeer.connect(server.address());

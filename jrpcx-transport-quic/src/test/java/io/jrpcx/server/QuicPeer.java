@@ -67,6 +67,11 @@ final class QuicPeer implements AutoCloseable {
 
   /** A QUIC connection to {@code hostPort} (any certificate accepted) with one stream open. */
   static QuicPeer connect(String hostPort) {
+    return connect(hostPort, "rpcx");
+  }
+
+  /** As {@link #connect(String)}, offering the ALPN protocol {@code alpn}. */
+  static QuicPeer connect(String hostPort, String alpn) {
     int colon = hostPort.lastIndexOf(':');
     InetSocketAddress remote =
         new InetSocketAddress(
@@ -76,7 +81,7 @@ final class QuicPeer implements AutoCloseable {
       QuicSslContext ssl =
           QuicSslContextBuilder.forClient()
               .trustManager(InsecureTrustManagerFactory.INSTANCE)
-              .applicationProtocols("rpcx")
+              .applicationProtocols(alpn)
               .build();
       ChannelHandler codec =
           new QuicClientCodecBuilder()
