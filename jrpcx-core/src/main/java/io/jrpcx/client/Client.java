@@ -97,9 +97,11 @@ public final class Client implements AutoCloseable {
 
   /**
    * Connects to {@code address} over {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
-   * {@code unix}, {@code http}, {@code ws}, {@code wss}, {@code reuseport} (dialled as tcp), or
-   * {@code inprocess} for a server in this JVM), waiting at most the connect timeout. With {@link
-   * ClientOptions#tls()} (and always on {@code wss}) it also completes the TLS handshake, and on
+   * {@code unix}, {@code http}, {@code ws}, {@code wss}, {@code reuseport} (dialled as tcp),
+   * {@code quic} (with the module jrpcx-transport-quic) or {@code inprocess} for a server in this
+   * JVM), waiting at most the connect timeout. With {@link ClientOptions#tls()} (and always on
+   * {@code wss} and {@code quic}, with the JDK's trusted CAs when it is null) it also completes
+   * the TLS handshake, and on
    * {@code http}, {@code ws} and {@code wss} the network's handshake on {@link
    * ClientOptions#rpcPath()}, within that timeout. It blocks, so it must not be called on a network thread, such as in a callback of a
    * {@link Call}'s future.
@@ -114,14 +116,16 @@ public final class Client implements AutoCloseable {
     Objects.requireNonNull(address, "address");
     long startNanos = System.nanoTime();
     Network net = Network.of(network);
-    SslContext ssl = options.tls() == null ? null : NettyTls.clientContext(options.tls());
-    if (ssl != null && !net.isTcpBased()) {
+    // A network with TLS of its own (quic) takes the TlsConfig itself: no SslContext for it.
+    SslContext ssl =
+        options.tls() == null || net.ownsTls() ? null : NettyTls.clientContext(options.tls());
+    if (options.tls() != null && !net.isTcpBased() && !net.ownsTls()) {
       throw new IllegalArgumentException(
           "TLS is supported on TCP-based networks (tcp, http, ws, "
               + "wss, reuseport), not "
               + network);
     }
-    if (ssl == null && net.requiresTls()) {
+    if (ssl == null && net.requiresTls() && !net.ownsTls()) {
       // As Go's client with no TLS config: the JDK's trusted certificates and host name checks.
       ssl = NettyTls.clientContext(NettyTls.DEFAULT_CLIENT);
     }

@@ -4,6 +4,7 @@ import io.jrpcx.ConnectionException;
 import io.jrpcx.Context;
 import io.jrpcx.Deadline;
 import io.jrpcx.RpcException;
+import io.jrpcx.TlsConfig;
 import io.jrpcx.codec.SerializeType;
 import io.jrpcx.internal.FrameCodec;
 import io.jrpcx.internal.FrameDecoder;
@@ -138,6 +139,9 @@ final class ClientTransport {
    */
   Channel dial(SslContext ssl, long startNanos) {
     Network net = Network.of(network);
+    // A network with TLS of its own gets the settings; no SslHandler is added for it.
+    TlsConfig ownTls =
+        !net.ownsTls() ? null : options.tls() != null ? options.tls() : NettyTls.DEFAULT_CLIENT;
     SharedEventLoopGroup loops = SharedEventLoopGroup.forNetwork(network);
     SocketAddress remote = net.address(address);
     EventLoopGroup group = loops.acquire();
@@ -146,10 +150,11 @@ final class ClientTransport {
     Network.ClientSide side =
         new Network.ClientSide(
             address,
-            ssl != null,
+            ssl != null || ownTls != null,
             options.rpcPath(),
             options.maxMessageLength(),
-            options.connectTimeout());
+            options.connectTimeout(),
+            ownTls);
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -188,7 +193,7 @@ final class ClientTransport {
       b.option(ChannelOption.TCP_NODELAY, true);
       NettyTransport.applyKeepAlive(b, options.tcpKeepAlivePeriod(), false);
     }
-    ChannelFuture f = net.connect(b, remote).awaitUninterruptibly();
+    ChannelFuture f = net.connect(b, remote, side).awaitUninterruptibly();
     if (!f.isSuccess()) {
       loops.release();
       synchronized (lock) {

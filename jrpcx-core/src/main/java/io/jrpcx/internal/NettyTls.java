@@ -148,7 +148,8 @@ public final class NettyTls {
   public static java.util.Optional<javax.net.ssl.SSLSession> session(Channel ch) {
     SslHandler tls = handler(ch);
     return tls == null
-        ? java.util.Optional.empty()
+        // A network with TLS of its own (quic) leaves its session on the channel.
+        ? java.util.Optional.ofNullable(ch.attr(Network.TLS_SESSION).get())
         : java.util.Optional.of(tls.engine().getSession());
   }
 

@@ -1,11 +1,13 @@
 package io.jrpcx.internal;
 
+import io.jrpcx.TlsConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLSession;
 
 /**
  * One rpcx network name ({@code tcp}, {@code http}, {@code ws}, ...) and everything that differs
@@ -26,8 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * NettyTransport#IN_PROCESS}, {@code http}, {@code ws}, {@code wss} and {@code reuseport}. A module
  * adds its networks by listing a subclass in {@code META-INF/services/io.jrpcx.internal.Network}
  * (read once, with {@link ServiceLoader}); a datagram network such as QUIC or KCP overrides {@link
- * #connect} and {@link #bind} to build its channels its own way. Names of networks whose module is
- * absent fail with the module to add.
+ * #connect(Bootstrap, SocketAddress, ClientSide)} and {@link #bind(ServerBootstrap, SocketAddress,
+ * ServerSide)} to build its channels its own way, and one with TLS of its own says so with {@link
+ * #ownsTls()}. Names of networks whose module is absent fail with the module to add.
  */
 public abstract class Network {
   /** Go's default {@code RPCPath}, where http CONNECT and WebSocket connections go. */
@@ -57,6 +61,21 @@ public abstract class Network {
       NETWORKS.putIfAbsent(n.name(), n);
     }
   }
+
+  /**
+   * The peer's socket address, set by a network on a connection's channel whose own {@link
+   * Channel#remoteAddress()} is not one (a QUIC stream's is the stream's id); see {@link
+   * #peerAddress}.
+   */
+  public static final AttributeKey<SocketAddress> PEER_ADDRESS =
+      AttributeKey.valueOf(Network.class, "peerAddress");
+
+  /**
+   * The TLS session, set by a network that {@link #ownsTls()} on a connection's channel, where
+   * no {@code SslHandler} holds it.
+   */
+  public static final AttributeKey<SSLSession> TLS_SESSION =
+      AttributeKey.valueOf(Network.class, "tlsSession");
 
   private final String name;
 
@@ -108,6 +127,12 @@ public abstract class Network {
     return path;
   }
 
+  /** The peer's address of connection {@code ch}: its {@link #PEER_ADDRESS}, else its own. */
+  public static SocketAddress peerAddress(Channel ch) {
+    SocketAddress a = ch.attr(PEER_ADDRESS).get();
+    return a != null ? a : ch.remoteAddress();
+  }
+
   /** The name as rpcx keys write it, e.g. {@code ws}. */
   public final String name() {
     return name;
@@ -123,6 +148,15 @@ public abstract class Network {
 
   /** Whether TLS is mandatory on this network ({@code wss}). */
   public boolean requiresTls() {
+    return false;
+  }
+
+  /**
+   * Whether the network secures its connections itself (QUIC carries TLS 1.3 inside its own
+   * handshake): the server and client then add no {@code SslHandler} and hand the {@link
+   * io.jrpcx.TlsConfig} to the network through {@link ServerSide} and {@link ClientSide}.
+   */
+  public boolean ownsTls() {
     return false;
   }
 
@@ -153,10 +187,27 @@ public abstract class Network {
     return b.channel(clientChannel()).connect(remote);
   }
 
+  /**
+   * Connects as {@link #connect(Bootstrap, SocketAddress)}, for a network that needs the client's
+   * settings to dial (QUIC's TLS). The future must complete within {@code side}'s handshake
+   * timeout, and its channel is the one {@code b}'s handler was run on.
+   */
+  public ChannelFuture connect(Bootstrap b, SocketAddress remote, ClientSide side) {
+    return connect(b, remote);
+  }
+
   /** Binds {@code b}'s listener to {@code local}, after {@link #listenerOptions}. */
   public ChannelFuture bind(ServerBootstrap b, SocketAddress local) {
     listenerOptions(b);
     return b.channel(serverChannel()).bind(local);
+  }
+
+  /**
+   * Binds as {@link #bind(ServerBootstrap, SocketAddress)}, for a network that needs the server's
+   * settings to listen (QUIC's TLS). Each connection still gets {@code b}'s child handler.
+   */
+  public ChannelFuture bind(ServerBootstrap b, SocketAddress local, ServerSide side) {
+    return bind(b, local);
   }
 
   /** Socket options of the listener; none beyond the server's own by default. */
@@ -184,18 +235,29 @@ public abstract class Network {
 
   /**
    * What a client's handshake needs: the address as dialled ({@code host:port}, for Host and
-   * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted and the
-   * time the handshake may take.
+   * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted, the time
+   * the handshake may take and, for a network that {@link #ownsTls()}, the TLS settings to use
+   * (the client's, or the JDK's trusted CAs when it has none), else null.
    */
   public record ClientSide(
-      String address, boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
+      String address,
+      boolean tls,
+      String rpcPath,
+      int maxFrameLength,
+      Duration handshakeTimeout,
+      TlsConfig tlsConfig) {}
 
   /**
    * What a server's handshake needs: whether TLS wraps the connection, the rpc path, the largest
-   * frame accepted (the server's max message length) and the time the handshake may take.
+   * frame accepted (the server's max message length), the time the handshake may take and, for a
+   * network that {@link #ownsTls()}, the server's TLS settings (null when it has none).
    */
   public record ServerSide(
-      boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
+      boolean tls,
+      String rpcPath,
+      int maxFrameLength,
+      Duration handshakeTimeout,
+      TlsConfig tlsConfig) {}
 
   /** Plain TCP: {@code tcp}, {@code tcp4}, {@code tcp6}. */
   private static class Stream extends Network {

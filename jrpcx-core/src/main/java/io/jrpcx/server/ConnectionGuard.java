@@ -1,5 +1,6 @@
 package io.jrpcx.server;
 
+import io.jrpcx.internal.Network;
 import io.jrpcx.internal.ReadGate;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -49,7 +50,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
                         log.info(
                             "closing connection {}: its peer has not read its answers for {} ms "
                                 + "({} bytes to go below the low watermark)",
-                            ctx.channel().remoteAddress(),
+                            Network.peerAddress(ctx.channel()),
                             TimeUnit.NANOSECONDS.toMillis(stallNanos),
                             ctx.channel().bytesBeforeWritable());
                         ctx.close();
@@ -70,7 +71,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
       // (Idle because this side stopped reading is not the peer's idleness.)
       log.debug(
           "closing connection {}: idle for longer than the idle timeout",
-          ctx.channel().remoteAddress());
+          Network.peerAddress(ctx.channel()));
       ctx.close();
       return;
     }

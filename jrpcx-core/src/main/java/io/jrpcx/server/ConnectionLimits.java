@@ -1,5 +1,6 @@
 package io.jrpcx.server;
 
+import io.jrpcx.internal.Network;
 import io.netty.channel.Channel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -66,9 +67,7 @@ final class ConnectionLimits {
   }
 
   private static InetAddress ip(Channel ch) {
-    return ch.remoteAddress() instanceof InetSocketAddress
-        ? ((InetSocketAddress) ch.remoteAddress()).getAddress()
-        : null;
+    return Network.peerAddress(ch) instanceof InetSocketAddress peer ? peer.getAddress() : null;
   }
 
   /**

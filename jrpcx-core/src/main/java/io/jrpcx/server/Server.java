@@ -268,8 +268,9 @@ public final class Server implements AutoCloseable {
    * Binds {@code address} on {@code network} ({@code tcp}, {@code tcp4}, {@code tcp6},
    * {@code unix}, {@code http} (a CONNECT on the rpc path first), {@code ws} and {@code wss}
    * (WebSocket on the rpc path; {@code wss} needs {@link Builder#tls}), {@code reuseport} (a TCP
-   * listener with SO_REUSEPORT, Linux), or {@code inprocess} for callers in this JVM, where the
-   * address is any unique name) and returns once the server accepts connections. Port 0 picks a
+   * listener with SO_REUSEPORT, Linux), {@code quic} (with the module jrpcx-transport-quic; needs
+   * {@link Builder#tls}), or {@code inprocess} for callers in this JVM, where the address is any
+   * unique name) and returns once the server accepts connections. Port 0 picks a
    * free port; {@link #address()} tells which. A handshake must complete within the frame
    * timeout.
    *

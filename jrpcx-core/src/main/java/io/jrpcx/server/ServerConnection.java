@@ -5,6 +5,7 @@ import io.jrpcx.codec.SerializeType;
 import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.FrameWriter;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.Network;
 import io.jrpcx.internal.ReadGate;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
@@ -121,7 +122,7 @@ final class ServerConnection implements Caller {
 
   @Override
   public SocketAddress remoteAddress() {
-    return channel.remoteAddress();
+    return Network.peerAddress(channel);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.jrpcx.ServiceException;
 import io.jrpcx.internal.FrameDecoder;
 import io.jrpcx.internal.InboundFrame;
 import io.jrpcx.internal.NettyTls;
+import io.jrpcx.internal.Network;
 import io.jrpcx.protocol.Message;
 import io.jrpcx.protocol.ProtocolException;
 import io.netty.channel.ChannelHandlerContext;
@@ -174,7 +175,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       Throwable cause = ((SslHandshakeCompletionEvent) evt).cause();
       log.warn(
           "closing connection {}: TLS handshake failed: {}",
-          ctx.channel().remoteAddress(),
+          Network.peerAddress(ctx.channel()),
           NettyTls.reason(cause));
       NettyTls.answerPlaintextPeer(ctx.channel(), cause);
     }
@@ -202,7 +203,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       if (suppressed >= 0) {
         log.error(
             "closing connection {} after {} on its network thread{}",
-            ctx.channel().remoteAddress(),
+            Network.peerAddress(ctx.channel()),
             fatal.toString(),
             LogLimiter.suffix(suppressed));
       }
@@ -213,11 +214,12 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       SslHandler tls = NettyTls.handler(ctx.channel());
       if (tls != null && tls.handshakeFuture().cause() != null) {
         // Already logged by userEventTriggered.
-        log.debug("connection {} failed its TLS handshake", ctx.channel().remoteAddress(), cause);
+        log.debug(
+            "connection {} failed its TLS handshake", Network.peerAddress(ctx.channel()), cause);
       } else {
         log.warn(
             "closing connection {}: TLS failed: {}",
-            ctx.channel().remoteAddress(),
+            Network.peerAddress(ctx.channel()),
             NettyTls.reason(cause));
       }
     } else if (cause instanceof ProtocolException) {
@@ -225,7 +227,7 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       if (suppressed >= 0) {
         log.warn(
             "closing connection {}: {}{}",
-            ctx.channel().remoteAddress(),
+            Network.peerAddress(ctx.channel()),
             Texts.clip(cause.getMessage()),
             LogLimiter.suffix(suppressed));
       }
@@ -236,13 +238,13 @@ final class ServerHandler extends ChannelInboundHandlerAdapter {
       }
     } else if (cause instanceof IOException) {
       // A peer going away (reset, broken pipe) is ordinary: no stack trace.
-      log.debug("connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+      log.debug("connection {} failed: {}", Network.peerAddress(ctx.channel()), cause.toString());
     } else {
       long suppressed = server.connectionWarnings.admit();
       if (suppressed >= 0) {
         log.warn(
             "closing connection {} after an unexpected error{}",
-            ctx.channel().remoteAddress(),
+            Network.peerAddress(ctx.channel()),
             LogLimiter.suffix(suppressed),
             cause);
       }

@@ -105,7 +105,7 @@ final class ServerTransport {
     Network net = Network.of(network);
     SocketAddress bindAddress = net.address(address);
     boolean tcp = net.isTcpBased();
-    if (sslContext != null && !tcp) {
+    if (sslContext != null && !tcp && !net.ownsTls()) {
       throw new IllegalArgumentException(
           "TLS is supported on TCP-based networks (tcp, http, ws, "
               + "wss, reuseport), not "
@@ -130,7 +130,11 @@ final class ServerTransport {
             : tls != null ? tls.handshakeTimeout() : TlsConfig.builder().build().handshakeTimeout();
     this.serverSide =
         new Network.ServerSide(
-            sslContext != null, rpcPath, server.frameCodec.maxMessageLength(), handshakeTimeout);
+            sslContext != null,
+            rpcPath,
+            server.frameCodec.maxMessageLength(),
+            handshakeTimeout,
+            net.ownsTls() ? tls : null);
     EventLoopGroup g =
         NettyTransport.newGuardedEventLoopGroup(
             ioThreads,
@@ -161,7 +165,7 @@ final class ServerTransport {
     }
     Channel bound;
     try {
-      bound = net.bind(b, bindAddress).syncUninterruptibly().channel();
+      bound = net.bind(b, bindAddress, serverSide).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       accept.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -187,10 +191,10 @@ final class ServerTransport {
           .addLast("idle", new IdleStateHandler(idleTimeout.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
     }
     ch.pipeline().addLast("guard", new ConnectionGuard(writeStallTimeout));
-    if (sslContext != null) {
+    Network net = network;
+    if (sslContext != null && !net.ownsTls()) {
       NettyTls.addServerHandler(ch, sslContext, tls.handshakeTimeout());
     }
-    Network net = network;
     net.initServer(ch, serverSide);
     if (sharedPort != null && net.sharesPort()) {
       ch.pipeline().addLast(PortSharing.DETECTOR, new PortSharing.Detector(server, sharedPort));
@@ -285,7 +289,7 @@ final class ServerTransport {
       if (suppressed >= 0) {
         log.warn(
             "refusing connection from {}: {}{}",
-            child.remoteAddress(),
+            Network.peerAddress(child),
             refusal,
             LogLimiter.suffix(suppressed));
       }

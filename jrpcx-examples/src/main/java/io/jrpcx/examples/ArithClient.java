@@ -9,11 +9,12 @@ import io.jrpcx.client.ClientOptions;
  *
  * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithClient --addr 127.0.0.1:8972</pre>
  *
- * <p>{@code --network tcp|http|ws|wss|unix|reuseport} picks the network (default tcp; reuseport is
- * dialled as tcp); for unix {@code --addr} is the socket's path. With {@code --ca ca.crt} it
- * connects over TLS, trusting servers signed by that CA (on {@code wss} without it, the JDK's
- * trusted CAs); adding {@code --cert client.crt --key client.key} presents a client certificate
- * (mutual TLS).
+ * <p>{@code --network tcp|http|ws|wss|unix|reuseport|quic} picks the network (default tcp;
+ * reuseport is dialled as tcp); for unix {@code --addr} is the socket's path. With {@code --ca
+ * ca.crt} it connects over TLS, trusting servers signed by that CA (on {@code wss} and {@code
+ * quic} without it, the JDK's trusted CAs); adding {@code --cert client.crt --key client.key}
+ * presents a client certificate (mutual TLS). {@code --insecure} accepts any server certificate,
+ * such as the self-signed one {@code ArithServer --network quic} makes: for trying things out only.
  */
 public final class ArithClient {
   private ArithClient() {}

@@ -9,21 +9,19 @@ import java.time.Duration;
  *
  * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithServer --addr 127.0.0.1:8972</pre>
  *
- * <p>{@code --network tcp|http|ws|wss|unix|reuseport} picks the network (default tcp); for unix
- * {@code --addr} is the socket's path (default {@code /tmp/jrpcx-arith.sock}). With {@code --cert
- * server.crt --key server.key} it serves TLS, which {@code wss} needs; adding {@code --ca ca.crt}
- * also requires client certificates signed by that CA.
+ * <p>{@code --network tcp|http|ws|wss|unix|reuseport|quic} picks the network (default tcp); for
+ * unix {@code --addr} is the socket's path (default {@code /tmp/jrpcx-arith.sock}). With {@code
+ * --cert server.crt --key server.key} it serves TLS, which {@code wss} and {@code quic} need;
+ * adding {@code --ca ca.crt} also requires client certificates signed by that CA. On {@code quic}
+ * without {@code --cert} it makes a self-signed certificate at start.
  */
 public final class ArithServer {
   private ArithServer() {}
 
   public static void main(String[] args) throws InterruptedException {
     Flags flags = new Flags(args);
-    TlsConfig tls = flags.tls(true);
     String network = flags.get("network", "tcp");
-    if (network.equals("wss") && tls == null) {
-      throw new IllegalArgumentException("--network wss needs --cert and --key");
-    }
+    TlsConfig tls = tls(network, flags);
     Server server = start(network, flags.get("addr", defaultAddress(network)), tls);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5))));
     System.out.println(
@@ -56,6 +54,24 @@ public final class ArithServer {
     server.register("Arith", new Arith(), "");
     server.start(network, addr);
     return server;
+  }
+
+  /**
+   * The server's TLS from the flags; on {@code quic}, which cannot run without TLS, a self-signed
+   * certificate made now when no {@code --cert} is given (clients then need {@code --insecure}).
+   */
+  static TlsConfig tls(String network, Flags flags) {
+    TlsConfig tls = flags.tls(true);
+    if (network.equals("wss") && tls == null) {
+      throw new IllegalArgumentException("--network wss needs --cert and --key");
+    }
+    if (network.equals("quic") && tls == null) {
+      System.out.println(
+          "quic needs TLS and no --cert was given: serving a self-signed certificate for "
+              + "127.0.0.1 and localhost (clients connect with --insecure)");
+      return SelfSigned.tls();
+    }
+    return tls;
   }
 
   /** Where the examples meet when {@code --addr} is not given. */

@@ -68,13 +68,13 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport"})
+  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport", "quic"})
   void arithServerAndClientTalkOnEveryNetworkOfTheNetworkFlag(String network, @TempDir Path dir) {
     assumeTrue(
         !network.equals("reuseport") || io.jrpcx.internal.NettyTransport.isEpoll(),
         "reuseport needs epoll");
     TestCertificates certs = TestCertificates.create(dir);
-    boolean tls = network.equals("wss");
+    boolean tls = network.equals("wss") || network.equals("quic");
     String addr = network.equals("unix") ? dir.resolve("arith.sock").toString() : "127.0.0.1:0";
     Server server =
         ArithServer.start(
@@ -98,6 +98,24 @@ class ExamplesTest {
         args.addAll(java.util.List.of("--ca", certs.ca.cert.toString()));
       }
       ArithClient.main(args.toArray(new String[0]));
+      assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
+    } finally {
+      server.shutdown(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void onQuicTheServerMakesASelfSignedCertificateThatTheClientTrustsOnlyWithInsecure() {
+    Server server =
+        ArithServer.start("quic", "127.0.0.1:0", ArithServer.tls("quic", new Flags(new String[0])));
+    try {
+      out.reset();
+      String[] args = {"--network", "quic", "--addr", server.address()};
+      assertThatThrownBy(() -> ArithClient.main(args))
+          .isInstanceOf(ConnectionException.class)
+          .hasMessageContaining("TLS handshake");
+      ArithClient.main(
+          new String[] {"--network", "quic", "--addr", server.address(), "--insecure"});
       assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
     } finally {
       server.shutdown(Duration.ofSeconds(5));
