@@ -14,11 +14,13 @@ import java.lang.reflect.Type;
  *     client.call(ctx, "Inventory", "List", query, new TypeRef<List<Item>>() {});
  * }</pre>
  *
- * <p>Make one per type and keep it in a constant if it is used often: it is immutable.
+ * <p>It is a {@link Type}, so it goes wherever the call methods take a reply {@code Type}; they
+ * decode into the type it captured. Make one per type and keep it in a constant if it is used
+ * often: it is immutable.
  *
  * @param <T> the reply type
  */
-public abstract class TypeRef<T> {
+public abstract class TypeRef<T> implements Type {
   private final Type type;
 
   /**
@@ -38,6 +40,12 @@ public abstract class TypeRef<T> {
   /** The captured type, e.g. {@code java.util.List<com.example.Item>}. */
   public final Type type() {
     return type;
+  }
+
+  /** The captured type's name, so that a {@code TypeRef} reads as the type it stands for. */
+  @Override
+  public String getTypeName() {
+    return type.getTypeName();
   }
 
   @Override

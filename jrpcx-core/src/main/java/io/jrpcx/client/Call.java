@@ -3,6 +3,7 @@ package io.jrpcx.client;
 import io.jrpcx.Context;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.RpcException;
+import io.jrpcx.TypeRef;
 import java.lang.reflect.Type;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -31,7 +32,7 @@ public final class Call<T> {
     this.servicePath = servicePath;
     this.serviceMethod = serviceMethod;
     this.args = args;
-    this.replyType = replyType;
+    this.replyType = replyType instanceof TypeRef ? ((TypeRef<?>) replyType).type() : replyType;
   }
 
   public String servicePath() {

@@ -8,7 +8,6 @@ import io.jrpcx.Deadline;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.RpcException;
 import io.jrpcx.ServiceException;
-import io.jrpcx.TypeRef;
 import io.jrpcx.client.breaker.Breaker;
 import io.jrpcx.codec.Codec;
 import io.jrpcx.internal.NettyTls;
@@ -166,19 +165,13 @@ public final class Client implements AutoCloseable {
     return this.<T>go(ctx, servicePath, serviceMethod, args, (Type) replyType).await();
   }
 
-  /** {@link #call(Context, String, String, Object, Class)} for generic reply types. */
+  /**
+   * {@link #call(Context, String, String, Object, Class)} for a reply type with type arguments:
+   * a {@link io.jrpcx.TypeRef}, e.g. {@code new TypeRef<List<Item>>() {}}, or any {@link Type}.
+   */
   public <T> T call(
       Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return this.<T>go(ctx, servicePath, serviceMethod, args, replyType).await();
-  }
-
-  /**
-   * {@link #call(Context, String, String, Object, Class)} for a reply type with type arguments,
-   * e.g. {@code new TypeRef<List<Item>>() {}}.
-   */
-  public <T> T call(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return this.<T>go(ctx, servicePath, serviceMethod, args, replyType.type()).await();
   }
 
   /**
@@ -190,13 +183,10 @@ public final class Client implements AutoCloseable {
     return go(ctx, servicePath, serviceMethod, args, (Type) replyType);
   }
 
-  /** {@link #go(Context, String, String, Object, Class)} for a reply type with type arguments. */
-  public <T> Call<T> go(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return go(ctx, servicePath, serviceMethod, args, replyType.type());
-  }
-
-  /** {@link #go(Context, String, String, Object, Class)} for generic reply types. */
+  /**
+   * {@link #go(Context, String, String, Object, Class)} for a reply type with type arguments: a
+   * {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> Call<T> go(
       Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(ctx, "ctx");

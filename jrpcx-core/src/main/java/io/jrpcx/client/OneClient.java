@@ -1,7 +1,6 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
-import io.jrpcx.TypeRef;
 import io.jrpcx.client.discovery.ServiceDiscovery;
 import io.jrpcx.client.selector.Selector;
 import java.lang.reflect.Type;
@@ -99,78 +98,96 @@ public final class OneClient implements AutoCloseable {
     return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#call} on {@code servicePath}, for generic reply types. */
+  /**
+   * {@link XClient#call} on {@code servicePath}, for a reply type with type
+   * arguments: a {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> T call(
       Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#call} on {@code servicePath}, for a reply type with type arguments. */
-  public <T> T call(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return xclient(servicePath).call(ctx, serviceMethod, args, replyType);
-  }
-
-  /** {@link XClient#callAsync} on {@code servicePath}, for a reply type with type arguments. */
+  /**
+   * {@link XClient#callAsync} on {@code servicePath}, for a reply type with type
+   * arguments: a {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> CompletableFuture<T> callAsync(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+      Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).callAsync(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#go} on {@code servicePath}, for a reply type with type arguments. */
+  /**
+   * {@link XClient#go} on {@code servicePath}, for a reply type with type
+   * arguments: a {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> Call<T> go(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+      Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).go(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#broadcast} on {@code servicePath}, for a reply type with type arguments. */
+  /**
+   * {@link XClient#broadcast} on {@code servicePath}, for a reply type with type
+   * arguments: a {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> T broadcast(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+      Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).broadcast(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#fork} on {@code servicePath}, for a reply type with type arguments. */
+  /**
+   * {@link XClient#fork} on {@code servicePath}, for a reply type with type
+   * arguments: a {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> T fork(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+      Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).fork(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#inform} on {@code servicePath}, for a reply type with type arguments. */
+  /**
+   * {@link XClient#inform} on {@code servicePath}, for a reply type with type
+   * arguments: a {@link io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> List<Receipt<T>> inform(
-      Context ctx, String servicePath, String serviceMethod, Object args, TypeRef<T> replyType) {
+      Context ctx, String servicePath, String serviceMethod, Object args, Type replyType) {
     return xclient(servicePath).inform(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#callAsync} on {@code servicePath}. */
+  /**
+   * {@link XClient#callAsync} on {@code servicePath}. */
   public <T> CompletableFuture<T> callAsync(
       Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).callAsync(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#go} on {@code servicePath}. */
+  /**
+   * {@link XClient#go} on {@code servicePath}. */
   public <T> Call<T> go(
       Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).go(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#oneshot} on {@code servicePath}. */
+  /**
+   * {@link XClient#oneshot} on {@code servicePath}. */
   public void oneshot(Context ctx, String servicePath, String serviceMethod, Object args) {
     xclient(servicePath).oneshot(ctx, serviceMethod, args);
   }
 
-  /** {@link XClient#broadcast} on {@code servicePath}. */
+  /**
+   * {@link XClient#broadcast} on {@code servicePath}. */
   public <T> T broadcast(
       Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).broadcast(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#fork} on {@code servicePath}. */
+  /**
+   * {@link XClient#fork} on {@code servicePath}. */
   public <T> T fork(
       Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).fork(ctx, serviceMethod, args, replyType);
   }
 
-  /** {@link XClient#inform} on {@code servicePath}. */
+  /**
+   * {@link XClient#inform} on {@code servicePath}. */
   public <T> List<Receipt<T>> inform(
       Context ctx, String servicePath, String serviceMethod, Object args, Class<T> replyType) {
     return xclient(servicePath).inform(ctx, serviceMethod, args, replyType);

@@ -5,7 +5,6 @@ import io.jrpcx.Context;
 import io.jrpcx.DeadlineExceededException;
 import io.jrpcx.MultiNodeException;
 import io.jrpcx.RpcException;
-import io.jrpcx.TypeRef;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.client.discovery.NodeFilters;
 import io.jrpcx.client.discovery.ServiceDiscovery;
@@ -208,14 +207,9 @@ public final class XClient implements AutoCloseable {
   }
 
   /**
-   * {@link #call(Context, String, Object, Class)} for a reply type with type arguments, e.g.
-   * {@code new TypeRef<List<Item>>() {}}.
+   * {@link #call(Context, String, Object, Class)} for a reply type with type arguments: a {@link
+   * io.jrpcx.TypeRef}, e.g. {@code new TypeRef<List<Item>>() {}}, or any {@link Type}.
    */
-  public <T> T call(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return call(ctx, serviceMethod, args, replyType.type());
-  }
-
-  /** {@link #call(Context, String, Object, Class)} for generic reply types. */
   public <T> T call(Context ctx, String serviceMethod, Object args, Type replyType) {
     Objects.requireNonNull(replyType, "replyType; use oneshot for oneway calls");
     // The default deadline bounds the wait here and each attempt in its Client, and is not sent.
@@ -232,12 +226,6 @@ public final class XClient implements AutoCloseable {
   public <T> CompletableFuture<T> callAsync(
       Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     return callAsync(ctx, serviceMethod, args, (Type) replyType);
-  }
-
-  /** {@link #callAsync(Context, String, Object, Class)} for a reply type with type arguments. */
-  public <T> CompletableFuture<T> callAsync(
-      Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return callAsync(ctx, serviceMethod, args, replyType.type());
   }
 
   /** {@link #callAsync(Context, String, Object, Class)} for generic reply types. */
@@ -257,11 +245,6 @@ public final class XClient implements AutoCloseable {
    */
   public <T> Call<T> go(Context ctx, String serviceMethod, Object args, Class<T> replyType) {
     return go(ctx, serviceMethod, args, (Type) replyType);
-  }
-
-  /** {@link #go(Context, String, Object, Class)} for a reply type with type arguments. */
-  public <T> Call<T> go(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return go(ctx, serviceMethod, args, replyType.type());
   }
 
   /** {@link #go(Context, String, Object, Class)} for generic reply types. */
@@ -310,12 +293,11 @@ public final class XClient implements AutoCloseable {
     return broadcast(ctx, serviceMethod, args, (Type) replyType);
   }
 
-  /** {@link #broadcast(Context, String, Object, Class)} for a reply type with type arguments. */
-  public <T> T broadcast(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return broadcast(ctx, serviceMethod, args, replyType.type());
-  }
-
-  private <T> T broadcast(Context ctx, String serviceMethod, Object args, Type replyType) {
+  /**
+   * {@link #broadcast(Context, String, Object, Class)} for a reply type with type arguments: a {@link
+   * io.jrpcx.TypeRef}, e.g. {@code new TypeRef<List<Item>>() {}}, or any {@link Type}.
+   */
+  public <T> T broadcast(Context ctx, String serviceMethod, Object args, Type replyType) {
     Context c = fanOutContext(ctx);
     return await(
         new FanOut<T>(this, c, serviceMethod, args, replyType).broadcast(), c, serviceMethod);
@@ -329,12 +311,11 @@ public final class XClient implements AutoCloseable {
     return fork(ctx, serviceMethod, args, (Type) replyType);
   }
 
-  /** {@link #fork(Context, String, Object, Class)} for a reply type with type arguments. */
-  public <T> T fork(Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return fork(ctx, serviceMethod, args, replyType.type());
-  }
-
-  private <T> T fork(Context ctx, String serviceMethod, Object args, Type replyType) {
+  /**
+   * {@link #fork(Context, String, Object, Class)} for a reply type with type arguments: a {@link
+   * io.jrpcx.TypeRef}, e.g. {@code new TypeRef<List<Item>>() {}}, or any {@link Type}.
+   */
+  public <T> T fork(Context ctx, String serviceMethod, Object args, Type replyType) {
     Context c = fanOutContext(ctx);
     return await(new FanOut<T>(this, c, serviceMethod, args, replyType).fork(), c, serviceMethod);
   }
@@ -350,13 +331,11 @@ public final class XClient implements AutoCloseable {
     return inform(ctx, serviceMethod, args, (Type) replyType);
   }
 
-  /** {@link #inform(Context, String, Object, Class)} for a reply type with type arguments. */
+  /**
+   * {@link #inform(Context, String, Object, Class)} for a reply type with type arguments: a {@link
+   * io.jrpcx.TypeRef} or any {@link Type}.
+   */
   public <T> List<Receipt<T>> inform(
-      Context ctx, String serviceMethod, Object args, TypeRef<T> replyType) {
-    return inform(ctx, serviceMethod, args, replyType.type());
-  }
-
-  private <T> List<Receipt<T>> inform(
       Context ctx, String serviceMethod, Object args, Type replyType) {
     Context c = fanOutContext(ctx);
     return await(new FanOut<T>(this, c, serviceMethod, args, replyType).inform(), c, serviceMethod);

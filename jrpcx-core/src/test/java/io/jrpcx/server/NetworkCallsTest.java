@@ -102,7 +102,7 @@ class NetworkCallsTest {
     for (int i = 0; i < calls.size(); i++) {
       assertThat(calls.get(i).done().get(10, TimeUnit.SECONDS).C).isEqualTo(i + 1);
     }
-    client.call(Context.background(), "Pusher", "Note", "hi", (Class<?>) null);
+    client.call(Context.background(), "Pusher", "Note", "hi", null);
     assertThat(pusher.oneway.await(5, TimeUnit.SECONDS)).isTrue();
   }
 
