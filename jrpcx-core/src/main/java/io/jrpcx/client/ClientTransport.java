@@ -149,7 +149,8 @@ final class ClientTransport {
             ssl != null,
             options.rpcPath(),
             options.maxMessageLength(),
-            options.connectTimeout());
+            options.connectTimeout(),
+            options.plugins());
     Bootstrap b =
         new Bootstrap()
             .group(group)
@@ -188,7 +189,7 @@ final class ClientTransport {
       b.option(ChannelOption.TCP_NODELAY, true);
       NettyTransport.applyKeepAlive(b, options.tcpKeepAlivePeriod(), false);
     }
-    ChannelFuture f = net.connect(b, remote).awaitUninterruptibly();
+    ChannelFuture f = net.connect(b, remote, side).awaitUninterruptibly();
     if (!f.isSuccess()) {
       loops.release();
       synchronized (lock) {

@@ -159,6 +159,22 @@ public abstract class Network {
     return b.channel(serverChannel()).bind(local);
   }
 
+  /**
+   * Connects as {@link #connect(Bootstrap, SocketAddress)} does, knowing the client's side: for a
+   * network whose channels need it before any handler runs (KCP's key, from a plugin).
+   */
+  public ChannelFuture connect(Bootstrap b, SocketAddress remote, ClientSide side) {
+    return connect(b, remote);
+  }
+
+  /**
+   * Binds as {@link #bind(ServerBootstrap, SocketAddress)} does, knowing the server's side: for a
+   * network whose listener needs it (KCP's key, from a plugin).
+   */
+  public ChannelFuture bind(ServerBootstrap b, SocketAddress local, ServerSide side) {
+    return bind(b, local);
+  }
+
   /** Socket options of the listener; none beyond the server's own by default. */
   protected void listenerOptions(ServerBootstrap b) {}
 
@@ -184,18 +200,47 @@ public abstract class Network {
 
   /**
    * What a client's handshake needs: the address as dialled ({@code host:port}, for Host and
-   * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted and the
-   * time the handshake may take.
+   * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted, the time
+   * the handshake may take and the client's plugins (where a network finds its own settings).
    */
   public record ClientSide(
-      String address, boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
+      String address,
+      boolean tls,
+      String rpcPath,
+      int maxFrameLength,
+      Duration handshakeTimeout,
+      List<?> plugins) {
+    public ClientSide(
+        String address,
+        boolean tls,
+        String rpcPath,
+        int maxFrameLength,
+        Duration handshakeTimeout) {
+      this(address, tls, rpcPath, maxFrameLength, handshakeTimeout, List.of());
+    }
+
+    /** The first of the client's plugins that is a {@code type}, the way a network finds its own. */
+    public <T> java.util.Optional<T> plugin(Class<T> type) {
+      return plugins.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+  }
 
   /**
    * What a server's handshake needs: whether TLS wraps the connection, the rpc path, the largest
-   * frame accepted (the server's max message length) and the time the handshake may take.
+   * frame accepted (the server's max message length), the time the handshake may take and the
+   * server's plugins (where a network finds its own settings).
    */
   public record ServerSide(
-      boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {}
+      boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout, List<?> plugins) {
+    public ServerSide(boolean tls, String rpcPath, int maxFrameLength, Duration handshakeTimeout) {
+      this(tls, rpcPath, maxFrameLength, handshakeTimeout, List.of());
+    }
+
+    /** The first of the server's plugins that is a {@code type}, the way a network finds its own. */
+    public <T> java.util.Optional<T> plugin(Class<T> type) {
+      return plugins.stream().filter(type::isInstance).map(type::cast).findFirst();
+    }
+  }
 
   /** Plain TCP: {@code tcp}, {@code tcp4}, {@code tcp6}. */
   private static class Stream extends Network {

@@ -130,7 +130,11 @@ final class ServerTransport {
             : tls != null ? tls.handshakeTimeout() : TlsConfig.builder().build().handshakeTimeout();
     this.serverSide =
         new Network.ServerSide(
-            sslContext != null, rpcPath, server.frameCodec.maxMessageLength(), handshakeTimeout);
+            sslContext != null,
+            rpcPath,
+            server.frameCodec.maxMessageLength(),
+            handshakeTimeout,
+            server.plugins.all);
     EventLoopGroup g =
         NettyTransport.newGuardedEventLoopGroup(
             ioThreads,
@@ -161,7 +165,7 @@ final class ServerTransport {
     }
     Channel bound;
     try {
-      bound = net.bind(b, bindAddress).syncUninterruptibly().channel();
+      bound = net.bind(b, bindAddress, serverSide).syncUninterruptibly().channel();
     } catch (RuntimeException e) {
       g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       accept.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
