@@ -219,9 +219,12 @@ public abstract class Network {
       this(address, tls, rpcPath, maxFrameLength, handshakeTimeout, List.of());
     }
 
-    /** The first of the client's plugins that is a {@code type}, the way a network finds its own. */
+    /**
+     * The last of the client's plugins that is a {@code type} (a later one overrides), the way a
+     * network finds its own settings.
+     */
     public <T> java.util.Optional<T> plugin(Class<T> type) {
-      return plugins.stream().filter(type::isInstance).map(type::cast).findFirst();
+      return lastOf(plugins, type);
     }
   }
 
@@ -236,10 +239,23 @@ public abstract class Network {
       this(tls, rpcPath, maxFrameLength, handshakeTimeout, List.of());
     }
 
-    /** The first of the server's plugins that is a {@code type}, the way a network finds its own. */
+    /**
+     * The last of the server's plugins that is a {@code type} (a later one overrides), the way a
+     * network finds its own settings.
+     */
     public <T> java.util.Optional<T> plugin(Class<T> type) {
-      return plugins.stream().filter(type::isInstance).map(type::cast).findFirst();
+      return lastOf(plugins, type);
     }
+  }
+
+  private static <T> java.util.Optional<T> lastOf(List<?> plugins, Class<T> type) {
+    T found = null;
+    for (Object p : plugins) {
+      if (type.isInstance(p)) {
+        found = type.cast(p);
+      }
+    }
+    return java.util.Optional.ofNullable(found);
   }
 
   /** Plain TCP: {@code tcp}, {@code tcp4}, {@code tcp6}. */
