@@ -2,6 +2,7 @@ package io.jrpcx.examples;
 
 import io.jrpcx.TlsConfig;
 import io.jrpcx.server.Server;
+import io.jrpcx.transport.kcp.KcpConfig;
 import java.time.Duration;
 
 /**
@@ -9,8 +10,9 @@ import java.time.Duration;
  *
  * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithServer --addr 127.0.0.1:8972</pre>
  *
- * <p>{@code --network tcp|http|ws|wss|unix|reuseport} picks the network (default tcp); for unix
- * {@code --addr} is the socket's path (default {@code /tmp/jrpcx-arith.sock}). With {@code --cert
+ * <p>{@code --network tcp|http|ws|wss|unix|reuseport|kcp} picks the network (default tcp); for
+ * unix {@code --addr} is the socket's path (default {@code /tmp/jrpcx-arith.sock}); kcp uses the
+ * rpcx examples' key ({@link #rpcxExampleKcp}), so Go's {@code -network kcp} examples talk to it. With {@code --cert
  * server.crt --key server.key} it serves TLS, which {@code wss} needs; adding {@code --ca ca.crt}
  * also requires client certificates signed by that CA.
  */
@@ -52,10 +54,22 @@ public final class ArithServer {
    * {@code tls} is null.
    */
   public static Server start(String network, String addr, TlsConfig tls) {
-    Server server = Server.builder().tls(tls).build();
+    Server.Builder b = Server.builder().tls(tls);
+    if (network.equals("kcp")) {
+      b.plugin(rpcxExampleKcp());
+    }
+    Server server = b.build();
     server.register("Arith", new Arith(), "");
     server.start(network, addr);
     return server;
+  }
+
+  /**
+   * The key rpcx's kcp examples use: {@code pbkdf2.Key("rpcx-key", "rpcx-salt", 4096, 32,
+   * sha1.New)} for AES.
+   */
+  static KcpConfig rpcxExampleKcp() {
+    return KcpConfig.aes(KcpConfig.pbkdf2("rpcx-key", "rpcx-salt"));
   }
 
   /** Where the examples meet when {@code --addr} is not given. */

@@ -68,7 +68,7 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport"})
+  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport", "kcp"})
   void arithServerAndClientTalkOnEveryNetworkOfTheNetworkFlag(String network, @TempDir Path dir) {
     assumeTrue(
         !network.equals("reuseport") || io.jrpcx.internal.NettyTransport.isEpoll(),
