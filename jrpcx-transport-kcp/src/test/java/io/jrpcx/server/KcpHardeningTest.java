@@ -216,6 +216,25 @@ class KcpHardeningTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> server.activeConnections().isEmpty());
   }
 
+  @Test
+  void aNewConversationFromAReusedAddressReplacesTheOldSession() {
+    Server server = start(b -> {});
+    RawKcpClient first = connect(server);
+    first.send(CODEC.encode(mul(1, 2, 3)));
+    assertThat(replyC(CODEC.decode(first.readFrame()))).isEqualTo(6);
+    InetSocketAddress port = (InetSocketAddress) first.localAddress();
+    first.close();
+
+    // another client on the same address: a new conv starting at sn 0 (kcp-go's Listener
+    // replaces the session the same way)
+    RawKcpClient second = RawKcpClient.connect(server.address(), port);
+    closeables.add(second);
+    second.send(CODEC.encode(mul(2, 4, 5)));
+    assertThat(replyC(CODEC.decode(second.readFrame()))).isEqualTo(20);
+    assertThat(closedPeers).contains(port);
+    assertThat(server.activeConnections()).hasSize(1);
+  }
+
   // ---- datagrams that are not KCP --------------------------------------------------------------
 
   @Test

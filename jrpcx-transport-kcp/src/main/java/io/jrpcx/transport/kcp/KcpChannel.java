@@ -352,11 +352,23 @@ final class KcpChannel extends AbstractChannel {
   }
 
   private void kcpInput(byte[] buf, int off, int len, boolean regular) {
-    if (kcp.input(buf, off, len, regular, true, now()) < 0) {
-      KcpCounters.INPUT_ERRORS.incrementAndGet();
-    } else {
+    if (kcp.input(buf, off, len, regular, true, now()) >= 0) {
       lastHeard = System.nanoTime();
+      return;
     }
+    KcpCounters.INPUT_ERRORS.incrementAndGet();
+    if (server && regular && startsAnotherConversation(buf, off, len)) {
+      // the peer's address starts a new conversation (a new client on a reused port): end this
+      // session, as kcp-go's Listener does; the peer's retransmission of sn 0 opens the new one
+      close();
+    }
+  }
+
+  private boolean startsAnotherConversation(byte[] buf, int off, int len) {
+    return len >= Segment.OVERHEAD
+        && Segment.getInt(buf, off) != kcp.conv
+        && (buf[off + 4] & 0xff) == Segment.CMD_PUSH
+        && Segment.getInt(buf, off + Segment.SN_OFFSET) == 0;
   }
 
   private void afterInput() {

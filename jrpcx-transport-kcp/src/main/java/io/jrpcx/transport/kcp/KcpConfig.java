@@ -79,6 +79,7 @@ public final class KcpConfig implements ServerPlugin, ClientPlugin {
     return new KcpConfig(key, timeout);
   }
 
+  /** How long a server keeps a session without a valid datagram from its peer; zero: forever. */
   public Duration sessionIdleTimeout() {
     return sessionIdleTimeout;
   }

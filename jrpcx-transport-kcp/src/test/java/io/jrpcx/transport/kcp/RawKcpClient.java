@@ -33,6 +33,11 @@ public final class RawKcpClient implements AutoCloseable {
 
   /** A session to {@code hostPort} with the rpcx examples' key; nothing is sent yet. */
   public static RawKcpClient connect(String hostPort) {
+    return connect(hostPort, null);
+  }
+
+  /** A session to {@code hostPort} from {@code local} (null: any port). */
+  public static RawKcpClient connect(String hostPort, InetSocketAddress local) {
     EventLoopGroup group = NettyTransport.newEventLoopGroup(1, "raw-kcp");
     LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
     String[] hp = hostPort.split(":");
@@ -51,7 +56,7 @@ public final class RawKcpClient implements AutoCloseable {
                     queue.add(bytes);
                   }
                 })
-            .connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])))
+            .connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), local)
             .syncUninterruptibly()
             .channel();
     return new RawKcpClient(group, ch, queue);
@@ -101,6 +106,9 @@ public final class RawKcpClient implements AutoCloseable {
 
   @Override
   public void close() {
+    if (group.isShuttingDown()) {
+      return;
+    }
     channel.close().syncUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
