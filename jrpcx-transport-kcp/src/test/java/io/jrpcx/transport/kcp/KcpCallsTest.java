@@ -188,6 +188,28 @@ class KcpCallsTest {
   }
 
   @Test
+  void aCallToAnAbsentServerFailsInsteadOfHanging() throws Exception {
+    int port;
+    try (java.nio.channels.DatagramChannel probe = java.nio.channels.DatagramChannel.open()) {
+      probe.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      port = ((java.net.InetSocketAddress) probe.getLocalAddress()).getPort();
+    }
+    // no handshake: connect succeeds; the first call meets ICMP port unreachable or its timeout
+    Client client = kcp.client("127.0.0.1:" + port, b -> {});
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                client.call(
+                    Context.background().withTimeout(Duration.ofSeconds(5)),
+                    "Arith",
+                    "Mul",
+                    new Args(1, 2),
+                    Reply.class))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+  }
+
+  @Test
   void aServerWithoutAKeySaysWhatToAdd() {
     Server s = kcp.add(Server.builder().build());
     assertThatThrownBy(() -> s.start("kcp", "127.0.0.1:0")).hasMessageContaining("KcpConfig");

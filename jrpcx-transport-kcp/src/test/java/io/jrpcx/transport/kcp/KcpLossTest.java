@@ -40,6 +40,32 @@ class KcpLossTest {
     }
   }
 
+  @Test
+  void damagedDatagramsOnALiveSessionAreDroppedAndTheCallsStillAnswered() throws Exception {
+    Server server = kcp.server(b -> {});
+    LossyUdpProxy proxy = kcp.add(new LossyUdpProxy(address(server), 9, 0, 0, 0, 0.10));
+    long checksumErrorsBefore = KcpCounters.CHECKSUM_ERRORS.get();
+    Client client = kcp.client(proxy.address(), b -> {});
+    for (int round = 0; round < 5; round++) {
+      List<Call<Reply>> calls = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        calls.add(
+            client.go(
+                Context.background().withTimeout(Duration.ofSeconds(60)),
+                "Arith",
+                "Mul",
+                new Args(round, i),
+                Reply.class));
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        assertThat(calls.get(i).done().get(90, TimeUnit.SECONDS).C).isEqualTo(round * i);
+      }
+    }
+    assertThat(proxy.corrupted.get()).isPositive();
+    assertThat(KcpCounters.CHECKSUM_ERRORS.get() - checksumErrorsBefore).isPositive();
+    assertThat(server.activeConnections()).hasSize(1);
+  }
+
   private static InetSocketAddress address(Server server) {
     String[] hp = server.address().split(":");
     return new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A UDP relay between one client and a server that loses, duplicates and reorders datagrams with a
  * seeded random: each datagram is dropped with probability {@code loss}, else sent twice with
  * probability {@code duplicate}, else held back and sent after the next one with probability
- * {@code reorder}.
+ * {@code reorder}; optionally it damages datagrams too.
  */
 final class LossyUdpProxy implements AutoCloseable {
   private final DatagramChannel front;
@@ -22,13 +22,31 @@ final class LossyUdpProxy implements AutoCloseable {
   private final double loss;
   private final double duplicate;
   private final double reorder;
+  private final double corrupt;
   private volatile SocketAddress client;
+  final AtomicLong corrupted = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong duplicated = new AtomicLong();
   final AtomicLong reordered = new AtomicLong();
 
   LossyUdpProxy(InetSocketAddress server, long seed, double loss, double duplicate, double reorder)
       throws IOException {
+    this(server, seed, loss, duplicate, reorder, 0);
+  }
+
+  /**
+   * As above, and each datagram that is sent is first damaged with probability {@code corrupt}:
+   * one byte flipped, or (every other time) its last bytes cut off.
+   */
+  LossyUdpProxy(
+      InetSocketAddress server,
+      long seed,
+      double loss,
+      double duplicate,
+      double reorder,
+      double corrupt)
+      throws IOException {
+    this.corrupt = corrupt;
     this.loss = loss;
     this.duplicate = duplicate;
     this.reorder = reorder;
@@ -58,6 +76,14 @@ final class LossyUdpProxy implements AutoCloseable {
           client = sender;
         }
         buf.flip();
+        if (corrupt > 0 && random.nextDouble() < corrupt && buf.remaining() > 8) {
+          if (corrupted.incrementAndGet() % 2 == 0) {
+            buf.limit(buf.limit() - 1 - random.nextInt(8));
+          } else {
+            int at = random.nextInt(buf.remaining());
+            buf.put(at, (byte) (buf.get(at) ^ (1 + random.nextInt(255))));
+          }
+        }
         double r = random.nextDouble();
         if (r < loss) {
           dropped.incrementAndGet();
