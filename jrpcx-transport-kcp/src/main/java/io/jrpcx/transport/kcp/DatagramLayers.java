@@ -62,6 +62,11 @@ final class DatagramLayers {
    * having handed nothing, for a datagram that is not from a holder of the key.
    */
   boolean receive(byte[] buf, int len, KcpInput in) {
+    if (len > FecEncoder.MTU_LIMIT) {
+      // kcp-go never sends more (mtuLimit) and reads no more
+      KcpCounters.INPUT_ERRORS.incrementAndGet();
+      return false;
+    }
     if (!crypt.open(buf, len)) {
       KcpCounters.CHECKSUM_ERRORS.incrementAndGet();
       return false;
@@ -72,7 +77,7 @@ final class DatagramLayers {
 
   /** Hands on the KCP bytes of an opened datagram, {@code buf[off..off+len)} from its FEC header. */
   void receiveOpened(byte[] buf, int off, int len, KcpInput in) {
-    if (len <= FecEncoder.HEADER) {
+    if (len <= FecEncoder.HEADER || len > FecEncoder.MTU_LIMIT - DatagramCrypt.HEADER) {
       KcpCounters.INPUT_ERRORS.incrementAndGet();
       return;
     }
@@ -105,6 +110,10 @@ final class DatagramLayers {
    * datagram before it makes a session; the opened bytes then go to {@link #receiveOpened}.
    */
   boolean open(byte[] buf, int len) {
+    if (len > FecEncoder.MTU_LIMIT) {
+      KcpCounters.INPUT_ERRORS.incrementAndGet();
+      return false;
+    }
     if (!crypt.open(buf, len)) {
       KcpCounters.CHECKSUM_ERRORS.incrementAndGet();
       return false;

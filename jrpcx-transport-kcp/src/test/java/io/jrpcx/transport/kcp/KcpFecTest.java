@@ -166,7 +166,7 @@ class KcpFecTest {
   }
 
   @Test
-  void garbageTruncatedAndForeignDatagramsAreDropped() {
+  void garbageTruncatedOversizeAndForeignDatagramsAreDropped() {
     DatagramLayers sender = new DatagramLayers(KEY);
     List<byte[]> wire = new ArrayList<>();
     byte[] buf = new byte[FecEncoder.MTU_LIMIT];
@@ -185,6 +185,13 @@ class KcpFecTest {
     byte[] foreign = good.clone();
     byte[] otherKey = KcpConfig.pbkdf2("other-key", "rpcx-salt");
     assertThat(new DatagramLayers(otherKey).receive(foreign, foreign.length, fail)).isFalse();
+    // longer than kcp-go's mtuLimit, though sealed with the key: more than any peer sends
+    byte[] oversize = new byte[1600];
+    oversize[DatagramCrypt.HEADER + 4] = (byte) 0xf1;
+    DatagramCrypt crypt = new DatagramCrypt(KEY);
+    crypt.fillNonce(oversize);
+    crypt.seal(oversize, oversize.length);
+    assertThat(new DatagramLayers(KEY).receive(oversize, oversize.length, fail)).isFalse();
     byte[] tiny = new byte[7];
     assertThat(new DatagramLayers(KEY).receive(tiny, tiny.length, fail)).isFalse();
   }
