@@ -90,6 +90,7 @@ final class Kcp {
     this.buffer = new byte[mtu];
     this.sndWnd = sndWnd;
     this.rcvWnd = rcvWnd;
+    // 0 as in kcp-go: the first flush (the timer starts with one) opens it to 1
     this.cwnd = 0;
   }
 

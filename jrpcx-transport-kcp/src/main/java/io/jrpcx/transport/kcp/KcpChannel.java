@@ -116,10 +116,6 @@ final class KcpChannel extends AbstractChannel {
     return preferredLoop;
   }
 
-  int conv() {
-    return kcp.conv;
-  }
-
   static Class<? extends DatagramChannel> datagramChannelClass() {
     return NettyTransport.isEpoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
   }
