@@ -82,18 +82,19 @@ public enum Peer {
         || isNetwork();
   }
 
-  /** Whether this is {@code jrpcx-msgpack} on a network other than tcp. */
+  /** Whether this is jrpcx on a network other than tcp. */
   boolean isNetwork() {
     return !network.equals("tcp");
   }
 
   /**
    * Whether this peer takes part in a workload: the payload sweep sends bytes, which jrpcx sends
-   * with SerializeNone ({@code jrpcx-raw}) only.
+   * with SerializeNone: {@code jrpcx-raw} on tcp, and the network peers, which carry MsgPack
+   * messages and raw payloads so that each network has a calls/s and an MB/s figure.
    */
   public boolean supports(Workload workload) {
     return workload.isMessage()
-        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF && !isNetwork());
+        || (this != JRPCX_MSGPACK && this != JRPCX_JSON && this != JRPCX_PROTOBUF);
   }
 
   /** Starts this peer's server on 127.0.0.1 and a free port. */
@@ -137,7 +138,8 @@ public enum Peer {
       case JRPCX_WS:
       case JRPCX_WSS:
       case JRPCX_REUSEPORT:
-        return JrpcxPeer.connect(SerializeType.MSGPACK, network, host, port, connections, workload);
+        int type = workload.isMessage() ? SerializeType.MSGPACK : SerializeType.NONE;
+        return JrpcxPeer.connect(type, network, host, port, connections, workload);
       case GRPC:
         return GrpcPeer.connect(host, port, connections, workload);
       case DUBBO:

@@ -136,4 +136,42 @@ class HarnessTest {
     assertThat(rows.subList(2, 4)).allSatisfy(r -> assertThat(r.heapPerConnectionBytes).isNotNaN());
     assertThat(table.toString(StandardCharsets.UTF_8)).contains("server heap per connection");
   }
+
+  @Test
+  void everyNetworkRunsTheMessageAndThePayloadScenarios() throws Exception {
+    List<Row> rows =
+        run(
+            "--peers",
+            "jrpcx-http,jrpcx-ws,jrpcx-wss,jrpcx-reuseport",
+            "--scenarios",
+            "c1,payload-16KB",
+            "--warmup",
+            "200ms",
+            "--duration",
+            "500ms",
+            "--server-jvm",
+            SERVER_JVM,
+            "--out",
+            dir.resolve("networks.json").toString());
+
+    assertThat(rows)
+        .extracting(r -> r.scenario.name() + " " + r.peer.id())
+        .containsExactly(
+            "c1 jrpcx-http",
+            "c1 jrpcx-ws",
+            "c1 jrpcx-wss",
+            "c1 jrpcx-reuseport",
+            "payload-16KB jrpcx-http",
+            "payload-16KB jrpcx-ws",
+            "payload-16KB jrpcx-wss",
+            "payload-16KB jrpcx-reuseport");
+    assertThat(rows)
+        .allSatisfy(
+            r -> {
+              assertThat(r.error).as(r.scenario.name() + " " + r.peer.id()).isNull();
+              assertThat(r.errors).isZero();
+              assertThat(r.calls).isPositive();
+            });
+    assertThat(rows.subList(4, 8)).allSatisfy(r -> assertThat(r.payloadMbPerSecond).isPositive());
+  }
 }

@@ -14,6 +14,7 @@ import io.jrpcx.transfer.StreamService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -118,6 +119,7 @@ public final class Server implements AutoCloseable {
 
   private final Object lifecycle = new Object();
   private State state = State.NEW;
+  private Thread shutdownHook; // guarded by lifecycle
 
   private enum State {
     NEW,
@@ -426,6 +428,56 @@ public final class Server implements AutoCloseable {
     return drained;
   }
 
+  /**
+   * Shuts this server down gracefully, as {@link #shutdown(Duration) shutdown(timeout)} does,
+   * when the JVM is asked to stop: SIGTERM (what {@code kill}, systemd and Kubernetes send), SIGINT
+   * (Ctrl-C) or {@code System.exit}. It is a JVM shutdown hook, so the JVM waits for the calls in
+   * flight (up to {@code timeout}) before it exits; the hook is removed when the server is shut
+   * down or closed first. SIGKILL cannot be caught: nothing runs then.
+   *
+   * <pre>{@code
+   * server.start("tcp", ":8972");
+   * server.shutdownOnSignal(Duration.ofSeconds(10));
+   * }</pre>
+   *
+   * @return this server
+   * @throws IllegalStateException when a hook was already set, or the server is closed
+   */
+  public Server shutdownOnSignal(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+    }
+    Thread hook = new Thread(() -> shutdown(timeout), "jrpcx-shutdown-on-signal");
+    synchronized (lifecycle) {
+      if (shutdownHook != null) {
+        throw new IllegalStateException("shutdownOnSignal was already called on this server");
+      }
+      if (state == State.CLOSED || state == State.SHUTTING_DOWN) {
+        throw new IllegalStateException("the server is " + state.name().toLowerCase(Locale.ROOT));
+      }
+      shutdownHook = hook;
+    }
+    Runtime.getRuntime().addShutdownHook(hook);
+    return this;
+  }
+
+  /** Removes the {@link #shutdownOnSignal} hook, unless it is what is running now. */
+  private void removeShutdownHook() {
+    Thread hook;
+    synchronized (lifecycle) {
+      hook = shutdownHook;
+      shutdownHook = null;
+    }
+    if (hook != null && hook != Thread.currentThread()) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down; the hook runs and finds the server closed.
+      }
+    }
+  }
+
   /** Whether {@link #shutdown} has stopped reading requests: any still read are not run. */
   boolean draining() {
     return inFlight.draining();
@@ -456,6 +508,7 @@ public final class Server implements AutoCloseable {
    * {@link ServerTransport#release}), then the handler pool.
    */
   private void release(long deadline) {
+    removeShutdownHook();
     for (SideChannel side : sideChannels) {
       side.close();
     }

@@ -11,13 +11,32 @@ import io.jrpcx.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What clients cost and what they hand out: shared threads, read-only futures. */
 class ClientResourcesTest {
-  @RegisterExtension final TestServer server = TestServer.create();
+  /** Holds {@code Gate.Pass} calls until the test opens it, so a call is surely in flight. */
+  private final CountDownLatch gate = new CountDownLatch(1);
+
+  @RegisterExtension
+  final TestServer server = TestServer.create(b -> {}, s -> s.register("Gate", new Gate(gate), ""));
+
+  /** A service whose calls wait for the test's latch. */
+  public static final class Gate {
+    private final CountDownLatch open;
+
+    Gate(CountDownLatch open) {
+      this.open = open;
+    }
+
+    public void pass(Context ctx, Args args, Reply reply) throws InterruptedException {
+      open.await(10, TimeUnit.SECONDS);
+      reply.C = args.A;
+    }
+  }
 
   @Test
   void xClientsThatArmTimersStartNoThreadsOfTheirOwn() {
@@ -60,10 +79,12 @@ class ClientResourcesTest {
     // Dependents are ordinary futures, which their owner may complete.
     assertThat(call.done().thenApply(r -> r.C).complete(0)).isFalse();
 
+    // The gate holds the call on the server, so the cancel cannot race its answer.
     Call<Reply> abandoned =
-        client.go(Context.background(), "Arith", "Mul", new Args(1, 1), Reply.class);
-    abandoned.done().cancel(false);
+        client.go(Context.background(), "Gate", "Pass", new Args(1, 1), Reply.class);
+    assertThat(abandoned.done().cancel(false)).isTrue();
     assertThat(abandoned.done().isCancelled()).isTrue();
+    gate.countDown();
     assertThat(client.call(Context.background(), "Arith", "Mul", new Args(2, 3), Reply.class).C)
         .isEqualTo(6);
   }

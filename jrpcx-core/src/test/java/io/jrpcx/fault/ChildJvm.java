@@ -199,6 +199,11 @@ final class ChildJvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The exit code of a child that has exited. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   String tail() {
     synchronized (tail) {
       return String.join("\n", tail);

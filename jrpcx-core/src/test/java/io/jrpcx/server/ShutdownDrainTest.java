@@ -1,6 +1,7 @@
 package io.jrpcx.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.Context;
@@ -97,5 +98,22 @@ class ShutdownDrainTest {
       proceed.countDown();
       server.close();
     }
+  }
+
+  @Test
+  void shutdownOnSignalIsSetOnceAndNotOnAClosedServer() {
+    Server server = Server.builder().build();
+    server.start("tcp", "127.0.0.1:0");
+    try {
+      assertThat(server.shutdownOnSignal(Duration.ofSeconds(1))).isSameAs(server);
+      assertThatThrownBy(() -> server.shutdownOnSignal(Duration.ofSeconds(1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already");
+    } finally {
+      server.close();
+    }
+    assertThatThrownBy(() -> server.shutdownOnSignal(Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 }
