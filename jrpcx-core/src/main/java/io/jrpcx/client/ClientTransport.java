@@ -154,7 +154,8 @@ final class ClientTransport {
             options.rpcPath(),
             options.maxMessageLength(),
             options.connectTimeout(),
-            ownTls);
+            ownTls,
+            options.plugins());
     Bootstrap b =
         new Bootstrap()
             .group(group)

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSession;
@@ -182,32 +183,24 @@ public abstract class Network {
     return NettyTransport.serverChannel(NettyTransport.Kind.TCP);
   }
 
-  /** Connects {@code b}'s channel to {@code remote}; datagram networks build theirs otherwise. */
-  public ChannelFuture connect(Bootstrap b, SocketAddress remote) {
+  /**
+   * Connects {@code b}'s channel to {@code remote}. A datagram network (QUIC, KCP) builds its
+   * channels its own way from {@code side}: its TLS settings or its plugins (KCP's key). The
+   * future must complete within {@code side}'s handshake timeout, and its channel is the one
+   * {@code b}'s handler was run on.
+   */
+  public ChannelFuture connect(Bootstrap b, SocketAddress remote, ClientSide side) {
     return b.channel(clientChannel()).connect(remote);
   }
 
   /**
-   * Connects as {@link #connect(Bootstrap, SocketAddress)}, for a network that needs the client's
-   * settings to dial (QUIC's TLS). The future must complete within {@code side}'s handshake
-   * timeout, and its channel is the one {@code b}'s handler was run on.
-   */
-  public ChannelFuture connect(Bootstrap b, SocketAddress remote, ClientSide side) {
-    return connect(b, remote);
-  }
-
-  /** Binds {@code b}'s listener to {@code local}, after {@link #listenerOptions}. */
-  public ChannelFuture bind(ServerBootstrap b, SocketAddress local) {
-    listenerOptions(b);
-    return b.channel(serverChannel()).bind(local);
-  }
-
-  /**
-   * Binds as {@link #bind(ServerBootstrap, SocketAddress)}, for a network that needs the server's
-   * settings to listen (QUIC's TLS). Each connection still gets {@code b}'s child handler.
+   * Binds {@code b}'s listener to {@code local}, after {@link #listenerOptions}. A datagram
+   * network listens its own way from {@code side}; each connection still gets {@code b}'s child
+   * handler.
    */
   public ChannelFuture bind(ServerBootstrap b, SocketAddress local, ServerSide side) {
-    return bind(b, local);
+    listenerOptions(b);
+    return b.channel(serverChannel()).bind(local);
   }
 
   /** Socket options of the listener; none beyond the server's own by default. */
@@ -236,8 +229,9 @@ public abstract class Network {
   /**
    * What a client's handshake needs: the address as dialled ({@code host:port}, for Host and
    * Origin), whether TLS wraps the connection, the rpc path, the largest frame accepted, the time
-   * the handshake may take and, for a network that {@link #ownsTls()}, the TLS settings to use
-   * (the client's, or the JDK's trusted CAs when it has none), else null.
+   * the handshake may take, for a network that {@link #ownsTls()} the TLS settings to use (the
+   * client's, or the JDK's trusted CAs when it has none; else null), and the client's plugins,
+   * where a network finds settings of its own (KCP's key).
    */
   public record ClientSide(
       String address,
@@ -245,19 +239,48 @@ public abstract class Network {
       String rpcPath,
       int maxFrameLength,
       Duration handshakeTimeout,
-      TlsConfig tlsConfig) {}
+      TlsConfig tlsConfig,
+      List<?> plugins) {
+    /**
+     * The last of the client's plugins that is a {@code type} (a later one overrides), the way a
+     * network finds its own settings.
+     */
+    public <T> Optional<T> plugin(Class<T> type) {
+      return lastOf(plugins, type);
+    }
+  }
 
   /**
    * What a server's handshake needs: whether TLS wraps the connection, the rpc path, the largest
-   * frame accepted (the server's max message length), the time the handshake may take and, for a
-   * network that {@link #ownsTls()}, the server's TLS settings (null when it has none).
+   * frame accepted (the server's max message length), the time the handshake may take, for a
+   * network that {@link #ownsTls()} the server's TLS settings (null when it has none), and the
+   * server's plugins, where a network finds settings of its own (KCP's key).
    */
   public record ServerSide(
       boolean tls,
       String rpcPath,
       int maxFrameLength,
       Duration handshakeTimeout,
-      TlsConfig tlsConfig) {}
+      TlsConfig tlsConfig,
+      List<?> plugins) {
+    /**
+     * The last of the server's plugins that is a {@code type} (a later one overrides), the way a
+     * network finds its own settings.
+     */
+    public <T> Optional<T> plugin(Class<T> type) {
+      return lastOf(plugins, type);
+    }
+  }
+
+  private static <T> Optional<T> lastOf(List<?> plugins, Class<T> type) {
+    T found = null;
+    for (Object p : plugins) {
+      if (type.isInstance(p)) {
+        found = type.cast(p);
+      }
+    }
+    return Optional.ofNullable(found);
+  }
 
   /** Plain TCP: {@code tcp}, {@code tcp4}, {@code tcp6}. */
   private static class Stream extends Network {

@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
 final class ServerPlugins {
   private static final Logger log = LoggerFactory.getLogger(ServerPlugins.class);
 
+  /** Every plugin, in order: networks look for their settings among them (KCP's key). */
+  final List<ServerPlugin> all;
+
   final List<ServerPlugin.Register> register = new ArrayList<>();
   final List<ServerPlugin.PostConnAccept> postConnAccept = new ArrayList<>();
   final List<ServerPlugin.PostConnClose> postConnClose = new ArrayList<>();
@@ -28,6 +31,7 @@ final class ServerPlugins {
   final List<ServerPlugin.PostWriteRequest> postWriteRequest = new ArrayList<>();
 
   ServerPlugins(List<ServerPlugin> plugins) {
+    this.all = List.copyOf(plugins);
     for (ServerPlugin p : plugins) {
       add(p, ServerPlugin.Register.class, register);
       add(p, ServerPlugin.PostConnAccept.class, postConnAccept);

@@ -134,7 +134,8 @@ final class ServerTransport {
             rpcPath,
             server.frameCodec.maxMessageLength(),
             handshakeTimeout,
-            net.ownsTls() ? tls : null);
+            net.ownsTls() ? tls : null,
+            server.plugins.all);
     EventLoopGroup g =
         NettyTransport.newGuardedEventLoopGroup(
             ioThreads,

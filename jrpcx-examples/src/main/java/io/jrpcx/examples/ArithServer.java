@@ -2,6 +2,7 @@ package io.jrpcx.examples;
 
 import io.jrpcx.TlsConfig;
 import io.jrpcx.server.Server;
+import io.jrpcx.transport.kcp.KcpConfig;
 import java.time.Duration;
 
 /**
@@ -9,11 +10,12 @@ import java.time.Duration;
  *
  * <pre>java -cp jrpcx-examples.jar io.jrpcx.examples.ArithServer --addr 127.0.0.1:8972</pre>
  *
- * <p>{@code --network tcp|http|ws|wss|unix|reuseport|quic} picks the network (default tcp); for
- * unix {@code --addr} is the socket's path (default {@code /tmp/jrpcx-arith.sock}). With {@code
- * --cert server.crt --key server.key} it serves TLS, which {@code wss} and {@code quic} need;
- * adding {@code --ca ca.crt} also requires client certificates signed by that CA. On {@code quic}
- * without {@code --cert} it makes a self-signed certificate at start.
+ * <p>{@code --network tcp|http|ws|wss|unix|reuseport|quic|kcp} picks the network (default tcp);
+ * for unix {@code --addr} is the socket's path (default {@code /tmp/jrpcx-arith.sock}); kcp uses
+ * the rpcx examples' key ({@link #rpcxExampleKcp}), so Go's {@code -network kcp} examples talk to
+ * it. With {@code --cert server.crt --key server.key} it serves TLS, which {@code wss} and {@code
+ * quic} need; adding {@code --ca ca.crt} also requires client certificates signed by that CA. On
+ * {@code quic} without {@code --cert} it makes a self-signed certificate at start.
  */
 public final class ArithServer {
   private ArithServer() {}
@@ -23,7 +25,7 @@ public final class ArithServer {
     String network = flags.get("network", "tcp");
     TlsConfig tls = tls(network, flags);
     Server server = start(network, flags.get("addr", defaultAddress(network)), tls);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(Duration.ofSeconds(5))));
+    server.shutdownOnSignal(Duration.ofSeconds(5));
     System.out.println(
         "Arith serving on "
             + network
@@ -50,7 +52,11 @@ public final class ArithServer {
    * {@code tls} is null.
    */
   public static Server start(String network, String addr, TlsConfig tls) {
-    Server server = Server.builder().tls(tls).build();
+    Server.Builder b = Server.builder().tls(tls);
+    if (network.equals("kcp")) {
+      b.plugin(rpcxExampleKcp());
+    }
+    Server server = b.build();
     server.register("Arith", new Arith(), "");
     server.start(network, addr);
     return server;
@@ -72,6 +78,14 @@ public final class ArithServer {
       return SelfSigned.tls();
     }
     return tls;
+  }
+
+  /**
+   * The key rpcx's kcp examples use: {@code pbkdf2.Key("rpcx-key", "rpcx-salt", 4096, 32,
+   * sha1.New)} for AES.
+   */
+  static KcpConfig rpcxExampleKcp() {
+    return KcpConfig.aes(KcpConfig.pbkdf2("rpcx-key", "rpcx-salt"));
   }
 
   /** Where the examples meet when {@code --addr} is not given. */

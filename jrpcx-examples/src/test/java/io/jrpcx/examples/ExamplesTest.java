@@ -68,7 +68,7 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport", "quic"})
+  @ValueSource(strings = {"tcp", "http", "ws", "wss", "unix", "reuseport", "quic", "kcp"})
   void arithServerAndClientTalkOnEveryNetworkOfTheNetworkFlag(String network, @TempDir Path dir) {
     assumeTrue(
         !network.equals("reuseport") || io.jrpcx.internal.NettyTransport.isEpoll(),

@@ -61,19 +61,9 @@ public final class QuicNetwork extends Network {
   }
 
   @Override
-  public ChannelFuture connect(Bootstrap b, SocketAddress remote) {
-    throw new UnsupportedOperationException("quic dials with the client's settings");
-  }
-
-  @Override
   public ChannelFuture connect(Bootstrap b, SocketAddress remote, ClientSide side) {
     ensureAvailable();
     return QuicDial.dial(b, (InetSocketAddress) remote, side);
-  }
-
-  @Override
-  public ChannelFuture bind(ServerBootstrap b, SocketAddress local) {
-    throw new UnsupportedOperationException("quic listens with the server's settings");
   }
 
   @Override
