@@ -12,6 +12,7 @@ import io.jrpcx.codec.SerializeType;
 import io.jrpcx.protobuf.ProtobufCodec;
 import io.jrpcx.server.NonBlocking;
 import io.jrpcx.server.Server;
+import io.jrpcx.transport.kcp.KcpConfig;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -59,14 +60,20 @@ final class JrpcxPeer {
   @NonBlocking
   public static final class InlineBench extends Bench {}
 
+  /** The kcp peer's key: the rpcx examples' one. */
+  private static final KcpConfig KCP = KcpConfig.aes(KcpConfig.pbkdf2("rpcx-key", "rpcx-salt"));
+
   /**
    * A server with the default settings, as users get it, serving {@link Bench} on the handler
    * pool, or {@link InlineBench} with {@code -Djrpcx.bench.direct=true}.
    */
   static PeerServer startServer(String network) throws Exception {
     Server.Builder builder = Server.builder().codecs(codecs());
-    if (network.equals("wss")) {
+    if (network.equals("wss") || network.equals("quic")) {
       builder.tls(selfSignedTls());
+    }
+    if (network.equals("kcp")) {
+      builder.plugin(KCP);
     }
     Integer handlerThreads = Integer.getInteger("jrpcx.bench.handlerThreads");
     if (handlerThreads != null) {
@@ -167,9 +174,12 @@ final class JrpcxPeer {
             .serializeType(serializeType)
             .codecs(codecs())
             .connectTimeout(Duration.ofSeconds(10));
-    if (network.equals("wss")) {
+    if (network.equals("wss") || network.equals("quic")) {
       // The server's certificate is made at its start: nothing to check it against.
       builder.tls(TlsConfig.builder().insecureTrustAll().build());
+    }
+    if (network.equals("kcp")) {
+      builder.plugin(KCP);
     }
     ClientOptions options = builder.build();
     String address = new InetSocketAddress(host, port).getHostString() + ":" + port;

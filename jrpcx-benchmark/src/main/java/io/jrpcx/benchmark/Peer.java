@@ -48,7 +48,9 @@ public enum Peer {
   JRPCX_HTTP("jrpcx-http", "http"),
   JRPCX_WS("jrpcx-ws", "ws"),
   JRPCX_WSS("jrpcx-wss", "wss"),
-  JRPCX_REUSEPORT("jrpcx-reuseport", "reuseport");
+  JRPCX_REUSEPORT("jrpcx-reuseport", "reuseport"),
+  JRPCX_QUIC("jrpcx-quic", "quic"),
+  JRPCX_KCP("jrpcx-kcp", "kcp");
 
   private final String id;
 
@@ -108,6 +110,8 @@ public enum Peer {
       case JRPCX_WS:
       case JRPCX_WSS:
       case JRPCX_REUSEPORT:
+      case JRPCX_QUIC:
+      case JRPCX_KCP:
         return JrpcxPeer.startServer(network);
       case GRPC:
         return GrpcPeer.startServer();
@@ -138,6 +142,8 @@ public enum Peer {
       case JRPCX_WS:
       case JRPCX_WSS:
       case JRPCX_REUSEPORT:
+      case JRPCX_QUIC:
+      case JRPCX_KCP:
         int type = workload.isMessage() ? SerializeType.MSGPACK : SerializeType.NONE;
         return JrpcxPeer.connect(type, network, host, port, connections, workload);
       case GRPC:

@@ -93,7 +93,7 @@ class HarnessTest {
             "| c1 | jrpcx-ws |",
             "| c1 | jrpcx-wss |");
     assertThat(progress.toString(StandardCharsets.UTF_8))
-        .contains("[ 7/11] c1 netty", "[11/11] c1 jrpcx-reuseport");
+        .contains("[ 7/13] c1 netty", "[11/13] c1 jrpcx-reuseport", "[13/13] c1 jrpcx-kcp");
   }
 
   @Test
@@ -142,7 +142,7 @@ class HarnessTest {
     List<Row> rows =
         run(
             "--peers",
-            "jrpcx-http,jrpcx-ws,jrpcx-wss,jrpcx-reuseport",
+            "jrpcx-http,jrpcx-ws,jrpcx-wss,jrpcx-reuseport,jrpcx-quic,jrpcx-kcp",
             "--scenarios",
             "c1,payload-16KB",
             "--warmup",
@@ -161,10 +161,14 @@ class HarnessTest {
             "c1 jrpcx-ws",
             "c1 jrpcx-wss",
             "c1 jrpcx-reuseport",
+            "c1 jrpcx-quic",
+            "c1 jrpcx-kcp",
             "payload-16KB jrpcx-http",
             "payload-16KB jrpcx-ws",
             "payload-16KB jrpcx-wss",
-            "payload-16KB jrpcx-reuseport");
+            "payload-16KB jrpcx-reuseport",
+            "payload-16KB jrpcx-quic",
+            "payload-16KB jrpcx-kcp");
     assertThat(rows)
         .allSatisfy(
             r -> {
@@ -172,6 +176,6 @@ class HarnessTest {
               assertThat(r.errors).isZero();
               assertThat(r.calls).isPositive();
             });
-    assertThat(rows.subList(4, 8)).allSatisfy(r -> assertThat(r.payloadMbPerSecond).isPositive());
+    assertThat(rows.subList(6, 12)).allSatisfy(r -> assertThat(r.payloadMbPerSecond).isPositive());
   }
 }
