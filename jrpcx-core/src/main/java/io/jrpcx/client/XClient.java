@@ -367,7 +367,14 @@ public final class XClient implements AutoCloseable {
    * {@link #call}), a {@code CompletableFuture} or {@code CompletionStage} of it
    * ({@link #callAsync}), or {@code void} (the reply is discarded).
    *
-   * @throws IllegalArgumentException when {@code api} is not an interface or a method does not fit
+   * <p>A synchronous method that declares exceptions annotated with {@link io.jrpcx.RpcError}
+   * throws the one whose code the service's error carries (with the {@link
+   * io.jrpcx.ServiceException} as its cause), built with its public constructor {@code (String
+   * message, Map<String, String> details)} or else {@code (String message)}; an error with another
+   * code or none is thrown as the plain {@code ServiceException}.
+   *
+   * @throws IllegalArgumentException when {@code api} is not an interface, a method does not fit,
+   *     or a declared {@code RpcError} exception has no such constructor
    */
   public <I> I proxy(Class<I> api) {
     XClientProxy handler = XClientProxy.of(this, api);

@@ -2,10 +2,12 @@ package io.jrpcx.server;
 
 import io.jrpcx.CodecException;
 import io.jrpcx.Deadline;
+import io.jrpcx.RpcError;
 import io.jrpcx.ServiceException;
 import io.jrpcx.codec.Codec;
 import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
+import io.jrpcx.registry.GoQuery;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -178,7 +180,7 @@ final class ServerCall implements Runnable {
       }
     }
     if (error != null) {
-      answerError(errorText(error), codec, reply, false);
+      answerError(errorText(error), codec, reply, false, error);
       return;
     }
     byte[] payload;
@@ -204,6 +206,15 @@ final class ServerCall implements Runnable {
    * does for methods that fail after filling their reply.
    */
   private void answerError(String text, Codec codec, Object reply, boolean closeAfter) {
+    answerError(text, codec, reply, closeAfter, null);
+  }
+
+  /**
+   * Answers with the error {@code error} of the method: its text, and its code and details, when
+   * it has them, in jrpcx's keys beside rpcx's.
+   */
+  private void answerError(
+      String text, Codec codec, Object reply, boolean closeAfter, Throwable error) {
     Message response = request.newResponse();
     response.setStatusType(Message.STATUS_ERROR);
     if (codec != null && reply != null) {
@@ -214,7 +225,30 @@ final class ServerCall implements Runnable {
       }
     }
     response.putMetadata(Message.ERROR_KEY, text);
+    if (error != null) {
+      putErrorCode(response, error);
+    }
     answer(response, closeAfter);
+  }
+
+  private static void putErrorCode(Message response, Throwable error) {
+    String code;
+    Map<String, String> details;
+    if (error instanceof ServiceException) {
+      ServiceException se = (ServiceException) error;
+      code = se.code();
+      details = se.details();
+    } else {
+      RpcError ann = error.getClass().getAnnotation(RpcError.class);
+      code = ann == null ? null : ann.code();
+      details = Map.of();
+    }
+    if (code != null) {
+      response.putMetadata(Message.ERROR_CODE_KEY, code);
+    }
+    if (!details.isEmpty()) {
+      response.putMetadata(Message.ERROR_DETAILS_KEY, GoQuery.encodeSingle(details));
+    }
   }
 
   private void answer(Message response, boolean closeAfter) {
