@@ -46,15 +46,19 @@ import org.slf4j.LoggerFactory;
  * void mul(Context ctx, Args args, Reply reply) throws Exception   // rpcx style
  * Reply mul(Args args)                                              // Java style
  * Reply mul(ServerContext ctx, Args args)
+ * void record(Args args)                                            // empty reply
  * CompletableFuture&lt;Reply&gt; mul(Args args)                            // asynchronous
  * </pre>
- * The first parameter may be {@link io.jrpcx.Context} or {@link ServerContext} in every shape.
+ * The first parameter may be {@link io.jrpcx.Context} or {@link ServerContext} in every shape. A
+ * {@code void} Java-style method is answered with an empty payload, as Go answers a nil reply.
+ * Registration logs at WARN each public method it skips and why.
  * Methods run on the handler executor, so they may block; methods marked {@link NonBlocking} run
  * on the network thread instead.
  *
  * <p><b>Errors.</b> Callers get an rpcx error response ({@code __rpcx_error__}) for an unknown
  * service or method, arguments that do not decode, a method that throws (its message, without a
- * stack trace unless {@link Builder#includeStackTraces}), and a method still running when the
+ * stack trace unless {@link Builder#includeStackTraces}; a code and details beside it when the
+ * exception has them, see {@link io.jrpcx.ServiceException}), and a method still running when the
  * caller's {@code __ServerTimeout} deadline passes. Bytes that are not rpcx frames close that one
  * connection. Oneway requests never get a response.
  *

@@ -153,6 +153,10 @@ final class ServerCall implements Runnable {
       } finally {
         scope.close();
       }
+      if (method.voidReply) {
+        complete(codec, args, null, null, true);
+        return;
+      }
       if (result instanceof CompletionStage) {
         Object finalArgs = args;
         ((CompletionStage<?>) result)
@@ -167,6 +171,15 @@ final class ServerCall implements Runnable {
   }
 
   private void complete(Codec codec, Object args, Object reply, Throwable error) {
+    complete(codec, args, reply, error, false);
+  }
+
+  /**
+   * Answers with the method's outcome; {@code voidReply}: the method returns void, and unless a
+   * {@code PostCall} plugin supplies a reply the answer has an empty payload.
+   */
+  private void complete(
+      Codec codec, Object args, Object reply, Throwable error, boolean voidReply) {
     if (answered.get()) {
       return; // the deadline answered first; the late result has nowhere to go
     }
@@ -185,7 +198,9 @@ final class ServerCall implements Runnable {
     }
     byte[] payload;
     try {
-      payload = codec.encode(reply);
+      // Go's server sends an empty payload for a nil reply, which every codec's caller reads as
+      // "no reply".
+      payload = voidReply && reply == null ? new byte[0] : codec.encode(reply);
     } catch (CodecException e) {
       answerError(
           "rpcx: can't encode the reply of " + target() + ": " + e.getMessage(), null, null, false);
