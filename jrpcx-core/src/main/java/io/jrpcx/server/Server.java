@@ -278,6 +278,8 @@ public final class Server implements AutoCloseable {
    * @throws IllegalArgumentException when the network is unknown (naming the module to add for
    *     {@code quic} and {@code kcp}), the server has TLS and the network is not TCP-based, or
    *     the network needs TLS and the server has none
+   * @throws IllegalStateException when the address cannot be bound, naming it: {@code cannot
+   *     listen on tcp@127.0.0.1:8972: address already in use: 127.0.0.1:8972}
    */
   public void start(String network, String address) {
     synchronized (lifecycle) {
