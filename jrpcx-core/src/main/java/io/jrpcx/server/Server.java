@@ -202,7 +202,9 @@ public final class Server implements AutoCloseable {
         p.register(name, service, def.metadata);
       } catch (Exception e) {
         if (failure == null) {
-          failure = new IllegalStateException("registry plugin failed to register " + name, e);
+          failure =
+              new IllegalStateException(
+                  "registry plugin failed to register " + name + ": " + e.getMessage(), e);
         } else {
           failure.addSuppressed(e);
         }
