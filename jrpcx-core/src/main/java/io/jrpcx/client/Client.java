@@ -14,6 +14,7 @@ import io.jrpcx.internal.NettyTls;
 import io.jrpcx.internal.Network;
 import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
+import io.jrpcx.registry.GoQuery;
 import io.jrpcx.transfer.ByteStream;
 import io.jrpcx.transfer.FileTransfer;
 import io.jrpcx.transfer.SideChannels;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -314,12 +316,7 @@ public final class Client implements AutoCloseable {
         finish(call, null, call.deadlineExceeded());
         return;
       }
-      String text = m.errorText();
-      finish(
-          call,
-          null,
-          new ServiceException(
-              text != null ? text : "rpcx: error response without " + Message.ERROR_KEY));
+      finish(call, null, serviceError(m));
       return;
     }
     if (m.isHeartbeat()) {
@@ -343,6 +340,25 @@ public final class Client implements AutoCloseable {
       return;
     }
     finish(call, reply, null);
+  }
+
+  /** The error an error response carries: rpcx's text, and jrpcx's code and details if sent. */
+  static ServiceException serviceError(Message m) {
+    String text = m.errorText();
+    if (text == null) {
+      text = "rpcx: error response without " + Message.ERROR_KEY;
+    }
+    String code = m.metadata(Message.ERROR_CODE_KEY);
+    String encoded = m.metadata(Message.ERROR_DETAILS_KEY);
+    if ((code == null || code.isEmpty()) && encoded == null) {
+      return new ServiceException(text);
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    if (encoded != null) {
+      // Malformed details cost the caller the details, not the error itself.
+      GoQuery.parseOrEmpty(encoded).forEach((k, v) -> details.put(k, v.get(0)));
+    }
+    return ServiceException.of(code == null || code.isEmpty() ? null : code, text, details);
   }
 
   void onServerPush(Message m) {

@@ -99,6 +99,7 @@ public final class XClient implements AutoCloseable {
 
   private final Object lock = new Object();
   private volatile List<KVPair> servers = List.of();
+  private volatile NodeCounts nodeCounts = NodeCounts.NONE;
   private volatile Selector selector;
   private volatile ClientPlugins plugins;
   private volatile SelectFunction select;
@@ -399,7 +400,14 @@ public final class XClient implements AutoCloseable {
    * {@link #call}), a {@code CompletableFuture} or {@code CompletionStage} of it
    * ({@link #callAsync}), or {@code void} (the reply is discarded).
    *
-   * @throws IllegalArgumentException when {@code api} is not an interface or a method does not fit
+   * <p>A synchronous method that declares exceptions annotated with {@link io.jrpcx.RpcError}
+   * throws the one whose code the service's error carries (with the {@link
+   * io.jrpcx.ServiceException} as its cause), built with its public constructor {@code (String
+   * message, Map<String, String> details)} or else {@code (String message)}; an error with another
+   * code or none is thrown as the plain {@code ServiceException}.
+   *
+   * @throws IllegalArgumentException when {@code api} is not an interface, a method does not fit,
+   *     or a declared {@code RpcError} exception has no such constructor
    */
   public <I> I proxy(Class<I> api) {
     XClientProxy handler = XClientProxy.of(this, api);
@@ -564,11 +572,56 @@ public final class XClient implements AutoCloseable {
     return key;
   }
 
+  /**
+   * The error of a call that found no node, saying why: the registry could not be read, it lists
+   * no node, or every node it lists is inactive or in another group.
+   */
   ConnectionException noServer() {
-    return new ConnectionException(
+    String text =
         "can not find any server for "
             + servicePath
-            + (options.group().isEmpty() ? "" : " in group " + options.group()));
+            + (options.group().isEmpty() ? "" : " in group " + options.group());
+    Throwable registryError = discovery.lastError();
+    NodeCounts counts = nodeCounts;
+    List<KVPair> usable = servers;
+    if (registryError != null && usable.isEmpty()) {
+      return new ConnectionException(
+          text + ": the registry could not be read: " + registryError, registryError);
+    }
+    if (!usable.isEmpty()) {
+      return new ConnectionException(
+          text + ": the selector chose none of " + usable.size() + " node(s)");
+    }
+    if (counts.listed == 0) {
+      return new ConnectionException(text + ": the discovery lists no node");
+    }
+    StringBuilder why = new StringBuilder(text).append(": all ").append(counts.listed);
+    why.append(" listed node(s) are filtered out (");
+    if (counts.inactive > 0) {
+      why.append(counts.inactive).append(" with state=inactive");
+    }
+    if (counts.otherGroup > 0) {
+      why.append(counts.inactive > 0 ? ", " : "")
+          .append(counts.otherGroup)
+          .append(" not in group ")
+          .append(options.group());
+    }
+    return new ConnectionException(why.append(')').toString());
+  }
+
+  /** How the latest list from discovery was filtered, for {@link #noServer()}. */
+  private static final class NodeCounts {
+    static final NodeCounts NONE = new NodeCounts(0, 0, 0);
+
+    final int listed;
+    final int inactive;
+    final int otherGroup;
+
+    NodeCounts(int listed, int inactive, int otherGroup) {
+      this.listed = listed;
+      this.inactive = inactive;
+      this.otherGroup = otherGroup;
+    }
   }
 
   private String selectWithSelector(Context ctx, String path, String method, Object args) {
@@ -584,16 +637,22 @@ public final class XClient implements AutoCloseable {
 
   private void onServersChanged(List<KVPair> nodes) {
     List<KVPair> filtered = new ArrayList<>(nodes.size());
+    int inactive = 0;
     for (KVPair p : nodes) {
       if (nodeFilter.test(p)) {
         filtered.add(p);
+      } else if ("inactive".equals(p.metadata("state"))) {
+        inactive++;
       }
     }
     List<KVPair> list = List.copyOf(filtered);
+    NodeCounts counts =
+        new NodeCounts(nodes.size(), inactive, nodes.size() - list.size() - inactive);
     synchronized (lock) {
       if (closed) {
         return;
       }
+      nodeCounts = counts;
       servers = list;
       if (selector != null) {
         selector.updateServer(list);

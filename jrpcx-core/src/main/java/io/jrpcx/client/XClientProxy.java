@@ -1,7 +1,10 @@
 package io.jrpcx.client;
 
 import io.jrpcx.Context;
+import io.jrpcx.RpcError;
 import io.jrpcx.RpcName;
+import io.jrpcx.ServiceException;
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -56,7 +59,12 @@ final class XClientProxy implements InvocationHandler {
     if (t.async) {
       return x.callAsync(ctx, t.serviceMethod, callArgs, t.replyType);
     }
-    Object reply = x.call(ctx, t.serviceMethod, callArgs, t.replyType);
+    Object reply;
+    try {
+      reply = x.call(ctx, t.serviceMethod, callArgs, t.replyType);
+    } catch (ServiceException e) {
+      throw t.declared(e);
+    }
     return t.returnsVoid ? null : reply;
   }
 
@@ -83,19 +91,54 @@ final class XClientProxy implements InvocationHandler {
     final boolean returnsVoid;
     final Type replyType;
 
+    /** Constructors of the exceptions the method declares, by their {@link RpcError} code. */
+    final Map<String, Constructor<? extends Throwable>> errors;
+
     private Target(
         String serviceMethod,
         boolean hasContext,
         int argsIndex,
         boolean async,
         boolean returnsVoid,
-        Type replyType) {
+        Type replyType,
+        Map<String, Constructor<? extends Throwable>> errors) {
       this.serviceMethod = serviceMethod;
       this.hasContext = hasContext;
       this.argsIndex = argsIndex;
       this.async = async;
       this.returnsVoid = returnsVoid;
       this.replyType = replyType;
+      this.errors = errors;
+    }
+
+    /**
+     * The exception the method declares for {@code e}'s code, with {@code e} as its cause, or
+     * {@code e} itself when it has no code or the method declares none for it.
+     */
+    Throwable declared(ServiceException e) {
+      String code = e.code();
+      Constructor<? extends Throwable> ctor = code == null ? null : errors.get(code);
+      if (ctor == null) {
+        return e;
+      }
+      Throwable mapped;
+      try {
+        mapped =
+            ctor.getParameterCount() == 2
+                ? ctor.newInstance(e.getMessage(), e.details())
+                : ctor.newInstance(e.getMessage());
+      } catch (ReflectiveOperationException | RuntimeException failed) {
+        e.addSuppressed(failed);
+        return e;
+      }
+      // The cause keeps the code and details reachable whatever the class stores; a class whose
+      // constructor already decided its cause keeps it.
+      try {
+        mapped.initCause(e);
+      } catch (IllegalStateException causeAlreadySet) {
+        mapped.addSuppressed(e);
+      }
+      return mapped;
     }
 
     static Target of(Method m) {
@@ -126,7 +169,72 @@ final class XClientProxy implements InvocationHandler {
       } else {
         replyType = box(m.getGenericReturnType());
       }
-      return new Target(serviceMethod(m), hasContext, argsIndex, async, returnsVoid, replyType);
+      return new Target(
+          serviceMethod(m),
+          hasContext,
+          argsIndex,
+          async,
+          returnsVoid,
+          replyType,
+          async ? Map.of() : declaredErrors(m));
+    }
+
+    /**
+     * The exceptions {@code m} declares that carry an {@link RpcError} code, checked now so a
+     * class the proxy cannot build fails at {@link XClient#proxy}, not at the first error.
+     */
+    private static Map<String, Constructor<? extends Throwable>> declaredErrors(Method m) {
+      Map<String, Constructor<? extends Throwable>> errors = new HashMap<>();
+      for (Class<?> type : m.getExceptionTypes()) {
+        RpcError ann = type.getAnnotation(RpcError.class);
+        if (ann == null) {
+          continue;
+        }
+        if (ann.code().isEmpty()) {
+          throw new IllegalArgumentException(
+              m + ": @RpcError of " + type.getName() + " has no code");
+        }
+        Constructor<? extends Throwable> ctor = constructor(type.asSubclass(Throwable.class));
+        if (ctor == null) {
+          throw new IllegalArgumentException(
+              m
+                  + ": "
+                  + type.getName()
+                  + " needs a public constructor (String message, Map<String, String> details)"
+                  + " or (String message) for the proxy to throw it");
+        }
+        Constructor<? extends Throwable> other = errors.put(ann.code(), ctor);
+        if (other != null) {
+          throw new IllegalArgumentException(
+              m
+                  + " declares two exceptions with code "
+                  + ann.code()
+                  + ": "
+                  + other.getDeclaringClass().getName()
+                  + " and "
+                  + type.getName());
+        }
+      }
+      return errors.isEmpty() ? Map.of() : Map.copyOf(errors);
+    }
+
+    private static Constructor<? extends Throwable> constructor(Class<? extends Throwable> type) {
+      if (Modifier.isAbstract(type.getModifiers())) {
+        return null;
+      }
+      Constructor<? extends Throwable> ctor;
+      try {
+        ctor = type.getConstructor(String.class, Map.class);
+      } catch (NoSuchMethodException e) {
+        try {
+          ctor = type.getConstructor(String.class);
+        } catch (NoSuchMethodException none) {
+          return null;
+        }
+      }
+      // A public constructor of a class nested in a non-public one still needs this.
+      ctor.trySetAccessible();
+      return ctor;
     }
 
     private static String serviceMethod(Method m) {

@@ -28,6 +28,19 @@ public final class Message {
   /** Metadata key of the error text of an error response. */
   public static final String ERROR_KEY = "__rpcx_error__";
 
+  /**
+   * Metadata key of the error code of an error response, a jrpcx addition: Go rpcx neither sends
+   * nor reads it, and ignores it as it ignores any metadata it does not know.
+   */
+  public static final String ERROR_CODE_KEY = "__rpcx_error_code__";
+
+  /**
+   * Metadata key of the details of an error response, a jrpcx addition like {@link
+   * #ERROR_CODE_KEY}: a string map in Go's URL query form ({@code url.Values.Encode}, read with
+   * {@code url.ParseQuery}).
+   */
+  public static final String ERROR_DETAILS_KEY = "__rpcx_error_details__";
+
   /** Metadata key of the auth token of a request. */
   public static final String AUTH_KEY = "__AUTH";
 

@@ -120,12 +120,31 @@ public abstract class AbstractRegisterPlugin
     }
   }
 
+  /**
+   * Registers the service in the registry.
+   *
+   * @throws IllegalStateException when the registry refused or could not be reached, saying which
+   *     service, address and registry, and why; the registry's own exception is the cause
+   */
   @Override
   public final void register(String serviceName, Object service, String metadata) throws Exception {
     String m = metadata == null ? "" : metadata;
     synchronized (entries) {
       services.put(serviceName, m);
-      doRegister(serviceName, m);
+      try {
+        doRegister(serviceName, m);
+      } catch (Exception e) {
+        throw new IllegalStateException(
+            "cannot register "
+                + serviceName
+                + " at "
+                + serviceAddress
+                + " in "
+                + getClass().getSimpleName()
+                + ": "
+                + e,
+            e);
+      }
     }
   }
 

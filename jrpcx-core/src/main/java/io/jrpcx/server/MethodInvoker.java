@@ -9,6 +9,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.function.Consumer;
 
 /**
  * One service method, resolved once at registration into a method handle so that a call costs no
@@ -18,6 +19,7 @@ import java.lang.reflect.Type;
  * void name(Context|ServerContext ctx, Args args, Reply reply)   rpcx style; Reply built empty
  * Reply name(Args args)                                          Java style
  * Reply name(Context|ServerContext ctx, Args args)               Java style
+ * void name(Args args), void name(Context|ServerContext, Args)     Java style; empty reply
  * CompletionStage&lt;Reply&gt; ... (either Java style)                 asynchronous
  * </pre>
  */
@@ -30,6 +32,9 @@ final class MethodInvoker {
   final Type argType;
   final boolean rpcxStyle;
 
+  /** Returns void without an rpcx reply: answered with an empty payload, as Go does for nil. */
+  final boolean voidReply;
+
   /** Runs on the network thread: annotated {@link NonBlocking}, or its class is. */
   final boolean nonBlocking;
 
@@ -41,6 +46,7 @@ final class MethodInvoker {
       String name,
       Type argType,
       boolean rpcxStyle,
+      boolean voidReply,
       boolean nonBlocking,
       int contextKind,
       MethodHandle handle,
@@ -48,6 +54,7 @@ final class MethodInvoker {
     this.name = name;
     this.argType = argType;
     this.rpcxStyle = rpcxStyle;
+    this.voidReply = voidReply;
     this.nonBlocking = nonBlocking;
     this.contextKind = contextKind;
     this.handle = handle;
@@ -55,53 +62,87 @@ final class MethodInvoker {
   }
 
   /**
-   * Returns the invoker for {@code method} of {@code target}, or null when the method does not
-   * have a supported shape. Throws when it has the rpcx shape but its reply cannot be built.
+   * Returns the invoker for {@code method} of {@code target}, or null when it is not a service
+   * method: not public, or one every object has. Throws when it has the rpcx shape but its reply
+   * cannot be built.
+   *
+   * @param skipped told why a public method that is not of a supported shape is skipped; it is
+   *     then null that is returned
    */
-  static MethodInvoker of(Object target, Method method) {
+  static MethodInvoker of(Object target, Method method, Consumer<String> skipped) {
     int mod = method.getModifiers();
     if (!Modifier.isPublic(mod)
-        || Modifier.isStatic(mod)
         || method.isBridge()
         || method.isSynthetic()
         || method.getDeclaringClass() == Object.class
         || overridesObjectMethod(method)) {
       return null;
     }
+    if (Modifier.isStatic(mod)) {
+      skipped.accept("it is static");
+      return null;
+    }
     Class<?>[] params = method.getParameterTypes();
     Type[] generic = method.getGenericParameterTypes();
     Class<?> ret = method.getReturnType();
     int firstKind = params.length > 0 ? contextKind(params[0]) : NO_CONTEXT;
+    String shapeError = shapeError(params.length, firstKind, ret);
+    if (shapeError != null) {
+      skipped.accept(shapeError);
+      return null;
+    }
     String name = rpcName(method);
     boolean nonBlocking =
         method.isAnnotationPresent(NonBlocking.class)
             || target.getClass().isAnnotationPresent(NonBlocking.class);
+    boolean returnsVoid = ret == void.class;
     try {
       method.setAccessible(true); // public methods of non-public classes, e.g. nested services
       MethodHandle mh = MethodHandles.lookup().unreflect(method).bindTo(target);
-      if (params.length == 3 && firstKind != NO_CONTEXT && ret == void.class) {
+      if (params.length == 3) {
         Class<?> replyClass = params[2];
         MethodHandle factory = replyFactory(method, replyClass);
         MethodHandle h =
             mh.asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], true, nonBlocking, firstKind, h, factory);
+        return new MethodInvoker(name, generic[1], true, false, nonBlocking, firstKind, h, factory);
       }
-      if (ret == void.class) {
-        return null; // Java style must return its reply; void one-arg methods look like setters
+      Class<?> result = returnsVoid ? void.class : Object.class;
+      if (params.length == 2) {
+        MethodHandle h = mh.asType(MethodType.methodType(result, Object.class, Object.class));
+        return new MethodInvoker(
+            name, generic[1], false, returnsVoid, nonBlocking, firstKind, h, null);
       }
-      if (params.length == 2 && firstKind != NO_CONTEXT) {
-        MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], false, nonBlocking, firstKind, h, null);
-      }
-      if (params.length == 1 && firstKind == NO_CONTEXT) {
-        MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class));
-        return new MethodInvoker(name, generic[0], false, nonBlocking, NO_CONTEXT, h, null);
-      }
-      return null;
+      MethodHandle h = mh.asType(MethodType.methodType(result, Object.class));
+      return new MethodInvoker(
+          name, generic[0], false, returnsVoid, nonBlocking, NO_CONTEXT, h, null);
     } catch (IllegalAccessException | RuntimeException e) {
       throw new IllegalArgumentException(
           "cannot use " + method + " as a service method: " + e.getMessage(), e);
     }
+  }
+
+  /** Why a public method of this shape cannot be served, or null when it can. */
+  private static String shapeError(int params, int firstKind, Class<?> ret) {
+    String shapes =
+        "; the shapes served are void m(Context, Args, Reply), Reply m(Args), Reply m(Context, Args),"
+            + " the same returning void or CompletionStage<Reply>";
+    if (params == 0 || (params == 1 && firstKind != NO_CONTEXT)) {
+      return "it takes no arguments object" + shapes;
+    }
+    if (params > 3) {
+      return "it takes " + params + " parameters" + shapes;
+    }
+    if (params > 1 && firstKind == NO_CONTEXT) {
+      return "it takes "
+          + params
+          + " parameters and the first is not a Context or ServerContext"
+          + shapes;
+    }
+    if (params == 3 && ret != void.class) {
+      return "an rpcx-style method (Context, Args, Reply) fills its reply and returns void, not "
+          + ret.getName();
+    }
+    return null;
   }
 
   /** Builds the empty reply an rpcx-style method fills in. */
@@ -119,6 +160,14 @@ final class MethodInvoker {
     if (rpcxStyle) {
       handle.invokeExact(c, args, reply);
       return reply;
+    }
+    if (voidReply) {
+      if (contextKind == NO_CONTEXT) {
+        handle.invokeExact(args);
+      } else {
+        handle.invokeExact(c, args);
+      }
+      return null;
     }
     if (contextKind == NO_CONTEXT) {
       return (Object) handle.invokeExact(args);

@@ -47,15 +47,19 @@ import org.slf4j.LoggerFactory;
  * void mul(Context ctx, Args args, Reply reply) throws Exception   // rpcx style
  * Reply mul(Args args)                                              // Java style
  * Reply mul(ServerContext ctx, Args args)
+ * void record(Args args)                                            // empty reply
  * CompletableFuture&lt;Reply&gt; mul(Args args)                            // asynchronous
  * </pre>
- * The first parameter may be {@link io.jrpcx.Context} or {@link ServerContext} in every shape.
+ * The first parameter may be {@link io.jrpcx.Context} or {@link ServerContext} in every shape. A
+ * {@code void} Java-style method is answered with an empty payload, as Go answers a nil reply.
+ * Registration logs at WARN each public method it skips and why.
  * Methods run on the handler executor, so they may block; methods marked {@link NonBlocking} run
  * on the network thread instead.
  *
  * <p><b>Errors.</b> Callers get an rpcx error response ({@code __rpcx_error__}) for an unknown
  * service or method, arguments that do not decode, a method that throws (its message, without a
- * stack trace unless {@link Builder#includeStackTraces}), and a method still running when the
+ * stack trace unless {@link Builder#includeStackTraces}; a code and details beside it when the
+ * exception has them, see {@link io.jrpcx.ServiceException}), and a method still running when the
  * caller's {@code __ServerTimeout} deadline passes. Bytes that are not rpcx frames close that one
  * connection. Oneway requests never get a response.
  *
@@ -200,7 +204,9 @@ public final class Server implements AutoCloseable {
         p.register(name, service, def.metadata);
       } catch (Exception e) {
         if (failure == null) {
-          failure = new IllegalStateException("registry plugin failed to register " + name, e);
+          failure =
+              new IllegalStateException(
+                  "registry plugin failed to register " + name + ": " + e.getMessage(), e);
         } else {
           failure.addSuppressed(e);
         }
@@ -277,6 +283,8 @@ public final class Server implements AutoCloseable {
    * @throws IllegalArgumentException when the network is unknown (naming the module to add for
    *     {@code quic} and {@code kcp}), the server has TLS and the network is not TCP-based, or
    *     the network needs TLS and the server has none
+   * @throws IllegalStateException when the address cannot be bound, naming it: {@code cannot
+   *     listen on tcp@127.0.0.1:8972: address already in use: 127.0.0.1:8972}
    */
   public void start(String network, String address) {
     synchronized (lifecycle) {

@@ -2,10 +2,12 @@ package io.jrpcx.server;
 
 import io.jrpcx.CodecException;
 import io.jrpcx.Deadline;
+import io.jrpcx.RpcError;
 import io.jrpcx.ServiceException;
 import io.jrpcx.codec.Codec;
 import io.jrpcx.protocol.CompressType;
 import io.jrpcx.protocol.Message;
+import io.jrpcx.registry.GoQuery;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -151,6 +153,10 @@ final class ServerCall implements Runnable {
       } finally {
         scope.close();
       }
+      if (method.voidReply) {
+        complete(codec, args, null, null, true);
+        return;
+      }
       if (result instanceof CompletionStage) {
         Object finalArgs = args;
         ((CompletionStage<?>) result)
@@ -165,6 +171,15 @@ final class ServerCall implements Runnable {
   }
 
   private void complete(Codec codec, Object args, Object reply, Throwable error) {
+    complete(codec, args, reply, error, false);
+  }
+
+  /**
+   * Answers with the method's outcome; {@code voidReply}: the method returns void, and unless a
+   * {@code PostCall} plugin supplies a reply the answer has an empty payload.
+   */
+  private void complete(
+      Codec codec, Object args, Object reply, Throwable error, boolean voidReply) {
     if (answered.get()) {
       return; // the deadline answered first; the late result has nowhere to go
     }
@@ -178,12 +193,14 @@ final class ServerCall implements Runnable {
       }
     }
     if (error != null) {
-      answerError(errorText(error), codec, reply, false);
+      answerError(errorText(error), codec, reply, false, error);
       return;
     }
     byte[] payload;
     try {
-      payload = codec.encode(reply);
+      // Go's server sends an empty payload for a nil reply, which every codec's caller reads as
+      // "no reply".
+      payload = voidReply && reply == null ? new byte[0] : codec.encode(reply);
     } catch (CodecException e) {
       answerError(
           "rpcx: can't encode the reply of " + target() + ": " + e.getMessage(), null, null, false);
@@ -204,6 +221,15 @@ final class ServerCall implements Runnable {
    * does for methods that fail after filling their reply.
    */
   private void answerError(String text, Codec codec, Object reply, boolean closeAfter) {
+    answerError(text, codec, reply, closeAfter, null);
+  }
+
+  /**
+   * Answers with the error {@code error} of the method: its text, and its code and details, when
+   * it has them, in jrpcx's keys beside rpcx's.
+   */
+  private void answerError(
+      String text, Codec codec, Object reply, boolean closeAfter, Throwable error) {
     Message response = request.newResponse();
     response.setStatusType(Message.STATUS_ERROR);
     if (codec != null && reply != null) {
@@ -214,7 +240,30 @@ final class ServerCall implements Runnable {
       }
     }
     response.putMetadata(Message.ERROR_KEY, text);
+    if (error != null) {
+      putErrorCode(response, error);
+    }
     answer(response, closeAfter);
+  }
+
+  private static void putErrorCode(Message response, Throwable error) {
+    String code;
+    Map<String, String> details;
+    if (error instanceof ServiceException) {
+      ServiceException se = (ServiceException) error;
+      code = se.code();
+      details = se.details();
+    } else {
+      RpcError ann = error.getClass().getAnnotation(RpcError.class);
+      code = ann == null ? null : ann.code();
+      details = Map.of();
+    }
+    if (code != null) {
+      response.putMetadata(Message.ERROR_CODE_KEY, code);
+    }
+    if (!details.isEmpty()) {
+      response.putMetadata(Message.ERROR_DETAILS_KEY, GoQuery.encodeSingle(details));
+    }
   }
 
   private void answer(Message response, boolean closeAfter) {

@@ -167,11 +167,20 @@ final class ServerTransport {
     Channel bound;
     try {
       bound = net.bind(b, bindAddress, serverSide).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the bind's checked IOException unchanged
       g.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       accept.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      String message = String.valueOf(e.getMessage());
       throw new IllegalStateException(
-          "cannot listen on " + network + "@" + address + ": " + e.getMessage(), e);
+          message.contains("Address already in use")
+              ? "cannot listen on "
+                  + network
+                  + "@"
+                  + address
+                  + ": address already in use: "
+                  + address
+              : "cannot listen on " + network + "@" + address + ": " + message,
+          e);
     }
     synchronized (lock) {
       serverChannel = bound;

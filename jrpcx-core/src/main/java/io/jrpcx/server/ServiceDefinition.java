@@ -6,9 +6,13 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A registered service: its name, registry metadata and methods by rpcx name. */
 final class ServiceDefinition {
+  private static final Logger log = LoggerFactory.getLogger(ServiceDefinition.class);
+
   final String name;
   final Object service;
   final String metadata;
@@ -31,7 +35,11 @@ final class ServiceDefinition {
     // Deterministic order makes the duplicate-name error name the same pair every run.
     Arrays.sort(candidates, Comparator.comparing(Method::toGenericString));
     for (Method m : candidates) {
-      MethodInvoker invoker = MethodInvoker.of(service, m);
+      MethodInvoker invoker =
+          MethodInvoker.of(
+              service,
+              m,
+              why -> log.warn("service {}: not serving {}: {}", name, m.toGenericString(), why));
       if (invoker == null) {
         continue;
       }
@@ -52,7 +60,8 @@ final class ServiceDefinition {
               + " ("
               + service.getClass().getName()
               + ") has no public method of a supported shape: void m(Context, Args, Reply),"
-              + " Reply m(Args), Reply m(Context, Args), or the same returning CompletionStage<Reply>");
+              + " Reply m(Args), Reply m(Context, Args), or the same returning void or"
+              + " CompletionStage<Reply>");
     }
     return new ServiceDefinition(
         name, service, metadata == null ? "" : metadata, Map.copyOf(methods));

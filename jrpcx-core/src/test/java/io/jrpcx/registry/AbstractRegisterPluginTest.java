@@ -67,6 +67,41 @@ class AbstractRegisterPluginTest {
     }
   }
 
+  /** A registry that cannot be reached. */
+  static final class RefusingRegistry extends AbstractRegisterPlugin {
+    RefusingRegistry() {
+      super(new Builder().serviceAddress("tcp@127.0.0.1:8972").updateInterval(Duration.ZERO));
+    }
+
+    @Override
+    protected void doRegister(String serviceName, String metadata) throws Exception {
+      throw new java.net.ConnectException("Connection refused: 127.0.0.1:2181");
+    }
+
+    @Override
+    protected void doUnregister(String serviceName) {}
+
+    @Override
+    protected void refresh(String serviceName, String metadata) {}
+  }
+
+  @Test
+  void aFailedRegistrationSaysWhyInItsMessage() {
+    RefusingRegistry plugin = new RefusingRegistry();
+    Server server = Server.builder().plugin(plugin).build();
+    try {
+      assertThatThrownBy(() -> server.register("Arith", new ArithService(), ""))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("failed to register Arith")
+          .hasMessageContaining("at tcp@127.0.0.1:8972")
+          .hasMessageContaining("java.net.ConnectException: Connection refused: 127.0.0.1:2181")
+          .hasRootCauseInstanceOf(java.net.ConnectException.class);
+    } finally {
+      server.close();
+      plugin.close();
+    }
+  }
+
   @Test
   void mergingRatesKeepsAnOperatorsEditsOfTheEntry() {
     assertThat(

@@ -39,6 +39,7 @@ public abstract class AbstractServiceDiscovery implements ServiceDiscovery {
   // Written under lock; volatile so services() never waits behind a delivery.
   private volatile List<KVPair> all = List.of();
   private volatile List<KVPair> filtered = List.of();
+  private volatile Throwable lastError;
 
   // Guarded by lock.
   private Predicate<KVPair> filter;
@@ -60,11 +61,26 @@ public abstract class AbstractServiceDiscovery implements ServiceDiscovery {
     if (closed.get()) {
       return;
     }
+    lastError = null;
     synchronized (lock) {
       filtered = apply(filter, copy);
       all = copy;
     }
     deliver();
+  }
+
+  /**
+   * Records that reading the source failed, for {@link #lastError()}, until the next {@link
+   * #publish}; the nodes published before stay. Logging the failure is the caller's part: it
+   * knows whether it retries.
+   */
+  protected final void readFailed(Throwable cause) {
+    lastError = cause;
+  }
+
+  @Override
+  public Throwable lastError() {
+    return lastError;
   }
 
   /** The latest published list, before the filter; never null. */

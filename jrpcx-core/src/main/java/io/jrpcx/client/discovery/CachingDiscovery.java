@@ -105,6 +105,13 @@ public final class CachingDiscovery extends AbstractServiceDiscovery {
     delegate.close();
   }
 
+  /** The delegate's: it is the one that reads the registry. */
+  @Override
+  public Throwable lastError() {
+    Throwable own = super.lastError();
+    return own != null ? own : delegate.lastError();
+  }
+
   @Override
   public String toString() {
     return "CachingDiscovery{" + delegate + ", file=" + file + "}";

@@ -38,6 +38,14 @@ public interface ServiceDiscovery extends AutoCloseable {
    */
   void setFilter(Predicate<KVPair> filter);
 
+  /**
+   * Why the latest attempt to read the source (a registry) failed, or null when it succeeded or
+   * the discovery cannot fail. An {@link io.jrpcx.client.XClient} that finds no node names it.
+   */
+  default Throwable lastError() {
+    return null;
+  }
+
   /** Stops watching the source and releases what the discovery holds. Idempotent. */
   @Override
   void close();

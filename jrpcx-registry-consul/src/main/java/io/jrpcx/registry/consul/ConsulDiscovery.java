@@ -69,6 +69,7 @@ public final class ConsulDiscovery extends RegistryDiscovery {
     try {
       index = listAndPublish(0);
     } catch (IOException e) {
+      readFailed(e);
       log.warn(
           "cannot list {} in Consul at {}; retrying in the background",
           listPrefix,
@@ -129,6 +130,7 @@ public final class ConsulDiscovery extends RegistryDiscovery {
         if (isClosed()) {
           return;
         }
+        readFailed(e);
         Duration delay = backoff.next();
         log.warn(
             "watching {} in Consul at {} failed; listing again in {} ms",

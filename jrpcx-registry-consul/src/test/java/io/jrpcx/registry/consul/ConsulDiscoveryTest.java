@@ -1,8 +1,15 @@
 package io.jrpcx.registry.consul;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.jrpcx.ConnectionException;
+import io.jrpcx.Context;
+import io.jrpcx.client.ClientOptions;
+import io.jrpcx.client.FailMode;
+import io.jrpcx.client.SelectMode;
+import io.jrpcx.client.XClient;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
@@ -170,6 +177,29 @@ class ConsulDiscoveryTest {
                     .extracting(KVPair::key)
                     .containsExactly("tcp@10.0.0.5:8972", "tcp@10.0.0.9:8972"));
     assertThat(d.services().get(0).metadata("weight")).isEqualTo("10");
+  }
+
+  @Test
+  void anUnreachableConsulIsWhatACallWithoutServersReports() throws Exception {
+    String nowhere = "127.0.0.1:" + freePort();
+    ConsulDiscovery d = closeLater(ConsulDiscovery.create("/rpcx_test", "Arith", nowhere));
+    assertThat(d.lastError()).isNotNull();
+    XClient x =
+        closeLater(
+            XClient.create(
+                "Arith", FailMode.FAILFAST, SelectMode.RANDOM_SELECT, d, ClientOptions.DEFAULT));
+
+    assertThatThrownBy(
+            () ->
+                x.call(
+                    Context.background().withTimeout(Duration.ofSeconds(5)),
+                    "Mul",
+                    null,
+                    Object.class))
+        .isInstanceOf(ConnectionException.class)
+        .hasMessageStartingWith(
+            "can not find any server for Arith: the registry could not be read:")
+        .hasCause(d.lastError());
   }
 
   static int freePort() throws IOException {

@@ -141,6 +141,7 @@ public final class EtcdDiscovery extends RegistryDiscovery {
     try {
       revision = list();
     } catch (Exception e) {
+      readFailed(e);
       reconnect("listing failed: " + e);
       return;
     }
@@ -200,6 +201,7 @@ public final class EtcdDiscovery extends RegistryDiscovery {
           try {
             list();
           } catch (Exception e) {
+            readFailed(e);
             reconnect("listing after a change failed: " + e);
           }
         });
@@ -222,7 +224,12 @@ public final class EtcdDiscovery extends RegistryDiscovery {
     }
     reconnectScheduled = true;
     Duration delay = backoff.next();
-    log.info("etcd discovery of {}: {}; listing again in {} ms", prefix, why, delay.toMillis());
+    // A failed read is a registry failure the user should see; an ended watch is routine.
+    if (lastError() != null) {
+      log.warn("etcd discovery of {}: {}; listing again in {} ms", prefix, why, delay.toMillis());
+    } else {
+      log.info("etcd discovery of {}: {}; listing again in {} ms", prefix, why, delay.toMillis());
+    }
     try {
       executor.schedule(this::listAndWatch, delay.toNanos(), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {

@@ -159,6 +159,7 @@ public final class RedisDiscovery extends RegistryDiscovery {
               try {
                 relist(s);
               } catch (RedisCommandExecutionException e) {
+                readFailed(e);
                 log.warn("{}: listing failed", this, e);
               } catch (RedisException e) {
                 link.broken(s);
@@ -269,6 +270,11 @@ public final class RedisDiscovery extends RegistryDiscovery {
         commands.close();
         throw e;
       }
+    }
+
+    @Override
+    void failed(Exception cause) {
+      readFailed(cause);
     }
 
     @Override

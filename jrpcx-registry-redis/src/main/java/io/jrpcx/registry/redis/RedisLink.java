@@ -72,6 +72,9 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
   /** A new session is up (own thread); exceptions close it and schedule another attempt. */
   abstract void up(S session) throws Exception;
 
+  /** Told why connecting or setting up a connection failed, before the retry; nothing by default. */
+  void failed(Exception cause) {}
+
   /** The current session, or null while disconnected. */
   final S session() {
     return session;
@@ -133,6 +136,7 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     try {
       s = open(client);
     } catch (Exception e) {
+      failed(e);
       scheduleRetry("connecting failed: " + e);
       return;
     }
@@ -141,6 +145,7 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
       up(s);
       backoff.reset();
     } catch (Exception e) {
+      failed(e);
       drop(s, "setting up the connection failed: " + e);
     }
   }

@@ -136,14 +136,19 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
             .get(connectionTimeout.toMillis() * 3, TimeUnit.MILLISECONDS);
         return;
       }
+      String where = shared.get().getZookeeperClient().getCurrentConnectionString();
+      readFailed(
+          new java.net.ConnectException(
+              "ZooKeeper " + where + " not reachable within " + connectionTimeout));
       log.warn(
           "ZooKeeper {} not reachable within {}; {} will be listed once it is",
-          shared.get().getZookeeperClient().getCurrentConnectionString(),
+          where,
           connectionTimeout,
           path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
+      readFailed(e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
       log.warn("first read of {} failed; retrying", path, e);
     }
     requestRead(0);
@@ -190,6 +195,7 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
       if (isClosed()) {
         return;
       }
+      readFailed(e);
       long delayMs = backoff.next().toMillis();
       log.warn(
           "reading {} from ZooKeeper failed ({}); keeping {} servers, retrying in {} ms",
