@@ -367,7 +367,9 @@ public final class XClient implements AutoCloseable {
    * {@link #call}), a {@code CompletableFuture} or {@code CompletionStage} of it
    * ({@link #callAsync}), or {@code void} (the reply is discarded).
    *
-   * @throws IllegalArgumentException when {@code api} is not an interface or a method does not fit
+   * @throws IllegalArgumentException when {@code api} is not an interface, a method does not fit,
+   *     or a method's arguments or reply cannot be encoded or decoded by the client's codec
+   *     ({@link io.jrpcx.codec.Codec#checkEncodable}, {@link io.jrpcx.codec.Codec#checkDecodable})
    */
   public <I> I proxy(Class<I> api) {
     XClientProxy handler = XClientProxy.of(this, api);

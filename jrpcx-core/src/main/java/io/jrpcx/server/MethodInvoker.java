@@ -8,7 +8,9 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One service method, resolved once at registration into a method handle so that a call costs no
@@ -28,6 +30,10 @@ final class MethodInvoker {
 
   final String name;
   final Type argType;
+
+  /** What the reply is encoded as: the reply parameter, the return type, or what it completes to. */
+  final Type replyType;
+
   final boolean rpcxStyle;
 
   /** Runs on the network thread: annotated {@link NonBlocking}, or its class is. */
@@ -40,6 +46,7 @@ final class MethodInvoker {
   private MethodInvoker(
       String name,
       Type argType,
+      Type replyType,
       boolean rpcxStyle,
       boolean nonBlocking,
       int contextKind,
@@ -47,6 +54,7 @@ final class MethodInvoker {
       MethodHandle replyFactory) {
     this.name = name;
     this.argType = argType;
+    this.replyType = replyType;
     this.rpcxStyle = rpcxStyle;
     this.nonBlocking = nonBlocking;
     this.contextKind = contextKind;
@@ -84,18 +92,21 @@ final class MethodInvoker {
         MethodHandle factory = replyFactory(method, replyClass);
         MethodHandle h =
             mh.asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], true, nonBlocking, firstKind, h, factory);
+        return new MethodInvoker(
+            name, generic[1], generic[2], true, nonBlocking, firstKind, h, factory);
       }
       if (ret == void.class) {
         return null; // Java style must return its reply; void one-arg methods look like setters
       }
       if (params.length == 2 && firstKind != NO_CONTEXT) {
         MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], false, nonBlocking, firstKind, h, null);
+        return new MethodInvoker(
+            name, generic[1], replyType(method), false, nonBlocking, firstKind, h, null);
       }
       if (params.length == 1 && firstKind == NO_CONTEXT) {
         MethodHandle h = mh.asType(MethodType.methodType(Object.class, Object.class));
-        return new MethodInvoker(name, generic[0], false, nonBlocking, NO_CONTEXT, h, null);
+        return new MethodInvoker(
+            name, generic[0], replyType(method), false, nonBlocking, NO_CONTEXT, h, null);
       }
       return null;
     } catch (IllegalAccessException | RuntimeException e) {
@@ -124,6 +135,24 @@ final class MethodInvoker {
       return (Object) handle.invokeExact(args);
     }
     return (Object) handle.invokeExact(c, args);
+  }
+
+  /**
+   * The type a Java-style method's reply is encoded from: its return type, or for a
+   * {@link CompletionStage} what it completes to (Object when the method does not say).
+   */
+  private static Type replyType(Method method) {
+    Type ret = method.getGenericReturnType();
+    if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+      if (ret instanceof ParameterizedType
+          && ((ParameterizedType) ret).getRawType() instanceof Class
+          && CompletionStage.class.isAssignableFrom(
+              (Class<?>) ((ParameterizedType) ret).getRawType())) {
+        return ((ParameterizedType) ret).getActualTypeArguments()[0];
+      }
+      return Object.class;
+    }
+    return ret;
   }
 
   static String rpcName(Method method) {
