@@ -163,15 +163,14 @@ final class GoTime {
             MessagePackExtensionType e = (MessagePackExtensionType) ext;
             if (e.getType() != TIMESTAMP_TYPE) {
               return (T)
-                  ctxt.handleWeirdStringValue(
-                      type, "", "msgpack extension type %d is not a time", e.getType());
+                  ctxt.reportInputMismatch(
+                      type, "msgpack extension type %d is not a time", e.getType());
             }
             return fromOffset.apply(fromTimestamp(e.getData()).atOffset(ZoneOffset.UTC));
           }
         }
       } catch (DateTimeException e) {
-        return (T)
-            ctxt.handleWeirdStringValue(type, p.getText(), "not a Go time: %s", e.getMessage());
+        return (T) ctxt.reportInputMismatch(type, "not a Go time: %s", e.getMessage());
       }
       return (T) ctxt.handleUnexpectedToken(type, p);
     }

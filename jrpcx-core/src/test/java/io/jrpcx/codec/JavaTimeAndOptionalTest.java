@@ -116,6 +116,12 @@ class JavaTimeAndOptionalTest {
     assertThatThrownBy(() -> MSGPACK.decode(unhex("d6054a4b4c4d"), Instant.class))
         .isInstanceOf(CodecException.class)
         .hasMessageContaining("extension type 5");
+    assertThatThrownBy(() -> MSGPACK.decode(unhex("d4ff00"), Instant.class))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("timestamp extension of 1 bytes");
+    assertThatThrownBy(() -> JSON.decode("\"2006-01-02 15:04:05\"".getBytes(), Instant.class))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("not a Go time");
   }
 
   @Test
