@@ -407,7 +407,9 @@ public final class XClient implements AutoCloseable {
    * code or none is thrown as the plain {@code ServiceException}.
    *
    * @throws IllegalArgumentException when {@code api} is not an interface, a method does not fit,
-   *     or a declared {@code RpcError} exception has no such constructor
+   *     a declared {@code RpcError} exception has no such constructor, or a method's arguments or
+   *     reply cannot be encoded or decoded by the client's codec ({@link
+   *     io.jrpcx.codec.Codec#checkEncodable}, {@link io.jrpcx.codec.Codec#checkDecodable})
    */
   public <I> I proxy(Class<I> api) {
     XClientProxy handler = XClientProxy.of(this, api);

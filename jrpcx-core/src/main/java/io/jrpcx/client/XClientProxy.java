@@ -4,6 +4,7 @@ import io.jrpcx.Context;
 import io.jrpcx.RpcError;
 import io.jrpcx.RpcName;
 import io.jrpcx.ServiceException;
+import io.jrpcx.codec.Codec;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -36,13 +37,33 @@ final class XClientProxy implements InvocationHandler {
       throw new IllegalArgumentException(api.getName() + " is not an interface");
     }
     Map<Method, Target> targets = new HashMap<>();
+    Codec codec = x.options().codecs().get(x.options().serializeType());
     for (Method m : api.getMethods()) {
       if (m.isDefault() || Modifier.isStatic(m.getModifiers())) {
         continue;
       }
-      targets.put(m, Target.of(m));
+      Target t = Target.of(m);
+      checkTypes(codec, m, t);
+      targets.put(m, t);
     }
     return new XClientProxy(x, api, targets);
+  }
+
+  /**
+   * Fails now, not at the first call, on an argument type the client's codec cannot encode or a
+   * reply type it cannot decode.
+   */
+  private static void checkTypes(Codec codec, Method m, Target t) {
+    try {
+      if (t.argsIndex >= 0) {
+        codec.checkEncodable(m.getGenericParameterTypes()[t.argsIndex]);
+      }
+      if (!t.returnsVoid) {
+        codec.checkDecodable(t.replyType);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(m + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -19,4 +19,21 @@ public interface Codec {
    * Fails with a {@link io.jrpcx.CodecException}.
    */
   Object decode(byte[] data, Type type);
+
+  /**
+   * Fails when no value of {@code type} could ever be encoded, so that a server finds out at
+   * {@code register} and a client when it makes a proxy, not at the first call. The default checks
+   * nothing.
+   *
+   * @throws IllegalArgumentException saying which type (or which property of it) and why
+   */
+  default void checkEncodable(Type type) {}
+
+  /**
+   * Fails when no payload could ever be decoded into {@code type}; see {@link #checkEncodable}.
+   * The default checks nothing.
+   *
+   * @throws IllegalArgumentException saying which type (or which property of it) and why
+   */
+  default void checkDecodable(Type type) {}
 }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.Module;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.jrpcx.CodecException;
 import java.io.IOException;
 import java.lang.reflect.Type;
@@ -31,10 +34,18 @@ abstract class JacksonCodec implements Codec {
    * Applies Go's rules to a mapper: properties are the fields, named as declared ({@code A}, not
    * {@code a}); names are matched case-insensitively on read, like Go's decoder; unknown fields
    * are ignored, like Go's. Default typing stays off: payloads never choose the Java class.
+   * java.time types and {@code Optional} are handled, times and durations as Go encodes
+   * {@code time.Time} and {@code time.Duration} in this format ({@code goTime}, see
+   * {@link GoTime}); other java.time types (LocalDate, ...) are ISO-8601 text.
    */
   static <M extends ObjectMapper, B extends com.fasterxml.jackson.databind.cfg.MapperBuilder<M, B>>
-      M goCompatible(B builder) {
+      M goCompatible(B builder, Module goTime) {
     return builder
+        // the last added wins: GoTime's Instant, OffsetDateTime, ZonedDateTime and Duration
+        .addModule(new JavaTimeModule())
+        .addModule(new Jdk8Module())
+        .addModule(goTime)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
         .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
         .visibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY)
@@ -51,6 +62,24 @@ abstract class JacksonCodec implements Codec {
   /** The mapper in use, for applications that want to derive their own configuration from it. */
   public ObjectMapper mapper() {
     return mapper;
+  }
+
+  /**
+   * Fails on a type, or a property or element type within it, that Jackson refuses without a
+   * module, such as java.time on a mapper without jackson-datatype-jsr310.
+   */
+  @Override
+  public void checkEncodable(Type type) {
+    JacksonTypeCheck.check(mapper, name, type, false);
+  }
+
+  /**
+   * Fails as {@link #checkEncodable} does, and on a class (or property class) Jackson cannot
+   * create: no no-argument constructor, no {@code @JsonCreator}, not a record.
+   */
+  @Override
+  public void checkDecodable(Type type) {
+    JacksonTypeCheck.check(mapper, name, type, true);
   }
 
   @Override

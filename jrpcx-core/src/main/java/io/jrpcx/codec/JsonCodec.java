@@ -22,7 +22,7 @@ public final class JsonCodec extends JacksonCodec {
 
   /** A fresh mapper with the Go-compatible configuration, to adjust and pass to the constructor. */
   public static ObjectMapper newGoCompatibleMapper() {
-    return goCompatible(JsonMapper.builder());
+    return goCompatible(JsonMapper.builder(), GoTime.json());
   }
 
   @Override

@@ -72,7 +72,7 @@ public final class MsgPackCodec extends JacksonCodec {
    * as a plain {@link MessagePackFactory} does.
    */
   public static ObjectMapper newGoCompatibleMapper() {
-    return goCompatible(JsonMapper.builder(new RangeCheckedMessagePackFactory()));
+    return goCompatible(JsonMapper.builder(new RangeCheckedMessagePackFactory()), GoTime.msgpack());
   }
 
   @Override

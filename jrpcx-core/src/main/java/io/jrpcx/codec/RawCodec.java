@@ -28,9 +28,26 @@ public final class RawCodec implements Codec {
   }
 
   @Override
+  public void checkEncodable(Type type) {
+    if (type != byte[].class && type != Object.class) {
+      throw new IllegalArgumentException(
+          "SerializeNone can only send byte[], not " + type.getTypeName());
+    }
+  }
+
+  @Override
+  public void checkDecodable(Type type) {
+    if (type != byte[].class && type != Object.class) {
+      throw new IllegalArgumentException(
+          "SerializeNone can only decode into byte[], not " + type.getTypeName());
+    }
+  }
+
+  @Override
   public Object decode(byte[] data, Type type) {
     if (type != byte[].class && type != Object.class) {
-      throw new CodecException("SerializeNone can only decode into byte[], not " + type);
+      throw new CodecException(
+          "SerializeNone can only decode into byte[], not " + type.getTypeName());
     }
     return data;
   }

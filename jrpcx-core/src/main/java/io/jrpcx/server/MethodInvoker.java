@@ -8,7 +8,9 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +32,10 @@ final class MethodInvoker {
 
   final String name;
   final Type argType;
+
+  /** What the reply is encoded as: the reply parameter, the return type, or what it completes to. */
+  final Type replyType;
+
   final boolean rpcxStyle;
 
   /** Returns void without an rpcx reply: answered with an empty payload, as Go does for nil. */
@@ -45,6 +51,7 @@ final class MethodInvoker {
   private MethodInvoker(
       String name,
       Type argType,
+      Type replyType,
       boolean rpcxStyle,
       boolean voidReply,
       boolean nonBlocking,
@@ -53,6 +60,7 @@ final class MethodInvoker {
       MethodHandle replyFactory) {
     this.name = name;
     this.argType = argType;
+    this.replyType = replyType;
     this.rpcxStyle = rpcxStyle;
     this.voidReply = voidReply;
     this.nonBlocking = nonBlocking;
@@ -104,17 +112,34 @@ final class MethodInvoker {
         MethodHandle factory = replyFactory(method, replyClass);
         MethodHandle h =
             mh.asType(MethodType.methodType(void.class, Object.class, Object.class, Object.class));
-        return new MethodInvoker(name, generic[1], true, false, nonBlocking, firstKind, h, factory);
+        return new MethodInvoker(
+            name, generic[1], generic[2], true, false, nonBlocking, firstKind, h, factory);
       }
       Class<?> result = returnsVoid ? void.class : Object.class;
       if (params.length == 2) {
         MethodHandle h = mh.asType(MethodType.methodType(result, Object.class, Object.class));
         return new MethodInvoker(
-            name, generic[1], false, returnsVoid, nonBlocking, firstKind, h, null);
+            name,
+            generic[1],
+            replyType(method),
+            false,
+            returnsVoid,
+            nonBlocking,
+            firstKind,
+            h,
+            null);
       }
       MethodHandle h = mh.asType(MethodType.methodType(result, Object.class));
       return new MethodInvoker(
-          name, generic[0], false, returnsVoid, nonBlocking, NO_CONTEXT, h, null);
+          name,
+          generic[0],
+          replyType(method),
+          false,
+          returnsVoid,
+          nonBlocking,
+          NO_CONTEXT,
+          h,
+          null);
     } catch (IllegalAccessException | RuntimeException e) {
       throw new IllegalArgumentException(
           "cannot use " + method + " as a service method: " + e.getMessage(), e);
@@ -173,6 +198,24 @@ final class MethodInvoker {
       return (Object) handle.invokeExact(args);
     }
     return (Object) handle.invokeExact(c, args);
+  }
+
+  /**
+   * The type a Java-style method's reply is encoded from: its return type, or for a
+   * {@link CompletionStage} what it completes to (Object when the method does not say).
+   */
+  private static Type replyType(Method method) {
+    Type ret = method.getGenericReturnType();
+    if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+      if (ret instanceof ParameterizedType
+          && ((ParameterizedType) ret).getRawType() instanceof Class
+          && CompletionStage.class.isAssignableFrom(
+              (Class<?>) ((ParameterizedType) ret).getRawType())) {
+        return ((ParameterizedType) ret).getActualTypeArguments()[0];
+      }
+      return Object.class;
+    }
+    return ret;
   }
 
   static String rpcName(Method method) {

@@ -189,12 +189,16 @@ public final class Server implements AutoCloseable {
    * Registers {@code service} as {@code name}. {@code metadata} is the URL query string registry
    * plugins publish with it, e.g. {@code "weight=10&group=g1"}.
    *
-   * @throws IllegalArgumentException when the name is taken or the object has no service method
+   * @throws IllegalArgumentException when the name is taken, the object has no service method, or
+   *     a method's argument or reply type is one that none of the server's codecs can decode or
+   *     encode ({@link io.jrpcx.codec.Codec#checkDecodable}), such as a class without a
+   *     constructor the JSON and MsgPack codecs can use
    * @throws IllegalStateException when a registry plugin failed; the service is served anyway
    */
   public void register(String name, Object service, String metadata) {
     Objects.requireNonNull(service, "service");
     ServiceDefinition def = ServiceDefinition.of(name, service, metadata);
+    def.checkTypes(codecs);
     if (services.putIfAbsent(name, def) != null) {
       throw new IllegalArgumentException("service " + name + " is already registered");
     }

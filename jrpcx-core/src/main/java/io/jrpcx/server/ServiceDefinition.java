@@ -1,11 +1,18 @@
 package io.jrpcx.server;
 
 import io.jrpcx.RpcName;
+import io.jrpcx.codec.Codec;
+import io.jrpcx.codec.Codecs;
+import io.jrpcx.codec.SerializeType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +83,56 @@ final class ServiceDefinition {
           "cannot name an anonymous class; use register(name, service, metadata)");
     }
     return name;
+  }
+
+  /**
+   * Fails on a method whose argument type no codec can decode, or whose reply type no codec can
+   * encode: a client may call in any serialize type the server has, so one codec that can is
+   * enough, and the error lists why each of the others cannot.
+   */
+  void checkTypes(Codecs codecs) {
+    for (String methodName : new TreeSet<>(methods.keySet())) {
+      MethodInvoker m = methods.get(methodName);
+      check(codecs, methodName, "argument", m.argType, true);
+      if (!m.voidReply) { // answered with an empty payload: nothing to encode
+        check(codecs, methodName, "reply", m.replyType, false);
+      }
+    }
+  }
+
+  private void check(Codecs codecs, String method, String role, Type type, boolean decode) {
+    List<String> reasons = new ArrayList<>();
+    for (int t = 0; t <= SerializeType.MAX; t++) {
+      Codec codec = codecs.get(t);
+      if (codec == null) {
+        continue;
+      }
+      try {
+        if (decode) {
+          codec.checkDecodable(type);
+        } else {
+          codec.checkEncodable(type);
+        }
+        return;
+      } catch (IllegalArgumentException e) {
+        reasons.add(e.getMessage());
+      }
+    }
+    if (!reasons.isEmpty()) {
+      throw new IllegalArgumentException(
+          "service "
+              + name
+              + " method "
+              + method
+              + ": no codec can "
+              + (decode ? "decode" : "encode")
+              + " its "
+              + role
+              + " type "
+              + type.getTypeName()
+              + ": "
+              + String.join("; ", reasons));
+    }
   }
 
   MethodInvoker method(String name) {
