@@ -191,7 +191,7 @@ final class XClientProxy implements InvocationHandler {
         replyType = box(m.getGenericReturnType());
       }
       return new Target(
-          serviceMethod(m),
+          serviceMethod(m, async),
           hasContext,
           argsIndex,
           async,
@@ -258,12 +258,20 @@ final class XClientProxy implements InvocationHandler {
       return ctor;
     }
 
-    private static String serviceMethod(Method m) {
+    /**
+     * The rpc method: {@link RpcName}'s value, else the method's name capitalised, with an {@code
+     * Async} suffix dropped from a method returning a future, so that {@code mul} and {@code
+     * mulAsync} of one interface both call {@code Mul}.
+     */
+    private static String serviceMethod(Method m, boolean async) {
       RpcName name = m.getAnnotation(RpcName.class);
       if (name != null) {
         return name.value();
       }
       String n = m.getName();
+      if (async && n.endsWith("Async") && n.length() > "Async".length()) {
+        n = n.substring(0, n.length() - "Async".length());
+      }
       return Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
