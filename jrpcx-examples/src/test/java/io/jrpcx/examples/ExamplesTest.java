@@ -48,6 +48,17 @@ class ExamplesTest {
   }
 
   @Test
+  void inventoryDemoShowsRecordsTimeTypeRefsProxiesAndErrorCodes() throws Exception {
+    InventoryDemo.main(new String[0]);
+    assertThat(printed().lines())
+        .containsExactly(
+            "A: A-1 x3 at 2026-12-03T10:15:30.500Z",
+            "items under B: 1",
+            "items (async): 3",
+            "not found: no item Z-9 {sku=Z-9}");
+  }
+
+  @Test
   void quickstartPrintsTheProduct() {
     Quickstart.main(new String[0]);
     assertThat(printed()).isEqualTo("10 * 20 = 200" + System.lineSeparator());
