@@ -79,8 +79,19 @@ class OptionsTest {
   void theByteSweepSkipsTheObjectCodecsAndIdleRunsOneJrpcx() {
     Runner runner = new Runner(Options.parse(), System.out, System.err);
 
+    // The network peers send raw bytes in the sweep, as jrpcx-raw does on tcp.
     assertThat(runner.peersFor(Scenario.load("p", Workload.bytes(10), 1, 1)))
-        .containsExactly(Peer.JRPCX_RAW, Peer.GRPC, Peer.DUBBO, Peer.NETTY);
+        .containsExactly(
+            Peer.JRPCX_RAW,
+            Peer.GRPC,
+            Peer.DUBBO,
+            Peer.NETTY,
+            Peer.JRPCX_HTTP,
+            Peer.JRPCX_WS,
+            Peer.JRPCX_WSS,
+            Peer.JRPCX_REUSEPORT,
+            Peer.JRPCX_QUIC,
+            Peer.JRPCX_KCP);
     assertThat(runner.peersFor(Scenario.idle("i", 10)))
         .containsExactly(Peer.JRPCX_MSGPACK, Peer.GRPC, Peer.DUBBO, Peer.NETTY);
   }
