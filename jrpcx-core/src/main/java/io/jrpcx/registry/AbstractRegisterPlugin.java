@@ -40,10 +40,14 @@ public abstract class AbstractRegisterPlugin
         AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AbstractRegisterPlugin.class);
 
-  private final String serviceAddress;
+  private volatile String serviceAddress; // set once; null until the server listens when unset
   private final String basePath;
   private final Duration updateInterval;
   private final Map<String, String> services = new ConcurrentHashMap<>();
+
+  /** Services registered before the address was known, written once the server listens. */
+  private final Map<String, String> pending = new java.util.LinkedHashMap<>(); // guarded by entries
+
   private final AtomicLong calls = new AtomicLong();
   private final AtomicLong connections = new AtomicLong();
   private final long startNanos = System.nanoTime();
@@ -61,13 +65,15 @@ public abstract class AbstractRegisterPlugin
 
   /** A plugin with the settings of {@code builder}, checked there. */
   protected AbstractRegisterPlugin(RegisterPluginBuilder<?> builder) {
-    builder.checkRequired();
     this.serviceAddress = builder.serviceAddress();
     this.basePath = builder.basePath();
     this.updateInterval = builder.updateInterval();
   }
 
-  /** {@code network@host:port} as registered. */
+  /**
+   * {@code network@host:port} as registered: the builder's, or else the server's own address
+   * once it listens ({@link #listening}); null until then.
+   */
   public final String serviceAddress() {
     return serviceAddress;
   }
@@ -130,27 +136,75 @@ public abstract class AbstractRegisterPlugin
   public final void register(String serviceName, Object service, String metadata) throws Exception {
     String m = metadata == null ? "" : metadata;
     synchronized (entries) {
-      services.put(serviceName, m);
-      try {
-        doRegister(serviceName, m);
-      } catch (Exception e) {
-        throw new IllegalStateException(
-            "cannot register "
-                + serviceName
-                + " at "
-                + serviceAddress
-                + " in "
-                + getClass().getSimpleName()
-                + ": "
-                + e,
-            e);
+      if (serviceAddress == null) {
+        pending.put(serviceName, m);
+        log.debug(
+            "{} is registered once the server listens: its address is not known yet", serviceName);
+        return;
       }
+      write(serviceName, m);
+    }
+  }
+
+  /**
+   * Takes the server's address as the service address when the builder set none, and registers
+   * the services given before: a server started on port 0 registers the port it got.
+   *
+   * @throws IllegalStateException when the server listens on a wildcard address (0.0.0.0, ::),
+   *     which clients cannot dial: set {@code serviceAddress} then; or when a registration fails
+   */
+  @Override
+  public final void listening(String network, String address) throws Exception {
+    synchronized (entries) {
+      if (serviceAddress != null) {
+        return;
+      }
+      String host = address.substring(0, Math.max(0, address.lastIndexOf(':')));
+      if (network.equals("unix") || isWildcard(host)) {
+        throw new IllegalStateException(
+            "the server listens on "
+                + network
+                + "@"
+                + address
+                + ", which clients elsewhere cannot dial: set serviceAddress on the plugin's builder");
+      }
+      serviceAddress = network + "@" + address;
+      for (Map.Entry<String, String> e : pending.entrySet()) {
+        write(e.getKey(), e.getValue());
+      }
+      pending.clear();
+    }
+  }
+
+  private static boolean isWildcard(String host) {
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
+  }
+
+  /** Records and writes one service's entries; the caller holds {@code entries}. */
+  private void write(String serviceName, String m) {
+    services.put(serviceName, m);
+    try {
+      doRegister(serviceName, m);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "cannot register "
+              + serviceName
+              + " at "
+              + serviceAddress
+              + " in "
+              + getClass().getSimpleName()
+              + ": "
+              + e,
+          e);
     }
   }
 
   @Override
   public final void unregister(String serviceName) throws Exception {
     synchronized (entries) {
+      pending.remove(serviceName);
       if (services.remove(serviceName) != null) {
         doUnregister(serviceName);
       }

@@ -23,7 +23,9 @@ public abstract class RegisterPluginBuilder<B extends RegisterPluginBuilder<B>>
 
   /**
    * This server as clients dial it, {@code network@host:port}, e.g. {@code tcp@10.0.0.5:8972}.
-   * Required.
+   * Without it the plugin registers the address the server listens on, once it listens, so a
+   * server started on port 0 registers the port it got; set it when the server listens on a
+   * wildcard address (0.0.0.0) or clients reach it through another address.
    *
    * @throws IllegalArgumentException when it has no {@code network@} part: rpcx clients read the
    *     network from it
@@ -48,7 +50,7 @@ public abstract class RegisterPluginBuilder<B extends RegisterPluginBuilder<B>>
     return self();
   }
 
-  /** The service address set, or null. */
+  /** The service address set, or null for the server's own once it listens. */
   protected final String serviceAddress() {
     return serviceAddress;
   }
@@ -56,13 +58,6 @@ public abstract class RegisterPluginBuilder<B extends RegisterPluginBuilder<B>>
   /** The update interval set, or the default. */
   protected final Duration updateInterval() {
     return updateInterval;
-  }
-
-  /** Throws unless everything required is set; called by the plugin's constructor. */
-  void checkRequired() {
-    if (serviceAddress == null) {
-      throw new IllegalStateException("serviceAddress is required");
-    }
   }
 
   private static Duration nonNegative(Duration d) {

@@ -303,6 +303,15 @@ public final class Server implements AutoCloseable {
         network,
         transport.address(),
         tls == null ? "" : " with TLS (client certificates: " + tls.clientAuth() + ")");
+    for (ServerPlugin.Register p : plugins.register) {
+      try {
+        p.listening(network, transport.address());
+      } catch (Exception e) {
+        close();
+        throw new IllegalStateException(
+            "registry plugin " + p + " failed once the server listened: " + e.getMessage(), e);
+      }
+    }
   }
 
   /** {@link #start} and block until the server is shut down or closed, rpcx's {@code Serve}. */

@@ -22,6 +22,15 @@ public interface ServerPlugin {
     void register(String serviceName, Object service, String metadata) throws Exception;
 
     void unregister(String serviceName) throws Exception;
+
+    /**
+     * The server is listening at {@code network@address} ({@code address} as {@link
+     * Server#address()} gives it, the real port when it was started on port 0). Runs on the thread
+     * that called {@link Server#start}, once, after the bind; registry plugins without a service
+     * address of their own register here what they were given before. Throwing makes {@code
+     * start} fail and close the server.
+     */
+    default void listening(String network, String address) throws Exception {}
   }
 
   /** A new connection was accepted (event loop). Returning false closes it at once. */

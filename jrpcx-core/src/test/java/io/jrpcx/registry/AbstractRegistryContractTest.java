@@ -107,6 +107,11 @@ public abstract class AbstractRegistryContractTest {
     return text;
   }
 
+  /** {@code b} with {@code serviceAddress}, or as it is when that is null (the server's own). */
+  protected static <B extends RegisterPluginBuilder<B>> B withAddress(B b, String serviceAddress) {
+    return serviceAddress == null ? b : b.serviceAddress(serviceAddress);
+  }
+
   /** A base path of its own for one case, so that cases never see each other's entries. */
   protected String uniqueBasePath() {
     return "/contract_" + UUID.randomUUID().toString().substring(0, 8);
@@ -188,6 +193,26 @@ public abstract class AbstractRegistryContractTest {
     String spelled = spelledInRegistry(address);
     return entries.entrySet().stream()
         .anyMatch(e -> e.getKey().contains(spelled) || e.getValue().contains(spelled));
+  }
+
+  @Test
+  @Timeout(60)
+  void withoutAServiceAddressThePluginRegistersThePortTheServerGotOnceItListens() throws Exception {
+    String basePath = uniqueBasePath();
+    AbstractRegisterPlugin plugin = closeAfter(newPlugin(null, basePath, Duration.ofMinutes(1)));
+    plugin.start();
+    Server server = closeAfter(Server.builder().plugin(plugin).build());
+    server.register(service, new NodeService("port0"), "weight=10");
+    assertThat(plugin.serviceAddress()).isNull(); // registered once the address is known
+    server.start("tcp", "127.0.0.1:0");
+    String address = "tcp@" + server.address();
+    assertThat(plugin.serviceAddress()).isEqualTo(address);
+
+    ServiceDiscovery discovery = closeAfter(newDiscovery(basePath, service));
+    await()
+        .atMost(SEEN)
+        .untilAsserted(() -> assertThat(keys(discovery.services())).containsExactly(address));
+    assertThat(callId(nodeClient(discovery))).isEqualTo("port0");
   }
 
   @Test

@@ -285,7 +285,8 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
   }
 
   /**
-   * Settings of a {@link ConsulRegisterPlugin}; {@code serviceAddress} is required. A leading
+   * Settings of a {@link ConsulRegisterPlugin}; without {@code serviceAddress} the server's own
+   * address is registered once it listens. A leading
    * slash of the base path is dropped, as in Go. The update interval (default one minute, the
    * rpcx examples' value) is how often the leaf sessions are renewed and the metadata rewritten;
    * zero writes plain keys that never expire.

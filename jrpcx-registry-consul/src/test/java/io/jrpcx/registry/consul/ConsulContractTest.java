@@ -28,9 +28,8 @@ class ConsulContractTest extends AbstractRegistryContractTest {
   @Override
   protected AbstractRegisterPlugin newPlugin(
       String serviceAddress, String basePath, Duration updateInterval) {
-    return ConsulRegisterPlugin.builder()
+    return withAddress(ConsulRegisterPlugin.builder(), serviceAddress)
         .consulAddress(consul.address())
-        .serviceAddress(serviceAddress)
         .basePath(basePath)
         .updateInterval(updateInterval)
         .requestTimeout(Duration.ofSeconds(2))

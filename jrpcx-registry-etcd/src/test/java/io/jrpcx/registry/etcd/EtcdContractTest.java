@@ -22,9 +22,8 @@ class EtcdContractTest extends AbstractRegistryContractTest {
   protected AbstractRegisterPlugin newPlugin(
       String serviceAddress, String basePath, Duration updateInterval) {
     // A short request timeout keeps a registration made while etcd is down from blocking long.
-    return EtcdRegisterPlugin.builder()
+    return withAddress(EtcdRegisterPlugin.builder(), serviceAddress)
         .endpoints(etcd.endpoint())
-        .serviceAddress(serviceAddress)
         .basePath(basePath)
         .updateInterval(updateInterval)
         .requestTimeout(Duration.ofSeconds(2))

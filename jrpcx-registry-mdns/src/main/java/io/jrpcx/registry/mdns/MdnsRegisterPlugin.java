@@ -72,7 +72,6 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   private final String hostName;
   private final String domain;
   private final InetAddress bindAddress;
-  private final int port;
   private final long ttl;
 
   // Guarded by the base's lock (underLock). Insertion order is registration order, as in Go's
@@ -92,9 +91,10 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
     this.hostName = b.hostName != null ? b.hostName : host;
     this.domain = b.domain;
     this.bindAddress = b.bindAddress;
-    this.port = port(serviceAddress());
     this.ttl = b.ttl.toSeconds();
-    // Fail at build time, not at the first registration, on names DNS cannot carry.
+    // Fail at build time, not at the first registration, on names DNS cannot carry (and on a
+    // service address without a port; without one the server's comes later).
+    int port = serviceAddress() == null ? 1 : port(serviceAddress());
     Zone.of(instanceName, hostName, SERVICE, domain, port, ttl, List.of(), new byte[0]);
   }
 
@@ -206,7 +206,16 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
     warnLocked(fit);
     MdnsSocket s = socketLocked();
     if (zone == null) {
-      zone = Zone.of(instanceName, hostName, SERVICE, domain, port, ttl, addresses, fit.string());
+      zone =
+          Zone.of(
+              instanceName,
+              hostName,
+              SERVICE,
+              domain,
+              port(serviceAddress()),
+              ttl,
+              addresses,
+              fit.string());
       int id = ThreadLocalRandom.current().nextInt(0x10000);
       schedule(() -> probe(id, 1), 0);
     } else {
@@ -360,8 +369,8 @@ public final class MdnsRegisterPlugin extends AbstractRegisterPlugin {
   }
 
   /**
-   * Settings of an {@link MdnsRegisterPlugin}; {@code serviceAddress} is required, and its port is
-   * the SRV port. The update interval (how often the TXT is announced again with fresh rates) is
+   * Settings of an {@link MdnsRegisterPlugin}; the port of {@code serviceAddress} (the server's
+   * own address when it is not set) is the SRV port. The update interval (how often the TXT is announced again with fresh rates) is
    * one minute unless set, 0 never. rpcx's mDNS layout has no base path.
    */
   public static final class Builder extends RegisterPluginBuilder<Builder> {

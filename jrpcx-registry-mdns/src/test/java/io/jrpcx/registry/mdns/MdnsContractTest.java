@@ -41,8 +41,7 @@ class MdnsContractTest extends AbstractRegistryContractTest {
   private MdnsRegisterPlugin plugin(String instance, String serviceAddress, Duration updateInterval)
       throws Exception {
     MdnsRegisterPlugin p =
-        MdnsRegisterPlugin.builder()
-            .serviceAddress(serviceAddress)
+        withAddress(MdnsRegisterPlugin.builder(), serviceAddress)
             .instanceName(instance)
             .hostName(instance)
             .bindAddress(loopback())

@@ -269,7 +269,7 @@ public final class RedisRegisterPlugin extends AbstractRegisterPlugin {
 
   private final class Link extends RedisLink<Session> {
     Link() {
-      super(client, "register-" + serviceAddress());
+      super(client, "register");
     }
 
     @Override

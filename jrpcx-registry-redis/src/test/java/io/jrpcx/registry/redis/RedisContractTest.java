@@ -19,9 +19,8 @@ class RedisContractTest extends AbstractRegistryContractTest {
   @Override
   protected AbstractRegisterPlugin newPlugin(
       String serviceAddress, String basePath, Duration updateInterval) {
-    return RedisRegisterPlugin.builder()
+    return withAddress(RedisRegisterPlugin.builder(), serviceAddress)
         .redisAddress(redis.address())
-        .serviceAddress(serviceAddress)
         .basePath(basePath)
         .updateInterval(updateInterval)
         .timeout(Duration.ofSeconds(2))

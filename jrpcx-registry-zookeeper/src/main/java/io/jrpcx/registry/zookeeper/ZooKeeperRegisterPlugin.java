@@ -71,7 +71,6 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
   private final boolean ownsClient;
   private final Duration connectionTimeout;
   private final String base;
-  private final String address;
   private final CreateMode leafMode;
   private final ScheduledExecutorService reregistrar;
   private final AtomicBoolean reregisterNeeded = new AtomicBoolean();
@@ -90,7 +89,6 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
     this.ownsClient = ownsClient;
     this.connectionTimeout = b.connectionTimeout;
     this.base = ZkSupport.basePath(basePath());
-    this.address = ZkSupport.segment("serviceAddress", serviceAddress());
     this.leafMode = updateInterval().isZero() ? CreateMode.PERSISTENT : CreateMode.EPHEMERAL;
     this.reregistrar = Daemons.singleThread("jrpcx-zk-register");
   }
@@ -149,7 +147,8 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
   }
 
   private String leaf(String serviceName) {
-    return serviceDir(serviceName) + "/" + address;
+    // The address is set by now: entries are written only once it is known.
+    return serviceDir(serviceName) + "/" + ZkSupport.segment("serviceAddress", serviceAddress());
   }
 
   @Override
@@ -398,7 +397,8 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
 
   /**
    * Configures a {@link ZooKeeperRegisterPlugin}. Either {@link #zkServers} or {@link #client}
-   * is required, and so is {@link #serviceAddress}. The base path's leading slash is optional.
+   * is required; without {@link #serviceAddress} the server's own address is registered once it
+   * listens. The base path's leading slash is optional.
    * The update interval (default one minute, as in rpcx's examples) also picks the leaf's kind:
    * zero disables the loop and makes the leaves persistent, as in Go, so that they outlive a
    * crashed server.
@@ -458,10 +458,6 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
       }
       if (client != null) {
         return new ZooKeeperRegisterPlugin(this, client, false);
-      }
-      // Checked before a client is made that nobody would close.
-      if (serviceAddress() == null) {
-        throw new IllegalStateException("serviceAddress is required");
       }
       return new ZooKeeperRegisterPlugin(
           this, ZkSupport.newClient(connectString, sessionTimeout, connectionTimeout), true);

@@ -18,9 +18,8 @@ class ZooKeeperContractTest extends AbstractRegistryContractTest {
   @Override
   protected AbstractRegisterPlugin newPlugin(
       String serviceAddress, String basePath, Duration updateInterval) {
-    return ZooKeeperRegisterPlugin.builder()
+    return withAddress(ZooKeeperRegisterPlugin.builder(), serviceAddress)
         .zkServers(zk.connectString())
-        .serviceAddress(serviceAddress)
         .basePath(basePath)
         .updateInterval(updateInterval)
         .build();
