@@ -27,6 +27,13 @@ public final class Call<T> {
   private final ReadOnlyFuture<T> done = new ReadOnlyFuture<>();
   private volatile Map<String, String> responseMetadata = Map.of();
 
+  /**
+   * When the options' call timeout ends this call ({@link System#nanoTime()}), or 0 when it has a
+   * deadline of its own or none applies. Set before the call is sent; the connection's periodic
+   * sweep reads it, so no timer is armed per call.
+   */
+  long defaultExpiry;
+
   Call(Context context, String servicePath, String serviceMethod, Object args, Type replyType) {
     this.context = context;
     this.servicePath = servicePath;

@@ -194,13 +194,13 @@ public final class Client implements AutoCloseable {
     Objects.requireNonNull(ctx, "ctx");
     Objects.requireNonNull(servicePath, "servicePath");
     Objects.requireNonNull(serviceMethod, "serviceMethod");
-    // Only the caller's own deadline goes to the server as __ServerTimeout: with the default one
-    // the request stays byte for byte what Go's client sends.
-    Deadline sentDeadline = ctx.deadline();
-    if (replyType != null && sentDeadline == null && !options.callTimeout().isZero()) {
-      ctx = ctx.withTimeout(options.callTimeout());
-    }
     Call<T> call = new Call<>(ctx, servicePath, serviceMethod, args, replyType);
+    if (replyType != null && ctx.deadline() == null && !options.callTimeout().isZero()) {
+      // Enforced by the connection's sweep and never sent, so the request stays byte for byte
+      // what Go's client sends; only the caller's own deadline goes out as __ServerTimeout.
+      long expiry = System.nanoTime() + options.callTimeout().toNanos();
+      call.defaultExpiry = expiry == 0 ? 1 : expiry; // 0 means none
+    }
     Message request =
         new Message()
             .setServicePath(servicePath)
@@ -233,9 +233,10 @@ public final class Client implements AutoCloseable {
       return call;
     }
     request.setPayload(payload);
-    if (sentDeadline != null) {
+    Deadline deadline = ctx.deadline();
+    if (deadline != null) {
       // Rounded up, so the server's deadline never falls before ours.
-      long nanos = sentDeadline.remaining(TimeUnit.NANOSECONDS);
+      long nanos = deadline.remaining(TimeUnit.NANOSECONDS);
       request.putMetadata(
           Message.SERVER_TIMEOUT_KEY, Long.toString(Math.max(0, (nanos + 999_999) / 1_000_000)));
     }

@@ -84,6 +84,7 @@ final class ClientTransport {
   private volatile String network = "";
   private volatile String address = "";
   private ScheduledFuture<?> heartbeatTask;
+  private ScheduledFuture<?> expiryTask;
 
   ClientTransport(Client owner, ClientOptions options) {
     this.owner = owner;
@@ -283,6 +284,19 @@ final class ClientTransport {
                   .scheduleAtFixedRate(
                       this::sendHeartbeat, interval, interval, TimeUnit.NANOSECONDS);
         }
+        if (!options.callTimeout().isZero()) {
+          // One sweep per connection instead of a timer per call; it ends calls at most a
+          // period late: a tenth of the timeout, between 10 ms and 1 s.
+          long period =
+              Math.min(
+                  TimeUnit.SECONDS.toNanos(1),
+                  Math.max(
+                      TimeUnit.MILLISECONDS.toNanos(10), options.callTimeout().toNanos() / 10));
+          expiryTask =
+              ch.eventLoop()
+                  .scheduleAtFixedRate(
+                      this::expireCallsPastTheCallTimeout, period, period, TimeUnit.NANOSECONDS);
+        }
       }
     }
     if (closedMeanwhile) {
@@ -415,6 +429,9 @@ final class ClientTransport {
       state = closing ? State.CLOSED : State.ENDED;
       if (heartbeatTask != null) {
         heartbeatTask.cancel(false);
+      }
+      if (expiryTask != null) {
+        expiryTask.cancel(false);
       }
     }
     failAllPending(shutDownError());
@@ -561,6 +578,18 @@ final class ClientTransport {
   private static long unixNanos() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /** Ends the calls whose {@link ClientOptions#callTimeout()} has passed (event loop). */
+  private void expireCallsPastTheCallTimeout() {
+    long now = System.nanoTime();
+    for (Map.Entry<Long, Call<?>> e : pending.entrySet()) {
+      Call<?> call = e.getValue();
+      long expiry = call.defaultExpiry;
+      if (expiry != 0 && now - expiry >= 0 && pending.remove(e.getKey(), call)) {
+        owner.finish(call, null, call.deadlineExceeded());
+      }
+    }
   }
 
   /** A msgpack int64 (0xd3 and eight bytes), the encoding Go's heartbeat payload uses. */
