@@ -16,9 +16,11 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +89,24 @@ public final class NettyTls {
     return ctx;
   }
 
-  private static SslContext build(TlsConfig config, SslContextBuilder b, String side) {
+  /**
+   * What checks the peer's certificate under {@code config}: its trust material, Netty's
+   * trust-all (with a warning naming {@code what}, e.g. "TLS client") when the config asks for
+   * it, or empty for the JDK's trusted CAs. Shared by TCP's TLS and QUIC's.
+   */
+  public static Optional<TrustManagerFactory> peerTrust(TlsConfig config, String what) {
     if (config.isInsecureTrustAll()) {
       log.warn(
-          "TLS {} accepts any peer certificate (TlsConfig.insecureTrustAll): "
+          "{} accepts any peer certificate (TlsConfig.insecureTrustAll): "
               + "for tests and development only",
-          side);
-      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-    } else {
-      config.trustManagerFactory().ifPresent(b::trustManager);
+          what);
+      return Optional.of(InsecureTrustManagerFactory.INSTANCE);
     }
+    return config.trustManagerFactory();
+  }
+
+  private static SslContext build(TlsConfig config, SslContextBuilder b, String side) {
+    peerTrust(config, "TLS " + side).ifPresent(b::trustManager);
     b.protocols(config.protocols());
     try {
       return b.build();

@@ -6,7 +6,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 /**
  * File upload and download over rpcx's side channel, Go's {@code server.FileTransfer}: enabled on
@@ -114,51 +113,22 @@ public final class FileTransfer {
   }
 
   /** Configures a {@link FileTransfer}; every setting but a handler has a default. */
-  public static final class Builder {
-    private final Endpoint endpoint;
-    private String serviceName = DEFAULT_SERVICE_NAME;
+  public static final class Builder extends SideChannelBuilder<Builder> {
     private UploadHandler uploadHandler;
     private DownloadHandler downloadHandler;
     private long maxUploadSize = Long.MAX_VALUE;
     private TransferProgress progress = TransferProgress.NONE;
 
     private Builder() {
-      endpoint = new Endpoint(Duration.ofSeconds(60));
+      super(new Endpoint(Duration.ofSeconds(60)), DEFAULT_SERVICE_NAME);
     }
 
     private Builder(FileTransfer f) {
-      endpoint = f.endpoint.copy();
-      serviceName = f.serviceName;
+      super(f.endpoint.copy(), f.serviceName);
       uploadHandler = f.uploadHandler;
       downloadHandler = f.downloadHandler;
       maxUploadSize = f.maxUploadSize;
       progress = f.progress;
-    }
-
-    /** {@code host:port} the side channel listens on; default {@code 127.0.0.1:0} (any port). */
-    public Builder address(String hostPort) {
-      endpoint.address = Endpoint.hostPort(hostPort, "address");
-      return this;
-    }
-
-    /**
-     * The {@code host:port} clients are told to dial, Go's {@code AdvertiseAddr}: for a side
-     * channel behind NAT or a proxy, or bound to a wildcard address. Default: the bound address.
-     */
-    public Builder advertiseAddress(String hostPort) {
-      endpoint.advertiseAddress =
-          hostPort == null ? null : Endpoint.hostPort(hostPort, "advertiseAddress");
-      return this;
-    }
-
-    /** The rpcx service name; default {@value FileTransfer#DEFAULT_SERVICE_NAME}, as in Go. */
-    public Builder serviceName(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException("service name must not be empty");
-      }
-      serviceName = name;
-      return this;
     }
 
     /** Receives uploads; without one, {@code TransferFile} is refused. */
@@ -213,55 +183,9 @@ public final class FileTransfer {
       return this;
     }
 
-    /** At most this many tokens are outstanding; issuing one more forgets the oldest. */
-    public Builder waitNum(int tokens) {
-      endpoint.waitNum = Endpoint.atLeastOne(tokens, "waitNum");
-      return this;
-    }
-
-    /** An unused token is forgotten after this long; default 60 s. */
-    public Builder tokenExpiry(Duration expiry) {
-      endpoint.tokenExpiry = Endpoint.positive(expiry, "tokenExpiry");
-      return this;
-    }
-
-    /** A side-channel connection must send its whole token within this; default 10 s. */
-    public Builder tokenReadTimeout(Duration timeout) {
-      endpoint.tokenReadTimeout = Endpoint.positive(timeout, "tokenReadTimeout");
-      return this;
-    }
-
-    /** A transfer with no byte moving for this long fails; zero for none; default 60 s. */
-    public Builder idleTimeout(Duration timeout) {
-      endpoint.idleTimeout = Endpoint.notNegative(timeout, "idleTimeout");
-      return this;
-    }
-
-    /** Side-channel connections served at once, each on a thread; more are closed; default 64. */
-    public Builder maxConnections(int connections) {
-      endpoint.maxConnections = Endpoint.atLeastOne(connections, "maxConnections");
-      return this;
-    }
-
     /** Told of the bytes moved by each upload and download. */
     public Builder progress(TransferProgress progress) {
       this.progress = Objects.requireNonNull(progress, "progress");
-      return this;
-    }
-
-    /**
-     * Serves the side channel with the server's TLS settings, advertised as
-     * {@code tls@host:port}, which jrpcx clients dial with TLS. Go clients cannot use such a side
-     * channel (Go's is always plain TCP): keep the default, false, for them.
-     */
-    public Builder tls(boolean tls) {
-      endpoint.tls = tls;
-      return this;
-    }
-
-    /** For tests: the nanosecond clock token expiry is measured with. */
-    Builder ticker(LongSupplier nanoTime) {
-      endpoint.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

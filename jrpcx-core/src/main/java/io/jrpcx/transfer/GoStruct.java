@@ -102,10 +102,8 @@ final class GoStruct {
       ((DownloadFileArgs) value).writeFields(w);
     } else if (value instanceof StreamServiceArgs) {
       ((StreamServiceArgs) value).writeFields(w);
-    } else if (value instanceof FileTransferReply) {
-      ((FileTransferReply) value).writeFields(w);
-    } else if (value instanceof StreamServiceReply) {
-      ((StreamServiceReply) value).writeFields(w);
+    } else if (value instanceof SideChannelReply) {
+      ((SideChannelReply) value).writeFields(w);
     } else {
       throw new IllegalArgumentException("not a side-channel type: " + value.getClass());
     }

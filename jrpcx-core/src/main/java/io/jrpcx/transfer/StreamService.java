@@ -2,7 +2,6 @@ package io.jrpcx.transfer;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 /**
  * Raw bidirectional streams over rpcx's side channel, Go's {@code server.StreamService}: enabled
@@ -67,35 +66,12 @@ public final class StreamService {
   }
 
   /** Configures a {@link StreamService}; every setting but the handler has a default. */
-  public static final class Builder {
-    private final Endpoint endpoint = new Endpoint(Duration.ZERO);
-    private String serviceName = DEFAULT_SERVICE_NAME;
+  public static final class Builder extends SideChannelBuilder<Builder> {
     private StreamHandler handler;
     private StreamAcceptor acceptor = StreamAcceptor.ALL;
 
-    private Builder() {}
-
-    /** {@code host:port} the side channel listens on; default {@code 127.0.0.1:0} (any port). */
-    public Builder address(String hostPort) {
-      endpoint.address = Endpoint.hostPort(hostPort, "address");
-      return this;
-    }
-
-    /** The {@code host:port} clients are told to dial, Go's {@code AdvertiseAddr}. */
-    public Builder advertiseAddress(String hostPort) {
-      endpoint.advertiseAddress =
-          hostPort == null ? null : Endpoint.hostPort(hostPort, "advertiseAddress");
-      return this;
-    }
-
-    /** The rpcx service name; default {@value StreamService#DEFAULT_SERVICE_NAME}, as in Go. */
-    public Builder serviceName(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isEmpty()) {
-        throw new IllegalArgumentException("service name must not be empty");
-      }
-      serviceName = name;
-      return this;
+    private Builder() {
+      super(new Endpoint(Duration.ZERO), DEFAULT_SERVICE_NAME);
     }
 
     /** Serves each stream; required. */
@@ -107,51 +83,6 @@ public final class StreamService {
     /** Decides in the call whether a stream is opened; default: every one. */
     public Builder acceptor(StreamAcceptor acceptor) {
       this.acceptor = Objects.requireNonNull(acceptor, "acceptor");
-      return this;
-    }
-
-    /** At most this many tokens are outstanding; issuing one more forgets the oldest. */
-    public Builder waitNum(int tokens) {
-      endpoint.waitNum = Endpoint.atLeastOne(tokens, "waitNum");
-      return this;
-    }
-
-    /** An unused token is forgotten after this long; default 60 s. */
-    public Builder tokenExpiry(Duration expiry) {
-      endpoint.tokenExpiry = Endpoint.positive(expiry, "tokenExpiry");
-      return this;
-    }
-
-    /** A side-channel connection must send its whole token within this; default 10 s. */
-    public Builder tokenReadTimeout(Duration timeout) {
-      endpoint.tokenReadTimeout = Endpoint.positive(timeout, "tokenReadTimeout");
-      return this;
-    }
-
-    /** A stream with nothing to read for this long fails; default zero, none. */
-    public Builder idleTimeout(Duration timeout) {
-      endpoint.idleTimeout = Endpoint.notNegative(timeout, "idleTimeout");
-      return this;
-    }
-
-    /** Streams served at once, each on a thread; more are closed; default 64. */
-    public Builder maxConnections(int connections) {
-      endpoint.maxConnections = Endpoint.atLeastOne(connections, "maxConnections");
-      return this;
-    }
-
-    /**
-     * Serves the side channel with the server's TLS settings, advertised as
-     * {@code tls@host:port}; Go clients cannot use it. Default false.
-     */
-    public Builder tls(boolean tls) {
-      endpoint.tls = tls;
-      return this;
-    }
-
-    /** For tests: the nanosecond clock token expiry is measured with. */
-    Builder ticker(LongSupplier nanoTime) {
-      endpoint.ticker = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 

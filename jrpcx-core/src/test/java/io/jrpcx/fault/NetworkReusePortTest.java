@@ -11,7 +11,7 @@ import io.jrpcx.client.FailMode;
 import io.jrpcx.client.SelectMode;
 import io.jrpcx.client.XClient;
 import io.jrpcx.client.discovery.Peer2PeerDiscovery;
-import io.jrpcx.internal.NettyTransport;
+import io.jrpcx.testing.ReusePort;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -47,7 +47,7 @@ class NetworkReusePortTest {
 
   @Test
   void twoProcessesShareOnePortAndARestartLosesNoCall() throws Exception {
-    assumeTrue(NettyTransport.isEpoll(), "reuseport needs the epoll transport");
+    assumeTrue(ReusePort.runsHere(), "reuseport is Linux-only"); // fails on Linux without epoll
     String address = "127.0.0.1:" + freePort();
     List<String> jvm = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     try (ChildJvm old = ChildJvm.launch(ReusePortServer.class, jvm, "old", address)) {

@@ -15,7 +15,7 @@ class BackoffTest {
     return new RandomGenerator() {
       @Override
       public long nextLong() {
-        throw new UnsupportedOperationException();
+        return (long) (fraction * Long.MAX_VALUE);
       }
 
       @Override

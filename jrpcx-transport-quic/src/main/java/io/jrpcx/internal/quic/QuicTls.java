@@ -1,15 +1,13 @@
 package io.jrpcx.internal.quic;
 
 import io.jrpcx.TlsConfig;
+import io.jrpcx.internal.NettyTls;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.handler.codec.quic.QuicSslContextBuilder;
 import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns a {@link TlsConfig} into the TLS 1.3 context QUIC runs inside its own handshake (BoringSSL,
@@ -17,7 +15,6 @@ import org.slf4j.LoggerFactory;
  * does over {@code smallnest/quick}.
  */
 final class QuicTls {
-  private static final Logger log = LoggerFactory.getLogger(QuicTls.class);
 
   /** The one application protocol a jrpcx or Go rpcx QUIC peer offers. */
   static final String ALPN = "rpcx";
@@ -72,15 +69,7 @@ final class QuicTls {
   }
 
   private static QuicSslContext build(TlsConfig config, QuicSslContextBuilder b, String side) {
-    if (config.isInsecureTrustAll()) {
-      log.warn(
-          "QUIC {} accepts any peer certificate (TlsConfig.insecureTrustAll): "
-              + "for tests and development only",
-          side);
-      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
-    } else {
-      config.trustManagerFactory().ifPresent(b::trustManager);
-    }
+    NettyTls.peerTrust(config, "QUIC " + side).ifPresent(b::trustManager);
     b.applicationProtocols(ALPN);
     try {
       return b.build();
