@@ -26,6 +26,7 @@ import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -200,7 +201,7 @@ public final class DnsDiscovery extends AbstractServiceDiscovery {
               error = new UnknownHostException("no address for " + settings.domain);
             }
             if (error != null) {
-              failed(unwrap(error));
+              failed(reported(unwrap(error)));
             } else {
               succeeded(result);
               if (result.minTtl >= 0) {
@@ -213,6 +214,33 @@ public final class DnsDiscovery extends AbstractServiceDiscovery {
             done.complete(null);
           }
         });
+  }
+
+  /**
+   * The failure as {@link #lastError()} reports it: an {@link UnknownHostException} when the
+   * servers answered that there is nothing to find, an {@link IOException} naming the domain
+   * otherwise, so that callers can tell the two apart with JDK types.
+   */
+  private Throwable reported(Throwable e) {
+    if (e instanceof UnknownHostException && e.getCause() == null) {
+      return e; // ours: the lookups succeeded and found nothing
+    }
+    if (noRecords(e)) {
+      return new UnknownHostException(
+          "no " + (settings.srv ? "SRV" : "address") + " records for " + settings.domain);
+    }
+    return new IOException("DNS lookup of " + settings.domain + " failed: " + e.getMessage(), e);
+  }
+
+  /**
+   * Why the latest lookup failed, or null after a good one: an {@link UnknownHostException} when
+   * the name servers answered that the name has no address (or SRV) records, another {@link
+   * IOException} when no server answered in time or one failed (SERVFAIL, refused). The nodes of
+   * the last good lookup are kept either way.
+   */
+  @Override
+  public Throwable lastError() {
+    return super.lastError();
   }
 
   private void succeeded(Lookup result) {

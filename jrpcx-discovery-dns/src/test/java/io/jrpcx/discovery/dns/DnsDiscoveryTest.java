@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.discovery.dns.DnsTestServer.Srv;
 import io.jrpcx.testing.LogCapture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +103,10 @@ class DnsDiscoveryTest {
             () -> {
               dns.silent(true);
               await().until(() -> d.lastError() != null);
+              assertThat(d.lastError())
+                  .isInstanceOf(IOException.class)
+                  .isNotInstanceOf(UnknownHostException.class)
+                  .hasMessageContaining(NAME);
               // Several more failed refreshes, each of which would log if logging were per refresh.
               int asked = dns.queries();
               await().until(() -> dns.queries() >= asked + 8);
@@ -122,6 +128,7 @@ class DnsDiscoveryTest {
     DnsDiscovery d = open(builder());
     dns.serverFailure(true);
     await().until(() -> d.lastError() != null);
+    assertThat(d.lastError()).isNotInstanceOf(UnknownHostException.class);
     assertThat(keys(d.services())).containsExactly("tcp@10.0.0.1:8972");
 
     dns.serverFailure(false);
@@ -129,7 +136,7 @@ class DnsDiscoveryTest {
     // No address at all, as Go treats it: a failed lookup, not an empty list.
     dns.addresses(NAME);
     await().until(() -> d.lastError() != null);
-    assertThat(d.lastError()).hasMessageContaining(NAME);
+    assertThat(d.lastError()).isInstanceOf(UnknownHostException.class).hasMessageContaining(NAME);
     assertThat(keys(d.services())).containsExactly("tcp@10.0.0.1:8972");
   }
 
@@ -137,7 +144,9 @@ class DnsDiscoveryTest {
   void aNameThatDoesNotExistAtStartGivesAnEmptyListAndTheError() {
     DnsDiscovery d = open(builder().domain("nobody.rpcx.test"));
     assertThat(d.services()).isEmpty();
-    assertThat(d.lastError()).hasMessageContaining("nobody.rpcx.test");
+    assertThat(d.lastError())
+        .isInstanceOf(UnknownHostException.class)
+        .hasMessageContaining("nobody.rpcx.test");
     dns.addresses("nobody.rpcx.test", "10.0.0.9");
     await().until(() -> keys(d.services()).equals(List.of("tcp@10.0.0.9:8972")));
   }
@@ -165,6 +174,15 @@ class DnsDiscoveryTest {
                     .map(KVPair::toString)
                     .toList()
                     .equals(List.of("tcp@10.0.0.1:9001?weight=50")));
+  }
+
+  @Test
+  void aMissingSrvNameIsReportedAsNoRecords() {
+    DnsDiscovery d = open(builder().domain("_rpcx._tcp.none.rpcx.test").srv(true));
+    assertThat(d.services()).isEmpty();
+    assertThat(d.lastError())
+        .isInstanceOf(UnknownHostException.class)
+        .hasMessage("no SRV records for _rpcx._tcp.none.rpcx.test");
   }
 
   @Test
