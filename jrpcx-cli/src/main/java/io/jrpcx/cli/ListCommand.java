@@ -24,7 +24,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Example:",
-      "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test%n"
+      "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test",
+      "  jrpcx list --registry dns://arith.default.svc.cluster.local:8972",
+      "  jrpcx list --registry k8s://default/arith:rpcx%n"
     })
 final class ListCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -35,7 +37,9 @@ final class ListCommand implements Callable<Integer> {
       paramLabel = "URL",
       description =
           "zookeeper://host:port[,host:port...], etcd://host:port[,...], "
-              + "consul://host:port or redis://[:password@]host:port[/db]")
+              + "consul://host:port, redis://[:password@]host:port[/db], "
+              + "dns://name:port[?server=ip:port] (A/AAAA; without :port, SRV) or "
+              + "k8s://namespace/service[:port][?server=URL] (EndpointSlices)")
   String registry;
 
   @Option(

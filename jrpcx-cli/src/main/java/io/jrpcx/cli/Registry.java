@@ -21,8 +21,9 @@ interface Registry extends AutoCloseable {
 
   /**
    * A registry client for {@code url}: {@code zookeeper://h:p[,h2:p2]}, {@code etcd://h:p[,...]},
-   * {@code consul://h:p} or {@code redis://[:password@]h:p[/db]}. Nothing is contacted until
-   * {@link #list}.
+   * {@code consul://h:p}, {@code redis://[:password@]h:p[/db]}, or, without a registry, {@code
+   * dns://name:port} ({@link DnsRegistry}) or {@code k8s://namespace/service[:port]} ({@link
+   * KubernetesRegistry}). Nothing is contacted until {@link #list}.
    */
   static Registry open(String url, Duration timeout) {
     int sep = url.indexOf("://");
@@ -41,6 +42,8 @@ interface Registry extends AutoCloseable {
       case "etcd" -> new EtcdRegistry(hosts, timeout);
       case "consul" -> new ConsulRegistry(hosts, timeout);
       case "redis", "rediss" -> new RedisRegistry(url, timeout);
+      case "dns" -> new DnsRegistry(url, timeout);
+      case "k8s", "kubernetes" -> new KubernetesRegistry(url, timeout);
       default ->
           throw new CliException(
               ExitCodes.USAGE,
@@ -48,7 +51,7 @@ interface Registry extends AutoCloseable {
                   + url
                   + "': unknown kind '"
                   + scheme
-                  + "'; use zookeeper://, etcd://, consul:// or redis://");
+                  + "'; use zookeeper://, etcd://, consul://, redis://, dns:// or k8s://");
     };
   }
 
