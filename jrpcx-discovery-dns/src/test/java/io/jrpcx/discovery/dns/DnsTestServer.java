@@ -73,28 +73,48 @@ public final class DnsTestServer implements AutoCloseable {
     this(0);
   }
 
-  /** Starts on {@code port} of loopback (0: a free one), UDP and TCP. */
+  /**
+   * Starts on {@code port} of loopback, UDP and TCP; with 0, on a port free for both (a free UDP
+   * port may be taken for TCP, so it tries again with another).
+   */
   public DnsTestServer(int port) {
+    Channel[] bound = null;
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < (port == 0 ? 20 : 1) && bound == null; attempt++) {
+      try {
+        bound = bind(port);
+      } catch (RuntimeException e) {
+        last = e;
+      }
+    }
+    if (bound == null) {
+      group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+      throw last;
+    }
+    udp = bound[0];
+    tcp = bound[1];
+  }
+
+  private Channel[] bind(int port) {
+    Channel u =
+        new Bootstrap()
+            .group(group)
+            .channel(NioDatagramChannel.class)
+            .handler(
+                new ChannelInitializer<DatagramChannel>() {
+                  @Override
+                  protected void initChannel(DatagramChannel ch) {
+                    ch.pipeline()
+                        .addLast(new DatagramDnsQueryDecoder())
+                        .addLast(new DatagramDnsResponseEncoder())
+                        .addLast(new UdpHandler());
+                  }
+                })
+            .bind(InetAddress.getLoopbackAddress(), port)
+            .syncUninterruptibly()
+            .channel();
     try {
-      udp =
-          new Bootstrap()
-              .group(group)
-              .channel(NioDatagramChannel.class)
-              .handler(
-                  new ChannelInitializer<DatagramChannel>() {
-                    @Override
-                    protected void initChannel(DatagramChannel ch) {
-                      ch.pipeline()
-                          .addLast(new DatagramDnsQueryDecoder())
-                          .addLast(new DatagramDnsResponseEncoder())
-                          .addLast(new UdpHandler());
-                    }
-                  })
-              .bind(InetAddress.getLoopbackAddress(), port)
-              .sync()
-              .channel();
-      int bound = ((InetSocketAddress) udp.localAddress()).getPort();
-      tcp =
+      Channel t =
           new ServerBootstrap()
               .group(group)
               .channel(NioServerSocketChannel.class)
@@ -108,13 +128,15 @@ public final class DnsTestServer implements AutoCloseable {
                           .addLast(new TcpHandler());
                     }
                   })
-              .bind(InetAddress.getLoopbackAddress(), bound)
-              .sync()
+              .bind(
+                  InetAddress.getLoopbackAddress(),
+                  ((InetSocketAddress) u.localAddress()).getPort())
+              .syncUninterruptibly()
               .channel();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      group.shutdownGracefully();
-      throw new IllegalStateException(e);
+      return new Channel[] {u, t};
+    } catch (RuntimeException e) {
+      u.close().syncUninterruptibly();
+      throw e;
     }
   }
 
