@@ -2,6 +2,7 @@ package io.jrpcx.cli;
 
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.discovery.kubernetes.KubernetesDiscovery;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,7 +74,14 @@ final class KubernetesRegistry implements Registry {
     try (KubernetesDiscovery d = settings.build()) {
       Throwable error = d.lastError();
       if (error != null) {
-        throw Registry.unreachable("the Kubernetes API server for " + name, null, error);
+        // fabric8 says which request failed; the root cause says why (refused, timed out, 403).
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        String why = root == error ? error.getMessage() : error.getMessage() + " (" + root + ")";
+        throw Registry.unreachable(
+            "the Kubernetes API server for " + name, null, new IOException(why, error));
       }
       ServiceTable table = new ServiceTable();
       table.addService(name);

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
     description = "List the services registered under a base path, their nodes and metadata.",
     footer = {
       "",
-      "Example:",
+      "Examples:",
       "  jrpcx list --registry zookeeper://127.0.0.1:2181 --base-path /rpcx_test",
       "  jrpcx list --registry dns://arith.default.svc.cluster.local:8972",
       "  jrpcx list --registry k8s://default/arith:rpcx%n"

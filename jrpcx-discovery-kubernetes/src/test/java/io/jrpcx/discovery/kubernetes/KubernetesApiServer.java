@@ -101,6 +101,16 @@ public final class KubernetesApiServer implements AutoCloseable {
   /** A Service selecting pods labelled {@code app=<name>}, with annotations and named ports. */
   public static Service service(
       String namespace, String name, Map<String, String> annotations, Map<String, Integer> ports) {
+    return service(namespace, name, name, annotations, ports);
+  }
+
+  /** A Service selecting pods labelled {@code app=<app>}. */
+  public static Service service(
+      String namespace,
+      String name,
+      String app,
+      Map<String, String> annotations,
+      Map<String, Integer> ports) {
     ServiceBuilder b =
         new ServiceBuilder()
             .withMetadata(
@@ -111,7 +121,7 @@ public final class KubernetesApiServer implements AutoCloseable {
                     .build())
             .withNewSpec()
             .withClusterIP("None")
-            .withSelector(Map.of("app", name))
+            .withSelector(Map.of("app", app))
             .endSpec();
     ports.forEach(
         (portName, number) ->

@@ -157,6 +157,22 @@ class KubernetesDiscoveryTest {
   }
 
   @Test
+  void aNewPodSelectorIsWatchedForPodAnnotations() {
+    api.apply(pod(NS, "arith", "arith-1", Map.of("rpcx.io/weight", "5")));
+    arith(Map.of(), endpoint("10.1.0.1", "arith-1", true, false));
+    KubernetesDiscovery d = open(builder());
+    assertThat(nodes(d.services())).containsExactly("tcp@10.1.0.1:8972?weight=5");
+
+    // The Service now selects app=v2, and the pod is relabelled.
+    api.apply(pod(NS, "v2", "arith-1", Map.of("rpcx.io/weight", "6")));
+    api.apply(service(NS, "arith", "v2", Map.of(), PORTS));
+    await().until(() -> nodes(d.services()).equals(List.of("tcp@10.1.0.1:8972?weight=6")));
+    // Only a pod watch on the new selector sees this.
+    api.apply(pod(NS, "v2", "arith-1", Map.of("rpcx.io/weight", "7")));
+    await().until(() -> nodes(d.services()).equals(List.of("tcp@10.1.0.1:8972?weight=7")));
+  }
+
+  @Test
   void thePortIsFoundByNameByNumberOrAsTheOnlyOneAndIpv6IsBracketed() {
     Map<String, Integer> two = Map.of("rpcx", 8972, "metrics", 9090);
     api.apply(service(NS, "arith", Map.of(), two));
