@@ -79,17 +79,17 @@ public final class DnsTestServer implements AutoCloseable {
    */
   public DnsTestServer(int port) {
     Channel[] bound = null;
-    RuntimeException last = null;
+    Exception last = null;
     for (int attempt = 0; attempt < (port == 0 ? 20 : 1) && bound == null; attempt++) {
       try {
         bound = bind(port);
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Netty rethrows the BindException unchecked
         last = e;
       }
     }
     if (bound == null) {
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
-      throw last;
+      throw new IllegalStateException("cannot bind UDP and TCP on one loopback port", last);
     }
     udp = bound[0];
     tcp = bound[1];
@@ -134,7 +134,7 @@ public final class DnsTestServer implements AutoCloseable {
               .syncUninterruptibly()
               .channel();
       return new Channel[] {u, t};
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // a BindException, rethrown unchecked by Netty
       u.close().syncUninterruptibly();
       throw e;
     }
