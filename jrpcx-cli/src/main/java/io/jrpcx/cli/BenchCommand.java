@@ -32,7 +32,13 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     mixinStandardHelpOptions = true,
     versionProvider = Jrpcx.Version.class,
-    description = "Call SERVICE.METHOD under load and report throughput and latency.",
+    customSynopsis = {
+      "jrpcx bench [OPTIONS] ADDRESS SERVICE.METHOD [ARGS]",
+      "jrpcx bench [OPTIONS] --registry URL [--base-path PATH] SERVICE.METHOD [ARGS]"
+    },
+    description =
+        "Call SERVICE.METHOD under load and report throughput and latency. With --registry each"
+            + " connection goes to an active node of the service found there.",
     footer = {
       "",
       "Example:",

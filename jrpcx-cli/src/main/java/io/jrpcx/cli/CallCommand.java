@@ -18,8 +18,20 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     mixinStandardHelpOptions = true,
     versionProvider = Jrpcx.Version.class,
-    description = "Call SERVICE.METHOD once and print the reply as JSON (raw: as text).",
-    footer = {"", "Example:", "  jrpcx call tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}'%n"})
+    customSynopsis = {
+      "jrpcx call [OPTIONS] ADDRESS SERVICE.METHOD [ARGS]",
+      "jrpcx call [OPTIONS] --registry URL [--base-path PATH] SERVICE.METHOD [ARGS]"
+    },
+    description =
+        "Call SERVICE.METHOD once and print the reply as JSON (raw: as text). With --registry the"
+            + " server is an active node of the service found there.",
+    footer = {
+      "",
+      "Examples:",
+      "  jrpcx call tcp@127.0.0.1:8972 Arith.Mul '{\"A\":10,\"B\":20}'",
+      "  jrpcx call --registry etcd://127.0.0.1:2379 --base /rpcx_test Arith.Mul"
+          + " '{\"A\":10,\"B\":20}'%n"
+    })
 final class CallCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -43,7 +43,7 @@ final class ListCommand implements Callable<Integer> {
   String registry;
 
   @Option(
-      names = "--base-path",
+      names = {"--base-path", "--base"},
       defaultValue = "/rpcx_test",
       paramLabel = "PATH",
       description = "the servers' base path (default: ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package io.jrpcx.cli;
 
+import io.jrpcx.registry.RegistryAddress;
 import java.time.Duration;
 
 /**
@@ -26,33 +27,38 @@ interface Registry extends AutoCloseable {
    * KubernetesRegistry}). Nothing is contacted until {@link #list}.
    */
   static Registry open(String url, Duration timeout) {
-    int sep = url.indexOf("://");
-    String scheme = sep < 0 ? "" : url.substring(0, sep);
-    String hosts = sep < 0 ? "" : trimSlashes(url.substring(sep + 3));
-    if (hosts.isEmpty()) {
-      throw new CliException(
-          ExitCodes.USAGE,
-          "registry '"
-              + url
-              + "' names no server; expected "
-              + "zookeeper://host:port, etcd://host:port, consul://host:port or redis://host:port");
+    RegistryAddress address;
+    try {
+      address = RegistryAddress.parse(url);
+      return switch (address.scheme()) {
+        case "zookeeper", "zk" ->
+            new ZooKeeperRegistry(
+                String.join(",", address.hostsFor(2181, "zookeeper", "zk")), timeout);
+        case "etcd" -> new EtcdRegistry(String.join(",", address.hostsFor(2379, "etcd")), timeout);
+        case "consul" -> new ConsulRegistry(one(address.hostsFor(8500, "consul"), url), timeout);
+        case "redis", "rediss" -> new RedisRegistry(url, timeout);
+        case "dns" -> new DnsRegistry(url, timeout);
+        case "k8s", "kubernetes" -> new KubernetesRegistry(url, timeout);
+        default ->
+            throw new CliException(
+                ExitCodes.USAGE,
+                "registry '"
+                    + url
+                    + "': unknown kind '"
+                    + address.scheme()
+                    + "'; use zookeeper://, etcd://, consul://, redis://, dns:// or k8s://");
+      };
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     }
-    return switch (scheme) {
-      case "zookeeper", "zk" -> new ZooKeeperRegistry(hosts, timeout);
-      case "etcd" -> new EtcdRegistry(hosts, timeout);
-      case "consul" -> new ConsulRegistry(hosts, timeout);
-      case "redis", "rediss" -> new RedisRegistry(url, timeout);
-      case "dns" -> new DnsRegistry(url, timeout);
-      case "k8s", "kubernetes" -> new KubernetesRegistry(url, timeout);
-      default ->
-          throw new CliException(
-              ExitCodes.USAGE,
-              "registry '"
-                  + url
-                  + "': unknown kind '"
-                  + scheme
-                  + "'; use zookeeper://, etcd://, consul://, redis://, dns:// or k8s://");
-    };
+  }
+
+  private static String one(java.util.List<String> hosts, String url) {
+    if (hosts.size() != 1) {
+      throw new IllegalArgumentException(
+          "registry '" + url + "': Consul is read through one agent, not " + hosts.size());
+    }
+    return hosts.get(0);
   }
 
   /** The failure for a registry that did not answer. */

@@ -18,7 +18,10 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,24 +32,35 @@ import picocli.CommandLine.Parameters;
  */
 final class RpcOptions {
   @Parameters(
-      index = "0",
-      paramLabel = "ADDRESS",
-      description = "the server: tcp@host:port, unix@/path/to.sock or host:port")
-  String address;
+      arity = "1..3",
+      paramLabel = "ARG",
+      description = {
+        "[ADDRESS] SERVICE.METHOD [ARGS]",
+        "ADDRESS: the server, tcp@host:port, unix@/path/to.sock or host:port; left out with"
+            + " --registry",
+        "SERVICE.METHOD: e.g. Arith.Mul; split at the last dot",
+        "ARGS: the argument as JSON (for --codec raw: the text sent as it is); '-' reads standard"
+            + " input; default {} (raw: empty)"
+      })
+  List<String> positionals;
 
-  @Parameters(
-      index = "1",
-      paramLabel = "SERVICE.METHOD",
-      description = "e.g. Arith.Mul; split at the last dot")
-  String serviceMethod;
-
-  @Parameters(
-      index = "2",
-      arity = "0..1",
-      paramLabel = "ARGS",
+  @Option(
+      names = "--registry",
+      paramLabel = "URL",
       description =
-          "the argument as JSON (for --codec raw: the text sent as it is); '-' reads "
-              + "standard input; default {} (raw: empty)")
+          "find the server in this registry instead of an ADDRESS: zookeeper://host:port[,...],"
+              + " etcd://host:port[,...], consul://host:port or redis://[:password@]host:port[/db]")
+  String registry;
+
+  @Option(
+      names = {"--base-path", "--base"},
+      defaultValue = "/rpcx_test",
+      paramLabel = "PATH",
+      description = "with --registry: the servers' base path (default: ${DEFAULT-VALUE})")
+  String basePath;
+
+  String address;
+  String serviceMethod;
   String args;
 
   @Option(
@@ -71,17 +85,35 @@ final class RpcOptions {
       converter = DurationConverter.class,
       paramLabel = "DURATION",
       description =
-          "deadline of each call, sent as __ServerTimeout; also bounds connecting "
-              + "(default: ${DEFAULT-VALUE})")
+          "deadline of each call, sent as __ServerTimeout; also bounds connecting and reading the"
+              + " registry (default: ${DEFAULT-VALUE})")
   Duration timeout;
 
   private Target target;
+  private List<Target> nodes;
   private String service;
   private String method;
 
   /** Checks the positional arguments; a bad address or method name is a usage error. */
   void validate() {
-    target = Target.parse(address);
+    int at = 0;
+    if (registry == null) {
+      if (positionals.size() < 2) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "give ADDRESS SERVICE.METHOD [ARGS], or --registry URL SERVICE.METHOD");
+      }
+      address = positionals.get(at++);
+      target = Target.parse(address);
+    } else if (positionals.size() > 2) {
+      throw new CliException(
+          ExitCodes.USAGE,
+          "with --registry give SERVICE.METHOD [ARGS], not an address too: '"
+              + positionals.get(0)
+              + "'");
+    }
+    serviceMethod = positionals.get(at++);
+    args = at < positionals.size() ? positionals.get(at) : null;
     int dot = serviceMethod.lastIndexOf('.');
     if (dot <= 0 || dot == serviceMethod.length() - 1) {
       throw new CliException(
@@ -92,6 +124,7 @@ final class RpcOptions {
     DurationConverter.requirePositive(timeout, "--timeout");
   }
 
+  /** The server: the ADDRESS given, or the node of the registry last connected to. */
   Target target() {
     return target;
   }
@@ -127,10 +160,90 @@ final class RpcOptions {
   }
 
   /**
-   * Connects to the server. The client passes the pre-encoded payload and the reply bytes
+   * Connects to the server, or with {@code --registry} to one active node of the service, tried in
+   * random order until one accepts. The client passes the pre-encoded payload and the reply bytes
    * through; its breaker is off, so every failure reported is the server's or the network's.
    */
   Client connect() {
+    if (registry == null) {
+      return connect(target);
+    }
+    List<Target> candidates = new ArrayList<>(nodes());
+    Collections.shuffle(candidates);
+    List<String> failures = new ArrayList<>();
+    for (Target node : candidates) {
+      try {
+        Client c = connect(node);
+        target = node;
+        return c;
+      } catch (CliException e) {
+        if (e.exitCode() != ExitCodes.UNREACHABLE) {
+          throw e;
+        }
+        failures.add(e.getMessage());
+      }
+    }
+    throw new CliException(
+        ExitCodes.UNREACHABLE,
+        "no node of "
+            + service
+            + " in "
+            + registry
+            + " accepted a connection: "
+            + String.join("; ", failures));
+  }
+
+  /**
+   * The active nodes of the service under the base path, read once: a node whose metadata says
+   * {@code state=inactive} is left out, as rpcx clients leave it, and so is one on a network this
+   * command cannot dial.
+   */
+  List<Target> nodes() {
+    if (nodes != null) {
+      return nodes;
+    }
+    ServiceTable table;
+    try (Registry r = Registry.open(registry, timeout)) {
+      table = r.list(basePath);
+    } catch (CliException e) {
+      throw e;
+    } catch (Exception e) {
+      throw Registry.unreachable(registry, timeout, e);
+    }
+    Map<String, String> found =
+        table.services().getOrDefault(service, Collections.emptySortedMap());
+    List<Target> active = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (Map.Entry<String, String> node : found.entrySet()) {
+      if (ListCommand.metadata(node.getValue()).contains("state=inactive")) {
+        skipped.add(node.getKey() + " (inactive)");
+        continue;
+      }
+      try {
+        active.add(Target.parse(node.getKey()));
+      } catch (CliException e) {
+        skipped.add(node.getKey() + " (" + e.getMessage() + ")");
+      }
+    }
+    if (active.isEmpty()) {
+      throw new CliException(
+          ExitCodes.UNREACHABLE,
+          (found.isEmpty()
+              ? "no node of " + service + " under " + basePath + " in " + registry
+              : "no usable node of "
+                  + service
+                  + " under "
+                  + basePath
+                  + " in "
+                  + registry
+                  + ": "
+                  + String.join(", ", skipped)));
+    }
+    nodes = List.copyOf(active);
+    return nodes;
+  }
+
+  private Client connect(Target to) {
     int type = codec.serializeType();
     ClientOptions options =
         ClientOptions.builder()
@@ -141,11 +254,11 @@ final class RpcOptions {
             .build();
     Client client = new Client(options);
     try {
-      client.connect(target.network(), target.address());
+      client.connect(to.network(), to.address());
     } catch (ConnectionException e) {
       client.close();
       throw new CliException(
-          ExitCodes.UNREACHABLE, "cannot connect to " + target + ": " + connectFailure(e), e);
+          ExitCodes.UNREACHABLE, "cannot connect to " + to + ": " + connectFailure(e), e);
     } catch (IllegalArgumentException e) {
       client.close();
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);

@@ -204,6 +204,25 @@ class CallCommandTest {
   }
 
   @Test
+  void anAddressOrARegistryIsNeededButNotBoth() {
+    Cli.Result neither = Cli.run("call", "Arith.Mul");
+    assertThat(neither.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(neither.err())
+        .isEqualTo("error: give ADDRESS SERVICE.METHOD [ARGS], or --registry URL SERVICE.METHOD\n");
+    Cli.Result both = Cli.run("call", "--registry", "etcd://127.0.0.1:1", tcp(), "Arith.Mul", "{}");
+    assertThat(both.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(both.err()).contains("not an address too: '" + tcp() + "'");
+    Cli.Result badRegistry = Cli.run("call", "--registry", "etcd://", "Arith.Mul");
+    assertThat(badRegistry.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badRegistry.err())
+        .isEqualTo(
+            "error: registry address 'etcd://' names no server;" + " expected etcd://host:port\n");
+    Cli.Result unknown = Cli.run("call", "--registry", "eureka://h:1", "Arith.Mul");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("unknown kind 'eureka'");
+  }
+
+  @Test
   void serviceNamesWithDotsSplitAtTheLastDot(@TempDir Path dir) {
     Server dotted = Server.builder().build();
     dotted.register("pkg.Arith", new io.jrpcx.testing.ArithService(), "");

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What {@code jrpcx list} must do against every registry: real jrpcx servers register through the
- * registry module's plugin, and the command shows their services, nodes and metadata.
+ * What {@code jrpcx list}, and {@code call} with {@code --registry}, must do against every
+ * registry: real jrpcx servers register through the registry module's plugin, {@code list} shows
+ * their services, nodes and metadata, and {@code call} reaches an active node.
  */
 abstract class RegistryListContract {
   static final String BASE = "/cli_test";
@@ -109,6 +110,44 @@ abstract class RegistryListContract {
     Cli.Result r = Cli.run("list", "--registry", unreachableUrl(), "--timeout", "1s");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNREACHABLE);
     assertThat(r.err()).startsWith("error: cannot reach ");
+  }
+
+  @Test
+  @Timeout(60)
+  void callWithTheRegistryReachesAnActiveNodeAndNeverAnInactiveOne() throws Exception {
+    // The inactive node's address is a port where nothing listens: calling it would fail.
+    String dead = "tcp@127.0.0.1:" + freePort();
+    AbstractRegisterPlugin deadPlugin = plugin(dead, BASE);
+    deadPlugin.start();
+    toClose.add(0, deadPlugin);
+    deadPlugin.register("Arith", new Object(), "state=inactive");
+    String live = startServer(BASE, "Arith", new ArithService(), "weight=1");
+    awaitListing(BASE, live);
+    awaitListing(BASE, dead);
+
+    for (int i = 0; i < 5; i++) {
+      Cli.Result r =
+          Cli.run(
+              "call",
+              "--registry",
+              registryUrl(),
+              "--base",
+              BASE,
+              "Arith.Mul",
+              "{\"A\":10,\"B\":20}");
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo("{\"C\":200}\n");
+    }
+  }
+
+  @Test
+  @Timeout(30)
+  void callWithTheRegistryNamesTheServiceWhenNoNodeServesIt() {
+    Cli.Result r =
+        Cli.run("call", "--registry", registryUrl(), "--base", "/nobody_here", "Arith.Mul", "{}");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNREACHABLE);
+    assertThat(r.err())
+        .isEqualTo("error: no node of Arith under /nobody_here in " + registryUrl() + "\n");
   }
 
   /** Lists until the node {@code last} registered shows up; registration may be asynchronous. */

@@ -14,6 +14,7 @@ import java.lang.reflect.Type;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -78,7 +79,8 @@ final class XClientProxy implements InvocationHandler {
     Context ctx = t.hasContext ? (Context) args[0] : Context.background();
     Object callArgs = t.argsIndex < 0 ? null : args[t.argsIndex];
     if (t.async) {
-      return x.callAsync(ctx, t.serviceMethod, callArgs, t.replyType);
+      CompletableFuture<Object> reply = x.callAsync(ctx, t.serviceMethod, callArgs, t.replyType);
+      return t.errors.isEmpty() ? reply : t.mapErrors(reply);
     }
     Object reply;
     try {
@@ -162,6 +164,34 @@ final class XClientProxy implements InvocationHandler {
       return mapped;
     }
 
+    /**
+     * {@code reply}, but failed with the declared exception where {@link #declared} would throw
+     * one: a future method declares its errors as a blocking one does, in {@code throws}.
+     */
+    CompletableFuture<Object> mapErrors(CompletableFuture<Object> reply) {
+      CompletableFuture<Object> out = new CompletableFuture<>();
+      reply.whenComplete(
+          (value, failure) -> {
+            if (failure == null) {
+              out.complete(value);
+              return;
+            }
+            Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause()
+                    : failure;
+            out.completeExceptionally(cause instanceof ServiceException se ? declared(se) : cause);
+          });
+      // Cancelling the future handed out abandons the call, as cancelling callAsync's does.
+      out.whenComplete(
+          (value, failure) -> {
+            if (out.isCancelled()) {
+              reply.cancel(true);
+            }
+          });
+      return out;
+    }
+
     static Target of(Method m) {
       Class<?>[] params = m.getParameterTypes();
       boolean hasContext = params.length > 0 && params[0] == Context.class;
@@ -197,7 +227,7 @@ final class XClientProxy implements InvocationHandler {
           async,
           returnsVoid,
           replyType,
-          async ? Map.of() : declaredErrors(m));
+          declaredErrors(m));
     }
 
     /**

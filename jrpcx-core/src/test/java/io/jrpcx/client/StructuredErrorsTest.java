@@ -2,6 +2,7 @@ package io.jrpcx.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.jrpcx.Context;
@@ -15,6 +16,10 @@ import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestServer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -92,6 +97,11 @@ class StructuredErrorsTest {
     Reply stock(Args a) throws OutOfStockException;
 
     Reply otherCode(Args a) throws OrderNotFoundException;
+
+    CompletableFuture<Reply> findAsync(Args a) throws OrderNotFoundException;
+
+    @RpcName("OtherCode")
+    CompletionStage<Reply> otherCodeLater(Args a) throws OrderNotFoundException;
   }
 
   public interface BadApi {
@@ -166,6 +176,32 @@ class StructuredErrorsTest {
       assertThat(e.details).isEqualTo(DETAILS);
       assertThat(e.getCause()).isInstanceOf(ServiceException.class);
       assertThat(((ServiceException) e.getCause()).code()).isEqualTo("order_not_found");
+    }
+  }
+
+  @Test
+  void aFutureMethodFailsWithTheDeclaredExceptionForTheCode() {
+    try (XClient x = xclient()) {
+      OrdersApi orders = x.proxy(OrdersApi.class);
+
+      Throwable failure =
+          catchThrowable(() -> orders.findAsync(new Args(404, 0)).get(10, TimeUnit.SECONDS));
+      assertThat(failure).isInstanceOf(ExecutionException.class);
+      assertThat(failure.getCause())
+          .isInstanceOf(OrderNotFoundException.class)
+          .hasMessage("order not found: o-404")
+          .hasCauseInstanceOf(ServiceException.class);
+      assertThat(((OrderNotFoundException) failure.getCause()).details).isEqualTo(DETAILS);
+
+      Throwable other =
+          catchThrowable(
+              () ->
+                  orders
+                      .otherCodeLater(new Args(1, 0))
+                      .toCompletableFuture()
+                      .get(10, TimeUnit.SECONDS));
+      assertThat(other.getCause()).isExactlyInstanceOf(ServiceException.class);
+      assertThat(((ServiceException) other.getCause()).code()).isEqualTo("rate_limited");
     }
   }
 

@@ -89,6 +89,12 @@ public abstract class AbstractRegistryContractTest {
    */
   protected abstract Map<String, String> goLayout();
 
+  /**
+   * The registry under test as a {@link RegistryAddress} URL ({@code etcd://127.0.0.1:2379}),
+   * from which {@link Registries} must make this module's plugin and discovery.
+   */
+  protected abstract String registryUrl();
+
   /** Stops the registry and starts it again on the same address. */
   protected abstract void restartRegistry() throws Exception;
 
@@ -213,6 +219,30 @@ public abstract class AbstractRegistryContractTest {
         .atMost(SEEN)
         .untilAsserted(() -> assertThat(keys(discovery.services())).containsExactly(address));
     assertThat(callId(nodeClient(discovery))).isEqualTo("port0");
+  }
+
+  @Test
+  @Timeout(60)
+  void theRegistryUrlGivesThisModulesPluginAndDiscovery() throws Exception {
+    String basePath = uniqueBasePath();
+    AbstractRegisterPlugin plugin = closeAfter(Registries.registerPlugin(registryUrl(), basePath));
+    plugin.start();
+    Server server = closeAfter(Server.builder().plugin(plugin).build());
+    server.register(service, new NodeService("by-url"), "weight=7");
+    server.start("tcp", "127.0.0.1:0");
+    String address = "tcp@" + server.address();
+
+    ServiceDiscovery discovery = closeAfter(Registries.discovery(registryUrl(), basePath, service));
+    await()
+        .atMost(SEEN)
+        .untilAsserted(() -> assertThat(keys(discovery.services())).containsExactly(address));
+    assertThat(callId(nodeClient(discovery))).isEqualTo("by-url");
+    ServiceDiscovery template = closeAfter(Registries.template(registryUrl(), basePath));
+    assertThat(template.services()).isEmpty();
+    ServiceDiscovery clone = closeAfter(template.clone(service));
+    await()
+        .atMost(SEEN)
+        .untilAsserted(() -> assertThat(keys(clone.services())).containsExactly(address));
   }
 
   @Test

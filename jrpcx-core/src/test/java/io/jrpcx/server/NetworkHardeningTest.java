@@ -33,6 +33,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NetworkHardeningTest {
+  /**
+   * The frame and idle timeouts under test: short enough to wait out, long enough for the
+   * well-behaved client's TLS and WebSocket handshakes on a loaded two-core machine (300 ms was
+   * not: a wss client was closed mid-handshake while other builds ran).
+   */
+  private static final Duration SHORT = Duration.ofMillis(1500);
+
   private final List<AutoCloseable> closeables = new ArrayList<>();
 
   @AfterEach
@@ -130,7 +137,7 @@ class NetworkHardeningTest {
   @ParameterizedTest
   @MethodSource("io.jrpcx.server.NetworkCases#networks")
   void halfSentFramesAreClosedAfterTheFrameTimeout(String network) {
-    Server server = start(network, b -> b.frameTimeout(Duration.ofMillis(300)));
+    Server server = start(network, b -> b.frameTimeout(SHORT));
     byte[] frame = CODEC.encode(mul(1, 2, 3));
     List<NetworkSocket> slow = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -147,7 +154,7 @@ class NetworkHardeningTest {
   @ParameterizedTest
   @MethodSource("io.jrpcx.server.NetworkCases#networks")
   void idleConnectionsAreClosedAfterTheIdleTimeout(String network) {
-    Server server = start(network, b -> b.idleTimeout(Duration.ofMillis(300)));
+    Server server = start(network, b -> b.idleTimeout(SHORT));
     NetworkSocket s = connect(network, server);
     s.awaitClosedByServer();
     assertWellBehavedClientAnswered(network, server);
@@ -171,7 +178,7 @@ class NetworkHardeningTest {
   @ParameterizedTest
   @MethodSource("io.jrpcx.server.NetworkCases#handshakeNetworks")
   void aHandshakeNotCompletedWithinTheFrameTimeoutIsClosed(String network) {
-    Server server = start(network, b -> b.frameTimeout(Duration.ofMillis(300)));
+    Server server = start(network, b -> b.frameTimeout(SHORT));
     List<NetworkSocket> slow = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       NetworkSocket s = open(network, server);

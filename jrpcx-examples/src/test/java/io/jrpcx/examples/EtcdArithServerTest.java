@@ -1,43 +1,57 @@
 package io.jrpcx.examples;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.AbstractRegisterPlugin;
 import io.jrpcx.registry.etcd.EtcdDiscovery;
-import io.jrpcx.registry.etcd.EtcdRegisterPlugin;
 import io.jrpcx.registry.etcd.EtcdServer;
 import io.jrpcx.server.Server;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The registry example registers Arith in a real etcd and removes it on shutdown. */
+/**
+ * The registry examples against a real etcd, named by its registry URL only: the server registers
+ * Arith with the port it got, {@code XClientArith --registry} finds and calls it, and shutdown
+ * removes the entry.
+ */
 class EtcdArithServerTest {
   @RegisterExtension static final EtcdServer etcd = new EtcdServer();
 
+  private static String url() {
+    return "etcd://" + etcd.endpoint().substring("http://".length());
+  }
+
   @Test
-  void registersArithWithItsMetadataUntilShutDown() throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    String addr = "127.0.0.1:" + port;
-    EtcdRegisterPlugin registry =
-        EtcdArithServer.registry(
-            addr, etcd.endpoint().substring("http://".length()), "/example_test");
-    Server server = EtcdArithServer.start(addr, registry, "weight=10&group=g1");
-    try (EtcdDiscovery discovery =
-        EtcdDiscovery.create("/example_test", "Arith", etcd.endpoint())) {
+  @Timeout(60)
+  void registersArithWithItsMetadataUntilShutDownAndXClientArithFindsIt() {
+    AbstractRegisterPlugin registry = EtcdArithServer.registry(url(), "/example_test");
+    Server server = EtcdArithServer.start("127.0.0.1:0", registry, "weight=10&group=g1");
+    String node = "tcp@" + server.address();
+    PrintStream stdout = System.out;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    // The discovery factories take the same URL as Registries and the command line.
+    try (EtcdDiscovery discovery = EtcdDiscovery.create("/example_test", "Arith", url())) {
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(
-              () -> discovery.services().contains(new KVPair("tcp@" + addr, "weight=10&group=g1")));
+          .until(() -> discovery.services().contains(new KVPair(node, "weight=10&group=g1")));
+
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      XClientArith.main(new String[] {"--registry", url(), "--base-path", "/example_test"});
+      System.setOut(stdout);
+      assertThat(printed.toString(StandardCharsets.UTF_8))
+          .isEqualTo("10 * 20 = 200" + System.lineSeparator());
+
       server.shutdown(Duration.ofSeconds(5));
       await().atMost(Duration.ofSeconds(10)).until(() -> discovery.services().isEmpty());
     } finally {
+      System.setOut(stdout);
       server.close();
       registry.close();
     }

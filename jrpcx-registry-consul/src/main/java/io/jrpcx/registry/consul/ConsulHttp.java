@@ -3,6 +3,7 @@ package io.jrpcx.registry.consul;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jrpcx.registry.RegistryAddress;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -51,9 +52,20 @@ final class ConsulHttp {
         .build();
   }
 
-  /** {@code host:port} or a full {@code http(s)://host:port} URL, without trailing slash. */
+  /**
+   * {@code host:port}, a full {@code http(s)://host:port} URL or a {@code consul://host:port}
+   * registry address, as an HTTP base URL without trailing slash.
+   */
   static String baseUri(String address) {
     String a = address.trim();
+    if (RegistryAddress.isUrl(a) && !a.startsWith("http://") && !a.startsWith("https://")) {
+      List<String> hosts = RegistryAddress.parse(a).hostsFor(8500, "consul");
+      if (hosts.size() != 1) {
+        throw new IllegalArgumentException(
+            "registry address '" + a + "': Consul is reached through one agent, not " + hosts);
+      }
+      return "http://" + hosts.get(0);
+    }
     while (a.endsWith("/")) {
       a = a.substring(0, a.length() - 1);
     }

@@ -301,7 +301,10 @@ public final class ConsulRegisterPlugin extends AbstractRegisterPlugin {
       super(Duration.ofMinutes(1));
     }
 
-    /** The Consul agent, {@code host:port} or a URL; default {@code 127.0.0.1:8500}. */
+    /**
+     * The Consul agent: {@code host:port}, an {@code http://} URL or a {@code consul://host:port}
+     * registry address; default {@code 127.0.0.1:8500}.
+     */
     public Builder consulAddress(String address) {
       ConsulHttp.baseUri(Objects.requireNonNull(address, "address"));
       this.consulAddress = address;

@@ -37,6 +37,11 @@ class ConsulContractTest extends AbstractRegistryContractTest {
   }
 
   @Override
+  protected String registryUrl() {
+    return "consul://" + consul.address();
+  }
+
+  @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) {
     return ConsulDiscovery.builder()
         .consulAddress(consul.address())

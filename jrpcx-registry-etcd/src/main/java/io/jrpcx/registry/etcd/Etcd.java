@@ -2,9 +2,12 @@ package io.jrpcx.registry.etcd;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.jrpcx.registry.RegistryAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +26,25 @@ final class Etcd {
 
   static String string(ByteSequence b) {
     return b.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * jetcd's endpoints for what a builder was given: {@code http://h:p} URLs as they are, and each
+   * host of an {@code etcd://h:p[,h:p]} registry address as {@code http://h:p}.
+   */
+  static List<String> endpoints(String... given) {
+    List<String> out = new ArrayList<>();
+    for (String e : given) {
+      Objects.requireNonNull(e, "endpoint");
+      if (RegistryAddress.isUrl(e) && !e.startsWith("http://") && !e.startsWith("https://")) {
+        for (String host : RegistryAddress.parse(e).hostsFor(2379, "etcd")) {
+          out.add("http://" + host);
+        }
+      } else {
+        out.add(e);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** A client of the cluster at {@code endpoints}, e.g. {@code http://127.0.0.1:2379}. */

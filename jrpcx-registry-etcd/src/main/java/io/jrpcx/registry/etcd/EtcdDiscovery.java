@@ -266,9 +266,9 @@ public final class EtcdDiscovery extends RegistryDiscovery {
 
     private Builder() {}
 
-    /** The etcd cluster, e.g. {@code http://127.0.0.1:2379}; the discovery owns its client. */
+    /** The etcd cluster: {@code http://127.0.0.1:2379} URLs or an {@code etcd://h:p[,h:p]} registry address; the discovery owns its client. */
     public Builder endpoints(String... endpoints) {
-      this.endpoints = List.of(endpoints);
+      this.endpoints = Etcd.endpoints(endpoints);
       return this;
     }
 

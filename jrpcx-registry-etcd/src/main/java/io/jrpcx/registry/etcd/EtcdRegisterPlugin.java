@@ -380,9 +380,9 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
       super(Duration.ofMinutes(1));
     }
 
-    /** The etcd cluster, e.g. {@code http://127.0.0.1:2379}; the plugin owns its client. */
+    /** The etcd cluster: {@code http://127.0.0.1:2379} URLs or an {@code etcd://h:p[,h:p]} registry address; the plugin owns its client. */
     public Builder endpoints(String... endpoints) {
-      this.endpoints = List.of(endpoints);
+      this.endpoints = Etcd.endpoints(endpoints);
       return this;
     }
 

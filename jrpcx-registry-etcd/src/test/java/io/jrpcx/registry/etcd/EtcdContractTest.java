@@ -31,6 +31,11 @@ class EtcdContractTest extends AbstractRegistryContractTest {
   }
 
   @Override
+  protected String registryUrl() {
+    return "etcd://" + etcd.endpoint().substring("http://".length());
+  }
+
+  @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) {
     return EtcdDiscovery.create(basePath, servicePath, etcd.endpoint());
   }

@@ -61,6 +61,11 @@ class MdnsContractTest extends AbstractRegistryContractTest {
 
   /** {@inheritDoc} The base path is not used: rpcx's mDNS layout has none. */
   @Override
+  protected String registryUrl() {
+    return "mdns://127.0.0.1";
+  }
+
+  @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) throws Exception {
     return MdnsDiscovery.builder()
         .bindAddress(loopback())

@@ -28,6 +28,11 @@ class RedisContractTest extends AbstractRegistryContractTest {
   }
 
   @Override
+  protected String registryUrl() {
+    return "redis://" + redis.address();
+  }
+
+  @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) {
     return RedisDiscovery.create(basePath, servicePath, redis.address());
   }

@@ -1,7 +1,10 @@
 package io.jrpcx.registry.zookeeper;
 
+import io.jrpcx.registry.RegistryAddress;
 import io.jrpcx.registry.RegistryBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -44,10 +47,16 @@ final class ZkSupport {
     if (servers.length == 0) {
       throw new IllegalArgumentException("at least one ZooKeeper server is needed");
     }
+    List<String> hosts = new ArrayList<>();
     for (String s : servers) {
       Objects.requireNonNull(s, "server");
+      // A zookeeper://h:p[,h:p] registry address stands for its host list.
+      hosts.addAll(
+          RegistryAddress.isUrl(s)
+              ? RegistryAddress.parse(s).hostsFor(2181, "zookeeper", "zk")
+              : List.of(s));
     }
-    return String.join(",", servers);
+    return String.join(",", hosts);
   }
 
   /** A Curator client with rpcx's defaults: open ACLs, short retries. Not started. */

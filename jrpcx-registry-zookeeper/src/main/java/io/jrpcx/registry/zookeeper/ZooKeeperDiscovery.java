@@ -272,7 +272,10 @@ public final class ZooKeeperDiscovery extends RegistryDiscovery {
 
     private Builder() {}
 
-    /** The ZooKeeper ensemble, {@code host:port} each; the discovery opens its own client. */
+    /**
+     * The ZooKeeper ensemble, {@code host:port} each or a {@code zookeeper://h:p[,h:p]} registry
+     * address; the discovery opens its own client.
+     */
     public Builder zkServers(String... servers) {
       this.connectString = ZkSupport.connectString(servers);
       return this;

@@ -414,7 +414,8 @@ public final class ZooKeeperRegisterPlugin extends AbstractRegisterPlugin {
     }
 
     /**
-     * The ZooKeeper ensemble, {@code host:port} each (Go's {@code WithZKServersAddress}); the
+     * The ZooKeeper ensemble, {@code host:port} each (Go's {@code WithZKServersAddress}) or a
+     * {@code zookeeper://h:p[,h:p]} registry address; the
      * plugin opens its own client and closes it on {@link #close()}.
      */
     public Builder zkServers(String... servers) {

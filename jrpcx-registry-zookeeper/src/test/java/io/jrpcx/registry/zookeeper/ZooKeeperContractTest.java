@@ -26,6 +26,11 @@ class ZooKeeperContractTest extends AbstractRegistryContractTest {
   }
 
   @Override
+  protected String registryUrl() {
+    return "zookeeper://" + zk.connectString();
+  }
+
+  @Override
   protected ServiceDiscovery newDiscovery(String basePath, String servicePath) {
     return ZooKeeperDiscovery.create(basePath, servicePath, zk.connectString());
   }
