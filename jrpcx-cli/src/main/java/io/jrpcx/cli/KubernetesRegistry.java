@@ -3,8 +3,6 @@ package io.jrpcx.cli;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.discovery.kubernetes.KubernetesDiscovery;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -18,60 +16,16 @@ import java.time.Duration;
  * namespace/service}.
  */
 final class KubernetesRegistry implements Registry {
-  private final String url;
   private final KubernetesDiscovery.Builder settings;
-  private final String name;
 
   KubernetesRegistry(String url, Duration timeout) {
-    this.url = url;
-    String rest = url.substring(url.indexOf("://") + 3);
-    String query = null;
-    int q = rest.indexOf('?');
-    if (q >= 0) {
-      query = rest.substring(q + 1);
-      rest = rest.substring(0, q);
-    }
-    rest = Registry.trimSlashes(rest);
-    int slash = rest.indexOf('/');
-    if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) >= 0) {
-      throw usage("expected k8s://namespace/service[:port]");
-    }
-    String namespace = rest.substring(0, slash);
-    String service = rest.substring(slash + 1);
-    String port = null;
-    int colon = service.indexOf(':');
-    if (colon >= 0) {
-      port = service.substring(colon + 1);
-      service = service.substring(0, colon);
-      if (port.isEmpty() || service.isEmpty()) {
-        throw usage("expected k8s://namespace/service[:port]");
-      }
-    }
-    this.name = namespace + "/" + service;
-    settings =
-        KubernetesDiscovery.builder().namespace(namespace).service(service).requestTimeout(timeout);
-    if (port != null) {
-      settings.port(port);
-    }
-    if (query != null) {
-      for (String pair : query.split("&")) {
-        if (pair.startsWith("server=")) {
-          settings.masterUrl(
-              URLDecoder.decode(pair.substring("server=".length()), StandardCharsets.UTF_8));
-        } else if (!pair.isEmpty()) {
-          throw usage("unknown option '" + pair + "'; the one option is server=URL");
-        }
-      }
-    }
-  }
-
-  private CliException usage(String why) {
-    return new CliException(ExitCodes.USAGE, "registry '" + url + "': " + why);
+    settings = KubernetesDiscovery.builder().address(url).requestTimeout(timeout);
   }
 
   @Override
   public ServiceTable list(String basePath) {
     try (KubernetesDiscovery d = settings.build()) {
+      String name = d.namespace() + "/" + d.service();
       Throwable error = d.lastError();
       if (error != null) {
         // fabric8 says which request failed; the root cause says why (refused, timed out, 403).

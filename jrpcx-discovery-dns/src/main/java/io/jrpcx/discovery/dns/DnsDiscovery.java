@@ -2,6 +2,7 @@ package io.jrpcx.discovery.dns;
 
 import io.jrpcx.client.discovery.AbstractServiceDiscovery;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.registry.RegistryAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -496,6 +497,96 @@ public final class DnsDiscovery extends AbstractServiceDiscovery {
     private Duration queryTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
+
+    /**
+     * The settings a registry address carries, as {@link io.jrpcx.registry.Registries} and {@code
+     * jrpcx --registry} take it: {@code dns://name:port} looks up the A and AAAA records of {@code
+     * name} on {@code port}; {@code dns://name} without a port looks up its SRV records ({@code
+     * dns://_rpcx._tcp.arith.default.svc.cluster.local}); {@code ?server=ip:port[,ip:port]} names
+     * the name servers. The other settings keep their values.
+     *
+     * @throws IllegalArgumentException when {@code url} is not such an address
+     */
+    public Builder address(String url) {
+      RegistryAddress a = RegistryAddress.parse(url).requireScheme("dns");
+      if (a.hosts().size() != 1
+          || a.userInfo() != null
+          || !(a.path().isEmpty() || a.path().equals("/"))) {
+        throw new IllegalArgumentException(
+            "registry address '" + url + "': expected dns://name:port or dns://_rpcx._tcp.name");
+      }
+      String host = a.hosts().get(0);
+      int colon = host.lastIndexOf(':');
+      String name = colon < 0 ? host : host.substring(0, colon);
+      int port = -1;
+      if (colon >= 0) {
+        try {
+          port = Integer.parseInt(host.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          port = 0;
+        }
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException(
+              "registry address '" + url + "' has no valid port; expected dns://name:port");
+        }
+      }
+      List<InetSocketAddress> servers = List.of();
+      for (String pair : a.query().split("&")) {
+        if (pair.startsWith("server=")) {
+          servers = nameServerList(url, pair.substring("server=".length()));
+        } else if (!pair.isEmpty()) {
+          throw new IllegalArgumentException(
+              "registry address '"
+                  + url
+                  + "': unknown option '"
+                  + pair
+                  + "'; the one option is server=ip:port[,ip:port]");
+        }
+      }
+      domain(name);
+      if (port > 0) {
+        port(port);
+        srv(false);
+      } else {
+        srv(true);
+      }
+      if (!servers.isEmpty()) {
+        nameServers(servers.toArray(InetSocketAddress[]::new));
+      }
+      return this;
+    }
+
+    /** {@code ip:port[,ip:port]}, IP literals only: resolving a name server needs one. */
+    private static List<InetSocketAddress> nameServerList(String url, String list) {
+      List<InetSocketAddress> out = new ArrayList<>();
+      for (String s : list.split(",")) {
+        int colon = s.lastIndexOf(':');
+        boolean bracketed = s.startsWith("[");
+        if (bracketed && s.indexOf(']') > colon) {
+          colon = -1; // [::1] without a port
+        }
+        String host = colon < 0 ? s : s.substring(0, colon);
+        if (bracketed && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1);
+        }
+        if (!NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
+          throw new IllegalArgumentException(
+              "registry address '" + url + "': name server '" + s + "' is not an IP address");
+        }
+        int port;
+        try {
+          port = colon < 0 ? 53 : Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          port = -1;
+        }
+        if (port < 1 || port > 65535) {
+          throw new IllegalArgumentException(
+              "registry address '" + url + "': name server '" + s + "' has no valid port");
+        }
+        out.add(new InetSocketAddress(NetUtil.createInetAddressFromIpAddressString(host), port));
+      }
+      return out;
+    }
 
     /** The name to look up, e.g. {@code arith.default.svc.cluster.local}. Required. */
     public Builder domain(String domain) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.client.discovery.ServiceDiscovery;
 import io.jrpcx.discovery.dns.DnsTestServer.Srv;
+import io.jrpcx.registry.Registries;
 import io.jrpcx.testing.LogCapture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -261,6 +263,48 @@ class DnsDiscoveryTest {
     await().until(() -> dns.queries("other.rpcx.test") >= otherBefore + 20);
     assertThat(other.services()).isEmpty();
     assertThat(dns.queries(NAME)).isLessThanOrEqualTo(atClose + 2);
+  }
+
+  @Test
+  void registriesMakeADiscoveryOfTheNameFromItsAddressButNoPlugin() {
+    dns.addresses(NAME, "10.0.0.1");
+    String url = "dns://" + NAME + ":8972?server=127.0.0.1:" + dns.address().getPort();
+    try (ServiceDiscovery d = Registries.discovery(url, "/rpcx_test", "Arith");
+        ServiceDiscovery template = Registries.template(url, "/rpcx_test")) {
+      assertThat(d).isInstanceOf(DnsDiscovery.class);
+      assertThat(keys(d.services())).containsExactly("tcp@10.0.0.1:8972");
+      assertThat(keys(template.services())).containsExactly("tcp@10.0.0.1:8972");
+    }
+    assertThatThrownBy(() -> Registries.registerPlugin(url, "/rpcx_test"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("discovery only");
+  }
+
+  @Test
+  void anAddressWithoutAPortMeansSrvRecords() {
+    String srvName = "_rpcx._tcp." + NAME;
+    dns.addresses("a.rpcx.test", "10.0.0.1").srv(srvName, new Srv(0, 3, 9001, "a.rpcx.test."));
+    DnsDiscovery d =
+        open(
+            DnsDiscovery.builder()
+                .address("dns://" + srvName + "?server=127.0.0.1:" + dns.address().getPort()));
+    assertThat(d.services())
+        .extracting(KVPair::toString)
+        .containsExactly("tcp@10.0.0.1:9001?weight=3");
+  }
+
+  @Test
+  void badAddressesAreRefusedWithTheirReason() {
+    assertThatThrownBy(() -> DnsDiscovery.builder().address("etcd://127.0.0.1:2379"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DnsDiscovery.builder().address("dns://a.test:99999"))
+        .hasMessageContaining("no valid port");
+    assertThatThrownBy(() -> DnsDiscovery.builder().address("dns://a.test:1?server=ns.test"))
+        .hasMessageContaining("is not an IP address");
+    assertThatThrownBy(() -> DnsDiscovery.builder().address("dns://a.test:1?ttl=5"))
+        .hasMessageContaining("unknown option 'ttl=5'");
+    assertThatThrownBy(() -> DnsDiscovery.builder().address("dns://a.test,b.test:1"))
+        .hasMessageContaining("expected dns://name:port");
   }
 
   @Test

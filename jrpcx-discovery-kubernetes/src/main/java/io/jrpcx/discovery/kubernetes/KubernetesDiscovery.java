@@ -18,7 +18,10 @@ import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.registry.Backoff;
 import io.jrpcx.registry.Daemons;
 import io.jrpcx.registry.GoQuery;
+import io.jrpcx.registry.RegistryAddress;
 import io.jrpcx.registry.SharedClient;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -438,6 +441,52 @@ public final class KubernetesDiscovery extends AbstractServiceDiscovery {
     private Duration requestTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
+
+    /**
+     * The settings a registry address carries, as {@link io.jrpcx.registry.Registries} and {@code
+     * jrpcx --registry} take it: {@code k8s://namespace/service[:port]}, with {@code ?server=URL}
+     * for an API server reached without credentials ({@link #masterUrl}). The other settings keep
+     * their values.
+     *
+     * @throws IllegalArgumentException when {@code url} is not such an address
+     */
+    public Builder address(String url) {
+      RegistryAddress a = RegistryAddress.parse(url).requireScheme("k8s", "kubernetes");
+      String path = a.path().startsWith("/") ? a.path().substring(1) : a.path();
+      if (path.endsWith("/")) {
+        path = path.substring(0, path.length() - 1);
+      }
+      if (a.hosts().size() != 1
+          || a.userInfo() != null
+          || path.isEmpty()
+          || path.contains("/")
+          || path.startsWith(":")
+          || path.endsWith(":")) {
+        throw new IllegalArgumentException(
+            "registry address '" + url + "': expected k8s://namespace/service[:port]");
+      }
+      String server = null;
+      for (String pair : a.query().split("&")) {
+        if (pair.startsWith("server=")) {
+          server = URLDecoder.decode(pair.substring("server=".length()), StandardCharsets.UTF_8);
+        } else if (!pair.isEmpty()) {
+          throw new IllegalArgumentException(
+              "registry address '"
+                  + url
+                  + "': unknown option '"
+                  + pair
+                  + "'; the one option is server=URL");
+        }
+      }
+      namespace(a.hosts().get(0));
+      int colon = path.indexOf(':');
+      service(colon < 0 ? path : path.substring(0, colon));
+      this.port = colon < 0 ? null : name(path.substring(colon + 1), "port");
+      if (server != null) {
+        masterUrl(server);
+      }
+      return this;
+    }
 
     /** The Service's namespace. Required. */
     public Builder namespace(String namespace) {

@@ -10,6 +10,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.jrpcx.client.discovery.KVPair;
+import io.jrpcx.client.discovery.ServiceDiscovery;
+import io.jrpcx.registry.Registries;
 import io.jrpcx.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -271,6 +273,35 @@ class KubernetesDiscoveryTest {
     // The shared client stays open for the clone.
     arith(Map.of(), endpoint("10.1.0.2", "arith-2", true, false));
     await().until(() -> nodes(clone.services()).equals(List.of("tcp@10.1.0.2:8972")));
+  }
+
+  @Test
+  void registriesMakeADiscoveryOfTheServiceFromItsAddressButNoPlugin() {
+    arith(Map.of("rpcx.io/weight", "4"), endpoint("10.1.0.1", "arith-1", true, false));
+    String url = "k8s://" + NS + "/arith:rpcx?server=" + api.url();
+    try (ServiceDiscovery d = Registries.discovery(url, "/rpcx_test", "Arith");
+        ServiceDiscovery template = Registries.template(url, "/rpcx_test")) {
+      assertThat(d).isInstanceOf(KubernetesDiscovery.class);
+      assertThat(nodes(d.services())).containsExactly("tcp@10.1.0.1:8972?weight=4");
+      assertThat(nodes(template.services())).containsExactly("tcp@10.1.0.1:8972?weight=4");
+    }
+    assertThatThrownBy(() -> Registries.registerPlugin(url, "/rpcx_test"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("discovery only");
+  }
+
+  @Test
+  void badAddressesAreRefusedWithTheirReason() {
+    for (String bad :
+        List.of("k8s://shop", "k8s://shop/", "k8s://shop/a/b", "k8s://shop/a:", "k8s://a,b/c")) {
+      assertThatThrownBy(() -> KubernetesDiscovery.builder().address(bad))
+          .as(bad)
+          .hasMessageContaining("expected k8s://namespace/service[:port]");
+    }
+    assertThatThrownBy(() -> KubernetesDiscovery.builder().address("k8s://shop/a?token=x"))
+        .hasMessageContaining("unknown option 'token=x'");
+    assertThatThrownBy(() -> KubernetesDiscovery.builder().address("dns://a:1"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
