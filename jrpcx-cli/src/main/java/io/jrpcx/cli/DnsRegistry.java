@@ -4,6 +4,7 @@ import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.discovery.dns.DnsDiscovery;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.SortedMap;
 
 /**
  * DNS, as Go rpcx's {@code DNSDiscovery} reads it, through {@link DnsDiscovery}: {@code
@@ -40,6 +41,13 @@ final class DnsRegistry implements Registry {
       }
       return table;
     }
+  }
+
+  /** The nodes of the name (or Service), whatever the service: they serve what they serve. */
+  @Override
+  public SortedMap<String, String> nodes(String basePath, String service) {
+    ServiceTable table = list(basePath);
+    return table.services().values().iterator().next();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.discovery.kubernetes.KubernetesDiscovery;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.SortedMap;
 
 /**
  * A Kubernetes Service's EndpointSlices, read by {@link KubernetesDiscovery}: {@code
@@ -44,6 +45,13 @@ final class KubernetesRegistry implements Registry {
       }
       return table;
     }
+  }
+
+  /** The nodes of the name (or Service), whatever the service: they serve what they serve. */
+  @Override
+  public SortedMap<String, String> nodes(String basePath, String service) {
+    ServiceTable table = list(basePath);
+    return table.services().values().iterator().next();
   }
 
   @Override

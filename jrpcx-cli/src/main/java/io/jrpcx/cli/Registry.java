@@ -2,6 +2,8 @@ package io.jrpcx.cli;
 
 import io.jrpcx.registry.RegistryAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.SortedMap;
 
 /**
  * Reads every service under a base path from one kind of registry, in rpcx's layout for it.
@@ -16,6 +18,14 @@ interface Registry extends AutoCloseable {
    *     within the timeout given to {@link #open}
    */
   ServiceTable list(String basePath) throws Exception;
+
+  /**
+   * The nodes of {@code service} under {@code basePath}: node key to metadata. Discoveries without
+   * a registry (DNS, Kubernetes) know no services and answer their nodes for every service.
+   */
+  default SortedMap<String, String> nodes(String basePath, String service) throws Exception {
+    return list(basePath).services().getOrDefault(service, Collections.emptySortedMap());
+  }
 
   @Override
   void close();

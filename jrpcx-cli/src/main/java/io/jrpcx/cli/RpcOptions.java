@@ -202,16 +202,14 @@ final class RpcOptions {
     if (nodes != null) {
       return nodes;
     }
-    ServiceTable table;
+    Map<String, String> found;
     try (Registry r = Registry.open(registry, timeout)) {
-      table = r.list(basePath);
+      found = r.nodes(basePath, service);
     } catch (CliException e) {
       throw e;
     } catch (Exception e) {
       throw Registry.unreachable(registry, timeout, e);
     }
-    Map<String, String> found =
-        table.services().getOrDefault(service, Collections.emptySortedMap());
     List<Target> active = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     for (Map.Entry<String, String> node : found.entrySet()) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcx.discovery.dns.DnsTestServer;
 import io.jrpcx.discovery.dns.DnsTestServer.Srv;
+import io.jrpcx.server.Server;
+import io.jrpcx.testing.ArithService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +61,28 @@ class ListDnsTest {
         Cli.run("list", "--registry", "dns://arith.rpcx.test:8972?" + server(), "--timeout", "1s");
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.UNREACHABLE);
     assertThat(r.err()).startsWith("error: cannot reach the name servers for arith.rpcx.test");
+  }
+
+  @Test
+  void callFindsTheServerThroughTheName() {
+    int port = RegistryListContract.freePort();
+    Server server = Server.builder().build();
+    try {
+      server.register("Arith", new ArithService(), "");
+      server.start("tcp", "127.0.0.1:" + port);
+      dns.addresses("arith.rpcx.test", "127.0.0.1");
+      Cli.Result r =
+          Cli.run(
+              "call",
+              "--registry",
+              "dns://arith.rpcx.test:" + port + "?" + server(),
+              "Arith.Mul",
+              "{\"A\":10,\"B\":20}");
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo("{\"C\":200}\n");
+    } finally {
+      server.close();
+    }
   }
 
   @Test

@@ -6,6 +6,8 @@ import static io.jrpcx.discovery.kubernetes.KubernetesApiServer.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jrpcx.discovery.kubernetes.KubernetesApiServer;
+import io.jrpcx.server.Server;
+import io.jrpcx.testing.ArithService;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,39 @@ class ListKubernetesTest {
             "shop/arith\n"
                 + "  tcp@10.1.0.1:8972  group=g1  weight=10\n"
                 + "  tcp@10.1.0.2:8972  group=g1  weight=10\n");
+  }
+
+  @Test
+  void callFindsAReadyPodOfTheService() {
+    int port = RegistryListContract.freePort();
+    Server server = Server.builder().build();
+    try {
+      server.register("Arith", new ArithService(), "");
+      server.start("tcp", "127.0.0.1:" + port);
+      Map<String, Integer> ports = Map.of("rpcx", port);
+      api.apply(service("shop", "arith", Map.of(), ports));
+      api.apply(
+          slice(
+              "shop",
+              "arith",
+              "arith-1",
+              "IPv4",
+              ports,
+              List.of(
+                  endpoint("127.0.0.1", "arith-1", true, false),
+                  endpoint("127.0.0.9", "arith-9", false, false)))); // not ready: never dialled
+      Cli.Result r =
+          Cli.run(
+              "call",
+              "--registry",
+              "k8s://shop/arith:rpcx?server=" + api.url(),
+              "Arith.Mul",
+              "{\"A\":10,\"B\":20}");
+      assertThat(r.exitCode()).as(r.toString()).isZero();
+      assertThat(r.out()).isEqualTo("{\"C\":200}\n");
+    } finally {
+      server.close();
+    }
   }
 
   @Test
