@@ -55,7 +55,7 @@ public final class RpcxServerLifecycle implements SmartLifecycle {
     for (String beanName : context.getBeanNamesForAnnotation(RpcxService.class)) {
       RpcxService a = context.findAnnotationOnBean(beanName, RpcxService.class);
       Object bean = context.getBean(beanName);
-      String name = a.value().isEmpty() ? ClassUtils.getUserClass(bean).getSimpleName() : a.value();
+      String name = a.name().isEmpty() ? ClassUtils.getUserClass(bean).getSimpleName() : a.name();
       Map.Entry<Object, String> previous = services.put(name, Map.entry(bean, metadata(a)));
       if (previous != null) {
         throw new IllegalStateException(

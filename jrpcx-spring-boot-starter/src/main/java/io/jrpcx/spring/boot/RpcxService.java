@@ -5,15 +5,17 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.springframework.stereotype.Component;
 
 /**
  * Serves a bean with the jrpcx server configured by {@code jrpcx.server.*}: it is registered
- * under {@link #value()} (the simple name of its class when empty, as {@code
+ * under {@link #name()} (the simple name of its class when empty, as {@code
  * Server.register(service)} names it) once the application context has started, and so written to
- * the registry then, if one is configured.
+ * the registry then, if one is configured. It is a {@link Component}: component scanning makes the
+ * annotated class a bean.
  *
  * <pre>{@code
- * @RpcxService(value = "Arith", weight = 10, group = "g1")
+ * @RpcxService(name = "Arith", weight = 10, group = "g1")
  * class Arith {
  *   public void mul(Context ctx, Args args, Reply reply) { reply.C = args.A * args.B; }
  * }
@@ -25,9 +27,13 @@ import java.lang.annotation.Target;
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Component
 public @interface RpcxService {
-  /** The service name clients call; empty for the simple name of the bean's class. */
-  String value() default "";
+  /**
+   * The service name clients call; empty for the simple name of the bean's class. (Not {@code
+   * value}: Spring would take that for the bean's name.)
+   */
+  String name() default "";
 
   /** The {@code weight} metadata weighted selectors read; 0 writes none (rpcx then takes 1). */
   int weight() default 0;

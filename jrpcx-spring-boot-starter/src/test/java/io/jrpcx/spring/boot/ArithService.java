@@ -1,7 +1,7 @@
 package io.jrpcx.spring.boot;
 
 /** Arith, served by the starter with the annotation's metadata. */
-@RpcxService(value = "Arith", weight = 10, group = "g1")
+@RpcxService(name = "Arith", weight = 10, group = "g1")
 public class ArithService {
   public Reply mul(Args args) {
     return new Reply(args.A * args.B);

@@ -43,7 +43,7 @@ class EtcdApplicationsTest {
   static class ClientApp {}
 
   /** Holds each call until the test releases it, to have calls in flight at shutdown. */
-  @RpcxService("Slow")
+  @RpcxService(name = "Slow")
   static class SlowService {
     static volatile CountDownLatch entered = new CountDownLatch(0);
     static volatile CountDownLatch release = new CountDownLatch(0);
