@@ -68,6 +68,9 @@ class ArithApplicationTest {
     HttpResponse<String> add = get("/add?a=10&b=20");
     assertThat(add.statusCode()).isEqualTo(200);
     assertThat(add.body()).isEqualTo("30");
+    // both ends of those calls were metered (jrpcx-micrometer is on the class path)
+    assertThat(get("/actuator/metrics/rpcx.server.calls").statusCode()).isEqualTo(200);
+    assertThat(get("/actuator/metrics/rpcx.client.calls").statusCode()).isEqualTo(200);
   }
 
   @Test
