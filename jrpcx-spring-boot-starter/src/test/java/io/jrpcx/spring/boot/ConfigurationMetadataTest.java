@@ -11,12 +11,15 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The configuration processor wrote the starter's metadata, so IDEs complete and document the
  * {@code jrpcx.*} keys.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ConfigurationMetadataTest {
 
   @Test

@@ -16,13 +16,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** Which beans the starter makes for which properties, and how it refuses wrong ones. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class JrpcxAutoConfigurationTest {
   private final ApplicationContextRunner runner =
       new ApplicationContextRunner()
