@@ -34,7 +34,7 @@ final class NettyCheck {
         + builtWith
         + ") but the class path has Netty "
         + found
-        + ", which lacks "
+        + ", and lacks "
         + NETTY_42_CLASS
         + ". Spring Boot 3.5 manages Netty 4.1: with spring-boot-starter-parent set"
         + " <netty.version>"
@@ -51,7 +51,8 @@ final class NettyCheck {
       Version v = Version.identify(classLoader).get("netty-common");
       return v == null ? "of an unknown version" : v.artifactVersion();
     } catch (LinkageError e) {
-      return "of an unknown version (" + e + ")";
+      // io.netty.util.Version is netty-common's: without it there is no Netty version to tell
+      return "without netty-common";
     }
   }
 

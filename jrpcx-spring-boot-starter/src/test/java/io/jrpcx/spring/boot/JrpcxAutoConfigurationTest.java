@@ -315,7 +315,7 @@ class JrpcxAutoConfigurationTest {
     assertThat(NettyCheck.message("4.1.128.Final", "4.2.18.Final"))
         .isEqualTo(
             "jrpcx needs Netty 4.2 (it was built with 4.2.18.Final) but the class path has Netty"
-                + " 4.1.128.Final, which lacks io.netty.channel.MultiThreadIoEventLoopGroup. Spring"
+                + " 4.1.128.Final, and lacks io.netty.channel.MultiThreadIoEventLoopGroup. Spring"
                 + " Boot 3.5 manages Netty 4.1: with spring-boot-starter-parent set"
                 + " <netty.version>4.2.18.Final</netty.version> in the pom's <properties>; with"
                 + " spring-boot-dependencies imported, import io.netty:netty-bom:4.2.18.Final (or"
