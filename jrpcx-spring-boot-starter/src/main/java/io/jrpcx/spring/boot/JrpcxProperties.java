@@ -33,9 +33,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *       discovery: 127.0.0.1:8972        # or a registry URL; empty: jrpcx.registry
  * }</pre>
  *
- * @param server the server serving the {@link RpcxService} beans; none without an address
+ * @param server the server serving the RpcxService beans; none without an address
  * @param registry the registry the server registers in and clients discover from by default
- * @param clients the clients {@link RpcxClient} injects, by name
+ * @param clients the clients RpcxClient injects, by name
  */
 @ConfigurationProperties("jrpcx")
 public record JrpcxProperties(Server server, Registry registry, Map<String, Client> clients) {
@@ -62,7 +62,7 @@ public record JrpcxProperties(Server server, Registry registry, Map<String, Clie
   /**
    * The jrpcx server.
    *
-   * @param address where it listens, {@code host:port} ({@code 127.0.0.1:0} for a free port); the
+   * @param address where it listens, host:port (127.0.0.1:0 for a free port); the
    *     server is made only when this is set
    * @param network the network: tcp, tcp4, tcp6, unix, quic, kcp, ... (see docs/networks.md)
    * @param tls TLS: the server's certificate chain and key, and for mutual TLS the CA of clients
@@ -73,7 +73,7 @@ public record JrpcxProperties(Server server, Registry registry, Map<String, Clie
    * TLS key and trust material, PEM files ({@code TlsConfig}).
    *
    * @param cert the certificate chain this side presents (PEM); a server needs one
-   * @param key the PKCS#8 private key of {@code cert} (PEM)
+   * @param key the PKCS#8 private key of cert (PEM)
    * @param ca the certificates that may sign the peer's chain (PEM); a client without it trusts
    *     the JDK's CAs, a server with it can ask for client certificates
    * @param clientAuth server only: whether clients must present a certificate (none, optional,
@@ -125,10 +125,9 @@ public record JrpcxProperties(Server server, Registry registry, Map<String, Clie
    * RegistryAddress} syntax {@code io.jrpcx.registry.Registries} takes. The registry's module
    * ({@code jrpcx-registry-etcd}, ...) must be on the class path.
    *
-   * @param type zookeeper (or zk), etcd, consul, redis or mdns; may be left out when {@code
-   *     address} is a URL
-   * @param address {@code host:port[,host:port]}, or a registry URL such as {@code
-   *     etcd://127.0.0.1:2379}
+   * @param type zookeeper (or zk), etcd, consul, redis or mdns; may be left out when address
+   *     is a URL
+   * @param address host:port[,host:port], or a registry URL such as etcd://127.0.0.1:2379
    * @param basePath the prefix services are registered and looked up under
    */
   public record Registry(String type, String address, @DefaultValue("/rpcx_test") String basePath) {
@@ -220,9 +219,9 @@ public record JrpcxProperties(Server server, Registry registry, Map<String, Clie
    *     failbackup
    * @param selectMode how a node is picked: random-select, round-robin, weighted-round-robin,
    *     weighted-icmp, consistent-hash (closest and select-by-user need code, not properties)
-   * @param discovery where the nodes come from: a registry URL ({@code etcd://127.0.0.1:2379},
-   *     with jrpcx.registry.base-path), server addresses ({@code 127.0.0.1:8972} or {@code
-   *     tcp@h:p}; several comma-separated for a fixed list), or empty for jrpcx.registry
+   * @param discovery where the nodes come from: a registry URL (etcd://127.0.0.1:2379,
+   *     with jrpcx.registry.base-path), server addresses (127.0.0.1:8972 or tcp@h:p;
+   *     several comma-separated for a fixed list), or empty for jrpcx.registry
    * @param timeout the call timeout of calls without a deadline of their own
    * @param serializeType the codec of requests: msgpack, json, protobuf, thrift, raw, or the
    *     number
