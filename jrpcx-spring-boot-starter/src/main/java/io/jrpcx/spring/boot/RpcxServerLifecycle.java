@@ -148,6 +148,11 @@ public final class RpcxServerLifecycle implements SmartLifecycle {
     return server;
   }
 
+  /** How long a stop waits for calls in flight. */
+  Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
   /** Where the server listens, {@code network@host:port}; null before it started. */
   public String listeningAddress() {
     return running ? network + "@" + server.address() : null;

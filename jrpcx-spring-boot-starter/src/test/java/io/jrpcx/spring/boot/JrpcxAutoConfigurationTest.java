@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -67,6 +68,57 @@ class JrpcxAutoConfigurationTest {
               assertThat(context.getBean(JrpcxHealthIndicator.class).health().getStatus().getCode())
                   .isEqualTo("UP");
             });
+  }
+
+  @Test
+  void shutdownWaitsForCallsAsLongAsTheShutdownPhaseLasts() {
+    runner
+        .withPropertyValues("jrpcx.server.address=127.0.0.1:0")
+        .run(
+            context ->
+                assertThat(context.getBean(RpcxServerLifecycle.class).shutdownTimeout())
+                    .isEqualTo(Duration.ofSeconds(30)));
+    runner
+        .withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class))
+        .withPropertyValues(
+            "jrpcx.server.address=127.0.0.1:0", "spring.lifecycle.timeout-per-shutdown-phase=7s")
+        .run(
+            context ->
+                assertThat(context.getBean(RpcxServerLifecycle.class).shutdownTimeout())
+                    .isEqualTo(Duration.ofSeconds(7)));
+  }
+
+  @Test
+  void rpcxClientNeedsAnInterfaceOrXClientAndConfiguredClients() {
+    runner
+        .withPropertyValues("jrpcx.clients.arith.discovery=127.0.0.1:1")
+        .withBean(WantsAClass.class)
+        .run(
+            context ->
+                assertThat(root(context.getStartupFailure()))
+                    .hasMessage(
+                        "@RpcxClient(\"arith\") on field "
+                            + WantsAClass.class.getName()
+                            + ".reply: the type must be an interface or XClient, was "
+                            + Reply.class.getName()));
+    runner
+        .withBean(WantsAClient.class)
+        .run(
+            context ->
+                assertThat(root(context.getStartupFailure()))
+                    .hasMessageStartingWith("@RpcxClient(\"arith\") on parameter 0 of ")
+                    .hasMessageEndingWith(
+                        ": no jrpcx client is configured; set jrpcx.clients.arith.discovery (and"
+                            + " .service)"));
+  }
+
+  static class WantsAClass {
+    @RpcxClient("arith")
+    Reply reply;
+  }
+
+  static class WantsAClient {
+    WantsAClient(@RpcxClient("arith") XClient client) {}
   }
 
   @Test
