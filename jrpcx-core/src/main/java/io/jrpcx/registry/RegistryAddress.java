@@ -19,6 +19,8 @@ import java.util.Set;
  *   <tr><td>Consul</td><td>{@code consul://h:p}</td><td>8500</td></tr>
  *   <tr><td>Redis</td><td>{@code redis://[:password@]h:p[/db]}, {@code rediss://} for TLS</td><td>6379</td></tr>
  *   <tr><td>mDNS</td><td>{@code mdns://}, or {@code mdns://<interface address>}</td><td></td></tr>
+ *   <tr><td>DNS (discovery only)</td><td>{@code dns://name:port} (A/AAAA), {@code dns://_rpcx._tcp.name} (SRV)</td><td></td></tr>
+ *   <tr><td>Kubernetes (discovery only)</td><td>{@code k8s://namespace/service[:port]}</td><td></td></tr>
  * </table>
  *
  * <p>Hosts are kept as written ({@code [::1]:2379} for IPv6). A port left out is the registry's
