@@ -180,7 +180,8 @@ async function tryCall(ev) {
     $('call-answered').textContent = r.node || '(no node)';
     $('call-latency').textContent = r.latencyMs != null ? r.latencyMs.toFixed(2) + ' ms' : '–';
     $('call-reply').textContent = r.ok ? JSON.stringify(r.reply, null, 2) : '';
-    $('call-meta').textContent = Object.entries(r.metadata || {}).map(([k, v]) => k + '=' + v).join('\n');
+    const meta = Object.entries(r.metadata || {}).map(([k, v]) => k + '=' + v);
+    $('call-meta').textContent = meta.length ? meta.join('\n') : '(none)';
     $('call-result').hidden = false;
   } catch (e) {
     $('call-error').textContent = e.message;
