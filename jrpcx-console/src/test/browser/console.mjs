@@ -67,6 +67,24 @@ const scenarios = {
     await page.screenshot({ path: `${shots}/weight.png`, fullPage: true });
   },
 
+  // Waits for each node's traffic card to chart probe latency and published calls/s.
+  async traffic(page) {
+    await openConsole(page);
+    for (const node of args) {
+      const card = page.locator(`.traffic-node[data-node="${node}"]`);
+      await card.locator('.latest', { hasText: 'calls/s' }).waitFor({ timeout: TIMEOUT });
+      const p50 = card.locator('polyline.p50');
+      await page.waitForFunction(
+        (el) => el && el.getAttribute('points').trim().length > 0, await p50.elementHandle(),
+        { timeout: TIMEOUT });
+      result(`latest.${node}`, (await card.locator('.latest').textContent()).trim());
+      result(`p50points.${node}`, (await p50.getAttribute('points')).trim().split(' ').length);
+      result(`callspoints.${node}`,
+        (await card.locator('polyline.calls').getAttribute('points')).trim().split(' ').length);
+    }
+    await page.locator('#traffic').screenshot({ path: `${shots}/traffic.png` });
+  },
+
   // Fills the call form and reads the reply.
   async call(page) {
     const [service, method, json, codec] = args;
@@ -115,12 +133,19 @@ const browser = await chromium.launch({
     '--no-first-run', '--disable-component-update', '--disable-sync'],
 });
 let code = 0;
+let page;
 try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (e) => console.error('page error: ' + e.message));
   await scenario(page);
 } catch (e) {
   console.error(`${mode} failed: ${e.message}`);
+  if (page) {
+    // what the page showed, for the test report
+    const rows = await page.locator('tr.node').allInnerTexts().catch(() => []);
+    for (const r of rows) console.error('row: ' + r.replace(/\s+/g, ' '));
+    await page.screenshot({ path: `${shots}/${mode}-failed.png`, fullPage: true }).catch(() => {});
+  }
   code = 1;
 } finally {
   await browser.close();

@@ -12,7 +12,8 @@ import java.util.Objects;
  * The jrpcx console: a web page, served from this jar, to see the services and nodes registered
  * under a base path of an rpcx registry as it changes, switch a node inactive or active and change
  * its weight (written into the registry entry as rpcx-ui writes it, so Go and Java clients obey),
- * and try a call. See {@code docs/console.md}.
+ * try a call, and follow each node's traffic (heartbeat latency probed by the console, call rates
+ * published by the servers). See {@code docs/console.md}.
  *
  * <pre>{@code
  * Console console = Console.builder()
@@ -64,6 +65,7 @@ public final class Console implements AutoCloseable {
     private String token;
     private Duration registryTimeout = Duration.ofSeconds(5);
     private Duration refreshInterval = Duration.ofSeconds(1);
+    private Duration probeInterval = Duration.ofSeconds(2);
 
     private Builder() {}
 
@@ -126,6 +128,18 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * How often each node is probed with an rpcx heartbeat for the live traffic charts; default
+     * 2 s, at least 100 ms.
+     */
+    public Builder probeInterval(Duration interval) {
+      if (interval.compareTo(Duration.ofMillis(100)) < 0) {
+        throw new IllegalArgumentException("probeInterval must be at least 100ms");
+      }
+      this.probeInterval = interval;
+      return this;
+    }
+
+    /**
      * Connects to the registry, reads it once and starts serving.
      *
      * @throws IllegalArgumentException when the registry URL is malformed or of a kind the console
@@ -151,7 +165,8 @@ public final class Console implements AutoCloseable {
                 registry,
                 basePath,
                 token,
-                refreshInterval));
+                refreshInterval,
+                probeInterval));
       } catch (IOException e) {
         store.close();
         throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /                 the page          GET  /api/services   the registry reading
  * GET  /login            the login form    GET  /api/events     the readings as server-sent events
+ *                                          GET  /api/traffic    probe latency and published rates
  * POST /login            token=...         POST /api/steer      {service,node,active?,weight?}
  *                                          POST /api/call       {service,method,args,codec,timeoutMs,node?}
  * </pre>
@@ -63,6 +64,7 @@ final class ConsoleServer implements AutoCloseable {
   private final ExecutorService pool;
   private final RegistryStore store;
   private final RegistryView view;
+  private final Traffic traffic;
   private final String registry;
   private final String basePath;
   private final byte[] token;
@@ -76,13 +78,15 @@ final class ConsoleServer implements AutoCloseable {
       String registry,
       String basePath,
       String token,
-      Duration refresh) {
+      Duration refresh,
+      Duration probe) {
     this.http = http;
     this.store = store;
     this.registry = registry;
     this.basePath = basePath;
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.view = new RegistryView(store, refresh);
+    this.traffic = new Traffic(view, probe);
     InetSocketAddress bound = http.getAddress();
     this.steeringRefused =
         token == null && !bound.getAddress().isLoopbackAddress()
@@ -111,13 +115,15 @@ final class ConsoleServer implements AutoCloseable {
       String registry,
       String basePath,
       String token,
-      Duration refresh)
+      Duration refresh,
+      Duration probe)
       throws IOException {
     HttpServer http = HttpServer.create(address, 64);
-    ConsoleServer s = new ConsoleServer(http, store, registry, basePath, token, refresh);
+    ConsoleServer s = new ConsoleServer(http, store, registry, basePath, token, refresh, probe);
     http.setExecutor(s.pool);
     http.createContext("/", s::handle);
     s.view.start();
+    s.traffic.start();
     http.start();
     return s;
   }
@@ -160,6 +166,7 @@ final class ConsoleServer implements AutoCloseable {
         case "GET /console.js" -> asset(ex, "console.js");
         case "GET /api/services" -> json(ex, 200, snapshot(view.current()));
         case "GET /api/events" -> events(ex);
+        case "GET /api/traffic" -> json(ex, 200, traffic.json());
         case "POST /api/steer" -> steer(ex);
         case "POST /api/call" -> call(ex);
         default -> json(ex, 404, error("no " + method + " " + path));
@@ -462,6 +469,7 @@ final class ConsoleServer implements AutoCloseable {
       return;
     }
     closed = true;
+    traffic.close();
     view.close();
     http.stop(0);
     pool.shutdownNow();

@@ -323,6 +323,47 @@ class ConsoleApiTest {
   }
 
   @Test
+  void trafficShowsProbeLatencyAndThePublishedRatesPerNode() throws Exception {
+    try (Servers publishing = new Servers(etcd.endpoint(), base, Duration.ofSeconds(1))) {
+      String a = publishing.start("Arith", new ArithService(), "");
+      console =
+          Console.builder()
+              .registry(registry())
+              .basePath(base)
+              .listen("127.0.0.1", 0)
+              .probeInterval(Duration.ofMillis(100))
+              .start();
+      awaitNode("Arith", a);
+      JsonNode[] points = new JsonNode[1];
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                JsonNode t = JSON.readTree(get("/api/traffic").body());
+                points[0] = t.path("nodes").path(a).path("points");
+                boolean probed = false;
+                boolean rates = false;
+                for (JsonNode p : points[0]) {
+                  probed |= p.path("probes").asInt() > 0 && p.path("p50Ms").asDouble() > 0;
+                  rates |= p.has("calls") && p.has("connections");
+                }
+                return probed && rates;
+              });
+      for (JsonNode p : points[0]) {
+        if (p.path("probes").asInt() > 0) {
+          assertThat(p.path("p99Ms").asDouble()).isGreaterThanOrEqualTo(p.path("p50Ms").asDouble());
+        }
+      }
+      JsonNode t = JSON.readTree(get("/api/traffic").body());
+      assertThat(t.path("windowSeconds").asInt()).isEqualTo(300);
+      assertThat(t.path("bucketSeconds").asInt()).isEqualTo(15);
+      assertThat(t.path("nodes").path(a).path("error").isNull()).isTrue();
+      console.close();
+      console = null;
+    }
+  }
+
+  @Test
   void aTokenProtectsEveryPageAndApi() throws Exception {
     start("s3cret");
     assertThat(get("/api/services").statusCode()).isEqualTo(401);

@@ -66,7 +66,8 @@ class ConsoleBrowserTest {
         .as("npm ci in " + BROWSER_DIR + " (the build runs it)")
         .exists();
     Files.createDirectories(SHOTS);
-    servers = new Servers(etcd.endpoint(), BASE, Duration.ofMinutes(10));
+    // The plugins rewrite their entries (with the rates) every second, as a steer is written.
+    servers = new Servers(etcd.endpoint(), BASE, Duration.ofSeconds(1));
     a = servers.start("Arith", new ArithService(), "weight=1&group=blue");
     b = servers.start("Arith", new ArithService(), "weight=1&group=blue");
     console =
@@ -74,6 +75,7 @@ class ConsoleBrowserTest {
             .registry("etcd://" + etcd.endpoint().substring("http://".length()))
             .basePath(BASE)
             .listen("127.0.0.1", 0)
+            .probeInterval(Duration.ofMillis(500))
             .start();
     url = "http://127.0.0.1:" + console.address().getPort() + "/";
   }
@@ -259,7 +261,14 @@ class ConsoleBrowserTest {
       System.out.printf("share of %s at weight 4 against 1: %.3f%n", a, share);
       assertThat(share).isBetween(0.7, 0.9);
 
-      // 4. the call form
+      // 4. the traffic charts: probe latency and the calls/s the servers publish
+      Map<String, String> traffic = browse(url, "traffic", a, b);
+      assertThat(traffic.get("latest." + a))
+          .matches("p50 [0-9.]+ ms · p99 [0-9.]+ ms · [0-9.]+ calls/s");
+      assertThat(Integer.parseInt(traffic.get("p50points." + a))).isPositive();
+      assertThat(Integer.parseInt(traffic.get("callspoints." + b))).isPositive();
+
+      // 5. the call form
       Map<String, String> call =
           browse(url, "call", "Arith", "Mul", "{\"A\":10,\"B\":20}", "msgpack");
       assertThat(call).containsEntry("reply", "{\"C\":200}");

@@ -42,33 +42,38 @@ function render(s) {
   $('empty').hidden = s.services.length > 0;
 
   const box = $('services');
+  const names = new Set(s.services.map((x) => x.name));
+  for (const t of [...box.children]) if (!names.has(t.dataset.service)) t.remove();
   const tables = new Map([...box.children].map((t) => [t.dataset.service, t]));
   for (const svc of s.services) {
     let table = tables.get(svc.name);
-    tables.delete(svc.name);
     if (!table) {
       table = el('table', { class: 'service', 'data-service': svc.name },
         el('caption', {}, svc.name),
         el('thead', {}, el('tr', {}, ...['Node', 'Network', 'State', 'Group', 'Weight', 'Geo',
           'calls/s', 'connections/s', 'Steer', ''].map((h) => el('th', {}, h)))),
         el('tbody'));
-      box.append(table);
     }
+    placeAt(box, table, s.services.indexOf(svc));
     renderNodes(table.tBodies[0], svc, !!s.steeringRefused);
   }
-  for (const gone of tables.values()) gone.remove();
-  // keep the tables in the reading's (sorted) order
-  for (const svc of s.services) box.append(box.querySelector(`table[data-service="${CSS.escape(svc.name)}"]`));
   renderCallChoices(s);
 }
 
+// Puts child at index i of parent, moving nothing that is already in place: a moved element
+// loses focus and a click in flight on it, and readings arrive every second.
+function placeAt(parent, child, i) {
+  if (parent.children[i] !== child) parent.insertBefore(child, parent.children[i] || null);
+}
+
 function renderNodes(tbody, svc, refused) {
+  const keys = new Set(svc.nodes.map((n) => n.key));
+  for (const r of [...tbody.rows]) if (!keys.has(r.dataset.node)) r.remove();
   const rows = new Map([...tbody.rows].map((r) => [r.dataset.node, r]));
-  for (const n of svc.nodes) {
+  for (const [i, n] of svc.nodes.entries()) {
     let row = rows.get(n.key);
-    rows.delete(n.key);
     if (!row) row = newRow(svc.name, n);
-    tbody.append(row);
+    placeAt(tbody, row, i);
     row.classList.toggle('inactive', !n.active);
     row.querySelector('.address').textContent = n.address;
     row.querySelector('.network').textContent = n.network;
@@ -86,7 +91,6 @@ function renderNodes(tbody, svc, refused) {
     toggle.dataset.active = String(n.active);
     for (const b of row.querySelectorAll('button, input')) b.disabled = refused || b.dataset.busy === '1';
   }
-  for (const gone of rows.values()) gone.remove();
 }
 
 function newRow(service, n) {
@@ -191,6 +195,65 @@ async function tryCall(ev) {
   }
 }
 
+// ---- live traffic
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs = {}) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+// One small chart: a polyline per series over the window, scaled to the largest value.
+function chart(points, series, from, to, unit) {
+  const W = 300, H = 70, PAD = 12;
+  const box = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none' });
+  let max = 0;
+  for (const p of points) for (const s of series) if (p[s] != null) max = Math.max(max, p[s]);
+  if (max === 0) max = 1;
+  const x = (t) => ((t - from) / Math.max(1, to - from)) * W;
+  const y = (v) => H - PAD / 2 - (v / max) * (H - PAD);
+  for (const s of series) {
+    const coords = points.filter((p) => p[s] != null).map((p) => `${x(p.t).toFixed(1)},${y(p[s]).toFixed(1)}`);
+    if (coords.length === 1) coords.push(coords[0].replace(/^[^,]+/, (v) => (Number(v) + 2).toFixed(1)));
+    box.append(svg('polyline', { class: s.replace('Ms', ''), points: coords.join(' ') }));
+  }
+  const label = svg('text', { x: 2, y: 9 });
+  label.textContent = 'max ' + (Math.round(max * 100) / 100) + ' ' + unit;
+  box.append(label);
+  return box;
+}
+
+function renderTraffic(t) {
+  const box = $('traffic');
+  const from = t.now - t.windowSeconds * 1000;
+  const cards = [];
+  for (const [key, n] of Object.entries(t.nodes)) {
+    const last = [...n.points].reverse();
+    const lat = last.find((p) => p.p50Ms != null);
+    const calls = last.find((p) => p.calls != null);
+    const latest = el('div', { class: 'latest' },
+      lat ? `p50 ${lat.p50Ms.toFixed(2)} ms · p99 ${lat.p99Ms.toFixed(2)} ms` : 'no probe answered yet',
+      calls ? ` · ${calls.calls} calls/s` : '');
+    const card = el('div', { class: 'traffic-node', 'data-node': key }, el('h3', {}, key), latest);
+    if (n.error) card.append(el('div', { class: 'error' }, n.error));
+    card.append(chart(n.points, ['p50Ms', 'p99Ms'], from, t.now, 'ms'));
+    card.append(chart(n.points, ['calls'], from, t.now, 'calls/s'));
+    cards.push(card);
+  }
+  box.replaceChildren(...cards);
+}
+
+async function pollTraffic() {
+  try {
+    const r = await fetch('/api/traffic');
+    if (r.ok) renderTraffic(await r.json());
+  } catch (e) {
+    // the status line already says when the console is unreachable
+  }
+}
+
 // ---- live updates
 
 function connect() {
@@ -206,4 +269,6 @@ document.addEventListener('DOMContentLoaded', () => {
   $('call-service').addEventListener('change', renderNodeChoices);
   fetch('/api/services').then((r) => r.json()).then((s) => { if (!snapshot) render(s); });
   connect();
+  pollTraffic();
+  setInterval(pollTraffic, 5000);
 });
