@@ -46,6 +46,7 @@ final class ConsoleServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
   static final String COOKIE = "jrpcx_console";
   private static final int MAX_BODY = 1 << 20;
+  private static final long DRAIN = 16L << 20;
 
   /** Event streams each hold a thread of the server's pool: at most this many at once. */
   static final int MAX_EVENT_STREAMS = 32;
@@ -132,44 +133,15 @@ final class ConsoleServer implements AutoCloseable {
     return http.getAddress();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
-    try (ex) {
-      String path = ex.getRequestURI().getPath();
-      String method = ex.getRequestMethod();
-      if (path.equals("/login")) {
-        if (method.equals("POST")) {
-          login(ex);
-        } else {
-          asset(ex, "login.html");
-        }
-        return;
-      }
-      if (path.equals("/console.css")) {
-        asset(ex, "console.css");
-        return;
-      }
-      if (!authorized(ex)) {
-        if (path.startsWith("/api/")) {
-          json(ex, 401, error("this console needs its access token"));
-        } else {
-          ex.getResponseHeaders().set("Location", "/login");
-          send(
-              ex,
-              303,
-              "text/plain; charset=utf-8",
-              "log in at /login\n".getBytes(StandardCharsets.UTF_8));
-        }
-        return;
-      }
-      switch (method + " " + path) {
-        case "GET /", "GET /index.html" -> asset(ex, "index.html");
-        case "GET /console.js" -> asset(ex, "console.js");
-        case "GET /api/services" -> json(ex, 200, snapshot(view.current()));
-        case "GET /api/events" -> events(ex);
-        case "GET /api/traffic" -> json(ex, 200, traffic.json());
-        case "POST /api/steer" -> steer(ex);
-        case "POST /api/call" -> call(ex);
-        default -> json(ex, 404, error("no " + method + " " + path));
+  private void handle(HttpExchange ex) {
+    // Closed after a failure is answered, not before it (as try-with-resources would).
+    try {
+      route(ex);
+    } catch (Refused e) {
+      try {
+        json(ex, e.status, error(e.getMessage()));
+      } catch (IOException ignored) {
+        // the page went away
       }
     } catch (IOException e) {
       log.debug("answering {} failed", ex.getRequestURI(), e);
@@ -180,6 +152,48 @@ final class ConsoleServer implements AutoCloseable {
       } catch (IOException | RuntimeException ignored) {
         // the response had begun
       }
+    } finally {
+      ex.close();
+    }
+  }
+
+  private void route(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    String method = ex.getRequestMethod();
+    if (path.equals("/login")) {
+      if (method.equals("POST")) {
+        login(ex);
+      } else {
+        asset(ex, "login.html");
+      }
+      return;
+    }
+    if (path.equals("/console.css")) {
+      asset(ex, "console.css");
+      return;
+    }
+    if (!authorized(ex)) {
+      if (path.startsWith("/api/")) {
+        json(ex, 401, error("this console needs its access token"));
+      } else {
+        ex.getResponseHeaders().set("Location", "/login");
+        send(
+            ex,
+            303,
+            "text/plain; charset=utf-8",
+            "log in at /login\n".getBytes(StandardCharsets.UTF_8));
+      }
+      return;
+    }
+    switch (method + " " + path) {
+      case "GET /", "GET /index.html" -> asset(ex, "index.html");
+      case "GET /console.js" -> asset(ex, "console.js");
+      case "GET /api/services" -> json(ex, 200, snapshot(view.current()));
+      case "GET /api/events" -> events(ex);
+      case "GET /api/traffic" -> json(ex, 200, traffic.json());
+      case "POST /api/steer" -> steer(ex);
+      case "POST /api/call" -> call(ex);
+      default -> json(ex, 404, error("no " + method + " " + path));
     }
   }
 
@@ -198,15 +212,25 @@ final class ConsoleServer implements AutoCloseable {
       for (String header : cookies) {
         for (String c : header.split(";")) {
           String kv = c.trim();
-          if (kv.startsWith(COOKIE + "=")
-              && matches(
-                  URLDecoder.decode(kv.substring(COOKIE.length() + 1), StandardCharsets.UTF_8))) {
-            return true;
+          if (kv.startsWith(COOKIE + "=")) {
+            String value = decode(kv.substring(COOKIE.length() + 1));
+            if (value != null && matches(value)) {
+              return true;
+            }
           }
         }
       }
     }
     return false;
+  }
+
+  /** A form or cookie value, or null when it is not well-formed. */
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Compares in constant time, so the answer's timing tells nothing about the token. */
@@ -219,7 +243,7 @@ final class ConsoleServer implements AutoCloseable {
     String given = null;
     for (String pair : form.split("&")) {
       if (pair.startsWith("token=")) {
-        given = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        given = decode(pair.substring(6));
       }
     }
     if (token == null || (given != null && matches(given))) {
@@ -299,7 +323,7 @@ final class ConsoleServer implements AutoCloseable {
       json(ex, 403, error(steeringRefused));
       return;
     }
-    JsonNode req = Views.JSON.readTree(body(ex));
+    JsonNode req = readJson(ex);
     String service = req.path("service").asText("");
     String node = req.path("node").asText("");
     if (service.isEmpty() || node.isEmpty()) {
@@ -387,7 +411,7 @@ final class ConsoleServer implements AutoCloseable {
     if (!jsonRequest(ex)) {
       return;
     }
-    JsonNode req = Views.JSON.readTree(body(ex));
+    JsonNode req = readJson(ex);
     ObjectNode result;
     try {
       result = TryCall.run(req, view.current().services());
@@ -413,13 +437,46 @@ final class ConsoleServer implements AutoCloseable {
     return true;
   }
 
+  /** A request answered with {@code status} and the message, before anything was done. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final int status;
+
+    Refused(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
   private static byte[] body(HttpExchange ex) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
       byte[] b = in.readNBytes(MAX_BODY + 1);
       if (b.length > MAX_BODY) {
-        throw new IOException("request body over " + MAX_BODY + " bytes");
+        drain(in); // else the JDK's server drops the connection before the answer is out
+        throw new Refused(413, "request body over " + MAX_BODY + " bytes");
       }
       return b;
+    }
+  }
+
+  /** Reads and drops what {@code in} still holds, up to a limit. */
+  private static void drain(InputStream in) throws IOException {
+    byte[] skip = new byte[8192];
+    long left = DRAIN;
+    for (int n; left > 0 && (n = in.read(skip, 0, (int) Math.min(skip.length, left))) > 0; ) {
+      left -= n;
+    }
+  }
+
+  private static JsonNode readJson(HttpExchange ex) throws IOException {
+    try {
+      JsonNode node = Views.JSON.readTree(body(ex));
+      if (node == null || !node.isObject()) {
+        throw new Refused(400, "send a JSON object");
+      }
+      return node;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new Refused(400, "the request is not JSON: " + e.getOriginalMessage());
     }
   }
 
@@ -446,6 +503,13 @@ final class ConsoleServer implements AutoCloseable {
 
   private static void send(HttpExchange ex, int status, String type, byte[] body)
       throws IOException {
+    // What the request still holds is read first (up to a limit): answered before it was read, a
+    // client still sending, or the next request on its connection, would see a reset instead.
+    try (InputStream in = ex.getRequestBody()) {
+      drain(in);
+    } catch (IOException e) {
+      // read and closed already
+    }
     ex.getResponseHeaders().set("Content-Type", type);
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");

@@ -289,6 +289,12 @@ class ConsoleApiTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(form.statusCode()).as("not JSON: another site's form").isEqualTo(415);
+    HttpResponse<String> broken = post("/api/steer", "{\"service\":");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(broken.body()).path("error").asText())
+        .startsWith("the request is not JSON");
+    HttpResponse<String> huge = post("/api/call", "[" + "1,".repeat(600_000) + "1]");
+    assertThat(huge.statusCode()).isEqualTo(413);
   }
 
   @Test
@@ -385,6 +391,7 @@ class ConsoleApiTest {
     assertThat(get("/", "Cookie", pair).statusCode()).isEqualTo(200);
     assertThat(get("/api/services", "Cookie", pair).statusCode()).isEqualTo(200);
     assertThat(get("/api/services", "Cookie", "jrpcx_console=nope").statusCode()).isEqualTo(401);
+    assertThat(get("/api/services", "Cookie", "jrpcx_console=%zz").statusCode()).isEqualTo(401);
   }
 
   private HttpResponse<String> login(String token) throws Exception {
