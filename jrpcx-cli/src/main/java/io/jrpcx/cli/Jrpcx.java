@@ -15,13 +15,14 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code jrpcx} command: {@code call}, {@code list} and {@code bench}. Run it as
+ * The {@code jrpcx} command: {@code call}, {@code list}, {@code bench} and {@code console}. Run it as
  * {@code bin/jrpcx ...} or {@code java -jar jrpcx-cli/target/jrpcx-cli.jar ...}.
  *
  * <pre>
  * jrpcx call tcp@127.0.0.1:8972 Arith.Mul '{"A":10,"B":20}'
  * jrpcx list --registry etcd://127.0.0.1:2379 --base-path /rpcx_test
  * jrpcx bench tcp@127.0.0.1:8972 Arith.Mul '{"A":10,"B":20}' -c 64 -d 30s
+ * jrpcx console --registry etcd://127.0.0.1:2379 --listen 127.0.0.1:8080
  * </pre>
  *
  * <p>Exit status: 0 success, 1 an rpcx error answered by the server, 2 bad usage or bad JSON,
@@ -35,9 +36,12 @@ import picocli.CommandLine.Spec;
       CallCommand.class,
       ListCommand.class,
       BenchCommand.class,
+      ConsoleCommand.class,
       CommandLine.HelpCommand.class
     },
-    description = "Call, list and benchmark rpcx services (jrpcx and Go rpcx alike).",
+    description =
+        "Call, list and benchmark rpcx services (jrpcx and Go rpcx alike), and serve the web"
+            + " console over a registry.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:the call succeeded",
