@@ -12,13 +12,11 @@ import io.lettuce.core.SocketOptions;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +42,14 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
 
   private volatile S session;
   private volatile boolean closed;
+
+  /**
+   * Notified when a session is published and when a connection attempt ends, so that {@link
+   * #awaitSession} returns as soon as there is a session, even while the owner's {@link #up} on
+   * it still runs (it may wait for a lock the caller of {@code awaitSession} holds).
+   */
+  private final Object sessionChanged = new Object();
+
   private final Backoff backoff = Backoff.registry();
   // Touched on the executor only.
   private ScheduledFuture<?> retry;
@@ -99,16 +105,25 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
     Future<?> attempt =
         run(
             () -> {
-              if (retry != null) {
-                retry.cancel(false);
-                retry = null;
+              try {
+                if (retry != null) {
+                  retry.cancel(false);
+                  retry = null;
+                }
+                connect();
+              } finally {
+                signal();
               }
-              connect();
             });
-    try {
-      attempt.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // Reported below as not connected.
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (sessionChanged) {
+      while (session == null && !attempt.isDone()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(sessionChanged, left);
+      }
     }
     s = session;
     if (s == null) {
@@ -141,12 +156,19 @@ abstract class RedisLink<S extends AutoCloseable> implements AutoCloseable {
       return;
     }
     session = s;
+    signal();
     try {
       up(s);
       backoff.reset();
     } catch (Exception e) {
       failed(e);
       drop(s, "setting up the connection failed: " + e);
+    }
+  }
+
+  private void signal() {
+    synchronized (sessionChanged) {
+      sessionChanged.notifyAll();
     }
   }
 

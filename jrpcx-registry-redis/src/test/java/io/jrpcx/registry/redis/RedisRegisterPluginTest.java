@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -90,6 +91,30 @@ class RedisRegisterPluginTest {
     assertThat(c.pttl(DIR)).isEqualTo(-1);
     assertThat(c.pttl(LEAF)).isBetween(1L, 60_000L);
     assertThat(c.type(LEAF)).isEqualTo("string");
+  }
+
+  /**
+   * Registering while the first connection is being set up must not wait for the connection
+   * timeout: the setup (restoring what is registered) waits for the plugin's lock, which the
+   * registration holds while it waits for the connection. It used to wait the whole timeout.
+   */
+  @Test
+  @Timeout(20)
+  void aRegistrationRightAfterStartDoesNotWaitOutTheConnectionTimeout() {
+    for (int round = 0; round < 3; round++) { // each round races a fresh plugin's first connect
+      RedisRegisterPlugin p =
+          RedisRegisterPlugin.builder()
+              .redisAddress(redis.address())
+              .serviceAddress(ADDRESS)
+              .basePath("/round" + round)
+              .timeout(Duration.ofSeconds(60))
+              .build();
+      closeables.add(p);
+      p.start();
+      serverWith(p).register("Arith", new ArithService(), "weight=" + round);
+      String leaf = "//round" + round + "/Arith/" + ADDRESS;
+      assertThat(Libkv.decode(redis.commands().get(leaf)).value()).isEqualTo("weight=" + round);
+    }
   }
 
   @Test
