@@ -41,8 +41,8 @@ final class ConsoleCommand implements Callable<Integer> {
       required = true,
       paramLabel = "URL",
       description =
-          "etcd://host:port[,...], zookeeper://host:port[,...], consul://host:port or"
-              + " redis://[:password@]host:port[/db]")
+          "etcd://host:port[,...], zookeeper://host:port[,...], consul://host:port,"
+              + " redis://[:password@]host:port[/db] or mdns://[interface address] (read only)")
   String registry;
 
   @Option(

@@ -38,6 +38,7 @@ final class ListCommand implements Callable<Integer> {
       description =
           "zookeeper://host:port[,host:port...], etcd://host:port[,...], "
               + "consul://host:port, redis://[:password@]host:port[/db], "
+              + "mdns://[interface address], "
               + "dns://name:port[?server=ip:port] (A/AAAA; without :port, SRV) or "
               + "k8s://namespace/service[:port][?server=URL] (EndpointSlices)")
   String registry;

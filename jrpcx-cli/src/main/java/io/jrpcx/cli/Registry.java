@@ -48,6 +48,7 @@ interface Registry extends AutoCloseable {
         case "consul" -> new ConsulRegistry(one(address.hostsFor(8500, "consul"), url), timeout);
         case "redis", "rediss" -> new RedisRegistry(url, timeout);
         case "dns" -> new DnsRegistry(url, timeout);
+        case "mdns" -> new MdnsRegistry(url);
         case "k8s", "kubernetes" -> new KubernetesRegistry(url, timeout);
         default ->
             throw new CliException(
@@ -56,7 +57,7 @@ interface Registry extends AutoCloseable {
                     + url
                     + "': unknown kind '"
                     + address.scheme()
-                    + "'; use zookeeper://, etcd://, consul://, redis://, dns:// or k8s://");
+                    + "'; use zookeeper://, etcd://, consul://, redis://, mdns://, dns:// or k8s://");
       };
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);

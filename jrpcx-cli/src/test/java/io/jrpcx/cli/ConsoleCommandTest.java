@@ -74,8 +74,9 @@ class ConsoleCommandTest {
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err())
         .isEqualTo("error: --listen '8080' is not HOST:PORT (e.g. 127.0.0.1:8080)\n");
-    Cli.Result mdns = Cli.run("console", "--registry", "mdns://", "--listen", "127.0.0.1:0");
-    assertThat(mdns.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(mdns.err()).contains("mDNS has no registry");
+    Cli.Result unknown =
+        Cli.run("console", "--registry", "eureka://h:1", "--listen", "127.0.0.1:0");
+    assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(unknown.err()).contains("unknown kind 'eureka'");
   }
 }

@@ -90,11 +90,13 @@ final class ConsoleServer implements AutoCloseable {
     this.traffic = new Traffic(view, probe);
     InetSocketAddress bound = http.getAddress();
     this.steeringRefused =
-        token == null && !bound.getAddress().isLoopbackAddress()
-            ? "steering needs an access token when the console listens beyond loopback ("
-                + bound.getAddress().getHostAddress()
-                + "): start it with a token"
-            : null;
+        store.readOnly() != null
+            ? store.readOnly()
+            : token == null && !bound.getAddress().isLoopbackAddress()
+                ? "steering needs an access token when the console listens beyond loopback ("
+                    + bound.getAddress().getHostAddress()
+                    + "): start it with a token"
+                : null;
     AtomicInteger n = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(

@@ -29,6 +29,11 @@ interface RegistryStore extends AutoCloseable {
    */
   String update(String service, String node, UnaryOperator<String> edit) throws Exception;
 
+  /** Why nodes of this registry cannot be steered, or null when they can. */
+  default String readOnly() {
+    return null;
+  }
+
   /**
    * Calls {@code changed} (on the client's thread; it must not block) whenever something under
    * the base path may have changed; returns false when this registry's client cannot watch, and
@@ -52,19 +57,14 @@ interface RegistryStore extends AutoCloseable {
       case "consul" ->
           new ConsulStore(one(address.hostsFor(8500, "consul"), url), basePath, timeout);
       case "redis", "rediss" -> new RedisStore(url, basePath, timeout);
-      case "mdns" ->
-          throw new IllegalArgumentException(
-              "registry '"
-                  + url
-                  + "': mDNS has no registry to read every service from nor to write to; the"
-                  + " console supports etcd://, zookeeper://, consul:// and redis://");
+      case "mdns" -> new MdnsStore(url, timeout);
       default ->
           throw new IllegalArgumentException(
               "registry '"
                   + url
                   + "': unknown kind '"
                   + address.scheme()
-                  + "'; use etcd://, zookeeper://, consul:// or redis://");
+                  + "'; use etcd://, zookeeper://, consul://, redis:// or mdns://");
     };
   }
 

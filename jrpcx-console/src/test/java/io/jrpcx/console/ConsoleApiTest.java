@@ -9,9 +9,12 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.jrpcx.registry.etcd.EtcdServer;
+import io.jrpcx.registry.mdns.MdnsRegisterPlugin;
+import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -421,10 +424,48 @@ class ConsoleApiTest {
   }
 
   @Test
-  void startRefusesRegistriesItCannotRead() {
+  void mdnsIsShownReadOnlyAndSteeringItIsRefused() throws Exception {
+    MdnsRegisterPlugin plugin =
+        MdnsRegisterPlugin.builder()
+            .instanceName("console-" + base.substring(1))
+            .hostName("console-" + base.substring(1))
+            .bindAddress(InetAddress.getByName("127.0.0.1"))
+            .updateInterval(Duration.ZERO)
+            .build();
+    Server server = Server.builder().plugin(plugin).build();
+    try {
+      String service = "Mdns" + base.substring(base.lastIndexOf('_') + 1);
+      server.register(service, new ArithService(), "weight=3");
+      server.start("tcp", "127.0.0.1:0");
+      String node = "tcp@" + server.address();
+      console = Console.builder().registry("mdns://127.0.0.1").listen("127.0.0.1", 0).start();
+
+      assertThat(awaitNode(service, node).path("weight").asInt()).isEqualTo(3);
+      JsonNode snapshot = JSON.readTree(get("/api/services").body());
+      assertThat(snapshot.path("steeringRefused").asText())
+          .isEqualTo(
+              "mDNS entries are announced by the servers themselves: they can be seen here, not"
+                  + " steered");
+      HttpResponse<String> r =
+          post(
+              "/api/steer",
+              "{\"service\":\"" + service + "\",\"node\":\"" + node + "\",\"active\":false}");
+      assertThat(r.statusCode()).isEqualTo(403);
+    } finally {
+      server.close();
+      plugin.close();
+    }
+  }
+
+  @Test
+  void startRefusesRegistriesItDoesNotKnow() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> Console.builder().registry("mdns://").listen("127.0.0.1", 0).start())
+            () ->
+                Console.builder()
+                    .registry("eureka://127.0.0.1:8761")
+                    .listen("127.0.0.1", 0)
+                    .start())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("mDNS has no registry");
+        .hasMessageContaining("unknown kind 'eureka'");
   }
 }

@@ -9,10 +9,14 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,6 +62,9 @@ public final class MdnsDiscovery extends RegistryDiscovery {
   private final Shared shared;
   private final Runnable listener = this::update;
   private final CountDownLatch found = new CountDownLatch(1);
+
+  /** Whether this template opened the browser for {@link #everyService}; guarded by this. */
+  private boolean browsingAll;
 
   private MdnsDiscovery(Shared shared, String servicePath) {
     super("", servicePath); // rpcx's mDNS layout has no base path
@@ -105,11 +112,80 @@ public final class MdnsDiscovery extends RegistryDiscovery {
     return new MdnsDiscovery(shared, cloneable(servicePath));
   }
 
+  /**
+   * Every service the servers on the link announce, each with its nodes sorted by address: what
+   * {@code jrpcx list} and the console show, since mDNS has no registry to list. The first call on
+   * a template starts browsing and waits up to the timeout for a first answer; later calls, and
+   * calls on a discovery of one service, read the cache the browse keeps up to date.
+   *
+   * @throws IllegalStateException when this discovery is closed
+   * @throws UncheckedIOException when mDNS cannot be started on the interface
+   */
+  public SortedMap<String, List<KVPair>> everyService() {
+    Browser b = browserForAll();
+    List<Browser.Instance> instances = b.instances();
+    instances.sort(Comparator.comparing(i -> i.name));
+    SortedMap<String, List<KVPair>> out = new TreeMap<>();
+    Map<String, Set<String>> seen = new HashMap<>();
+    for (Browser.Instance i : instances) {
+      for (RpcxTxt.Entry e : i.entries) {
+        if (!e.serviceAddress().isEmpty()
+            && seen.computeIfAbsent(e.service(), k -> new HashSet<>()).add(e.serviceAddress())) {
+          out.computeIfAbsent(e.service(), k -> new ArrayList<>())
+              .add(new KVPair(e.serviceAddress(), e.meta()));
+        }
+      }
+    }
+    out.values().forEach(nodes -> nodes.sort(Comparator.comparing(KVPair::key)));
+    return out;
+  }
+
+  private synchronized Browser browserForAll() {
+    if (isClosed()) {
+      throw new IllegalStateException("mDNS discovery is closed");
+    }
+    if (!isTemplate() || browsingAll) {
+      return shared.browser;
+    }
+    Browser b;
+    try {
+      b = shared.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start mDNS on " + shared.bindAddress, e);
+    }
+    browsingAll = true;
+    CountDownLatch answered = new CountDownLatch(1);
+    Runnable onAnswer =
+        () -> {
+          if (!b.instances().isEmpty()) {
+            answered.countDown();
+          }
+        };
+    b.addListener(onAnswer);
+    try {
+      shared.browse();
+      if (b.instances().isEmpty()) {
+        answered.await(shared.timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      b.removeListener(onAnswer);
+    }
+    return b;
+  }
+
   @Override
   protected void doClose() {
     Browser b = shared.browser;
     if (!isTemplate() && b != null) {
       b.removeListener(listener);
+    }
+    synchronized (this) {
+      if (browsingAll) {
+        browsingAll = false;
+        shared.release();
+      }
     }
     shared.release();
   }

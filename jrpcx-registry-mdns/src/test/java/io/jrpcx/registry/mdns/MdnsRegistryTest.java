@@ -76,6 +76,49 @@ class MdnsRegistryTest {
 
   @Test
   @Timeout(40)
+  void aTemplateListsEveryServiceEveryHostAnnounces() throws Exception {
+    String a = unique("every-a");
+    String b = unique("every-b");
+    for (String[] host : new String[][] {{a, "tcp@10.0.0.5:8972"}, {b, "tcp@10.0.0.6:8972"}}) {
+      MdnsRegisterPlugin plugin =
+          closer.laterSlow(
+              MdnsRegisterPlugin.builder()
+                  .serviceAddress(host[1])
+                  .instanceName(host[0])
+                  .hostName(host[0])
+                  .bindAddress(loopback())
+                  .updateInterval(Duration.ZERO)
+                  .build());
+      Server server = closer.later(Server.builder().plugin(plugin).build());
+      server.register("Arith", new ArithService(), "weight=1");
+      if (host[0].equals(b)) {
+        server.register("Echo", new EchoService(), "group=g1");
+      }
+      server.start("tcp", "127.0.0.1:0");
+    }
+    MdnsDiscovery template =
+        closer.laterSlow(
+            MdnsDiscovery.builder()
+                .bindAddress(loopback())
+                .timeout(Duration.ofMillis(300))
+                .watchInterval(Duration.ofSeconds(1))
+                .build());
+    assertThat(template.services()).isEmpty(); // a template still follows no service
+    await()
+        .atMost(SEEN)
+        .untilAsserted(
+            () ->
+                assertThat(template.everyService())
+                    .containsEntry(
+                        "Arith",
+                        List.of(
+                            new KVPair("tcp@10.0.0.5:8972", "weight=1"),
+                            new KVPair("tcp@10.0.0.6:8972", "weight=1")))
+                    .containsEntry("Echo", List.of(new KVPair("tcp@10.0.0.6:8972", "group=g1"))));
+  }
+
+  @Test
+  @Timeout(40)
   void announcesGosLayoutAndReportsOnlyTheAskedService() throws Exception {
     RawHost observer = rawHost();
     String name = unique("rpcx-layout");
