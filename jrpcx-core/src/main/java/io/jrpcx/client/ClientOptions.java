@@ -34,7 +34,7 @@ public final class ClientOptions {
    * MsgPack, no compression, 1 s connect timeout, no idle timeout, no heartbeat (30 s wait when
    * enabled), 1 min TCP keepalive, a {@code RateBreaker(0.95, 100)} per node, 64 MiB frame and
    * decompression limits, plaintext (no TLS); for XClients no group, 3 retries, no retry
-   * interval and a 10 ms backup latency.
+   * interval, a 10 ms backup latency and one connection per node.
    */
   public static final ClientOptions DEFAULT = new Builder().build();
 
@@ -59,6 +59,7 @@ public final class ClientOptions {
   private final Duration backupLatency;
   private final TlsConfig tls;
   private final String rpcPath;
+  private final int connectionsPerNode;
 
   private ClientOptions(Builder b) {
     this.serializeType = b.serializeType;
@@ -82,6 +83,7 @@ public final class ClientOptions {
     this.backupLatency = b.backupLatency;
     this.tls = b.tls;
     this.rpcPath = b.rpcPath;
+    this.connectionsPerNode = b.connectionsPerNode;
   }
 
   public static Builder builder() {
@@ -208,6 +210,15 @@ public final class ClientOptions {
     return rpcPath;
   }
 
+  /**
+   * How many connections an {@link XClient} keeps to each node (default 1, as rpcx's XClient);
+   * calls to a node take its connections in turn. A {@link Client} is one connection and ignores
+   * it.
+   */
+  public int connectionsPerNode() {
+    return connectionsPerNode;
+  }
+
   /** Builds {@link ClientOptions}; starts from the defaults. */
   public static final class Builder {
     private int serializeType = SerializeType.MSGPACK;
@@ -231,6 +242,7 @@ public final class ClientOptions {
     private Duration backupLatency = Duration.ofMillis(10);
     private TlsConfig tls;
     private String rpcPath = "/_rpcx_";
+    private int connectionsPerNode = 1;
 
     private Builder() {}
 
@@ -256,6 +268,7 @@ public final class ClientOptions {
       backupLatency = o.backupLatency;
       tls = o.tls;
       rpcPath = o.rpcPath;
+      connectionsPerNode = o.connectionsPerNode;
     }
 
     /** See {@link io.jrpcx.codec.SerializeType}; must be registered in {@link #codecs}. */
@@ -407,6 +420,22 @@ public final class ClientOptions {
      */
     public Builder rpcPath(String path) {
       this.rpcPath = io.jrpcx.internal.Network.checkRpcPath(path);
+      return this;
+    }
+
+    /**
+     * How many connections an {@link XClient} keeps to each node (default 1, as rpcx's XClient).
+     * Calls to a node take its connections in turn, each dialed on first use and re-dialed lazily
+     * once dead; the node's breaker covers all of them. A small pool (2 to 4) lets a busy client
+     * spread its calls over more than one network thread on each side; a {@link Client} is one
+     * connection and ignores it.
+     */
+    public Builder connectionsPerNode(int connections) {
+      if (connections < 1 || connections > 1024) {
+        throw new IllegalArgumentException(
+            "connectionsPerNode must be 1..1024, was " + connections);
+      }
+      this.connectionsPerNode = connections;
       return this;
     }
 

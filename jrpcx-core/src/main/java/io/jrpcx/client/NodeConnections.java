@@ -13,8 +13,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An XClient's connections: at most one per node, dialed on first use, re-dialed lazily once
- * dead, with concurrent dials to one node merged into one. Each node keeps its breaker across
+ * An XClient's connections: {@link ClientOptions#connectionsPerNode()} per node (one by default),
+ * taken in turn, each dialed on first use and re-dialed lazily once dead, with concurrent dials of
+ * one connection merged into one. Each node keeps its breaker across
  * re-dials, so a node that keeps failing stays shunned whatever connection it is on.
  */
 final class NodeConnections implements AutoCloseable {
@@ -86,8 +87,12 @@ final class NodeConnections implements AutoCloseable {
     final String network;
     final String address;
     final Breaker breaker;
-    private Client client;
-    private CompletableFuture<Client> dialing;
+
+    /** One slot per connection ({@link ClientOptions#connectionsPerNode()}), all under this. */
+    private final Client[] clients;
+
+    private final CompletableFuture<?>[] dialing;
+    private int next;
     private boolean retired;
 
     Node(String key) {
@@ -95,35 +100,43 @@ final class NodeConnections implements AutoCloseable {
       this.network = pair.network();
       this.address = pair.address();
       this.breaker = options.breakerFactory() == null ? null : options.breakerFactory().get();
+      this.clients = new Client[options.connectionsPerNode()];
+      this.dialing = new CompletableFuture<?>[clients.length];
     }
 
+    /** The connection of the next slot in turn, dialing it if needed. */
+    @SuppressWarnings("unchecked")
     Client get() {
       CompletableFuture<Client> dial;
       boolean mine = false;
       Client dead = null;
+      int slot;
       synchronized (this) {
         if (retired) {
           throw new ConnectionException(
               ConnectionException.SHUT_DOWN + ": " + network + "@" + address + " left the list");
         }
+        slot = next;
+        next = slot + 1 == clients.length ? 0 : slot + 1;
+        Client client = clients[slot];
         if (client != null) {
           if (client.isUsable()) {
             return client;
           }
           dead = client;
-          client = null;
+          clients[slot] = null;
         }
-        if (dialing == null) {
-          dialing = new CompletableFuture<>();
+        if (dialing[slot] == null) {
+          dialing[slot] = new CompletableFuture<Client>();
           mine = true;
         }
-        dial = dialing;
+        dial = (CompletableFuture<Client>) dialing[slot];
       }
       if (dead != null) {
         dead.close();
       }
       if (mine) {
-        dial(dial);
+        dial(slot, dial);
       }
       try {
         return dial.join();
@@ -140,23 +153,23 @@ final class NodeConnections implements AutoCloseable {
       }
     }
 
-    private void dial(CompletableFuture<Client> dial) {
+    private void dial(int slot, CompletableFuture<Client> dial) {
       Client c = new Client(options, breaker, plugins);
       try {
         c.connect(network, address);
       } catch (RuntimeException e) {
         synchronized (this) {
-          dialing = null;
+          dialing[slot] = null;
         }
         dial.completeExceptionally(e);
         return;
       }
       boolean keep;
       synchronized (this) {
-        dialing = null;
+        dialing[slot] = null;
         keep = !retired;
         if (keep) {
-          client = c;
+          clients[slot] = c;
         }
       }
       if (!keep) {
@@ -170,35 +183,39 @@ final class NodeConnections implements AutoCloseable {
     }
 
     void usePlugins(ClientPlugins plugins) {
-      Client c;
+      Client[] cs;
       synchronized (this) {
-        c = client;
+        cs = clients.clone();
       }
-      if (c != null) {
-        c.usePlugins(plugins);
+      for (Client c : cs) {
+        if (c != null) {
+          c.usePlugins(plugins);
+        }
       }
     }
 
-    /** The node left the list: no new calls; the connection closes once its calls answered. */
+    /** The node left the list: no new calls; its connections close once their calls answered. */
     void retire() {
-      Client c = detach();
-      if (c != null) {
-        c.closeWhenIdle();
+      for (Client c : detach()) {
+        if (c != null) {
+          c.closeWhenIdle();
+        }
       }
     }
 
     void close() {
-      Client c = detach();
-      if (c != null) {
-        c.close();
+      for (Client c : detach()) {
+        if (c != null) {
+          c.close();
+        }
       }
     }
 
-    private synchronized Client detach() {
+    private synchronized Client[] detach() {
       retired = true;
-      Client c = client;
-      client = null;
-      return c;
+      Client[] cs = clients.clone();
+      java.util.Arrays.fill(clients, null);
+      return cs;
     }
   }
 }

@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * group are called. Every change discovery reports reaches the selector at once. Nodes that leave
  * the list get no new calls; their calls in flight still receive their answers.
  *
- * <p><b>Connections.</b> One connection per node, made on first use and made again, lazily, when
- * it died; concurrent callers share one dial. Each node has its own breaker
+ * <p><b>Connections.</b> One connection per node ({@link ClientOptions#connectionsPerNode()} to
+ * keep more, taken in turn), made on first use and made again, lazily, when it died; concurrent callers share one dial. Each node has its own breaker
  * ({@link ClientOptions#breakerFactory()}), which outlives the node's connections.
  *
  * <p><b>Calls.</b> {@link #call} and {@link #callAsync} apply the fail mode; {@link #go} sends one

@@ -12,11 +12,13 @@ import io.jrpcx.client.discovery.InProcessDiscovery;
 import io.jrpcx.client.discovery.MultipleServersDiscovery;
 import io.jrpcx.client.discovery.Peer2PeerDiscovery;
 import io.jrpcx.server.Server;
+import io.jrpcx.server.ServerContext;
 import io.jrpcx.testing.Args;
 import io.jrpcx.testing.ArithService;
 import io.jrpcx.testing.Reply;
 import io.jrpcx.testing.TestCluster;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -357,6 +359,75 @@ class XClientTest {
 
     assertThat(seen).hasSize(3).allSatisfy((x, n) -> assertThat(n).isEqualTo(3));
     assertThat(cluster.node("a").server.activeConnections()).hasSize(3);
+  }
+
+  /** Answers with the client's port as the server sees it: which connection the call came on. */
+  public static class Who {
+    public void port(ServerContext ctx, Args args, Reply reply) {
+      reply.C = ((InetSocketAddress) ctx.connection().remoteAddress()).getPort();
+    }
+  }
+
+  @Test
+  void connectionsPerNodeSpreadsCallsOverThatManyConnectionsInTurn() {
+    cluster.start("a", "");
+    Server server = cluster.node("a").server;
+    server.register("Who", new Who(), "");
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Who",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                cluster.discovery(),
+                ClientOptions.DEFAULT.toBuilder().connectionsPerNode(4).build()));
+    Map<Integer, Integer> callsPerConnection = new ConcurrentHashMap<>();
+
+    for (int i = 0; i < 12; i++) {
+      int port = x.call(ctx(), "Port", new Args(i, 1), Reply.class).C;
+      callsPerConnection.merge(port, 1, Integer::sum);
+    }
+
+    assertThat(callsPerConnection).hasSize(4).allSatisfy((port, n) -> assertThat(n).isEqualTo(3));
+    assertThat(server.activeConnections())
+        .hasSize(4)
+        .extracting(c -> ((InetSocketAddress) c.remoteAddress()).getPort())
+        .containsExactlyInAnyOrderElementsOf(callsPerConnection.keySet());
+
+    x.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.activeConnections().isEmpty());
+  }
+
+  @Test
+  void oneConnectionPerNodeByDefault() {
+    cluster.start("a", "");
+    Server server = cluster.node("a").server;
+    server.register("Who", new Who(), "");
+    XClient x =
+        cluster.closeAfter(
+            XClient.create(
+                "Who",
+                FailMode.FAILFAST,
+                SelectMode.RANDOM_SELECT,
+                cluster.discovery(),
+                ClientOptions.DEFAULT));
+    Map<Integer, Integer> callsPerConnection = new ConcurrentHashMap<>();
+
+    for (int i = 0; i < 6; i++) {
+      callsPerConnection.merge(
+          x.call(ctx(), "Port", new Args(i, 1), Reply.class).C, 1, Integer::sum);
+    }
+
+    assertThat(ClientOptions.DEFAULT.connectionsPerNode()).isEqualTo(1);
+    assertThat(callsPerConnection).hasSize(1);
+    assertThat(server.activeConnections()).hasSize(1);
+  }
+
+  @Test
+  void connectionsPerNodeMustBeAtLeastOne() {
+    assertThatThrownBy(() -> ClientOptions.builder().connectionsPerNode(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connectionsPerNode");
   }
 
   @Test
