@@ -4,8 +4,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.jrpcx.Context;
 import io.jrpcx.TlsConfig;
 import io.jrpcx.benchmark.proto.BenchmarkMessage;
+import io.jrpcx.client.Call;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
+import io.jrpcx.client.FailMode;
+import io.jrpcx.client.SelectMode;
+import io.jrpcx.client.XClient;
+import io.jrpcx.client.discovery.Peer2PeerDiscovery;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.codec.MsgPackCodec;
 import io.jrpcx.codec.SerializeType;
@@ -21,6 +26,7 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** jrpcx: {@link Server} with the {@link Bench} service, {@link Client}s calling it. */
@@ -181,8 +187,11 @@ final class JrpcxPeer {
     if (network.equals("kcp")) {
       builder.plugin(KCP);
     }
-    ClientOptions options = builder.build();
     String address = new InetSocketAddress(host, port).getHostString() + ":" + port;
+    if (connections > 1 && network.equals("tcp")) {
+      return connectXClient(builder, address, connections, serializeType, workload);
+    }
+    ClientOptions options = builder.build();
     List<Client> clients =
         Parallel.open(
             connections,
@@ -197,12 +206,80 @@ final class JrpcxPeer {
               return c;
             },
             Client::close);
-    return new JrpcxClient(clients.toArray(new Client[0]), serializeType, workload);
+    Client[] all = clients.toArray(new Client[0]);
+    AtomicInteger next = new AtomicInteger();
+    return new JrpcxClient(
+        new Sender() {
+          @Override
+          public <T> Call<T> go(Context ctx, String method, Object args, Class<T> replyType) {
+            Client c = all[Math.floorMod(next.getAndIncrement(), all.length)];
+            return c.go(ctx, SERVICE, method, args, replyType);
+          }
+
+          @Override
+          public void close() {
+            for (Client c : all) {
+              c.close();
+            }
+          }
+        },
+        serializeType,
+        workload);
+  }
+
+  /**
+   * K connections as users get them from one {@link XClient}: {@link
+   * ClientOptions.Builder#connectionsPerNode(int)} K to the one node, calls taking them in turn.
+   * One call per connection dials them all before the run starts.
+   */
+  private static PeerClient connectXClient(
+      ClientOptions.Builder builder,
+      String address,
+      int connections,
+      int serializeType,
+      Workload workload) {
+    XClient x =
+        XClient.create(
+            SERVICE,
+            FailMode.FAILFAST,
+            SelectMode.RANDOM_SELECT,
+            new Peer2PeerDiscovery("tcp@" + address, ""),
+            builder.connectionsPerNode(connections).build());
+    JrpcxClient client =
+        new JrpcxClient(
+            new Sender() {
+              @Override
+              public <T> Call<T> go(Context ctx, String method, Object args, Class<T> replyType) {
+                return x.go(ctx, method, args, replyType);
+              }
+
+              @Override
+              public void close() {
+                x.close();
+              }
+            },
+            serializeType,
+            workload);
+    try {
+      for (int i = 0; i < connections; i++) {
+        client.call().get(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      x.close();
+      throw new IllegalStateException("dialing " + connections + " connections failed", e);
+    }
+    return client;
+  }
+
+  /** Sends one call on the connections of a {@link JrpcxClient}. */
+  private interface Sender {
+    <T> Call<T> go(Context ctx, String method, Object args, Class<T> replyType);
+
+    void close();
   }
 
   private static final class JrpcxClient implements PeerClient {
-    private final Client[] clients;
-    private final AtomicInteger next = new AtomicInteger();
+    private final Sender sender;
     private final Workload workload;
     private final boolean raw;
     private final boolean protobuf;
@@ -210,8 +287,8 @@ final class JrpcxPeer {
     private final BenchmarkMessage proto = message.toProto();
     private final byte[] bytes;
 
-    JrpcxClient(Client[] clients, int serializeType, Workload workload) {
-      this.clients = clients;
+    JrpcxClient(Sender sender, int serializeType, Workload workload) {
+      this.sender = sender;
       this.workload = workload;
       this.raw = serializeType == SerializeType.NONE;
       this.protobuf = serializeType == SerializeType.PROTOBUF;
@@ -220,10 +297,10 @@ final class JrpcxPeer {
 
     @Override
     public CompletableFuture<?> call() {
-      Client c = clients[Math.floorMod(next.getAndIncrement(), clients.length)];
+      Sender c = sender;
       Context ctx = Context.background();
       if (!workload.isMessage()) {
-        return c.go(ctx, SERVICE, "Echo", bytes, byte[].class)
+        return c.go(ctx, "Echo", bytes, byte[].class)
             .done()
             .thenApply(
                 reply -> {
@@ -234,7 +311,7 @@ final class JrpcxPeer {
                 });
       }
       if (protobuf) {
-        return c.go(ctx, SERVICE, "SayProtobuf", proto, BenchmarkMessage.class)
+        return c.go(ctx, "SayProtobuf", proto, BenchmarkMessage.class)
             .done()
             .thenApply(
                 reply -> {
@@ -246,7 +323,7 @@ final class JrpcxPeer {
       }
       if (raw) {
         // The application encodes and parses protobuf itself, as a protobuf codec would.
-        return c.go(ctx, SERVICE, "SayProto", proto.toByteArray(), byte[].class)
+        return c.go(ctx, "SayProto", proto.toByteArray(), byte[].class)
             .done()
             .thenApply(
                 reply -> {
@@ -262,7 +339,7 @@ final class JrpcxPeer {
                   return m;
                 });
       }
-      return c.go(ctx, SERVICE, "Say", message, GoogleMessage1.class)
+      return c.go(ctx, "Say", message, GoogleMessage1.class)
           .done()
           .thenApply(
               reply -> {
@@ -275,9 +352,7 @@ final class JrpcxPeer {
 
     @Override
     public void close() {
-      for (Client c : clients) {
-        c.close();
-      }
+      sender.close();
     }
   }
 }

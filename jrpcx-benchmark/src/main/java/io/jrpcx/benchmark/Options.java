@@ -20,13 +20,15 @@ final class Options {
           "prints a table and writes the results as JSON.",
           "",
           "  --peers LIST          " + Peer.ids() + " (default: all)",
-          "  --scenarios LIST      all | message | payload | idle | c1,c100,c1000,",
+          "  --scenarios LIST      all | message | payload | idle | c1,c100,c1000,c1000x4,",
           "                        payload-100B,payload-1KB,payload-16KB,payload-1MB,",
-          "                        idle-1k,idle-10k | c<N> | payload-<bytes> | idle-<N> (default: all)",
+          "                        idle-1k,idle-10k | c<N> | c<N>x<K> | payload-<bytes> | idle-<N>",
+          "                        (default: all)",
           "  --warmup D            warm-up per run, e.g. 10s, 500ms (default 10s: gRPC's and",
           "                        Dubbo's servers need about that to be compiled on 2 cores)",
           "  --duration D          measured window per run (default 10s)",
-          "  --connections K       connections for load scenarios (default 1)",
+          "  --connections K       connections for every load scenario (default: the scenario's own,",
+          "                        1, or K for c<N>x<K>)",
           "  --rate R              open loop: R calls/s per run, latency from the intended send",
           "                        time (default: closed loop)",
           "  --payload-concurrency C   calls in flight in the payload sweep (default 16)",
@@ -40,7 +42,10 @@ final class Options {
   List<String> scenarios = List.of("all");
   Duration warmup = Duration.ofSeconds(10);
   Duration duration = Duration.ofSeconds(10);
-  int connections = 1;
+
+  /** Connections of every load scenario; 0 (the default) keeps each scenario's own (1, or K). */
+  int connections;
+
   double rate;
   int payloadConcurrency = Scenario.PAYLOAD_CONCURRENCY;
   List<String> serverJvmArgs = List.of("-Xms1g", "-Xmx1g");
@@ -136,7 +141,7 @@ final class Options {
   List<Scenario> selectedScenarios() {
     List<Scenario> out = new ArrayList<>();
     for (Scenario s : Scenario.select(scenarios, payloadConcurrency)) {
-      out.add(s.withConnections(connections));
+      out.add(connections > 0 ? s.withConnections(connections) : s);
     }
     return out;
   }

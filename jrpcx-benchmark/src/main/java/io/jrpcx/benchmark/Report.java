@@ -210,7 +210,9 @@ final class Report {
 
   private static String label(Scenario s) {
     String name = s.name();
-    return s.connections() > 1 ? name + " k=" + s.connections() : name;
+    return s.connections() > 1 && !name.endsWith("x" + s.connections())
+        ? name + " k=" + s.connections()
+        : name;
   }
 
   static String us(double micros) {

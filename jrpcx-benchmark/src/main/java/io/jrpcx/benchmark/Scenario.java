@@ -43,6 +43,7 @@ record Scenario(
         load("c1", Workload.message(), 1, 1),
         load("c100", Workload.message(), 100, 1),
         load("c1000", Workload.message(), 1000, 1),
+        load("c1000x4", Workload.message(), 1000, 4),
         load("payload-100B", Workload.bytes(100), payloadConcurrency, 1),
         load("payload-1KB", Workload.bytes(1024), payloadConcurrency, 1),
         load("payload-16KB", Workload.bytes(16 * 1024), payloadConcurrency, 1),
@@ -52,9 +53,10 @@ record Scenario(
   }
 
   /**
-   * Resolves names and groups ({@code all}, {@code message} = c1,c100,c1000, {@code payload},
-   * {@code idle}) into scenarios, in the order of {@link #all}. Also accepts
-   * {@code c<N>} and {@code idle-<N>} for any N, and {@code payload-<bytes>}.
+   * Resolves names and groups ({@code all}, {@code message} = c1,c100,c1000,c1000x4, {@code
+   * payload}, {@code idle}) into scenarios, in the order of {@link #all}. Also accepts {@code
+   * c<N>}, {@code c<N>x<K>} (N calls in flight over K connections) and {@code idle-<N>} for any
+   * N, and {@code payload-<bytes>}.
    */
   static List<Scenario> select(List<String> names, int payloadConcurrency) {
     List<Scenario> all = all(payloadConcurrency);
@@ -103,6 +105,14 @@ record Scenario(
       if (name.matches("c\\d+")) {
         return load(name, Workload.message(), Integer.parseInt(name.substring(1)), 1);
       }
+      if (name.matches("c\\d+x\\d+")) {
+        int x = name.indexOf('x');
+        return load(
+            name,
+            Workload.message(),
+            Integer.parseInt(name.substring(1, x)),
+            Integer.parseInt(name.substring(x + 1)));
+      }
       if (name.matches("idle-\\d+")) {
         return idle(name, Integer.parseInt(name.substring(5)));
       }
@@ -117,8 +127,8 @@ record Scenario(
         "unknown scenario '"
             + name
             + "'; scenarios: all, message,"
-            + " payload, idle, c1, c100, c1000, payload-100B, payload-1KB, payload-16KB,"
-            + " payload-1MB, idle-1k, idle-10k, or c<N>, payload-<bytes>, idle-<N>");
+            + " payload, idle, c1, c100, c1000, c1000x4, payload-100B, payload-1KB, payload-16KB,"
+            + " payload-1MB, idle-1k, idle-10k, or c<N>, c<N>x<K>, payload-<bytes>, idle-<N>");
   }
 
   /** The same scenario over {@code k} connections. */

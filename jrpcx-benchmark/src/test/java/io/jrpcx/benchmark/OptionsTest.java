@@ -20,6 +20,7 @@ class OptionsTest {
             "c1",
             "c100",
             "c1000",
+            "c1000x4",
             "payload-100B",
             "payload-1KB",
             "payload-16KB",
@@ -27,6 +28,25 @@ class OptionsTest {
             "idle-1k",
             "idle-10k");
     assertThat(o.rate).isZero();
+    assertThat(o.selectedScenarios())
+        .filteredOn(s -> s.name().equals("c1000x4"))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.concurrency()).isEqualTo(1000);
+              assertThat(s.connections()).isEqualTo(4);
+            });
+    assertThat(o.selectedScenarios())
+        .filteredOn(s -> !s.name().equals("c1000x4"))
+        .allSatisfy(s -> assertThat(s.connections()).isEqualTo(1));
+  }
+
+  @Test
+  void cNxKRunsNCallsInFlightOverKConnections() {
+    Scenario s = Options.parse("--scenarios", "c64x2").selectedScenarios().get(0);
+
+    assertThat(s.concurrency()).isEqualTo(64);
+    assertThat(s.connections()).isEqualTo(2);
   }
 
   @Test
