@@ -45,7 +45,7 @@ interface Registry extends AutoCloseable {
             new ZooKeeperRegistry(
                 String.join(",", address.hostsFor(2181, "zookeeper", "zk")), timeout);
         case "etcd" -> new EtcdRegistry(String.join(",", address.hostsFor(2379, "etcd")), timeout);
-        case "consul" -> new ConsulRegistry(one(address.hostsFor(8500, "consul"), url), timeout);
+        case "consul" -> new ConsulRegistry(address.hostFor(8500, "consul"), timeout);
         case "redis", "rediss" -> new RedisRegistry(url, timeout);
         case "dns" -> new DnsRegistry(url, timeout);
         case "mdns" -> new MdnsRegistry(url);
@@ -62,14 +62,6 @@ interface Registry extends AutoCloseable {
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
     }
-  }
-
-  private static String one(java.util.List<String> hosts, String url) {
-    if (hosts.size() != 1) {
-      throw new IllegalArgumentException(
-          "registry '" + url + "': Consul is read through one agent, not " + hosts.size());
-    }
-    return hosts.get(0);
   }
 
   /** The failure for a registry that did not answer. */

@@ -64,6 +64,10 @@ final class ConsoleServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService pool;
   private final RegistryStore store;
+
+  /** The store when its nodes can be steered, else null (then steeringRefused says why). */
+  private final WritableStore writable;
+
   private final RegistryView view;
   private final Traffic traffic;
   private final String registry;
@@ -83,6 +87,7 @@ final class ConsoleServer implements AutoCloseable {
       Duration probe) {
     this.http = http;
     this.store = store;
+    this.writable = store instanceof WritableStore w ? w : null;
     this.registry = registry;
     this.basePath = basePath;
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -90,7 +95,7 @@ final class ConsoleServer implements AutoCloseable {
     this.traffic = new Traffic(view, probe);
     InetSocketAddress bound = http.getAddress();
     this.steeringRefused =
-        store.readOnly() != null
+        writable == null
             ? store.readOnly()
             : token == null && !bound.getAddress().isLoopbackAddress()
                 ? "steering needs an access token when the console listens beyond loopback ("
@@ -357,7 +362,7 @@ final class ConsoleServer implements AutoCloseable {
     }
     String written;
     try {
-      written = store.update(service, node, edit);
+      written = writable.update(service, node, edit);
     } catch (NoSuchElementException e) {
       json(ex, 404, error(e.getMessage()));
       return;

@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
  * {@code ModifyIndex} with its {@code flags}: the session that locks the leaf (and deletes it with
  * its server) stays, since only {@code ?release} ends a lock. Re-read on the console's timer.
  */
-final class ConsulStore implements RegistryStore {
+final class ConsulStore implements WritableStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ATTEMPTS = 10;
 

@@ -32,7 +32,7 @@ import java.util.function.UnaryOperator;
  * not modified since it was read, so the entry still dies with its server and a concurrent rewrite
  * by the register plugin is never lost.
  */
-final class EtcdStore implements RegistryStore {
+final class EtcdStore implements WritableStore {
   private static final int ATTEMPTS = 10;
 
   private final String endpoints;

@@ -3,12 +3,10 @@ package io.jrpcx.console;
 import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.registry.Registries;
 import io.jrpcx.registry.mdns.MdnsDiscovery;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.UnaryOperator;
 
 /**
  * mDNS, read only: every service the servers on the link announce, from a browsing {@link
@@ -23,7 +21,7 @@ final class MdnsStore implements RegistryStore {
   private final String url;
   private final MdnsDiscovery discovery;
 
-  MdnsStore(String url, Duration timeout) {
+  MdnsStore(String url) {
     this.url = url;
     // The base path means nothing to mDNS; the template browses once asked for every service.
     this.discovery = (MdnsDiscovery) Registries.template(url, "");
@@ -45,11 +43,6 @@ final class MdnsStore implements RegistryStore {
       out.put(s.getKey(), nodes);
     }
     return out;
-  }
-
-  @Override
-  public String update(String service, String node, UnaryOperator<String> edit) {
-    throw new UnsupportedOperationException(READ_ONLY);
   }
 
   @Override

@@ -34,7 +34,7 @@ import java.util.function.UnaryOperator;
  * {@code WATCH}/{@code MULTI} so a concurrent rewrite is never lost, with {@code KEEPTTL} so the
  * leaf still expires when its server stops refreshing it. Re-read on the console's timer.
  */
-final class RedisStore implements RegistryStore {
+final class RedisStore implements WritableStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ATTEMPTS = 10;
 

@@ -2,9 +2,7 @@ package io.jrpcx.console;
 
 import io.jrpcx.registry.RegistryAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.SortedMap;
-import java.util.function.UnaryOperator;
 
 /**
  * One kind of registry as the console reads and edits it, in rpcx's layout for it (spec §3.11):
@@ -21,17 +19,11 @@ interface RegistryStore extends AutoCloseable {
   SortedMap<String, SortedMap<String, String>> read() throws Exception;
 
   /**
-   * Rewrites the metadata of {@code node} of {@code service} with {@code edit} applied to what the
-   * registry holds now, retrying when the entry changed in between (register plugins rewrite it to
-   * publish their rates), and returns what was written.
-   *
-   * @throws java.util.NoSuchElementException when the registry has no such node
+   * Why nodes of this registry cannot be steered; null for a {@link WritableStore}, whose nodes
+   * can.
    */
-  String update(String service, String node, UnaryOperator<String> edit) throws Exception;
-
-  /** Why nodes of this registry cannot be steered, or null when they can. */
   default String readOnly() {
-    return null;
+    return describe() + " cannot be steered";
   }
 
   /**
@@ -54,10 +46,9 @@ interface RegistryStore extends AutoCloseable {
       case "zookeeper", "zk" ->
           new ZooKeeperStore(
               String.join(",", address.hostsFor(2181, "zookeeper", "zk")), basePath, timeout);
-      case "consul" ->
-          new ConsulStore(one(address.hostsFor(8500, "consul"), url), basePath, timeout);
+      case "consul" -> new ConsulStore(address.hostFor(8500, "consul"), basePath, timeout);
       case "redis", "rediss" -> new RedisStore(url, basePath, timeout);
-      case "mdns" -> new MdnsStore(url, timeout);
+      case "mdns" -> new MdnsStore(url);
       default ->
           throw new IllegalArgumentException(
               "registry '"
@@ -66,14 +57,6 @@ interface RegistryStore extends AutoCloseable {
                   + address.scheme()
                   + "'; use etcd://, zookeeper://, consul://, redis:// or mdns://");
     };
-  }
-
-  private static String one(List<String> hosts, String url) {
-    if (hosts.size() != 1) {
-      throw new IllegalArgumentException(
-          "registry '" + url + "': Consul is read through one agent, not " + hosts.size());
-    }
-    return hosts.get(0);
   }
 
   /** {@code path} without trailing slashes, but {@code /} stays. */

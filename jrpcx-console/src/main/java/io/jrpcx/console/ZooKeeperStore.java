@@ -22,7 +22,7 @@ import org.apache.zookeeper.data.Stat;
  * the data at the version read, so the leaf stays the ephemeral znode of its server's session and
  * a concurrent rewrite by the register plugin is never lost. Re-read on the console's timer.
  */
-final class ZooKeeperStore implements RegistryStore {
+final class ZooKeeperStore implements WritableStore {
   private static final int ATTEMPTS = 10;
 
   private final String servers;

@@ -45,8 +45,9 @@ abstract class RegistryStoreContract {
     }
   }
 
-  private RegistryStore store() {
-    RegistryStore store = RegistryStore.open(registryUrl(), BASE, Duration.ofSeconds(5));
+  private WritableStore store() {
+    WritableStore store =
+        (WritableStore) RegistryStore.open(registryUrl(), BASE, Duration.ofSeconds(5));
     toClose.add(store);
     return store;
   }
@@ -63,7 +64,7 @@ abstract class RegistryStoreContract {
     String a = register("tcp@127.0.0.1:7001", "Arith", "weight=10&group=g1");
     String b = register("tcp@127.0.0.1:7002", "Arith", "");
     register("tcp@127.0.0.1:7003", "Echo", "state=inactive");
-    RegistryStore store = store();
+    WritableStore store = store();
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> store.read().getOrDefault("Echo", new TreeMap<>()).size() == 1);
@@ -93,7 +94,7 @@ abstract class RegistryStoreContract {
   @Test
   void rewritesOneKeyKeepingTheOthersAndTheEntrysTieToItsServer() throws Exception {
     String a = register("tcp@127.0.0.1:7011", "Arith", "weight=10&group=g1&note=two%20words");
-    RegistryStore store = store();
+    WritableStore store = store();
     await().atMost(Duration.ofSeconds(10)).until(() -> store.read().containsKey("Arith"));
     String tie = tie("Arith", a);
     assertThat(tie).isNotEqualTo("none");
@@ -116,7 +117,7 @@ abstract class RegistryStoreContract {
   @Test
   void aNodeThatIsNotThereIsNotCreated() throws Exception {
     register("tcp@127.0.0.1:7021", "Arith", "");
-    RegistryStore store = store();
+    WritableStore store = store();
     await().atMost(Duration.ofSeconds(10)).until(() -> store.read().containsKey("Arith"));
     assertThatThrownBy(
             () -> store.update("Arith", "tcp@127.0.0.1:1", m -> Steering.withState(m, false)))

@@ -158,6 +158,26 @@ public final class RegistryAddress {
   }
 
   /**
+   * The one host of a registry reached through a single server (Consul's agent), as {@link
+   * #hostsFor} gives it.
+   *
+   * @throws IllegalArgumentException as {@link #hostsFor}, or when more than one host is named
+   */
+  public String hostFor(int defaultPort, String... schemes) {
+    List<String> all = hostsFor(defaultPort, schemes);
+    if (all.size() != 1) {
+      throw new IllegalArgumentException(
+          "registry address '"
+              + text
+              + "': "
+              + schemes[0]
+              + ":// is reached through one server, not "
+              + all.size());
+    }
+    return all.get(0);
+  }
+
+  /**
    * Checks the scheme is one of {@code schemes}.
    *
    * @throws IllegalArgumentException naming the address and the schemes expected

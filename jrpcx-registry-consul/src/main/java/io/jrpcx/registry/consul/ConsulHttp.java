@@ -59,12 +59,7 @@ final class ConsulHttp {
   static String baseUri(String address) {
     String a = address.trim();
     if (RegistryAddress.isUrl(a) && !a.startsWith("http://") && !a.startsWith("https://")) {
-      List<String> hosts = RegistryAddress.parse(a).hostsFor(8500, "consul");
-      if (hosts.size() != 1) {
-        throw new IllegalArgumentException(
-            "registry address '" + a + "': Consul is reached through one agent, not " + hosts);
-      }
-      return "http://" + hosts.get(0);
+      return "http://" + RegistryAddress.parse(a).hostFor(8500, "consul");
     }
     while (a.endsWith("/")) {
       a = a.substring(0, a.length() - 1);
