@@ -18,6 +18,7 @@ import io.jrpcx.protobuf.ProtobufCodec;
 import io.jrpcx.server.NonBlocking;
 import io.jrpcx.server.Server;
 import io.jrpcx.transport.kcp.KcpConfig;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -26,6 +27,10 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -85,6 +90,10 @@ final class JrpcxPeer {
     if (handlerThreads != null) {
       builder.handlerThreads(handlerThreads);
     }
+    Executor executor = handlerExecutor(System.getProperty("jrpcx.bench.executor", ""));
+    if (executor != null) {
+      builder.executor(executor);
+    }
     Server server = builder.build();
     server.register(
         SERVICE, Boolean.getBoolean("jrpcx.bench.direct") ? new InlineBench() : new Bench(), "");
@@ -102,6 +111,34 @@ final class JrpcxPeer {
         server.close();
       }
     };
+  }
+
+  /**
+   * The handler executor {@code -Djrpcx.bench.executor} names, or null for the server's own pool:
+   * {@code tpe} is the pool before issue 21 (a {@code ThreadPoolExecutor} whose idle threads park
+   * in its queue), {@code virtual} a virtual thread per call (Java 21 and later).
+   */
+  private static Executor handlerExecutor(String name) throws ReflectiveOperationException {
+    switch (name) {
+      case "":
+        return null;
+      case "tpe":
+        ThreadPoolExecutor pool =
+            new ThreadPoolExecutor(
+                200,
+                200,
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10_000),
+                new DefaultThreadFactory("jrpcx-handler", true));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+      case "virtual":
+        // Through reflection: the benchmark is compiled for Java 17.
+        return (Executor) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+      default:
+        throw new IllegalArgumentException("-Djrpcx.bench.executor: tpe or virtual, not " + name);
+    }
   }
 
   /**

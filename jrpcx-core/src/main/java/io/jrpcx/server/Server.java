@@ -21,10 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +94,7 @@ public final class Server implements AutoCloseable {
   final Authenticator authenticator;
   final boolean includeStackTraces;
   final Executor executor;
-  private final ExecutorService ownedExecutor;
+  private final HandlerPool ownedExecutor;
   private final TlsConfig tls;
 
   /** What every connection's requests and responses hold, against one limit. */
@@ -159,15 +155,11 @@ public final class Server implements AutoCloseable {
       this.executor = b.executor;
       this.ownedExecutor = null;
     } else {
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
+      HandlerPool pool =
+          new HandlerPool(
               b.handlerThreads,
-              b.handlerThreads,
-              60,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(b.maxQueuedRequests),
+              b.maxQueuedRequests,
               new io.netty.util.concurrent.DefaultThreadFactory("jrpcx-handler", true));
-      pool.allowCoreThreadTimeOut(true);
       this.executor = pool;
       this.ownedExecutor = pool;
     }
