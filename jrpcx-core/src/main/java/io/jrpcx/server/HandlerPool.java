@@ -23,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * wakes a parked thread for nearly every call that arrives while none is running, and that thread
  * parks again after the call: two system calls and two context switches per call, which cost the
  * server about as much CPU as the call itself (BENCHMARKS.md, issue 21). Here a thread that runs
- * out of calls first looks for the next one for a short while ({@link #SEARCH_NANOS}) before it
- * parks, and an arriving call wakes a parked thread only when no thread is looking. Under steady
+ * out of calls first looks for the next one for a short while ({@link #SEARCH_NANOS}, less
+ * while its looks find nothing) before it parks, and an arriving call wakes a parked thread only when no thread is looking. Under steady
  * load calls are taken by threads that are already awake.
  *
  * <p>Blocking handlers keep running side by side as before: a thread that takes a call while it
@@ -32,8 +32,15 @@ import java.util.concurrent.locks.LockSupport;
  * every awake thread is inside a handler wakes or starts one more, up to {@code maxThreads}.
  */
 final class HandlerPool implements Executor {
-  /** How long a thread without calls looks for the next before it parks. */
+  /** How long a thread without calls looks for the next before it parks, at most. */
   static final long SEARCH_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+  /**
+   * How long at least: a thread whose looks keep finding nothing (calls far apart, as at one
+   * call in flight) halves its look each time down to this, so a lightly loaded server does not
+   * burn a core looking; one look that finds a call restores the whole.
+   */
+  static final long MIN_SEARCH_NANOS = TimeUnit.MICROSECONDS.toNanos(2);
 
   private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -161,6 +168,9 @@ final class HandlerPool implements Executor {
     volatile Thread thread;
     private volatile boolean woken;
 
+    /** How long this thread looks next time; only this thread touches it. */
+    private long searchNanos = SEARCH_NANOS;
+
     void wake() {
       woken = true;
       LockSupport.unpark(thread);
@@ -208,11 +218,11 @@ final class HandlerPool implements Executor {
       }
     }
 
-    /** Looks for a call for {@link #SEARCH_NANOS}, counted as searching. */
+    /** Looks for a call for {@link #searchNanos}, counted as searching. */
     private Runnable search() {
       searching.incrementAndGet();
       Runnable call = null;
-      long deadline = System.nanoTime() + SEARCH_NANOS;
+      long deadline = System.nanoTime() + searchNanos;
       for (int spins = 1; !shutdown; spins++) {
         call = poll();
         if (call != null || System.nanoTime() - deadline > 0) {
@@ -225,6 +235,7 @@ final class HandlerPool implements Executor {
         }
       }
       searching.decrementAndGet();
+      searchNanos = call != null ? SEARCH_NANOS : Math.max(MIN_SEARCH_NANOS, searchNanos / 2);
       if (call == null) {
         // Offered while this thread was counted as searching, so its execute woke no one.
         call = poll();
