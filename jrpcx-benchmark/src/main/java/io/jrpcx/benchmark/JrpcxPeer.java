@@ -71,6 +71,12 @@ final class JrpcxPeer {
   @NonBlocking
   public static final class InlineBench extends Bench {}
 
+  /**
+   * The most connections one XClient keeps to a node ({@link
+   * ClientOptions.Builder#connectionsPerNode(int)}); more (idle-10k) are separate {@link Client}s.
+   */
+  private static final int MAX_XCLIENT_CONNECTIONS = 1024;
+
   /** The kcp peer's key: the rpcx examples' one. */
   private static final KcpConfig KCP = KcpConfig.aes(KcpConfig.pbkdf2("rpcx-key", "rpcx-salt"));
 
@@ -225,7 +231,7 @@ final class JrpcxPeer {
       builder.plugin(KCP);
     }
     String address = new InetSocketAddress(host, port).getHostString() + ":" + port;
-    if (connections > 1 && network.equals("tcp")) {
+    if (connections > 1 && connections <= MAX_XCLIENT_CONNECTIONS && network.equals("tcp")) {
       return connectXClient(builder, address, connections, serializeType, workload);
     }
     ClientOptions options = builder.build();

@@ -13,6 +13,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server's own handler executor: at most {@code maxThreads} threads, started when needed and
@@ -32,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * every awake thread is inside a handler wakes or starts one more, up to {@code maxThreads}.
  */
 final class HandlerPool implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(HandlerPool.class);
+
   /** How long a thread without calls looks for the next before it parks, at most. */
   static final long SEARCH_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
@@ -96,8 +100,10 @@ final class HandlerPool implements Executor {
       throw new RejectedExecutionException(maxQueued + " calls already wait for a handler thread");
     }
     calls.offer(call);
-    if (searching.get() == 0) {
-      wakeOrStart();
+    if (searching.get() == 0 && !wakeOrStart() && threads.get() == 0 && calls.remove(call)) {
+      // No thread exists to take it, and none could be started: refused, not left behind.
+      queued.decrementAndGet();
+      throw new RejectedExecutionException("no handler thread could be started");
     }
   }
 
@@ -123,37 +129,40 @@ final class HandlerPool implements Executor {
     }
   }
 
-  private void wakeOrStart() {
+  /** Wakes a parked thread or starts one; false only when a thread was needed and failed to start. */
+  private boolean wakeOrStart() {
     Worker w = parked.pollFirst();
     if (w != null) {
       w.wake();
-      return;
+      return true;
     }
     for (int n = threads.get(); n < maxThreads; n = threads.get()) {
       if (threads.compareAndSet(n, n + 1)) {
-        start();
-        return;
+        return start();
       }
     }
     // Every thread is inside a handler: the first to come out takes the call.
+    return true;
   }
 
-  private void start() {
+  private boolean start() {
     Worker w = new Worker();
-    Thread t;
     try {
-      t = threadFactory.newThread(w);
+      Thread t = threadFactory.newThread(w);
+      if (t == null) {
+        throw new IllegalStateException("the thread factory made no thread");
+      }
+      w.thread = t;
+      workers.add(w);
+      t.start();
+      return true;
     } catch (RuntimeException | Error e) {
+      // Out of native threads, say: the threads there are take the calls.
+      workers.remove(w);
       threads.decrementAndGet();
-      throw e;
+      log.warn("could not start a handler thread: {}", e.toString());
+      return false;
     }
-    if (t == null) {
-      threads.decrementAndGet();
-      throw new RejectedExecutionException("the thread factory made no handler thread");
-    }
-    w.thread = t;
-    workers.add(w);
-    t.start();
   }
 
   private Runnable poll() {

@@ -180,6 +180,35 @@ class HandlerPoolTest {
     assertThat(pool.threads()).isEqualTo(1);
   }
 
+  @Test
+  void aCallNoThreadCanBeStartedForIsRefusedAndNeverRunsLater() throws Exception {
+    AtomicBoolean threadsAvailable = new AtomicBoolean(false);
+    DefaultThreadFactory threads = new DefaultThreadFactory("pool-test", true);
+    HandlerPool pool =
+        new HandlerPool(
+            2,
+            10,
+            TimeUnit.SECONDS.toNanos(60),
+            r -> {
+              if (!threadsAvailable.get()) {
+                throw new OutOfMemoryError("unable to create native thread (test)");
+              }
+              return threads.newThread(r);
+            });
+    pools.add(pool);
+    AtomicBoolean refusedRan = new AtomicBoolean();
+    assertThatThrownBy(() -> pool.execute(() -> refusedRan.set(true)))
+        .isInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("no handler thread could be started");
+    assertThat(pool.threads()).isZero();
+
+    threadsAvailable.set(true);
+    CountDownLatch ran = new CountDownLatch(1);
+    pool.execute(ran::countDown);
+    assertThat(ran.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(refusedRan).as("the refused call was not left in the queue").isFalse();
+  }
+
   /**
    * Lost wake-ups would leave a call waiting with threads parked: many producers, calls that
    * sometimes block, and a keep-alive so short that threads end and start all the time; every
