@@ -45,16 +45,10 @@ class HandlerPoolTest {
   @Test
   void blockingCallsRunSideBySideUpToMaxThreadsAndTheNextWaitsForAFreeThread() throws Exception {
     HandlerPool pool = pool(4, 100, TimeUnit.SECONDS.toNanos(60));
-    CountDownLatch started = new CountDownLatch(4);
     CountDownLatch release = new CountDownLatch(1);
     for (int i = 0; i < 4; i++) {
-      pool.execute(
-          () -> {
-            started.countDown();
-            hold(release);
-          });
+      startHolding(pool, release);
     }
-    assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
     CountDownLatch fifth = new CountDownLatch(1);
     pool.execute(fifth::countDown);
     assertThat(fifth.await(100, TimeUnit.MILLISECONDS)).isFalse();
@@ -67,22 +61,14 @@ class HandlerPoolTest {
   void aCallArrivingWhileTheOnlyAwakeThreadBlocksWakesAnother() throws Exception {
     HandlerPool pool = pool(8, 100, TimeUnit.SECONDS.toNanos(60));
     // Two threads exist and park; then one call blocks and the next must not wait behind it.
-    CountDownLatch both = new CountDownLatch(2);
-    CountDownLatch hold = new CountDownLatch(1);
-    pool.execute(() -> countDownAndAwait(both, hold));
-    pool.execute(() -> countDownAndAwait(both, hold));
-    assertThat(both.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-    hold.countDown();
+    CountDownLatch first = new CountDownLatch(1);
+    startHolding(pool, first);
+    startHolding(pool, first);
+    first.countDown();
     await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> pool.parkedThreads() == 2);
 
-    CountDownLatch blocking = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    pool.execute(
-        () -> {
-          blocking.countDown();
-          hold(release);
-        });
-    assertThat(blocking.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    startHolding(pool, release);
     CountDownLatch next = new CountDownLatch(1);
     pool.execute(next::countDown);
     assertThat(next.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -95,14 +81,8 @@ class HandlerPoolTest {
   @Test
   void callsBeyondMaxQueuedAreRefusedAndTheQueuedOnesStillRun() throws Exception {
     HandlerPool pool = pool(1, 2, TimeUnit.SECONDS.toNanos(60));
-    CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    pool.execute(
-        () -> {
-          running.countDown();
-          hold(release);
-        });
-    assertThat(running.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    startHolding(pool, release);
     CountDownLatch queued = new CountDownLatch(2);
     pool.execute(queued::countDown);
     pool.execute(queued::countDown);
@@ -279,9 +259,16 @@ class HandlerPoolTest {
     }
   }
 
-  private static void countDownAndAwait(CountDownLatch down, CountDownLatch hold) {
-    down.countDown();
-    hold(hold);
+  /** Runs a call on {@code pool} that holds its thread until {@code release}; returns once it runs. */
+  private static void startHolding(HandlerPool pool, CountDownLatch release)
+      throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    pool.execute(
+        () -> {
+          running.countDown();
+          hold(release);
+        });
+    assertThat(running.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the holding call runs").isTrue();
   }
 
   private static void hold(CountDownLatch latch) {
