@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * wakes a parked thread for nearly every call that arrives while none is running, and that thread
  * parks again after the call: two system calls and two context switches per call, which cost the
  * server about as much CPU as the call itself (BENCHMARKS.md, issue 21). Here a thread that runs
- * out of calls first looks for the next one for a short while ({@link #SEARCH_NANOS}, less
- * while its looks find nothing) before it parks, and an arriving call wakes a parked thread only when no thread is looking. Under steady
- * load calls are taken by threads that are already awake.
+ * out of calls first looks for the next one for a short while ({@link #SEARCH_NANOS}, less while
+ * its looks find nothing) before it parks, and an arriving call wakes a parked thread only when
+ * no thread is looking. Under steady load calls are taken by threads that are already awake.
  *
  * <p>Blocking handlers keep running side by side as before: a thread that takes a call while it
  * looks wakes another when more calls wait and no one else looks, and a call that arrives while
@@ -129,7 +129,7 @@ final class HandlerPool implements Executor {
     }
   }
 
-  /** Wakes a parked thread or starts one; false only when a thread was needed and failed to start. */
+  /** Wakes a parked thread or starts one; false only when a needed thread failed to start. */
   private boolean wakeOrStart() {
     Worker w = parked.pollFirst();
     if (w != null) {

@@ -259,7 +259,7 @@ class HandlerPoolTest {
     }
   }
 
-  /** Runs a call on {@code pool} that holds its thread until {@code release}; returns once it runs. */
+  /** Runs a call on {@code pool} that holds its thread until {@code release}; back once it runs. */
   private static void startHolding(HandlerPool pool, CountDownLatch release)
       throws InterruptedException {
     CountDownLatch running = new CountDownLatch(1);
