@@ -8,6 +8,7 @@ import io.jrpcx.ServiceException;
 import io.jrpcx.client.Client;
 import io.jrpcx.client.ClientOptions;
 import io.jrpcx.codec.Codecs;
+import io.jrpcx.codec.RawCodec;
 import io.jrpcx.protocol.Message;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
@@ -246,7 +247,7 @@ final class RpcOptions {
     ClientOptions options =
         ClientOptions.builder()
             .serializeType(type)
-            .codecs(Codecs.defaults().toBuilder().add(new PreEncodedCodec(type)).build())
+            .codecs(Codecs.defaults().toBuilder().add(RawCodec.passThrough(type)).build())
             .connectTimeout(timeout)
             .breaker(null)
             .build();

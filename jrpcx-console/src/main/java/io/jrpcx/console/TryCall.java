@@ -19,6 +19,7 @@ import io.jrpcx.client.discovery.KVPair;
 import io.jrpcx.client.discovery.MultipleServersDiscovery;
 import io.jrpcx.codec.Codecs;
 import io.jrpcx.codec.MsgPackCodec;
+import io.jrpcx.codec.RawCodec;
 import io.jrpcx.codec.SerializeType;
 import java.io.IOException;
 import java.time.Duration;
@@ -106,7 +107,7 @@ final class TryCall {
     ClientOptions options =
         ClientOptions.builder()
             .serializeType(type)
-            .codecs(Codecs.defaults().toBuilder().add(new PassThroughCodec(type)).build())
+            .codecs(Codecs.defaults().toBuilder().add(RawCodec.passThrough(type)).build())
             .connectTimeout(timeout)
             .breaker(null)
             .plugin(observer)

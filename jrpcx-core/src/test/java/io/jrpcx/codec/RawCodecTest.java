@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jrpcx.CodecException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RawCodecTest {
@@ -52,5 +53,20 @@ class RawCodecTest {
         .hasMessageContaining("java.lang.String");
     assertThatThrownBy(() -> codec.decode(new byte[] {1}, Byte[].class))
         .isInstanceOf(CodecException.class);
+  }
+
+  @Test
+  void passThroughSendsAndReturnsBytesAlreadyEncodedInAnotherSerializeType() {
+    RawCodec msgpack = RawCodec.passThrough(SerializeType.MSGPACK);
+    assertThat(msgpack.serializeType()).isEqualTo(SerializeType.MSGPACK);
+    byte[] preEncoded = {(byte) 0x81, (byte) 0xa1, 'A', 0x0a};
+    assertThat(msgpack.encode(preEncoded)).isSameAs(preEncoded);
+    assertThat((byte[]) msgpack.decode(preEncoded, byte[].class)).isSameAs(preEncoded);
+    assertThatThrownBy(() -> msgpack.encode(Map.of("A", 10)))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("serialize type 3 passed through can only send byte[]");
+    assertThatThrownBy(() -> msgpack.decode(preEncoded, String.class))
+        .isInstanceOf(CodecException.class)
+        .hasMessageContaining("can only decode into byte[]");
   }
 }

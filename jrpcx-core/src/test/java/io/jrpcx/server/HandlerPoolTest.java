@@ -120,7 +120,8 @@ class HandlerPoolTest {
         () -> {
           running.countDown();
           try {
-            Thread.sleep(TimeUnit.SECONDS.toMillis(WAIT_SECONDS * 2));
+            // Blocks until interrupted: nothing counts this latch down.
+            new CountDownLatch(1).await(WAIT_SECONDS * 2, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             interrupted.countDown();
           }
