@@ -8,6 +8,8 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
@@ -139,8 +141,20 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
     }
     write(
         lease -> {
-          String current = currentLeaf(serviceName);
-          putEntries(lease, serviceName, current == null ? registered : withRates(current));
+          // Compare-and-put, unlike Go: an edit made between the read and the write (an operator
+          // steering the node from a console) is read again instead of being overwritten.
+          for (int attempt = 0; attempt < REFRESH_ATTEMPTS; attempt++) {
+            KeyValue current = currentLeaf(serviceName);
+            String value = current == null ? registered : withRates(string(current.getValue()));
+            long revision = current == null ? 0 : current.getModRevision();
+            if (putEntries(lease, serviceName, value, revision)) {
+              return;
+            }
+          }
+          log.debug(
+              "{} changed during each of {} refreshes; its rates wait for the next",
+              serviceName,
+              REFRESH_ATTEMPTS);
         });
   }
 
@@ -184,6 +198,9 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
         });
   }
 
+  /** Compare-and-put rounds of one refresh before its rates wait for the next refresh. */
+  private static final int REFRESH_ATTEMPTS = 3;
+
   private String leafKey(String serviceName) {
     return basePath() + "/" + serviceName + "/" + serviceAddress();
   }
@@ -203,25 +220,45 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
 
   /** The three keys of one service, in one transaction so that a watcher sees them together. */
   private void putEntries(long lease, String serviceName, String leafValue) throws Exception {
-    PutOption withLease = PutOption.builder().withLeaseId(lease).build();
-    String serviceDir = basePath() + "/" + serviceName;
     await(
-        client
-            .getKVClient()
-            .txn()
-            .Then(
-                Op.put(bytes(basePath()), bytes(Etcd.BASE_PATH_VALUE), withLease),
-                Op.put(bytes(serviceDir), bytes(serviceName), withLease),
-                Op.put(bytes(leafKey(serviceName)), bytes(leafValue), withLease))
-            .commit(),
+        client.getKVClient().txn().Then(entries(lease, serviceName, leafValue)).commit(),
         requestTimeout);
   }
 
-  /** The leaf's value in etcd, or null when it is missing. */
-  private String currentLeaf(String serviceName) throws Exception {
+  /**
+   * {@link #putEntries} only while the leaf is still at {@code leafRevision} (0: still missing);
+   * false when it changed meanwhile and nothing was written.
+   */
+  private boolean putEntries(long lease, String serviceName, String leafValue, long leafRevision)
+      throws Exception {
+    Cmp unchanged =
+        new Cmp(bytes(leafKey(serviceName)), Cmp.Op.EQUAL, CmpTarget.modRevision(leafRevision));
+    return await(
+            client
+                .getKVClient()
+                .txn()
+                .If(unchanged)
+                .Then(entries(lease, serviceName, leafValue))
+                .commit(),
+            requestTimeout)
+        .isSucceeded();
+  }
+
+  private Op[] entries(long lease, String serviceName, String leafValue) {
+    PutOption withLease = PutOption.builder().withLeaseId(lease).build();
+    String serviceDir = basePath() + "/" + serviceName;
+    return new Op[] {
+      Op.put(bytes(basePath()), bytes(Etcd.BASE_PATH_VALUE), withLease),
+      Op.put(bytes(serviceDir), bytes(serviceName), withLease),
+      Op.put(bytes(leafKey(serviceName)), bytes(leafValue), withLease)
+    };
+  }
+
+  /** The leaf in etcd, or null when it is missing. */
+  private KeyValue currentLeaf(String serviceName) throws Exception {
     GetResponse r = await(client.getKVClient().get(bytes(leafKey(serviceName))), requestTimeout);
     List<KeyValue> kvs = r.getKvs();
-    return kvs.isEmpty() ? null : string(kvs.get(0).getValue());
+    return kvs.isEmpty() ? null : kvs.get(0);
   }
 
   /**
@@ -323,8 +360,9 @@ public final class EtcdRegisterPlugin extends AbstractRegisterPlugin {
       write(
           lease -> {
             for (Map.Entry<String, String> e : services().entrySet()) {
-              String current = currentLeaf(e.getKey());
-              putEntries(lease, e.getKey(), current == null ? e.getValue() : current);
+              KeyValue current = currentLeaf(e.getKey());
+              putEntries(
+                  lease, e.getKey(), current == null ? e.getValue() : string(current.getValue()));
             }
           });
     } catch (Exception e) {

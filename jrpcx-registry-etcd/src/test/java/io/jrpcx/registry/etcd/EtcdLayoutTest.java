@@ -9,6 +9,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
+import io.etcd.jetcd.options.PutOption;
 import io.jrpcx.server.Server;
 import io.jrpcx.testing.ArithService;
 import java.time.Duration;
@@ -132,6 +133,46 @@ class EtcdLayoutTest {
       assertThat(under("/refreshed"))
           .hasSize(3)
           .allSatisfy(kv -> assertThat(kv.getLease()).isEqualTo(p.currentLease()));
+      server.close();
+    }
+  }
+
+  /**
+   * An operator's edit (a console setting {@code state}) that lands between the update loop's read
+   * of the leaf and its write is read again, not overwritten with what the loop read before it.
+   */
+  @Test
+  void anEditMadeWhileTheUpdateLoopRewritesTheLeafIsNeverLost() throws Exception {
+    try (EtcdRegisterPlugin p = plugin("/edited").updateInterval(Duration.ofMillis(20)).build()) {
+      p.start();
+      Server server = Server.builder().plugin(p).build();
+      server.register("Arith", new ArithService(), METADATA);
+      String leaf = "/edited/Arith/tcp@10.0.0.5:8972";
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> values(under(leaf)).getOrDefault(leaf, "").startsWith("calls="));
+      for (int round = 0; round < 100; round++) {
+        String state = round % 2 == 0 ? "inactive" : "active";
+        KeyValue before = under(leaf).get(0);
+        long edited =
+            etcd.client()
+                .getKVClient()
+                .put(
+                    bytes(leaf),
+                    bytes("group=g1&state=" + state + "&weight=10"),
+                    PutOption.builder().withLeaseId(before.getLease()).build())
+                .get(10, TimeUnit.SECONDS)
+                .getHeader()
+                .getRevision();
+        // Two rewrites later, every rewrite has read the edit or was refused by it.
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(2))
+            .until(() -> under(leaf).get(0).getModRevision() >= edited + 2);
+        assertThat(string(under(leaf).get(0).getValue()))
+            .as("round %d", round)
+            .contains("state=" + state);
+      }
       server.close();
     }
   }
